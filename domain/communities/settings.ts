@@ -1,0 +1,125 @@
+import { z } from 'zod';
+import { LOCALES, text, validationMessage } from '../shared/localized';
+
+/** How a tool's submissions reach the public: `pre` waits for a moderator, `post` shows at once. */
+export const ModerationMode = { pre: 'pre', post: 'post' } as const;
+export type ModerationMode = (typeof ModerationMode)[keyof typeof ModerationMode];
+
+/** Tools whose submissions can be moderated. */
+export const MODERATED_TOOLS = ['petitions', 'consultations', 'budgets'] as const;
+
+const Slug = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/);
+
+export const LocalizedNameSchema = z.object({
+  uk: z.string().trim().min(1).max(200),
+  en: z.string().trim().min(1).max(200),
+});
+
+export const DistrictSchema = z.object({
+  id: Slug,
+  names: LocalizedNameSchema,
+});
+
+/** A web origin as a browser sends it: scheme, host and optional port, nothing else. */
+const Origin = z
+  .string()
+  .regex(/^https?:\/\/[a-z0-9.-]+(:[0-9]{1,5})?$/i, {
+    error: validationMessage(
+      text('має бути origin, напр. https://rada.example.ua', 'must be an origin such as https://rada.example.ua'),
+    ),
+  });
+
+export const PetitionThresholdSchema = z.object({
+  /** `response` obliges the council to answer; a community may add more (e.g. `hearing`). */
+  name: Slug,
+  signatures: z.int().min(1).max(10_000_000),
+});
+
+export const PetitionSettingsSchema = z.object({
+  thresholds: z
+    .array(PetitionThresholdSchema)
+    .min(1)
+    .max(5)
+    .refine((list) => list.some((t) => t.name === 'response'), {
+      error: validationMessage(text('один поріг має називатися "response"', 'one threshold must be named "response"')),
+    })
+    .refine((list) => new Set(list.map((t) => t.name)).size === list.length, {
+      error: validationMessage(text('назви порогів мають бути унікальними', 'threshold names must be unique')),
+    })
+    .default([{ name: 'response', signatures: 250 }]),
+  durationDays: z.int().min(1).max(365).default(90),
+  sponsorsNeeded: z.int().min(0).max(1000).default(0),
+  minimumAge: z.int().min(14).max(120).default(16),
+});
+
+const moderationModes = z.enum([ModerationMode.pre, ModerationMode.post]);
+
+export const ModerationSettingsSchema = z.object({
+  petitions: moderationModes.default(ModerationMode.pre),
+  consultations: moderationModes.default(ModerationMode.post),
+  budgets: moderationModes.default(ModerationMode.pre),
+});
+
+/**
+ * A community's settings: one typed object, every field with a default, so a
+ * community created with only its names is fully usable.
+ */
+export const CommunitySettingsSchema = z
+  .object({
+    names: LocalizedNameSchema,
+    districts: z.array(DistrictSchema).max(200).default([]),
+    corsOrigins: z.array(Origin).max(20).default([]),
+    petitions: PetitionSettingsSchema.default(PetitionSettingsSchema.parse({})),
+    moderation: ModerationSettingsSchema.default(ModerationSettingsSchema.parse({})),
+    reportsBeforeHide: z.int().min(1).max(100).default(3),
+    moderationSlaDays: z.int().min(1).max(60).default(5),
+    locales: z
+      .array(z.enum(LOCALES))
+      .min(1)
+      .refine((list) => new Set(list).size === list.length, { error: validationMessage(text('мови не мають повторюватися', 'locales must be unique')) })
+      .default([...LOCALES]),
+  })
+  .refine((s) => new Set(s.districts.map((d) => d.id)).size === s.districts.length, {
+    error: validationMessage(text('ідентифікатори округів мають бути унікальними', 'district ids must be unique')),
+    path: ['districts'],
+  });
+
+export type CommunitySettings = z.infer<typeof CommunitySettingsSchema>;
+export type CommunitySettingsInput = z.input<typeof CommunitySettingsSchema>;
+
+/**
+ * A settings change: any top-level field, and any field of the nested groups.
+ * Arrays (districts, thresholds, origins, locales) are replaced whole.
+ */
+export const CommunitySettingsPatchSchema = z
+  .object({
+    names: LocalizedNameSchema,
+    districts: z.array(DistrictSchema).max(200),
+    corsOrigins: z.array(Origin).max(20),
+    petitions: PetitionSettingsSchema.partial(),
+    moderation: ModerationSettingsSchema.partial(),
+    reportsBeforeHide: z.int().min(1).max(100),
+    moderationSlaDays: z.int().min(1).max(60),
+    locales: z.array(z.enum(LOCALES)).min(1),
+  })
+  .partial()
+  .strict();
+
+export type CommunitySettingsPatch = z.infer<typeof CommunitySettingsPatchSchema>;
+
+/** Applies a patch; the caller validates the result with {@link CommunitySettingsSchema}. */
+export function mergeSettings(current: CommunitySettings, patch: CommunitySettingsPatch): CommunitySettingsInput {
+  return {
+    ...current,
+    ...patch,
+    petitions: { ...current.petitions, ...patch.petitions },
+    moderation: { ...current.moderation, ...patch.moderation },
+  };
+}
+
+/** Top-level keys whose value differs, for events and the audit trail. */
+export function changedSettingKeys(before: CommunitySettings, after: CommunitySettings): string[] {
+  return (Object.keys(after) as (keyof CommunitySettings)[]).filter(
+    (key) => JSON.stringify(before[key]) !== JSON.stringify(after[key]),
+  );
+}

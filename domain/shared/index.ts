@@ -1,0 +1,4 @@
+export * from './clock';
+export * from './command';
+export * from './localized';
+export * from './outcome';

@@ -1,0 +1,3 @@
+export * from './communities';
+export * from './envelope';
+export * from './registry';

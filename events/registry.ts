@@ -1,0 +1,13 @@
+import type { z } from 'zod';
+import { CommunityCreatedV1, CommunityEvents, CommunityMemberChangedV1, CommunitySettingsChangedV1 } from './communities';
+
+/**
+ * Every event name the system emits, mapped to the schema of its `detail`. The
+ * outbox publisher refuses an event whose name is not here, so a typo in a
+ * command cannot reach subscribers.
+ */
+export const EVENT_DETAIL_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
+  [CommunityEvents.created]: CommunityCreatedV1,
+  [CommunityEvents.settingsChanged]: CommunitySettingsChangedV1,
+  [CommunityEvents.memberChanged]: CommunityMemberChangedV1,
+};

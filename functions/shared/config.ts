@@ -1,0 +1,54 @@
+import { z } from 'zod';
+
+/** Which claim carries what, per identity provider: providers name residency and birth date differently. */
+export const ClaimNamesSchema = z.object({
+  community: z.string().default('community'),
+  district: z.string().default('district'),
+  birthdate: z.string().default('birthdate'),
+});
+
+/**
+ * A trusted OIDC issuer. In AWS the HTTP API's JWT authorizer verifies tokens
+ * (issuer + audience); locally the runtime does, with `jwksUrl` or `publicJwk`.
+ */
+export const IssuerConfigSchema = z.object({
+  issuer: z.string().min(1),
+  audience: z.string().min(1),
+  jwksUrl: z.url().optional(),
+  /** A public key as a JWK, for the local dev issuer (no JWKS endpoint needed). */
+  publicJwk: z.record(z.string(), z.unknown()).optional(),
+  claims: ClaimNamesSchema.default(ClaimNamesSchema.parse({})),
+});
+export type IssuerConfig = z.infer<typeof IssuerConfigSchema>;
+
+export interface AppConfig {
+  readonly tableName: string;
+  /** Set for DynamoDB Local; absent in AWS. */
+  readonly dynamoEndpoint?: string;
+  readonly region: string;
+  /** The HMAC secret for signer keys, or where to read it from (Secrets Manager). */
+  readonly signerSecret?: string;
+  readonly signerSecretArn?: string;
+  readonly issuers: readonly IssuerConfig[];
+  /** EventBridge bus name; absent locally, where the in-process bus is used. */
+  readonly eventBusName?: string;
+}
+
+/**
+ * Reads the configuration from the environment on each call (cheap), so that a
+ * test or the local runtime can point the same handlers at another table.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const tableName = env.TABLE_NAME;
+  if (!tableName) throw new Error('TABLE_NAME is not set: the handlers need the DynamoDB table name');
+  const issuers = z.array(IssuerConfigSchema).parse(JSON.parse(env.ISSUERS ?? '[]'));
+  return {
+    tableName,
+    dynamoEndpoint: env.DYNAMODB_ENDPOINT || undefined,
+    region: env.AWS_REGION ?? 'eu-central-1',
+    signerSecret: env.SIGNER_SECRET || undefined,
+    signerSecretArn: env.SIGNER_SECRET_ARN || undefined,
+    issuers,
+    eventBusName: env.EVENT_BUS_NAME || undefined,
+  };
+}

@@ -1,0 +1,38 @@
+import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { EventEnvelope } from '../../events/envelope';
+import { Entity, keys } from './keys';
+
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+export const OutboxStatus = { pending: 'pending', sent: 'sent' } as const;
+
+/** The stored shape of an outbox item. */
+export interface OutboxItem {
+  readonly PK: string;
+  readonly SK: string;
+  readonly entity: typeof Entity.outbox;
+  readonly status: (typeof OutboxStatus)[keyof typeof OutboxStatus];
+  readonly event: EventEnvelope;
+  readonly sentAt?: string;
+  readonly expiresAt?: number;
+}
+
+/**
+ * The transaction entries that store a command's events next to its state change
+ * (the transactional outbox): the publisher sends them once the transaction has
+ * committed, and only then.
+ */
+export function outboxPuts(tableName: string, events: readonly EventEnvelope[]): TransactItem[] {
+  return events.map((event) => ({
+    Put: {
+      TableName: tableName,
+      Item: {
+        ...keys.outbox(event.communityId, event.id),
+        entity: Entity.outbox,
+        status: OutboxStatus.pending,
+        event,
+      } satisfies OutboxItem,
+      ConditionExpression: 'attribute_not_exists(PK)',
+    },
+  }));
+}

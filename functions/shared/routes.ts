@@ -1,0 +1,107 @@
+import type { z } from 'zod';
+import type { Community } from '../../domain/communities/community';
+import type { Actor } from '../../domain/identity/actor';
+import type { CommandContext } from '../../domain/shared/command';
+import type { Locale } from '../../domain/shared/localized';
+import type { DomainError } from '../../domain/shared/outcome';
+import type { AppConfig } from './config';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS';
+
+/**
+ * `public`: no token needed (in AWS: no authorizer on the route).
+ * `user`: a valid token is required (in AWS: the JWT authorizer guards the route).
+ */
+export type RouteAuth = 'public' | 'user';
+
+/** What a route's handler receives once the HTTP stack has parsed, authenticated and validated. */
+export interface RouteRequest<Params = unknown, Query = unknown, Body = unknown> {
+  readonly params: Params;
+  readonly query: Query;
+  readonly body: Body;
+  /** Present on `user` routes, absent for anonymous callers of `public` routes. */
+  readonly actor?: Actor;
+  /** Loaded by the stack when the path names `{communityId}`; a missing one is already a 404. */
+  readonly community?: Community;
+  readonly locale: Locale;
+  readonly headers: Readonly<Record<string, string | undefined>>;
+  readonly requestId: string;
+  readonly config: AppConfig;
+  /** Clock, ids and actor for commands; only on `user` routes. */
+  readonly command?: CommandContext;
+}
+
+/** A route answers with a status and a body, or with a domain error that the stack turns into a problem. */
+export type RouteReply =
+  | { readonly status: number; readonly body?: unknown; readonly headers?: Readonly<Record<string, string>> }
+  | { readonly error: DomainError };
+
+export interface RouteResponse {
+  readonly description: string;
+  readonly schema?: z.ZodType;
+  readonly contentType?: string;
+}
+
+/**
+ * One route, declared once: the CDK stack, the local runtime and the OpenAPI
+ * document are all built from these objects.
+ */
+export interface Route<Params = unknown, Query = unknown, Body = unknown> {
+  readonly method: HttpMethod;
+  /** API Gateway path template, e.g. `/v1/communities/{communityId}`. */
+  readonly path: string;
+  readonly auth: RouteAuth;
+  readonly operationId: string;
+  readonly summary: string;
+  readonly description?: string;
+  readonly params?: z.ZodType<Params>;
+  readonly query?: z.ZodType<Query>;
+  readonly body?: z.ZodType<Body>;
+  /** Non-JSON bodies (e.g. `text/plain`) are passed through as a string. */
+  readonly bodyContentType?: string;
+  readonly responses: Readonly<Record<number, RouteResponse>>;
+  /** Domain error codes this route can answer with, for the docs. */
+  readonly errors?: readonly string[];
+  /** Hidden from the OpenAPI document (CORS preflight, the docs page itself). */
+  readonly internal?: boolean;
+  handle(request: RouteRequest<Params, Query, Body>): Promise<RouteReply>;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: a tool's route list mixes routes of different parameter types
+export type AnyRoute = Route<any, any, any>;
+
+/** Declares a route with its types inferred from its schemas. */
+export function defineRoute<Params, Query, Body>(route: Route<Params, Query, Body>): Route<Params, Query, Body> {
+  return route;
+}
+
+/** The key API Gateway puts in `event.routeKey`, and the local runtime too. */
+export function routeKey(route: Pick<Route, 'method' | 'path'>): string {
+  return `${route.method} ${route.path}`;
+}
+
+/** DynamoDB actions a tool's Lambda may call on the table; the CDK stack grants exactly these. */
+export type TableAction =
+  | 'dynamodb:GetItem'
+  | 'dynamodb:BatchGetItem'
+  | 'dynamodb:Query'
+  | 'dynamodb:PutItem'
+  | 'dynamodb:UpdateItem'
+  | 'dynamodb:DeleteItem'
+  | 'dynamodb:BatchWriteItem'
+  | 'dynamodb:ConditionCheckItem'
+  | 'dynamodb:TransactWriteItems';
+
+/**
+ * A participation tool as deployed: one Lambda (`entry` exports `handler`) that
+ * serves `routes`, allowed `tableActions` on the table and nothing else.
+ */
+export interface ToolDefinition {
+  readonly name: string;
+  /** Path of the handler module, relative to the repository root. */
+  readonly entry: string;
+  readonly routes: readonly AnyRoute[];
+  readonly tableActions: readonly TableAction[];
+  /** Files the handler reads at run time, copied next to the bundle (e.g. the docs page's assets). */
+  readonly assets?: readonly string[];
+}

@@ -1,0 +1,24 @@
+import { communitiesTool } from './communities/routes';
+import type { TableAction, ToolDefinition } from './shared/routes';
+
+/** Every HTTP tool. Adding a tool means adding it here; CDK, the local runtime and the docs follow. */
+export const TOOLS: readonly ToolDefinition[] = [communitiesTool];
+
+/**
+ * The one stream consumer of the table (a stream allows two consumers per shard):
+ * it routes each record to the tally or the outbox publisher.
+ */
+export const STREAM_HANDLER = {
+  name: 'streams',
+  entry: 'functions/streams/handler.ts',
+  tableActions: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:TransactWriteItems'] satisfies TableAction[],
+} as const;
+
+/** Handlers run on a schedule (closing petitions, phase changes); later tools add theirs. */
+export const SCHEDULED_HANDLERS: readonly {
+  readonly name: string;
+  readonly entry: string;
+  /** An EventBridge schedule expression, e.g. `rate(5 minutes)`. */
+  readonly schedule: string;
+  readonly tableActions: readonly TableAction[];
+}[] = [];
