@@ -1,5 +1,10 @@
 import type { z } from 'zod';
-import { CommunityCreatedV1, CommunityEvents, CommunityMemberChangedV1, CommunitySettingsChangedV1 } from './communities';
+import {
+  CommunityCreatedV1,
+  CommunityEvents,
+  CommunityMemberChangedV1,
+  CommunitySettingsChangedV1,
+} from './communities';
 
 /**
  * Every event name the system emits, mapped to the schema of its `detail`. The

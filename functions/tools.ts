@@ -1,8 +1,9 @@
 import { communitiesTool } from './communities/routes';
+import { docsTool } from './docs/routes';
 import type { TableAction, ToolDefinition } from './shared/routes';
 
 /** Every HTTP tool. Adding a tool means adding it here; CDK, the local runtime and the docs follow. */
-export const TOOLS: readonly ToolDefinition[] = [communitiesTool];
+export const TOOLS: readonly ToolDefinition[] = [communitiesTool, docsTool];
 
 /**
  * The one stream consumer of the table (a stream allows two consumers per shard):
@@ -11,7 +12,11 @@ export const TOOLS: readonly ToolDefinition[] = [communitiesTool];
 export const STREAM_HANDLER = {
   name: 'streams',
   entry: 'functions/streams/handler.ts',
-  tableActions: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:TransactWriteItems'] satisfies TableAction[],
+  tableActions: [
+    'dynamodb:GetItem',
+    'dynamodb:UpdateItem',
+    'dynamodb:TransactWriteItems',
+  ] satisfies TableAction[],
 } as const;
 
 /** Handlers run on a schedule (closing petitions, phase changes); later tools add theirs. */

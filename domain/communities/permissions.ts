@@ -1,6 +1,6 @@
 import { type Actor, hasRole, Role } from '../identity/actor';
-import type { DomainError } from '../shared/outcome';
 import { text } from '../shared/localized';
+import type { DomainError } from '../shared/outcome';
 
 /** Communities are created by platform administrators only. */
 export function mayCreateCommunity(actor: Actor): boolean {

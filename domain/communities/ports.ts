@@ -15,9 +15,17 @@ export interface Page<T> {
 export interface CommunityStore {
   get(communityId: string): Promise<Community | undefined>;
   /** `exists` when a community with this id is already there. */
-  create(community: Community, members: readonly Membership[], events: readonly EventEnvelope[]): Promise<'created' | 'exists'>;
+  create(
+    community: Community,
+    members: readonly Membership[],
+    events: readonly EventEnvelope[],
+  ): Promise<'created' | 'exists'>;
   /** `conflict` when the stored version is no longer `expectedVersion`. */
-  saveSettings(community: Community, expectedVersion: number, events: readonly EventEnvelope[]): Promise<'saved' | 'conflict'>;
+  saveSettings(
+    community: Community,
+    expectedVersion: number,
+    events: readonly EventEnvelope[],
+  ): Promise<'saved' | 'conflict'>;
   listMembers(communityId: string, page: { limit: number; cursor?: string }): Promise<Page<Membership>>;
   /** Every council member, for the rule that a community always keeps one. */
   councilMembers(communityId: string): Promise<readonly Membership[]>;

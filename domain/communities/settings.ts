@@ -21,13 +21,14 @@ export const DistrictSchema = z.object({
 });
 
 /** A web origin as a browser sends it: scheme, host and optional port, nothing else. */
-const Origin = z
-  .string()
-  .regex(/^https?:\/\/[a-z0-9.-]+(:[0-9]{1,5})?$/i, {
-    error: validationMessage(
-      text('має бути origin, напр. https://rada.example.ua', 'must be an origin such as https://rada.example.ua'),
+const Origin = z.string().regex(/^https?:\/\/[a-z0-9.-]+(:[0-9]{1,5})?$/i, {
+  error: validationMessage(
+    text(
+      'має бути origin, напр. https://rada.example.ua',
+      'must be an origin such as https://rada.example.ua',
     ),
-  });
+  ),
+});
 
 export const PetitionThresholdSchema = z.object({
   /** `response` obliges the council to answer; a community may add more (e.g. `hearing`). */
@@ -35,21 +36,32 @@ export const PetitionThresholdSchema = z.object({
   signatures: z.int().min(1).max(10_000_000),
 });
 
-export const PetitionSettingsSchema = z.object({
+/** The rules of each field, without defaults: a patch must not fill in what it does not mention. */
+const petitionFields = {
   thresholds: z
     .array(PetitionThresholdSchema)
     .min(1)
     .max(5)
     .refine((list) => list.some((t) => t.name === 'response'), {
-      error: validationMessage(text('один поріг має називатися "response"', 'one threshold must be named "response"')),
+      error: validationMessage(
+        text('один поріг має називатися "response"', 'one threshold must be named "response"'),
+      ),
     })
     .refine((list) => new Set(list.map((t) => t.name)).size === list.length, {
-      error: validationMessage(text('назви порогів мають бути унікальними', 'threshold names must be unique')),
-    })
-    .default([{ name: 'response', signatures: 250 }]),
-  durationDays: z.int().min(1).max(365).default(90),
-  sponsorsNeeded: z.int().min(0).max(1000).default(0),
-  minimumAge: z.int().min(14).max(120).default(16),
+      error: validationMessage(
+        text('назви порогів мають бути унікальними', 'threshold names must be unique'),
+      ),
+    }),
+  durationDays: z.int().min(1).max(365),
+  sponsorsNeeded: z.int().min(0).max(1000),
+  minimumAge: z.int().min(14).max(120),
+};
+
+export const PetitionSettingsSchema = z.object({
+  thresholds: petitionFields.thresholds.default([{ name: 'response', signatures: 250 }]),
+  durationDays: petitionFields.durationDays.default(90),
+  sponsorsNeeded: petitionFields.sponsorsNeeded.default(0),
+  minimumAge: petitionFields.minimumAge.default(16),
 });
 
 const moderationModes = z.enum([ModerationMode.pre, ModerationMode.post]);
@@ -76,11 +88,15 @@ export const CommunitySettingsSchema = z
     locales: z
       .array(z.enum(LOCALES))
       .min(1)
-      .refine((list) => new Set(list).size === list.length, { error: validationMessage(text('мови не мають повторюватися', 'locales must be unique')) })
+      .refine((list) => new Set(list).size === list.length, {
+        error: validationMessage(text('мови не мають повторюватися', 'locales must be unique')),
+      })
       .default([...LOCALES]),
   })
   .refine((s) => new Set(s.districts.map((d) => d.id)).size === s.districts.length, {
-    error: validationMessage(text('ідентифікатори округів мають бути унікальними', 'district ids must be unique')),
+    error: validationMessage(
+      text('ідентифікатори округів мають бути унікальними', 'district ids must be unique'),
+    ),
     path: ['districts'],
   });
 
@@ -96,8 +112,11 @@ export const CommunitySettingsPatchSchema = z
     names: LocalizedNameSchema,
     districts: z.array(DistrictSchema).max(200),
     corsOrigins: z.array(Origin).max(20),
-    petitions: PetitionSettingsSchema.partial(),
-    moderation: ModerationSettingsSchema.partial(),
+    petitions: z.object(petitionFields).partial().strict(),
+    moderation: z
+      .object({ petitions: moderationModes, consultations: moderationModes, budgets: moderationModes })
+      .partial()
+      .strict(),
     reportsBeforeHide: z.int().min(1).max(100),
     moderationSlaDays: z.int().min(1).max(60),
     locales: z.array(z.enum(LOCALES)).min(1),
@@ -108,7 +127,10 @@ export const CommunitySettingsPatchSchema = z
 export type CommunitySettingsPatch = z.infer<typeof CommunitySettingsPatchSchema>;
 
 /** Applies a patch; the caller validates the result with {@link CommunitySettingsSchema}. */
-export function mergeSettings(current: CommunitySettings, patch: CommunitySettingsPatch): CommunitySettingsInput {
+export function mergeSettings(
+  current: CommunitySettings,
+  patch: CommunitySettingsPatch,
+): CommunitySettingsInput {
   return {
     ...current,
     ...patch,

@@ -24,7 +24,11 @@ export function ok<T>(value: T, events: readonly EventEnvelope[] = []): Outcome<
 }
 
 /** @example return fail('forbidden', text('Лише рада…', 'Only the council…'), { required: 'council' }) */
-export function fail<T = never>(code: string, message: Localized, details?: Record<string, unknown>): Outcome<T> {
+export function fail<T = never>(
+  code: string,
+  message: Localized,
+  details?: Record<string, unknown>,
+): Outcome<T> {
   return { ok: false, error: details ? { code, message, details } : { code, message } };
 }
 

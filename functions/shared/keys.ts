@@ -31,13 +31,6 @@ export const keys = {
   }),
   /** Sort-key prefix of every membership of a community. */
   memberPrefix: 'MEMBER#',
-  /** GSI1 lists a community's council members without reading every membership. */
-  councilIndex: (communityId: string, issuer: string, subject: string) => ({
-    GSI1PK: `${communityPartition(communityId)}#COUNCIL`,
-    GSI1SK: `${part(issuer)}#${part(subject)}`,
-  }),
-  councilIndexPartition: (communityId: string): string => `${communityPartition(communityId)}#COUNCIL`,
-
   /** Platform administrators are the one thing above communities. */
   platformAdmin: (issuer: string, subject: string): ItemKey => ({
     PK: 'PLATFORM',

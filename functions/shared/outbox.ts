@@ -4,7 +4,8 @@ import { Entity, keys } from './keys';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
-export const OutboxStatus = { pending: 'pending', sent: 'sent' } as const;
+/** `failed` is for an event that can never be published (unknown name, bad shape): kept, never retried. */
+export const OutboxStatus = { pending: 'pending', sent: 'sent', failed: 'failed' } as const;
 
 /** The stored shape of an outbox item. */
 export interface OutboxItem {
@@ -15,6 +16,8 @@ export interface OutboxItem {
   readonly event: EventEnvelope;
   readonly sentAt?: string;
   readonly expiresAt?: number;
+  readonly failedAt?: string;
+  readonly failureReason?: string;
 }
 
 /**

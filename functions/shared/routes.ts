@@ -62,6 +62,11 @@ export interface Route<Params = unknown, Query = unknown, Body = unknown> {
   readonly responses: Readonly<Record<number, RouteResponse>>;
   /** Domain error codes this route can answer with, for the docs. */
   readonly errors?: readonly string[];
+  /**
+   * Public, cacheable reads: the stack adds `Cache-Control` and a strong `ETag`
+   * and answers a matching `If-None-Match` with 304.
+   */
+  readonly cache?: { readonly maxAgeSeconds: number };
   /** Hidden from the OpenAPI document (CORS preflight, the docs page itself). */
   readonly internal?: boolean;
   handle(request: RouteRequest<Params, Query, Body>): Promise<RouteReply>;
@@ -71,7 +76,9 @@ export interface Route<Params = unknown, Query = unknown, Body = unknown> {
 export type AnyRoute = Route<any, any, any>;
 
 /** Declares a route with its types inferred from its schemas. */
-export function defineRoute<Params, Query, Body>(route: Route<Params, Query, Body>): Route<Params, Query, Body> {
+export function defineRoute<Params, Query, Body>(
+  route: Route<Params, Query, Body>,
+): Route<Params, Query, Body> {
   return route;
 }
 
@@ -104,4 +111,6 @@ export interface ToolDefinition {
   readonly tableActions: readonly TableAction[];
   /** Files the handler reads at run time, copied next to the bundle (e.g. the docs page's assets). */
   readonly assets?: readonly string[];
+  /** Writes large exports to the exports bucket (and so gets read/write under its `exports/` prefix). */
+  readonly usesExports?: boolean;
 }

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 
 /** Thrown when DynamoDB Local cannot start; the message says what to install or change. */
@@ -32,7 +32,8 @@ function findJar(): { jar: string; libraryPath: string } {
     .filter((name) => name.startsWith('dynamodb_local_'))
     .sort()
     .at(-1);
-  if (!release) throw new DynamoDbLocalError(`No DynamoDB Local release found in ${libRoot}; run npm install.`);
+  if (!release)
+    throw new DynamoDbLocalError(`No DynamoDB Local release found in ${libRoot}; run npm install.`);
   const folder = join(libRoot, release);
   return { jar: join(folder, 'DynamoDBLocal.jar'), libraryPath: join(folder, 'DynamoDBLocal_lib') };
 }
@@ -60,7 +61,11 @@ export function freePort(): Promise<number> {
   });
 }
 
-async function waitUntilListening(endpoint: string, child: ChildProcess, output: () => string): Promise<void> {
+async function waitUntilListening(
+  endpoint: string,
+  child: ChildProcess,
+  output: () => string,
+): Promise<void> {
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) {

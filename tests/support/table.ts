@@ -23,7 +23,11 @@ export async function createTestTable(prefix = 'test'): Promise<TestTable> {
   const region = 'eu-central-1';
   counter += 1;
   const tableName = `${prefix}-${process.pid}-${Date.now()}-${counter}`;
-  const raw = new DynamoDBClient({ endpoint, region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const raw = new DynamoDBClient({
+    endpoint,
+    region,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
   await raw.send(new CreateTableCommand(createTableInput(tableName)));
   raw.destroy();
 
@@ -40,7 +44,9 @@ export async function createTestTable(prefix = 'test'): Promise<TestTable> {
       const items: Record<string, unknown>[] = [];
       let startKey: Record<string, unknown> | undefined;
       do {
-        const page = await client.send(new ScanCommand({ TableName: tableName, ExclusiveStartKey: startKey }));
+        const page = await client.send(
+          new ScanCommand({ TableName: tableName, ExclusiveStartKey: startKey }),
+        );
         items.push(...(page.Items ?? []));
         startKey = page.LastEvaluatedKey;
       } while (startKey);

@@ -2,7 +2,7 @@ import { CommunityEvents } from '../../../events/communities';
 import { envelope } from '../../../events/envelope';
 import { Role } from '../../identity/actor';
 import type { CommandContext } from '../../shared/command';
-import { ok, type Outcome, reject } from '../../shared/outcome';
+import { type Outcome, ok, reject } from '../../shared/outcome';
 import type { Community, Membership } from '../community';
 import { forbidden, mayCreateCommunity } from '../permissions';
 import type { CommunitySettings } from '../settings';

@@ -3,7 +3,7 @@ import { envelope } from '../../../events/envelope';
 import { Role } from '../../identity/actor';
 import type { CommandContext } from '../../shared/command';
 import { text } from '../../shared/localized';
-import { fail, ok, type Outcome, reject } from '../../shared/outcome';
+import { fail, type Outcome, ok, reject } from '../../shared/outcome';
 import type { Community, Membership } from '../community';
 import { forbidden, mayManageMembers } from '../permissions';
 

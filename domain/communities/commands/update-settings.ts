@@ -2,7 +2,7 @@ import { CommunityEvents } from '../../../events/communities';
 import { envelope } from '../../../events/envelope';
 import type { CommandContext } from '../../shared/command';
 import { text } from '../../shared/localized';
-import { fail, ok, type Outcome, reject } from '../../shared/outcome';
+import { fail, type Outcome, ok, reject } from '../../shared/outcome';
 import type { Community } from '../community';
 import { forbidden, mayChangeSettings } from '../permissions';
 import {
@@ -30,12 +30,16 @@ export function updateSettings(
 
   const parsed = CommunitySettingsSchema.safeParse(mergeSettings(community.settings, patch));
   if (!parsed.success) {
-    return fail('validation_failed', text('Налаштування суперечать одне одному.', 'The settings contradict each other.'), {
-      errors: parsed.error.issues.map((issue) => ({
-        pointer: `/body/${issue.path.join('/')}`,
-        detail: issue.message,
-      })),
-    });
+    return fail(
+      'validation_failed',
+      text('Налаштування суперечать одне одному.', 'The settings contradict each other.'),
+      {
+        errors: parsed.error.issues.map((issue) => ({
+          pointer: `/body/${issue.path.join('/')}`,
+          detail: issue.message,
+        })),
+      },
+    );
   }
   const changedKeys = changedSettingKeys(community.settings, parsed.data);
   if (changedKeys.length === 0) return ok(community);

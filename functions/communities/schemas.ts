@@ -1,0 +1,82 @@
+import { z } from 'zod';
+import { COMMUNITY_ID_PATTERN, type Community, type Membership } from '../../domain/communities/community';
+import { CommunitySettingsPatchSchema, CommunitySettingsSchema } from '../../domain/communities/settings';
+import { ROLES } from '../../domain/identity/actor';
+import { PageQuerySchema } from '../shared/pagination';
+
+export const CommunityIdSchema = z.string().regex(COMMUNITY_ID_PATTERN);
+
+export const CommunityPathSchema = z.object({ communityId: CommunityIdSchema });
+
+export const MemberPathSchema = z.object({
+  communityId: CommunityIdSchema,
+  /** The person's `sub` claim, as their identity provider issues it. */
+  subject: z.string().min(1).max(255),
+});
+
+export const CreateCommunityBodySchema = z
+  .object({
+    id: CommunityIdSchema,
+    settings: CommunitySettingsSchema,
+    /** The first council; `issuer` defaults to the caller's issuer. */
+    council: z
+      .array(z.object({ subject: z.string().min(1).max(255), issuer: z.string().min(1).optional() }).strict())
+      .min(1)
+      .max(50),
+  })
+  .strict();
+
+export const UpdateSettingsBodySchema = CommunitySettingsPatchSchema;
+
+export const PutMemberBodySchema = z
+  .object({
+    roles: z.array(z.enum(ROLES)).min(1).max(ROLES.length),
+    /** Defaults to the caller's issuer: a community usually trusts one provider. */
+    issuer: z.string().min(1).optional(),
+  })
+  .strict();
+
+export const MemberQuerySchema = z.object({ issuer: z.string().min(1).optional() });
+
+export const MembersQuerySchema = PageQuerySchema;
+
+export const CommunityViewSchema = z
+  .object({
+    id: z.string(),
+    settings: CommunitySettingsSchema,
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    version: z.int(),
+  })
+  .meta({ id: 'Community' });
+
+export const MembershipViewSchema = z
+  .object({
+    communityId: z.string(),
+    issuer: z.string(),
+    subject: z.string(),
+    roles: z.array(z.enum(ROLES)),
+    grantedBy: z.string(),
+    grantedAt: z.string(),
+  })
+  .meta({ id: 'Membership' });
+
+export const MemberListSchema = z.object({
+  items: z.array(MembershipViewSchema),
+  cursor: z.string().optional(),
+});
+
+/** The public view of a community: everything but who created it. */
+export function communityView(community: Community): z.infer<typeof CommunityViewSchema> {
+  return {
+    id: community.id,
+    settings: community.settings,
+    createdAt: community.createdAt,
+    updatedAt: community.updatedAt,
+    version: community.version,
+  };
+}
+
+export function membershipView(member: Membership): z.infer<typeof MembershipViewSchema> {
+  return { ...member, roles: [...member.roles] };
+}

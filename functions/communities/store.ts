@@ -1,0 +1,152 @@
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { Membership } from '../../domain/communities/community';
+import type { CommunityStore, Page } from '../../domain/communities/ports';
+import { Role } from '../../domain/identity/actor';
+import { communityPartition, keys } from '../shared/keys';
+import { outboxPuts } from '../shared/outbox';
+import { decodeCursor, encodeCursor } from '../shared/pagination';
+import { communityFromItem, communityToItem, memberFromItem, memberToItem } from '../shared/tenancy';
+
+/** True when a transaction was cancelled because the condition on its item at `index` did not hold. */
+function failedOnCondition(error: unknown, index: number): boolean {
+  return (
+    error instanceof TransactionCanceledException &&
+    error.CancellationReasons?.[index]?.Code === 'ConditionalCheckFailed'
+  );
+}
+
+/** The DynamoDB implementation of {@link CommunityStore}. */
+export function dynamoCommunityStore(client: DynamoDBDocumentClient, tableName: string): CommunityStore {
+  const memberQuery = (communityId: string) => ({
+    TableName: tableName,
+    KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+    ExpressionAttributeValues: { ':pk': communityPartition(communityId), ':prefix': keys.memberPrefix },
+  });
+
+  return {
+    async get(communityId) {
+      const result = await client.send(
+        new GetCommand({ TableName: tableName, Key: keys.community(communityId), ConsistentRead: true }),
+      );
+      return result.Item ? communityFromItem(result.Item) : undefined;
+    },
+
+    async create(community, members, events) {
+      try {
+        await client.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Put: {
+                  TableName: tableName,
+                  Item: communityToItem(community),
+                  ConditionExpression: 'attribute_not_exists(PK)',
+                },
+              },
+              ...members.map((member) => ({ Put: { TableName: tableName, Item: memberToItem(member) } })),
+              ...outboxPuts(tableName, events),
+            ],
+          }),
+        );
+        return 'created';
+      } catch (error) {
+        if (failedOnCondition(error, 0)) return 'exists';
+        throw error;
+      }
+    },
+
+    async saveSettings(community, expectedVersion, events) {
+      try {
+        await client.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Put: {
+                  TableName: tableName,
+                  Item: communityToItem(community),
+                  ConditionExpression: 'version = :expected',
+                  ExpressionAttributeValues: { ':expected': expectedVersion },
+                },
+              },
+              ...outboxPuts(tableName, events),
+            ],
+          }),
+        );
+        return 'saved';
+      } catch (error) {
+        if (failedOnCondition(error, 0)) return 'conflict';
+        throw error;
+      }
+    },
+
+    async listMembers(communityId, page): Promise<Page<Membership>> {
+      const startKey = decodeCursor(page.cursor, { attribute: 'PK', value: communityPartition(communityId) });
+      const result = await client.send(
+        new QueryCommand({ ...memberQuery(communityId), Limit: page.limit, ExclusiveStartKey: startKey }),
+      );
+      const cursor = encodeCursor(result.LastEvaluatedKey);
+      return { items: (result.Items ?? []).map(memberFromItem), ...(cursor ? { cursor } : {}) };
+    },
+
+    async councilMembers(communityId) {
+      const members: Membership[] = [];
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const result = await client.send(
+          new QueryCommand({
+            ...memberQuery(communityId),
+            ConsistentRead: true,
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        members.push(...(result.Items ?? []).map(memberFromItem));
+        startKey = result.LastEvaluatedKey;
+      } while (startKey);
+      return members.filter((member) => member.roles.includes(Role.council));
+    },
+
+    async getMember(communityId, issuer, subject) {
+      const result = await client.send(
+        new GetCommand({
+          TableName: tableName,
+          Key: keys.member(communityId, issuer, subject),
+          ConsistentRead: true,
+        }),
+      );
+      return result.Item ? memberFromItem(result.Item) : undefined;
+    },
+
+    async putMember(member, events) {
+      await client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Put: { TableName: tableName, Item: memberToItem(member) } },
+            ...outboxPuts(tableName, events),
+          ],
+        }),
+      );
+    },
+
+    async removeMember(member, events) {
+      await client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Delete: {
+                TableName: tableName,
+                Key: keys.member(member.communityId, member.issuer, member.subject),
+              },
+            },
+            ...outboxPuts(tableName, events),
+          ],
+        }),
+      );
+    },
+  };
+}

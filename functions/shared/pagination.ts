@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import { text } from '../../domain/shared/localized';
+import { ProblemError } from './problems';
+
+/** `?limit=&cursor=`, the same on every list. */
+export const PageQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(25),
+  cursor: z.string().min(1).max(2048).optional(),
+});
+export type PageQuery = z.infer<typeof PageQuerySchema>;
+
+/**
+ * An opaque cursor: the last key DynamoDB returned, base64url-encoded. Opaque so
+ * that clients do not build keys; checked on the way back so that a cursor from
+ * one community's list can never read another's partition.
+ */
+export function encodeCursor(lastKey: Record<string, unknown> | undefined): string | undefined {
+  return lastKey ? Buffer.from(JSON.stringify(lastKey)).toString('base64url') : undefined;
+}
+
+/** @throws ProblemError `invalid_cursor` when the cursor is not one this list handed out. */
+export function decodeCursor(
+  cursor: string | undefined,
+  expected: { attribute: string; value: string },
+): Record<string, unknown> | undefined {
+  if (cursor === undefined) return undefined;
+  const invalid = () =>
+    new ProblemError(
+      'invalid_cursor',
+      text(
+        'Курсор не належить цьому списку. Почніть з першої сторінки без cursor.',
+        'The cursor does not belong to this list. Start again from the first page without a cursor.',
+      ),
+      [{ pointer: '/query/cursor', detail: 'unknown cursor' }],
+    );
+  let key: unknown;
+  try {
+    key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw invalid();
+  }
+  if (
+    typeof key !== 'object' ||
+    key === null ||
+    (key as Record<string, unknown>)[expected.attribute] !== expected.value
+  ) {
+    throw invalid();
+  }
+  return key as Record<string, unknown>;
+}

@@ -1,0 +1,109 @@
+import { BatchGetCommand, type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { Community, Membership } from '../../domain/communities/community';
+import { CommunitySettingsSchema } from '../../domain/communities/settings';
+import type { Role } from '../../domain/identity/actor';
+import { Entity, keys } from './keys';
+
+/**
+ * Item codecs of the tenancy base every tool stands on (communities, memberships,
+ * platform admins), and the one read that scopes a request to a community.
+ */
+
+export function communityToItem(community: Community): Record<string, unknown> {
+  return { ...keys.community(community.id), entity: Entity.community, ...community };
+}
+
+export function communityFromItem(item: Record<string, unknown>): Community {
+  return {
+    id: item.id as string,
+    // Parsing fills defaults added since the item was written.
+    settings: CommunitySettingsSchema.parse(item.settings),
+    createdAt: item.createdAt as string,
+    createdBy: item.createdBy as string,
+    updatedAt: item.updatedAt as string,
+    version: item.version as number,
+  };
+}
+
+export function memberToItem(member: Membership): Record<string, unknown> {
+  return {
+    ...keys.member(member.communityId, member.issuer, member.subject),
+    entity: Entity.member,
+    ...member,
+  };
+}
+
+export function memberFromItem(item: Record<string, unknown>): Membership {
+  return {
+    communityId: item.communityId as string,
+    issuer: item.issuer as string,
+    subject: item.subject as string,
+    roles: item.roles as Role[],
+    grantedBy: item.grantedBy as string,
+    grantedAt: item.grantedAt as string,
+  };
+}
+
+export interface RequestScope {
+  readonly community?: Community;
+  readonly roles: readonly Role[];
+  readonly platformAdmin: boolean;
+}
+
+/**
+ * Reads, in one round trip, what a request needs to know before any rule runs:
+ * the community named in the path, the caller's membership in it and whether the
+ * caller is a platform admin.
+ */
+export async function loadRequestScope(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  request: { communityId?: string; identity?: { issuer: string; subject: string } },
+): Promise<RequestScope> {
+  const { communityId, identity } = request;
+  const wanted = [
+    ...(communityId ? [keys.community(communityId)] : []),
+    ...(communityId && identity ? [keys.member(communityId, identity.issuer, identity.subject)] : []),
+    ...(identity ? [keys.platformAdmin(identity.issuer, identity.subject)] : []),
+  ];
+  if (wanted.length === 0) return { roles: [], platformAdmin: false };
+
+  const found: Record<string, unknown>[] = [];
+  let pending: Record<string, unknown>[] = wanted.map((key) => ({ ...key }));
+  // BatchGetItem may return some keys unprocessed under load; ask again for those.
+  for (let attempt = 0; pending.length > 0; attempt += 1) {
+    if (attempt > 0) await new Promise((wake) => setTimeout(wake, 20 * 2 ** attempt));
+    if (attempt > 5) throw new Error('DynamoDB left keys unprocessed after 5 retries');
+    const result = await client.send(
+      new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending, ConsistentRead: true } } }),
+    );
+    found.push(...(result.Responses?.[tableName] ?? []));
+    pending = result.UnprocessedKeys?.[tableName]?.Keys ?? [];
+  }
+
+  const byEntity = (entity: string) => found.find((item) => item.entity === entity);
+  const communityItem = byEntity(Entity.community);
+  const memberItem = byEntity(Entity.member);
+  return {
+    ...(communityItem ? { community: communityFromItem(communityItem) } : {}),
+    roles: memberItem ? memberFromItem(memberItem).roles : [],
+    platformAdmin: byEntity(Entity.platformAdmin) !== undefined,
+  };
+}
+
+/**
+ * Makes someone a platform admin. Only deployment tooling calls this (the demo
+ * data, the bootstrap command): no API route can create a platform admin.
+ */
+export async function putPlatformAdmin(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  admin: { issuer: string; subject: string; grantedAt: string },
+): Promise<void> {
+  await client.send(
+    new PutCommand({
+      TableName: tableName,
+      Item: { ...keys.platformAdmin(admin.issuer, admin.subject), entity: Entity.platformAdmin, ...admin },
+    }),
+  );
+}

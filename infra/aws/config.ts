@@ -1,0 +1,100 @@
+import type { Node } from 'constructs';
+import { ClaimNamesSchema, type IssuerConfig, IssuerConfigSchema } from '../../functions/shared/config';
+
+/** What one deployment of Hromada is configured with; read from CDK context (`-c key=value` or cdk.json). */
+export interface DeploymentConfig {
+  /** Names the stacks (`Hromada-<stage>-Data`) and turns on production safeguards for `prod`. */
+  readonly stage: string;
+  /** The OIDC issuer the HTTP API's JWT authorizer trusts, e.g. `https://auth.example.org/realms/hromada`. */
+  readonly jwtIssuer: string;
+  /** The audience (client id) tokens must be issued for. */
+  readonly jwtAudience: string;
+  /** Which token claims carry residency and birth date for this issuer. */
+  readonly issuerClaims: IssuerConfig['claims'];
+}
+
+/** Context keys the app reads. */
+export const CONTEXT_KEYS = {
+  stage: 'hromada:stage',
+  jwtIssuer: 'hromada:jwtIssuer',
+  jwtAudience: 'hromada:jwtAudience',
+  issuerClaims: 'hromada:issuerClaims',
+} as const;
+
+/** Thrown when the CDK context lacks or garbles a setting; the message names the `-c` flag that fixes it. */
+export class DeploymentConfigError extends Error {
+  override readonly name = 'DeploymentConfigError';
+}
+
+const STAGE_PATTERN = /^[a-z][a-z0-9-]{0,19}$/;
+
+/**
+ * Reads the deployment settings from CDK context.
+ *
+ * @example
+ * const config = readDeploymentConfig(app.node);
+ * // npx cdk synth -c hromada:stage=prod -c hromada:jwtIssuer=https://id.example.org -c hromada:jwtAudience=hromada
+ */
+export function readDeploymentConfig(node: Node): DeploymentConfig {
+  const stage = optionalString(node, CONTEXT_KEYS.stage) ?? 'dev';
+  if (!STAGE_PATTERN.test(stage)) {
+    throw new DeploymentConfigError(
+      `${CONTEXT_KEYS.stage} must be lower-case letters, digits and dashes (at most 20), e.g. -c ${CONTEXT_KEYS.stage}=prod; got "${stage}"`,
+    );
+  }
+  return {
+    stage,
+    jwtIssuer: requiredString(node, CONTEXT_KEYS.jwtIssuer, 'https://auth.example.org/realms/hromada'),
+    jwtAudience: requiredString(node, CONTEXT_KEYS.jwtAudience, 'hromada-api'),
+    issuerClaims: readIssuerClaims(node),
+  };
+}
+
+/** The `ISSUERS` environment value the handlers parse with `IssuerConfigSchema`. */
+export function issuersEnvironment(config: DeploymentConfig): string {
+  const issuer = IssuerConfigSchema.parse({
+    issuer: config.jwtIssuer,
+    audience: config.jwtAudience,
+    claims: config.issuerClaims,
+  });
+  return JSON.stringify([issuer]);
+}
+
+function optionalString(node: Node, key: string): string | undefined {
+  const value: unknown = node.tryGetContext(key);
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value !== 'string')
+    throw new DeploymentConfigError(`${key} must be a string, e.g. -c ${key}=value`);
+  return value;
+}
+
+function requiredString(node: Node, key: string, example: string): string {
+  const value = optionalString(node, key);
+  if (value === undefined) {
+    throw new DeploymentConfigError(
+      `Missing CDK context ${key}: pass -c ${key}=${example} (or set it in cdk.json)`,
+    );
+  }
+  return value;
+}
+
+/** `-c` values arrive as strings, cdk.json values as objects: both are accepted. */
+function readIssuerClaims(node: Node): IssuerConfig['claims'] {
+  const key = CONTEXT_KEYS.issuerClaims;
+  const raw: unknown = node.tryGetContext(key);
+  let value: unknown = raw ?? {};
+  if (typeof raw === 'string') {
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      throw new DeploymentConfigError(`${key} must be JSON, e.g. -c '${key}={"community":"hromada_id"}'`);
+    }
+  }
+  const parsed = ClaimNamesSchema.safeParse(value);
+  if (!parsed.success) {
+    throw new DeploymentConfigError(
+      `${key} must map community, district and birthdate to claim names, e.g. -c '${key}={"district":"okrug"}'`,
+    );
+  }
+  return parsed.data;
+}

@@ -1,0 +1,113 @@
+import { dirname, join, posix } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Duration } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import type { TableAction } from '../../functions/shared/routes';
+
+/** The repository root: handler entries and assets are given relative to it. */
+export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** A Lambda handler as the function lists describe it (`TOOLS`, `STREAM_HANDLER`, `SCHEDULED_HANDLERS`). */
+export interface HandlerSpec {
+  readonly name: string;
+  /** Module exporting `handler`, relative to the repository root. */
+  readonly entry: string;
+  readonly tableActions: readonly TableAction[];
+  /** Files relative to the repository root, copied next to the bundle at the same relative path. */
+  readonly assets?: readonly string[];
+}
+
+export interface HandlerFunctionProps {
+  readonly spec: HandlerSpec;
+  readonly environment: Readonly<Record<string, string>>;
+  readonly timeout?: Duration;
+}
+
+/**
+ * One Lambda for one handler module, with the settings every Hromada function
+ * shares: Node.js 22 on arm64, bundled locally by esbuild (no Docker) as ESM
+ * with source maps, the AWS SDK left to the runtime, and a log group with a retention.
+ */
+export function createHandlerFunction(
+  scope: Construct,
+  id: string,
+  props: HandlerFunctionProps,
+): NodejsFunction {
+  const logGroup = new LogGroup(scope, `${id}Logs`, { retention: RetentionDays.ONE_MONTH });
+  return new NodejsFunction(scope, id, {
+    entry: join(REPO_ROOT, props.spec.entry),
+    handler: 'handler',
+    projectRoot: REPO_ROOT,
+    depsLockFilePath: join(REPO_ROOT, 'package-lock.json'),
+    runtime: Runtime.NODEJS_22_X,
+    architecture: Architecture.ARM_64,
+    memorySize: 512,
+    timeout: props.timeout ?? Duration.seconds(10),
+    logGroup,
+    environment: {
+      ...props.environment,
+      // esbuild writes the map; Node only applies it to stack traces when asked.
+      NODE_OPTIONS: '--enable-source-maps',
+    },
+    bundling: {
+      format: OutputFormat.ESM,
+      mainFields: ['module', 'main'],
+      sourceMap: true,
+      externalModules: ['@aws-sdk/*'],
+      forceDockerBundling: false,
+      // CommonJS dependencies bundled into an ES module still call `require` for Node built-ins.
+      banner:
+        "import { createRequire as __hromadaCreateRequire } from 'node:module'; const require = __hromadaCreateRequire(import.meta.url);",
+      commandHooks: {
+        beforeBundling: () => [],
+        beforeInstall: () => [],
+        afterBundling: (inputDir, outputDir) =>
+          copyAssetCommands(props.spec.assets ?? [], inputDir, outputDir),
+      },
+    },
+  });
+}
+
+/**
+ * Allows exactly `actions` on the table and its indexes, nothing broader: the
+ * least privilege each handler declares next to its code.
+ */
+export function grantTableActions(fn: NodejsFunction, table: ITable, actions: readonly TableAction[]): void {
+  if (actions.length === 0) return;
+  fn.addToRolePolicy(
+    new PolicyStatement({
+      actions: [...actions],
+      resources: [table.tableArn, `${table.tableArn}/index/*`],
+    }),
+  );
+}
+
+/** `participatory-budgets` → `ParticipatoryBudgets`, for readable construct ids. */
+export function pascalCase(name: string): string {
+  return name
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((part) => part[0]!.toUpperCase() + part.slice(1))
+    .join('');
+}
+
+/** Plain `cp`, so that bundling needs neither Docker nor anything beyond a POSIX shell. */
+function copyAssetCommands(assets: readonly string[], inputDir: string, outputDir: string): string[] {
+  return assets.map((asset) => {
+    const relative = posix.normalize(asset);
+    if (relative.startsWith('../') || posix.isAbsolute(relative)) {
+      throw new Error(`Asset ${asset} must be a path inside the repository, relative to its root`);
+    }
+    const target = join(outputDir, relative);
+    return `mkdir -p ${shellQuote(dirname(target))} && cp -R ${shellQuote(join(inputDir, relative))} ${shellQuote(target)}`;
+  });
+}
+
+function shellQuote(value: string): string {
+  return `'${value.replaceAll("'", `'\\''`)}'`;
+}

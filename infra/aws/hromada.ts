@@ -1,0 +1,70 @@
+import { type App, CrossStackReferences, ReferenceStrength } from 'aws-cdk-lib';
+import type { ToolDefinition } from '../../functions/shared/routes';
+import { SCHEDULED_HANDLERS, STREAM_HANDLER, TOOLS } from '../../functions/tools';
+import type { DeploymentConfig } from './config';
+import type { HandlerSpec } from './handler-function';
+import { ApiStack } from './stacks/api-stack';
+import { DataStack } from './stacks/data-stack';
+import { EventsStack } from './stacks/events-stack';
+import { ExportsStack } from './stacks/exports-stack';
+import { JobsStack, type ScheduledHandlerSpec } from './stacks/jobs-stack';
+
+/** The handlers to deploy; tests pass small fixtures, the app passes the real lists. */
+export interface HromadaHandlers {
+  readonly tools: readonly ToolDefinition[];
+  readonly streamHandler: HandlerSpec;
+  readonly scheduledHandlers: readonly ScheduledHandlerSpec[];
+}
+
+/** Every handler the system has, as `functions/tools.ts` lists them. */
+export const HROMADA_HANDLERS: HromadaHandlers = {
+  tools: TOOLS,
+  streamHandler: STREAM_HANDLER,
+  scheduledHandlers: SCHEDULED_HANDLERS,
+};
+
+export interface HromadaStacks {
+  readonly data: DataStack;
+  readonly events: EventsStack;
+  readonly exports: ExportsStack;
+  readonly api: ApiStack;
+  readonly jobs: JobsStack;
+}
+
+/**
+ * Adds one deployment of Hromada to `app`: stacks named `Hromada-<stage>-<Part>`,
+ * env-agnostic so that `cdk synth` needs neither credentials nor lookups.
+ */
+export function addHromadaStacks(
+  app: App,
+  config: DeploymentConfig,
+  handlers: HromadaHandlers = HROMADA_HANDLERS,
+): HromadaStacks {
+  // Strong (export/import) on purpose: CloudFormation then refuses to delete the data stack while the API uses it.
+  CrossStackReferences.of(app).consume(ReferenceStrength.STRONG);
+  const prefix = `Hromada-${config.stage}`;
+  const { stage } = config;
+
+  const data = new DataStack(app, `${prefix}-Data`, { stage });
+  const events = new EventsStack(app, `${prefix}-Events`, {
+    stage,
+    table: data.table,
+    streamHandler: handlers.streamHandler,
+  });
+  const exports = new ExportsStack(app, `${prefix}-Exports`);
+  const api = new ApiStack(app, `${prefix}-Api`, {
+    config,
+    tools: handlers.tools,
+    table: data.table,
+    signerSecret: data.signerSecret,
+    bus: events.bus,
+    exportsBucket: exports.bucket,
+  });
+  const jobs = new JobsStack(app, `${prefix}-Jobs`, {
+    stage,
+    handlers: handlers.scheduledHandlers,
+    table: data.table,
+    bus: events.bus,
+  });
+  return { data, events, exports, api, jobs };
+}

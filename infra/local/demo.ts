@@ -1,0 +1,100 @@
+import { createCommunity } from '../../domain/communities/commands/create-community';
+import { setMemberRoles } from '../../domain/communities/commands/set-member-roles';
+import { CommunitySettingsSchema } from '../../domain/communities/settings';
+import type { Actor } from '../../domain/identity/actor';
+import { Role } from '../../domain/identity/actor';
+import type { CommandContext } from '../../domain/shared/command';
+import { dynamoCommunityStore } from '../../functions/communities/store';
+import { signerKeyOf } from '../../functions/shared/auth/actor';
+import { documentClient } from '../../functions/shared/dynamo';
+import { systemClock, ulidGenerator } from '../../functions/shared/ids';
+import { putPlatformAdmin } from '../../functions/shared/tenancy';
+import type { DevTokenClaims } from './dev-identity';
+
+/** The demo people, with what their tokens say about them. Roles come from the seeded memberships. */
+export const DEMO_USERS: readonly (DevTokenClaims & { readonly label: string })[] = [
+  { label: 'platform admin', sub: 'admin' },
+  { label: 'council member', sub: 'council-1', community: 'demo', district: 'd1', birthdate: '1980-04-12' },
+  { label: 'moderator', sub: 'moderator-1', community: 'demo', district: 'd2', birthdate: '1988-09-30' },
+  {
+    label: 'resident, district d1',
+    sub: 'resident-1',
+    community: 'demo',
+    district: 'd1',
+    birthdate: '1990-01-01',
+  },
+  {
+    label: 'resident, district d2',
+    sub: 'resident-2',
+    community: 'demo',
+    district: 'd2',
+    birthdate: '1975-06-15',
+  },
+  {
+    label: 'resident, district d1, aged 15',
+    sub: 'resident-3',
+    community: 'demo',
+    district: 'd1',
+    birthdate: '2011-03-08',
+  },
+];
+
+export const DEMO_COMMUNITY_ID = 'demo';
+
+/**
+ * Loads the demo community through the same commands and store the API uses, so
+ * the demo data is exactly what the API would have written (events included).
+ * Running it twice changes nothing.
+ */
+export async function seedDemo(config: {
+  tableName: string;
+  dynamoEndpoint?: string;
+  region: string;
+  issuer: string;
+  signerSecret: string;
+}): Promise<'seeded' | 'already-there'> {
+  const client = documentClient(config);
+  const store = dynamoCommunityStore(client, config.tableName);
+  if (await store.get(DEMO_COMMUNITY_ID)) return 'already-there';
+
+  const now = systemClock.now().toISOString();
+  await putPlatformAdmin(client, config.tableName, {
+    issuer: config.issuer,
+    subject: 'admin',
+    grantedAt: now,
+  });
+  const admin: Actor = {
+    issuer: config.issuer,
+    subject: 'admin',
+    signerKey: signerKeyOf(config.signerSecret, config.issuer, 'admin'),
+    platformAdmin: true,
+    roles: new Set(),
+  };
+  const context: CommandContext = { actor: admin, clock: systemClock, ids: ulidGenerator() };
+
+  const created = createCommunity(context, {
+    id: DEMO_COMMUNITY_ID,
+    settings: CommunitySettingsSchema.parse({
+      names: { uk: 'Демонстраційна громада', en: 'Demo hromada' },
+      districts: [
+        { id: 'd1', names: { uk: 'Центральний округ', en: 'Central district' } },
+        { id: 'd2', names: { uk: 'Північний округ', en: 'Northern district' } },
+      ],
+      corsOrigins: ['http://localhost:5173'],
+      petitions: { thresholds: [{ name: 'response', signatures: 100 }], durationDays: 60, sponsorsNeeded: 3 },
+    }),
+    council: [{ issuer: config.issuer, subject: 'council-1' }],
+  });
+  if (!created.ok) throw new Error(`Demo community rejected: ${created.error.code}`);
+  await store.create(created.value.community, created.value.members, created.events);
+
+  const council = await store.councilMembers(DEMO_COMMUNITY_ID);
+  const moderator = setMemberRoles(context, created.value.community, undefined, council, {
+    issuer: config.issuer,
+    subject: 'moderator-1',
+    roles: [Role.moderator],
+  });
+  if (!moderator.ok || !moderator.value) throw new Error('Demo moderator rejected');
+  await store.putMember(moderator.value, moderator.events);
+  return 'seeded';
+}

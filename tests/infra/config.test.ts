@@ -1,0 +1,54 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { CONTEXT_KEYS, issuersEnvironment, readDeploymentConfig } from '../../infra/aws/config';
+import { TEST_CONTEXT, TestApps } from './support';
+
+// Even an App that is never synthesized makes its output folder when constructed.
+const apps = new TestApps();
+afterAll(() => apps.removeAll());
+
+function configFrom(context: Record<string, unknown>) {
+  return readDeploymentConfig(apps.create(context).node);
+}
+
+describe('deployment config from CDK context', () => {
+  it('reads issuer and audience and defaults the stage to dev', () => {
+    const { [CONTEXT_KEYS.stage]: _stage, ...withoutStage } = TEST_CONTEXT;
+    expect(configFrom(withoutStage)).toEqual({
+      stage: 'dev',
+      jwtIssuer: TEST_CONTEXT[CONTEXT_KEYS.jwtIssuer],
+      jwtAudience: TEST_CONTEXT[CONTEXT_KEYS.jwtAudience],
+      issuerClaims: { community: 'community', district: 'district', birthdate: 'birthdate' },
+    });
+  });
+
+  it.each([CONTEXT_KEYS.jwtIssuer, CONTEXT_KEYS.jwtAudience])(
+    'names the -c flag when %s is missing',
+    (key) => {
+      const context: Record<string, unknown> = { ...TEST_CONTEXT };
+      delete context[key];
+      expect(() => configFrom(context)).toThrow(`pass -c ${key}=`);
+    },
+  );
+
+  it('rejects a stage that cannot name a stack', () => {
+    expect(() => configFrom({ ...TEST_CONTEXT, [CONTEXT_KEYS.stage]: 'Prod_1' })).toThrow(
+      `-c ${CONTEXT_KEYS.stage}=prod`,
+    );
+  });
+
+  it('takes issuer claim names as JSON from -c or as an object from cdk.json, into ISSUERS', () => {
+    const fromFlag = configFrom({ ...TEST_CONTEXT, [CONTEXT_KEYS.issuerClaims]: '{"district":"okrug"}' });
+    const fromFile = configFrom({ ...TEST_CONTEXT, [CONTEXT_KEYS.issuerClaims]: { district: 'okrug' } });
+    expect(fromFlag).toEqual(fromFile);
+    expect(JSON.parse(issuersEnvironment(fromFlag))).toEqual([
+      {
+        issuer: TEST_CONTEXT[CONTEXT_KEYS.jwtIssuer],
+        audience: TEST_CONTEXT[CONTEXT_KEYS.jwtAudience],
+        claims: { community: 'community', district: 'okrug', birthdate: 'birthdate' },
+      },
+    ]);
+    expect(() => configFrom({ ...TEST_CONTEXT, [CONTEXT_KEYS.issuerClaims]: '{district' })).toThrow(
+      'must be JSON',
+    );
+  });
+});
