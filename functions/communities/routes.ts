@@ -3,6 +3,7 @@ import { setMemberRoles } from '../../domain/communities/commands/set-member-rol
 import { updateSettings } from '../../domain/communities/commands/update-settings';
 import type { Community } from '../../domain/communities/community';
 import { forbidden, mayListMembers } from '../../domain/communities/permissions';
+import type { Role } from '../../domain/identity/actor';
 import type { CommandContext } from '../../domain/shared/command';
 import { text } from '../../domain/shared/localized';
 import { documentClient } from '../shared/dynamo';
@@ -33,6 +34,32 @@ const storeFor = (request: RouteRequest) =>
 function authenticated(request: RouteRequest): { command: CommandContext; community: Community } {
   if (!request.command || !request.community) throw new Error('A user route ran without actor or community');
   return { command: request.command, community: request.community };
+}
+
+/**
+ * Reads what the membership rule needs (the person's current roles and the
+ * whole council) and runs it. `issuer` defaults to the caller's: a community
+ * usually trusts one identity provider.
+ */
+async function changeRoles(
+  request: RouteRequest,
+  subject: string,
+  issuer: string | undefined,
+  roles: readonly Role[],
+) {
+  const { command, community } = authenticated(request);
+  const store = storeFor(request);
+  const memberIssuer = issuer ?? command.actor.issuer;
+  const [current, council] = await Promise.all([
+    store.getMember(community.id, memberIssuer, subject),
+    store.councilMembers(community.id),
+  ]);
+  const outcome = setMemberRoles(command, community, current, council, {
+    issuer: memberIssuer,
+    subject,
+    roles,
+  });
+  return { store, current, outcome };
 }
 
 /** Browsers ask before sending a token cross-origin; allowed origins come from the community's settings. */
@@ -189,23 +216,17 @@ const routes: AnyRoute[] = [
     },
     errors: ['forbidden', 'community_not_found', 'last_council_member'],
     handle: async (request) => {
-      const { command, community } = authenticated(request);
-      const issuer = request.body.issuer ?? command.actor.issuer;
-      const store = storeFor(request);
-      const [current, council] = await Promise.all([
-        store.getMember(community.id, issuer, request.params.subject),
-        store.councilMembers(community.id),
-      ]);
-      const outcome = setMemberRoles(command, community, current, council, {
-        issuer,
-        subject: request.params.subject,
-        roles: request.body.roles,
-      });
-      if (!outcome.ok) return outcome;
-      const membership = outcome.value;
+      const change = await changeRoles(
+        request,
+        request.params.subject,
+        request.body.issuer,
+        request.body.roles,
+      );
+      if (!change.outcome.ok) return change.outcome;
+      const membership = change.outcome.value;
       if (!membership) throw new Error('Granting roles returned no membership');
-      await store.putMember(membership, outcome.events);
-      return { status: current ? 200 : 201, body: membershipView(membership) };
+      await change.store.putMember(membership, change.outcome.events);
+      return { status: change.current ? 200 : 201, body: membershipView(membership) };
     },
   }),
 
@@ -220,20 +241,9 @@ const routes: AnyRoute[] = [
     responses: { 204: { description: 'Removed' } },
     errors: ['forbidden', 'community_not_found', 'member_not_found', 'last_council_member'],
     handle: async (request) => {
-      const { command, community } = authenticated(request);
-      const issuer = request.query.issuer ?? command.actor.issuer;
-      const store = storeFor(request);
-      const [current, council] = await Promise.all([
-        store.getMember(community.id, issuer, request.params.subject),
-        store.councilMembers(community.id),
-      ]);
-      const outcome = setMemberRoles(command, community, current, council, {
-        issuer,
-        subject: request.params.subject,
-        roles: [],
-      });
-      if (!outcome.ok) return outcome;
-      if (current) await store.removeMember(current, outcome.events);
+      const change = await changeRoles(request, request.params.subject, request.query.issuer, []);
+      if (!change.outcome.ok) return change.outcome;
+      if (change.current) await change.store.removeMember(change.current, change.outcome.events);
       return { status: 204 };
     },
   }),

@@ -1,25 +1,11 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  QueryCommand,
-  TransactWriteCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Membership } from '../../domain/communities/community';
 import type { CommunityStore, Page } from '../../domain/communities/ports';
 import { Role } from '../../domain/identity/actor';
 import { communityPartition, keys } from '../shared/keys';
-import { outboxPuts } from '../shared/outbox';
+import { commitWithEvents } from '../shared/outbox';
 import { decodeCursor, encodeCursor } from '../shared/pagination';
 import { communityFromItem, communityToItem, memberFromItem, memberToItem } from '../shared/tenancy';
-
-/** True when a transaction was cancelled because the condition on its item at `index` did not hold. */
-function failedOnCondition(error: unknown, index: number): boolean {
-  return (
-    error instanceof TransactionCanceledException &&
-    error.CancellationReasons?.[index]?.Code === 'ConditionalCheckFailed'
-  );
-}
 
 /** The DynamoDB implementation of {@link CommunityStore}. */
 export function dynamoCommunityStore(client: DynamoDBDocumentClient, tableName: string): CommunityStore {
@@ -38,51 +24,41 @@ export function dynamoCommunityStore(client: DynamoDBDocumentClient, tableName: 
     },
 
     async create(community, members, events) {
-      try {
-        await client.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              {
-                Put: {
-                  TableName: tableName,
-                  Item: communityToItem(community),
-                  ConditionExpression: 'attribute_not_exists(PK)',
-                },
-              },
-              ...members.map((member) => ({ Put: { TableName: tableName, Item: memberToItem(member) } })),
-              ...outboxPuts(tableName, events),
-            ],
-          }),
-        );
-        return 'created';
-      } catch (error) {
-        if (failedOnCondition(error, 0)) return 'exists';
-        throw error;
-      }
+      const committed = await commitWithEvents(
+        client,
+        tableName,
+        [
+          {
+            Put: {
+              TableName: tableName,
+              Item: communityToItem(community),
+              ConditionExpression: 'attribute_not_exists(PK)',
+            },
+          },
+          ...members.map((member) => ({ Put: { TableName: tableName, Item: memberToItem(member) } })),
+        ],
+        events,
+      );
+      return committed === 'committed' ? 'created' : 'exists';
     },
 
     async saveSettings(community, expectedVersion, events) {
-      try {
-        await client.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              {
-                Put: {
-                  TableName: tableName,
-                  Item: communityToItem(community),
-                  ConditionExpression: 'version = :expected',
-                  ExpressionAttributeValues: { ':expected': expectedVersion },
-                },
-              },
-              ...outboxPuts(tableName, events),
-            ],
-          }),
-        );
-        return 'saved';
-      } catch (error) {
-        if (failedOnCondition(error, 0)) return 'conflict';
-        throw error;
-      }
+      const committed = await commitWithEvents(
+        client,
+        tableName,
+        [
+          {
+            Put: {
+              TableName: tableName,
+              Item: communityToItem(community),
+              ConditionExpression: 'version = :expected',
+              ExpressionAttributeValues: { ':expected': expectedVersion },
+            },
+          },
+        ],
+        events,
+      );
+      return committed === 'committed' ? 'saved' : 'conflict';
     },
 
     async listMembers(communityId, page): Promise<Page<Membership>> {
@@ -123,30 +99,17 @@ export function dynamoCommunityStore(client: DynamoDBDocumentClient, tableName: 
     },
 
     async putMember(member, events) {
-      await client.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            { Put: { TableName: tableName, Item: memberToItem(member) } },
-            ...outboxPuts(tableName, events),
-          ],
-        }),
+      await commitWithEvents(
+        client,
+        tableName,
+        [{ Put: { TableName: tableName, Item: memberToItem(member) } }],
+        events,
       );
     },
 
     async removeMember(member, events) {
-      await client.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Delete: {
-                TableName: tableName,
-                Key: keys.member(member.communityId, member.issuer, member.subject),
-              },
-            },
-            ...outboxPuts(tableName, events),
-          ],
-        }),
-      );
+      const key = keys.member(member.communityId, member.issuer, member.subject);
+      await commitWithEvents(client, tableName, [{ Delete: { TableName: tableName, Key: key } }], events);
     },
   };
 }

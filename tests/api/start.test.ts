@@ -96,6 +96,45 @@ describe('npm start', () => {
     expect(await exited(child)).toBe(0);
   });
 
+  it('keeps the tables across restarts with --data DIR', async () => {
+    const dataDir = join(identityFolder, 'db');
+    const first = start(['--data', dataDir], { PORT: String(await freePort()) });
+    await waitFor(first.output, 'Ctrl-C stops everything', first.child);
+    first.child.kill('SIGINT');
+    expect(await exited(first.child)).toBe(0);
+
+    const port = await freePort();
+    const second = start(['--data', dataDir], { PORT: String(port) });
+    await waitFor(second.output, 'Ctrl-C stops everything', second.child);
+    const community = await fetch(`http://127.0.0.1:${port}/v1/communities/demo`);
+    second.child.kill('SIGINT');
+
+    expect(second.output()).toContain('already there');
+    expect(community.status).toBe(200);
+    expect(await exited(second.child)).toBe(0);
+  });
+
+  it('prints a token with npm run token that the API accepts for that subject', async () => {
+    const port = await freePort();
+    const { child, output } = start([], { PORT: String(port) });
+    await waitFor(output, 'Ctrl-C stops everything', child);
+    const tokenCli = spawn(NODE, [TSX, 'infra/local/token.ts', '--sub', 'council-1', '--community', 'demo'], {
+      cwd: ROOT,
+      env: { ...process.env, DEV_IDENTITY_FILE: join(identityFolder, 'identity.json') },
+    });
+    let token = '';
+    tokenCli.stdout.on('data', (chunk) => (token += chunk));
+    expect(await exited(tokenCli)).toBe(0);
+
+    const members = await fetch(`http://127.0.0.1:${port}/v1/communities/demo/members`, {
+      headers: { authorization: `Bearer ${token.trim()}` },
+    });
+    child.kill('SIGINT');
+
+    expect(members.status).toBe(200);
+    expect(await exited(child)).toBe(0);
+  });
+
   it('names the Debian package to install when Java is missing', async () => {
     const { child, output } = start([], { PATH: '/nonexistent', PORT: '0' });
 
