@@ -1,3 +1,4 @@
 export * from './communities';
 export * from './envelope';
+export * from './petitions';
 export * from './registry';

@@ -15,4 +15,12 @@ export const EVENT_DETAIL_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
   [CommunityEvents.created]: CommunityCreatedV1,
   [CommunityEvents.settingsChanged]: CommunitySettingsChangedV1,
   [CommunityEvents.memberChanged]: CommunityMemberChangedV1,
+  [PetitionEvents.created]: PetitionCreatedV1,
+  [PetitionEvents.submitted]: PetitionSubmittedV1,
+  [PetitionEvents.published]: PetitionPublishedV1,
+  [PetitionEvents.rejected]: PetitionModeratedV1,
+  [PetitionEvents.hidden]: PetitionModeratedV1,
+  [PetitionEvents.thresholdReached]: PetitionThresholdReachedV1,
+  [PetitionEvents.closed]: PetitionClosedV1,
+  [PetitionEvents.answered]: PetitionAnsweredV1,
 };
