@@ -5,6 +5,16 @@ import {
   CommunityMemberChangedV1,
   CommunitySettingsChangedV1,
 } from './communities';
+import {
+  PetitionAnsweredV1,
+  PetitionClosedV1,
+  PetitionCreatedV1,
+  PetitionEvents,
+  PetitionModeratedV1,
+  PetitionPublishedV1,
+  PetitionSubmittedV1,
+  PetitionThresholdReachedV1,
+} from './petitions';
 
 /**
  * Every event name the system emits, mapped to the schema of its `detail`. The

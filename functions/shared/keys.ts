@@ -12,6 +12,12 @@ export const Entity = {
   member: 'member',
   platformAdmin: 'platform-admin',
   outbox: 'outbox',
+  petition: 'petition',
+  petitionStats: 'petition-stats',
+  petitionSponsor: 'petition-sponsor',
+  petitionThreshold: 'petition-threshold',
+  petitionClosing: 'petition-closing',
+  signature: 'signature',
 } as const;
 export type Entity = (typeof Entity)[keyof typeof Entity];
 
@@ -21,6 +27,15 @@ export interface ItemKey {
 }
 
 export const communityPartition = (communityId: string): string => `C#${communityId}`;
+
+const petitionPartition = (communityId: string, petitionId: string): string =>
+  `${communityPartition(communityId)}#P#${petitionId}`;
+
+/** How many GSI1 partitions a petition's signatures are spread over (signer keys are uniform hex). */
+export const SIGNATURE_BUCKETS = 16;
+
+const signatureBucket = (communityId: string, petitionId: string, bucket: number): string =>
+  `${petitionPartition(communityId, petitionId)}#SIGS#${bucket}`;
 
 export const keys = {
   community: (communityId: string): ItemKey => ({ PK: communityPartition(communityId), SK: 'COMMUNITY' }),
@@ -36,6 +51,71 @@ export const keys = {
     PK: 'PLATFORM',
     SK: `ADMIN#${part(issuer)}#${part(subject)}`,
   }),
+
+  /**
+   * A petition and the items that live beside it in its partition: its signature
+   * breakdown (`STATS`), its sponsors and its threshold marks.
+   */
+  petition: (communityId: string, petitionId: string): ItemKey => ({
+    PK: petitionPartition(communityId, petitionId),
+    SK: 'PETITION',
+  }),
+  petitionStats: (communityId: string, petitionId: string): ItemKey => ({
+    PK: petitionPartition(communityId, petitionId),
+    SK: 'STATS',
+  }),
+  petitionSponsor: (communityId: string, petitionId: string, signerKey: string): ItemKey => ({
+    PK: petitionPartition(communityId, petitionId),
+    SK: `SPONSOR#${signerKey}`,
+  }),
+  /** Written once, with a condition: "has this threshold fired" is a fact, not a computation. */
+  petitionThreshold: (communityId: string, petitionId: string, threshold: string): ItemKey => ({
+    PK: petitionPartition(communityId, petitionId),
+    SK: `THRESHOLD#${threshold}`,
+  }),
+  /** Listings of a community's petitions in one state: GSI1 newest first, GSI2 by signatures. */
+  petitionListing: (communityId: string, state: string) =>
+    `${communityPartition(communityId)}#PETITIONS#${state}`,
+  petitionNewest: (createdAt: string, petitionId: string) => `${createdAt}#${petitionId}`,
+  /** Zero-padded so that the string order of GSI2SK is the numeric order of totals. */
+  petitionBySignatures: (total: number, petitionId: string) =>
+    `${String(total).padStart(10, '0')}#${petitionId}`,
+
+  /**
+   * While a petition is open, one item says when it closes: in the community's
+   * partition for the `closing` sort, and on GSI2 under one platform-wide key so
+   * the closing job finds every due petition with one query.
+   */
+  petitionClosing: (communityId: string, closesAt: string, petitionId: string): ItemKey => ({
+    PK: `${communityPartition(communityId)}#PETITIONS#CLOSING`,
+    SK: `${closesAt}#${petitionId}`,
+  }),
+  petitionClosingIndex: (communityId: string, closesAt: string, petitionId: string) => ({
+    GSI2PK: 'PETITIONS#CLOSING',
+    GSI2SK: `${closesAt}#${communityId}#${petitionId}`,
+  }),
+  petitionClosingDue: 'PETITIONS#CLOSING',
+
+  /**
+   * One signature, one partition: the signer's key is part of the partition key,
+   * so a popular petition's signatures spread over the whole table instead of
+   * piling onto one hot partition. GSI1 gathers them again for the recount, over
+   * {@link SIGNATURE_BUCKETS} buckets so that no index partition runs hot either.
+   */
+  signature: (communityId: string, petitionId: string, signerKey: string): ItemKey => ({
+    PK: `${petitionPartition(communityId, petitionId)}#S#${signerKey}`,
+    SK: 'SIGNATURE',
+  }),
+  signatureIndex: (communityId: string, petitionId: string, signerKey: string, signedAt: string) => ({
+    GSI1PK: signatureBucket(
+      communityId,
+      petitionId,
+      Number.parseInt(signerKey.slice(0, 2), 16) % SIGNATURE_BUCKETS,
+    ),
+    GSI1SK: `${signedAt}#${signerKey}`,
+  }),
+  signatureBucket: (communityId: string, petitionId: string, bucket: number) =>
+    signatureBucket(communityId, petitionId, bucket),
 
   /** One outbox item per event, in the community's outbox partition, ordered by event id (ULID). */
   outbox: (communityId: string, eventId: string): ItemKey => ({

@@ -1,0 +1,117 @@
+import type { Petition } from '../../domain/petitions/petition';
+import { totalSignatures } from '../../domain/petitions/petition';
+import { Entity, keys } from '../shared/keys';
+
+/**
+ * How petitions, signatures and their side items are stored. The tally (stream
+ * consumer), the recount and the petitions store all read and write these
+ * shapes, so they are declared here once.
+ */
+
+/** Attributes only the tally writes; a command's save never touches them (see store.ts). */
+export const TALLY_OWNED = ['signatureCount', 'GSI2SK', 'thresholdsReached'] as const;
+
+/** Lower-cased title and text: `?q=` matches on it with `contains`. */
+export const searchTextOf = (petition: Pick<Petition, 'title' | 'text'>): string =>
+  `${petition.title}\n${petition.text}`.toLocaleLowerCase('uk-UA');
+
+export function petitionToItem(petition: Petition): Record<string, unknown> {
+  const listing = keys.petitionListing(petition.communityId, petition.state);
+  return {
+    ...keys.petition(petition.communityId, petition.id),
+    entity: Entity.petition,
+    GSI1PK: listing,
+    GSI1SK: keys.petitionNewest(petition.createdAt, petition.id),
+    GSI2PK: listing,
+    GSI2SK: keys.petitionBySignatures(totalSignatures(petition), petition.id),
+    search: searchTextOf(petition),
+    ...petition,
+  };
+}
+
+const PETITION_FIELDS: readonly (keyof Petition)[] = [
+  'id',
+  'communityId',
+  'title',
+  'text',
+  'category',
+  'districtId',
+  'authorKey',
+  'state',
+  'responseState',
+  'sponsorToken',
+  'sponsorsNeeded',
+  'sponsorCount',
+  'thresholds',
+  'durationDays',
+  'createdAt',
+  'submittedAt',
+  'openedAt',
+  'closesAt',
+  'closedAt',
+  'signatureCount',
+  'offlineSignatureCount',
+  'thresholdsReached',
+  'moderation',
+  'textHidden',
+  'response',
+  'version',
+];
+
+export function petitionFromItem(item: Record<string, unknown>): Petition {
+  const petition: Record<string, unknown> = {};
+  for (const field of PETITION_FIELDS) if (item[field] !== undefined) petition[field] = item[field];
+  return petition as unknown as Petition;
+}
+
+/** A signature as stored: one item, in a partition of its own. */
+export interface SignatureItem {
+  readonly PK: string;
+  readonly SK: string;
+  readonly GSI1PK: string;
+  readonly GSI1SK: string;
+  readonly entity: typeof Entity.signature;
+  readonly communityId: string;
+  readonly petitionId: string;
+  readonly signerKey: string;
+  readonly signedAt: string;
+  /** From the token's residency, for the by-district statistics; absent when the provider did not say. */
+  readonly districtId?: string;
+  /**
+   * Set by the tally in the same transaction that adds the signature to the
+   * count: the ledger says which signatures are in the count, so no delivery
+   * of the stream can count one twice.
+   */
+  readonly countedAt?: string;
+  /** false for a signature that arrived after the petition closed: kept, never counted. */
+  readonly counted?: boolean;
+}
+
+export function signatureItem(input: {
+  communityId: string;
+  petitionId: string;
+  signerKey: string;
+  signedAt: string;
+  districtId?: string;
+}): SignatureItem {
+  return {
+    ...keys.signature(input.communityId, input.petitionId, input.signerKey),
+    ...keys.signatureIndex(input.communityId, input.petitionId, input.signerKey, input.signedAt),
+    entity: Entity.signature,
+    communityId: input.communityId,
+    petitionId: input.petitionId,
+    signerKey: input.signerKey,
+    signedAt: input.signedAt,
+    ...(input.districtId ? { districtId: input.districtId } : {}),
+  };
+}
+
+/**
+ * The by-district and by-day counts live in the petition's `STATS` item as
+ * top-level numbers (`district#d1`, `day#2026-11-22`), so the tally can ADD to
+ * them without creating maps first. No personal data: counts only.
+ */
+export const statsAttribute = {
+  district: (districtId: string | undefined) => `district#${districtId ?? 'unknown'}`,
+  day: (signedAt: string) => `day#${signedAt.slice(0, 10)}`,
+} as const;
