@@ -1,9 +1,10 @@
 import { communitiesTool } from './communities/routes';
 import { docsTool } from './docs/routes';
+import { petitionsTool } from './petitions/routes';
 import type { TableAction, ToolDefinition } from './shared/routes';
 
 /** Every HTTP tool. Adding a tool means adding it here; CDK, the local runtime and the docs follow. */
-export const TOOLS: readonly ToolDefinition[] = [communitiesTool, docsTool];
+export const TOOLS: readonly ToolDefinition[] = [communitiesTool, petitionsTool, docsTool];
 
 /**
  * The one stream consumer of the table (a stream allows two consumers per shard):
@@ -26,4 +27,18 @@ export const SCHEDULED_HANDLERS: readonly {
   /** An EventBridge schedule expression, e.g. `rate(5 minutes)`. */
   readonly schedule: string;
   readonly tableActions: readonly TableAction[];
-}[] = [];
+}[] = [
+  {
+    name: 'close-petitions',
+    entry: 'functions/petitions/close-expired.ts',
+    schedule: 'rate(5 minutes)',
+    tableActions: [
+      'dynamodb:GetItem',
+      'dynamodb:Query',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:DeleteItem',
+      'dynamodb:TransactWriteItems',
+    ],
+  },
+];

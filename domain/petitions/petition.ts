@@ -12,7 +12,11 @@ export type PetitionState = (typeof PetitionState)[keyof typeof PetitionState];
 export const PETITION_STATES = Object.values(PetitionState);
 
 /** The council's duty to answer: it arises when the `response` threshold is reached. */
-export const ResponseState = { none: 'none', awaiting_response: 'awaiting_response', answered: 'answered' } as const;
+export const ResponseState = {
+  none: 'none',
+  awaiting_response: 'awaiting_response',
+  answered: 'answered',
+} as const;
 export type ResponseState = (typeof ResponseState)[keyof typeof ResponseState];
 
 /**
@@ -120,5 +124,6 @@ export interface Petition {
   readonly version: number;
 }
 
-export const totalSignatures = (petition: Pick<Petition, 'signatureCount' | 'offlineSignatureCount'>): number =>
-  petition.signatureCount + petition.offlineSignatureCount;
+export const totalSignatures = (
+  petition: Pick<Petition, 'signatureCount' | 'offlineSignatureCount'>,
+): number => petition.signatureCount + petition.offlineSignatureCount;

@@ -45,33 +45,45 @@ export function outboxPuts(tableName: string, events: readonly EventEnvelope[]):
   }));
 }
 
-/** True when a transaction was cancelled because the condition on its item at `index` did not hold. */
-function failedOnCondition(error: unknown, index: number): boolean {
-  return (
-    error instanceof TransactionCanceledException &&
-    error.CancellationReasons?.[index]?.Code === 'ConditionalCheckFailed'
+/** The positions of the items whose condition did not hold, when a transaction was cancelled for that. */
+function failedConditions(error: unknown): number[] | undefined {
+  if (!(error instanceof TransactionCanceledException)) return undefined;
+  const failed = (error.CancellationReasons ?? []).flatMap((reason, index) =>
+    reason.Code === 'ConditionalCheckFailed' ? [index] : [],
   );
+  return failed.length > 0 ? failed : undefined;
 }
 
 /**
  * Writes a command's state change and its events in one transaction: the one way
- * a store commits an outcome. Answers `condition-failed` when the condition on
- * the first item did not hold (an id taken, a version moved on); any other
- * failure throws.
+ * a store commits an outcome. Answers which of `items` failed their condition
+ * (an id taken, a version moved on); any other failure throws.
  */
+export async function commitWithEventsAt(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  items: readonly TransactItem[],
+  events: readonly EventEnvelope[],
+): Promise<{ committed: true } | { committed: false; failedIndexes: number[] }> {
+  try {
+    await client.send(
+      new TransactWriteCommand({ TransactItems: [...items, ...outboxPuts(tableName, events)] }),
+    );
+    return { committed: true };
+  } catch (error) {
+    const failedIndexes = failedConditions(error);
+    if (failedIndexes) return { committed: false, failedIndexes };
+    throw error;
+  }
+}
+
+/** {@link commitWithEventsAt} for the usual case: only the first item carries a condition. */
 export async function commitWithEvents(
   client: DynamoDBDocumentClient,
   tableName: string,
   items: readonly TransactItem[],
   events: readonly EventEnvelope[],
 ): Promise<'committed' | 'condition-failed'> {
-  try {
-    await client.send(
-      new TransactWriteCommand({ TransactItems: [...items, ...outboxPuts(tableName, events)] }),
-    );
-    return 'committed';
-  } catch (error) {
-    if (failedOnCondition(error, 0)) return 'condition-failed';
-    throw error;
-  }
+  const result = await commitWithEventsAt(client, tableName, items, events);
+  return result.committed ? 'committed' : 'condition-failed';
 }

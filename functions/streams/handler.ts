@@ -2,6 +2,7 @@ import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 
 import { Entity } from '../shared/keys';
 import { logLine } from '../shared/log';
 import { publishOutbox } from './outbox-publisher';
+import { tallySignatures } from './tally';
 
 /** Handles the records routed to it; reports the ones to deliver again. */
 export type StreamConsumer = (records: readonly DynamoDBRecord[]) => Promise<DynamoDBBatchResponse>;
@@ -23,6 +24,7 @@ export interface StreamRoute {
  */
 export const STREAM_ROUTES: readonly StreamRoute[] = [
   { entity: Entity.outbox, eventNames: ['INSERT'], consume: publishOutbox },
+  { entity: Entity.signature, eventNames: ['INSERT'], consume: tallySignatures },
 ];
 
 /** The `entity` attribute of the record's item; the old image for removals. */

@@ -98,6 +98,8 @@ function toLambdaValue(value: StreamAttributeValue): LambdaAttributeValue {
   if (value.BS !== undefined) return { BS: value.BS.map(base64) };
   if (value.L !== undefined) return { L: value.L.map(toLambdaValue) };
   if (value.M !== undefined) return { M: toLambdaMap(value.M) };
+  // The Streams client reads an empty map `{"M":{}}` as `{}`; Lambda's event keeps it as an empty map.
+  if (Object.keys(value).length === 0) return { M: {} };
   throw new StreamPollerError(`Unknown attribute value type: ${JSON.stringify(value)}`);
 }
 

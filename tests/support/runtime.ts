@@ -28,7 +28,7 @@ export interface TestRuntime {
  * its own table in the run's DynamoDB Local, with the demo community loaded.
  */
 export async function startTestRuntime(options: { demo?: boolean } = {}): Promise<TestRuntime> {
-  process.env.LOG_LEVEL = 'silent';
+  process.env.LOG_LEVEL = process.env.TEST_LOG ? '' : 'silent';
   const folder = mkdtempSync(join(tmpdir(), 'hromada-identity-'));
   const identity = await loadDevIdentity(join(folder, 'dev-identity.json'));
   const table = await createTestTable('api');

@@ -1,0 +1,67 @@
+import type { EventEnvelope } from '../../events/envelope';
+import type { Page } from '../communities/ports';
+import type { Petition, PetitionState, PetitionThreshold } from './petition';
+
+export type PetitionSort = 'signatures' | 'newest' | 'closing';
+
+export interface PetitionQuery {
+  readonly communityId: string;
+  readonly state: PetitionState;
+  readonly sort: PetitionSort;
+  readonly districtId?: string;
+  readonly category?: string;
+  /** Words matched in title and text, case-insensitively. */
+  readonly q?: string;
+  readonly limit: number;
+  readonly cursor?: string;
+}
+
+export interface PetitionStats {
+  readonly byDistrict: Readonly<Record<string, number>>;
+  readonly byDay: Readonly<Record<string, number>>;
+}
+
+/**
+ * Storage the petitions tool needs. Writes carry the command's events (the
+ * outbox, in the same transaction) and a version condition; a `conflict`
+ * means another change came first: reload and run the command again.
+ */
+export interface PetitionStore {
+  get(communityId: string, petitionId: string): Promise<Petition | undefined>;
+  create(petition: Petition, events: readonly EventEnvelope[]): Promise<void>;
+  /** Saves what a command changed; never the tally's counts. */
+  save(previous: Petition, next: Petition, events: readonly EventEnvelope[]): Promise<'saved' | 'conflict'>;
+  /** Saves a change of counts made on the request path (paper signatures), with the threshold marks it crossed. */
+  saveCounts(
+    previous: Petition,
+    next: Petition,
+    crossed: readonly PetitionThreshold[],
+    events: readonly EventEnvelope[],
+  ): Promise<'saved' | 'conflict'>;
+  /** One sponsor per person: `already` when this person sponsored before. */
+  addSponsor(
+    previous: Petition,
+    next: Petition,
+    sponsorKey: string,
+    events: readonly EventEnvelope[],
+  ): Promise<'added' | 'already' | 'conflict'>;
+  /** One conditional write: `already` when this signer signed before. */
+  sign(signature: {
+    communityId: string;
+    petitionId: string;
+    signerKey: string;
+    signedAt: string;
+    districtId?: string;
+  }): Promise<'signed' | 'already'>;
+  signatureOf(
+    communityId: string,
+    petitionId: string,
+    signerKey: string,
+  ): Promise<{ signedAt: string } | undefined>;
+  list(query: PetitionQuery): Promise<Page<Petition>>;
+  /** Petitions of one author, every state. */
+  byAuthor(communityId: string, authorKey: string): Promise<readonly Petition[]>;
+  stats(communityId: string, petitionId: string): Promise<PetitionStats>;
+  /** Open petitions whose `closesAt` is at or before `now`, across communities. */
+  dueForClosing(now: string, limit: number): Promise<readonly { communityId: string; petitionId: string }[]>;
+}

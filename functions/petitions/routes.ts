@@ -1,0 +1,460 @@
+import type { Community } from '../../domain/communities/community';
+import { hasRole, Role } from '../../domain/identity/actor';
+import { addOfflineSignatures } from '../../domain/petitions/commands/add-offline-signatures';
+import { answerPetition } from '../../domain/petitions/commands/answer-petition';
+import { createPetition } from '../../domain/petitions/commands/create-petition';
+import { moderatePetition } from '../../domain/petitions/commands/moderate-petition';
+import { signPetition } from '../../domain/petitions/commands/sign-petition';
+import { sponsorPetition } from '../../domain/petitions/commands/sponsor-petition';
+import { submitPetition } from '../../domain/petitions/commands/submit-petition';
+import { mayRead } from '../../domain/petitions/permissions';
+import { type Petition, PUBLIC_STATES, totalSignatures } from '../../domain/petitions/petition';
+import type { PetitionStore } from '../../domain/petitions/ports';
+import type { CommandContext } from '../../domain/shared/command';
+import { text } from '../../domain/shared/localized';
+import type { DomainError, Outcome } from '../../domain/shared/outcome';
+import type { EventEnvelope } from '../../events/envelope';
+import { documentClient } from '../shared/dynamo';
+import {
+  type AnyRoute,
+  defineRoute,
+  type RouteReply,
+  type RouteRequest,
+  type ToolDefinition,
+} from '../shared/routes';
+import {
+  CreatePetitionBodySchema,
+  ListPetitionsQuerySchema,
+  ModerationBodySchema,
+  MySignatureSchema,
+  OfflineSignaturesBodySchema,
+  PetitionGetQuerySchema,
+  PetitionListSchema,
+  PetitionPathSchema,
+  PetitionsPathSchema,
+  PetitionViewSchema,
+  petitionView,
+  ResponseBodySchema,
+  SignResultSchema,
+  SponsorBodySchema,
+  SponsorResultSchema,
+  StatsSchema,
+} from './schemas';
+import { dynamoPetitionStore } from './store';
+
+const BASE = '/v1/communities/{communityId}/petitions';
+const ITEM = `${BASE}/{petitionId}`;
+
+const storeFor = (request: RouteRequest): PetitionStore =>
+  dynamoPetitionStore(documentClient(request.config), request.config.tableName);
+
+function contextOf(request: RouteRequest): { command: CommandContext; community: Community } {
+  if (!request.command || !request.community) throw new Error('A user route ran without actor or community');
+  return { command: request.command, community: request.community };
+}
+
+const staff = (request: RouteRequest): boolean =>
+  hasRole(request.actor, Role.moderator) || hasRole(request.actor, Role.council);
+
+const notFound = (petitionId: string): DomainError => ({
+  code: 'petition_not_found',
+  message: text('Петицію не знайдено.', 'There is no such petition.'),
+  details: { petitionId },
+});
+
+const conflict: DomainError = {
+  code: 'version_conflict',
+  message: text(
+    'Петицію саме змінили кілька разів поспіль. Спробуйте ще раз.',
+    'The petition changed several times just now. Please try again.',
+  ),
+};
+
+/** The petition of the path, if this caller may know it exists. */
+async function loadPetition(request: RouteRequest<{ petitionId: string }>): Promise<Petition | DomainError> {
+  const community = request.community as Community;
+  const petition = await storeFor(request).get(community.id, request.params.petitionId);
+  if (!petition || !mayRead(request.actor, petition)) return notFound(request.params.petitionId);
+  return petition;
+}
+
+/**
+ * Runs a command on the current petition and saves its outcome; when another
+ * change got there first (the version moved on), reads again and re-runs the
+ * command, which is pure and cheap. Gives up after a few rounds with a 409.
+ */
+async function changePetition<T>(
+  request: RouteRequest<{ petitionId: string }>,
+  run: (petition: Petition) => Outcome<T>,
+  persist: (
+    store: PetitionStore,
+    previous: Petition,
+    value: T,
+    events: readonly EventEnvelope[],
+  ) => Promise<'saved' | 'conflict'>,
+  reply: (value: T) => RouteReply,
+): Promise<RouteReply> {
+  const store = storeFor(request);
+  for (let attempt = 0; attempt < 4; attempt += 1) {
+    const petition = await loadPetition(request);
+    if ('code' in petition) return { error: petition };
+    const outcome = run(petition);
+    if (!outcome.ok) return { error: outcome.error };
+    if ((await persist(store, petition, outcome.value, outcome.events)) === 'saved') {
+      return reply(outcome.value);
+    }
+  }
+  return { error: conflict };
+}
+
+const viewFor = (request: RouteRequest) => (petition: Petition) =>
+  petitionView(petition, { ...(request.actor ? { actor: request.actor } : {}), staff: staff(request) });
+
+const PETITION_ERRORS = ['community_not_found', 'petition_not_found'];
+
+const routes: AnyRoute[] = [
+  defineRoute({
+    method: 'POST',
+    path: BASE,
+    auth: 'user',
+    operationId: 'createPetition',
+    summary: 'Start a petition (resident); returns it with the sponsor link token',
+    params: PetitionsPathSchema,
+    body: CreatePetitionBodySchema,
+    responses: { 201: { description: 'The new draft', schema: PetitionViewSchema } },
+    errors: ['community_not_found', 'not_eligible', 'unknown_district'],
+    handle: async (request) => {
+      const { command, community } = contextOf(request);
+      const outcome = createPetition(command, community, request.body);
+      if (!outcome.ok) return outcome;
+      await storeFor(request).create(outcome.value, outcome.events);
+      return {
+        status: 201,
+        body: viewFor(request)(outcome.value),
+        headers: { location: `/v1/communities/${community.id}/petitions/${outcome.value.id}` },
+      };
+    },
+  }),
+
+  defineRoute({
+    method: 'GET',
+    path: BASE,
+    auth: 'public',
+    operationId: 'listPetitions',
+    summary:
+      'Published petitions: filter by state, district, category, words; sort by signatures, newest, closing',
+    description:
+      'A page may hold fewer than `limit` petitions when filters apply; follow `cursor` until it is absent. ' +
+      'Only published states (open, closed, rejected, hidden) are listed here.',
+    params: PetitionsPathSchema,
+    query: ListPetitionsQuerySchema,
+    cache: { maxAgeSeconds: 10 },
+    responses: { 200: { description: 'A page of petitions', schema: PetitionListSchema } },
+    errors: ['community_not_found', 'invalid_cursor'],
+    handle: async (request) => {
+      const { state, sort, district, category, q, limit, cursor } = request.query;
+      if (!PUBLIC_STATES.has(state) || (sort === 'closing' && state !== 'open')) {
+        return {
+          error: {
+            code: 'validation_failed',
+            message: text(
+              'Публічний список показує лише оприлюднені петиції; сортування closing — лише для state=open.',
+              'The public list shows published petitions only; sort=closing needs state=open.',
+            ),
+            details: {
+              errors: [
+                { pointer: '/query/state', detail: 'open, closed, rejected or hidden (closing: open)' },
+              ],
+            },
+          },
+        };
+      }
+      const page = await storeFor(request).list({
+        communityId: (request.community as Community).id,
+        state,
+        sort,
+        limit,
+        ...(district ? { districtId: district } : {}),
+        ...(category ? { category } : {}),
+        ...(q ? { q } : {}),
+        ...(cursor ? { cursor } : {}),
+      });
+      return {
+        status: 200,
+        body: { items: page.items.map(viewFor(request)), ...(page.cursor ? { cursor: page.cursor } : {}) },
+      };
+    },
+  }),
+
+  defineRoute({
+    method: 'GET',
+    path: `${BASE}/mine`,
+    auth: 'user',
+    operationId: 'listMyPetitions',
+    summary: "The caller's own petitions in every state, with their sponsor links",
+    params: PetitionsPathSchema,
+    responses: { 200: { description: 'The petitions', schema: PetitionListSchema } },
+    errors: ['community_not_found'],
+    handle: async (request) => {
+      const { command, community } = contextOf(request);
+      const petitions = await storeFor(request).byAuthor(community.id, command.actor.signerKey);
+      return { status: 200, body: { items: petitions.map(viewFor(request)) } };
+    },
+  }),
+
+  defineRoute({
+    method: 'GET',
+    path: ITEM,
+    auth: 'public',
+    operationId: 'getPetition',
+    summary: 'A petition with its counts, thresholds and response',
+    description: 'A petition still gathering sponsors is visible with its `sponsorToken` only.',
+    params: PetitionPathSchema,
+    query: PetitionGetQuerySchema,
+    cache: { maxAgeSeconds: 10 },
+    responses: { 200: { description: 'The petition', schema: PetitionViewSchema } },
+    errors: PETITION_ERRORS,
+    handle: async (request) => {
+      const community = request.community as Community;
+      const petition = await storeFor(request).get(community.id, request.params.petitionId);
+      const viaSponsorLink =
+        petition?.state === 'gathering_sponsors' && request.query.sponsorToken === petition.sponsorToken;
+      if (!petition || !(PUBLIC_STATES.has(petition.state) || viaSponsorLink)) {
+        return { error: notFound(request.params.petitionId) };
+      }
+      return { status: 200, body: viewFor(request)(petition) };
+    },
+  }),
+
+  defineRoute({
+    method: 'POST',
+    path: `${ITEM}/sponsors`,
+    auth: 'user',
+    operationId: 'sponsorPetition',
+    summary: "Sponsor a petition with the author's link (eligible resident)",
+    params: PetitionPathSchema,
+    body: SponsorBodySchema,
+    responses: {
+      201: { description: 'Sponsored', schema: SponsorResultSchema },
+      200: { description: 'Already sponsored by this person', schema: SponsorResultSchema },
+    },
+    errors: [
+      ...PETITION_ERRORS,
+      'not_eligible',
+      'invalid_sponsor_token',
+      'author_cannot_sponsor',
+      'invalid_state',
+    ],
+    handle: async (request) => {
+      const { command, community } = contextOf(request);
+      const store = storeFor(request);
+      for (let attempt = 0; attempt < 4; attempt += 1) {
+        const petition = await store.get(community.id, request.params.petitionId);
+        if (!petition || (petition.state !== 'gathering_sponsors' && !PUBLIC_STATES.has(petition.state))) {
+          return { error: notFound(request.params.petitionId) };
+        }
+        const outcome = sponsorPetition(command, community, petition, request.body.sponsorToken);
+        if (!outcome.ok) return outcome;
+        const added = await store.addSponsor(
+          petition,
+          outcome.value,
+          command.actor.signerKey,
+          outcome.events,
+        );
+        if (added === 'already')
+          return { status: 200, body: { alreadySponsored: true, petition: viewFor(request)(petition) } };
+        if (added === 'added')
+          return {
+            status: 201,
+            body: { alreadySponsored: false, petition: viewFor(request)(outcome.value) },
+          };
+      }
+      return { error: conflict };
+    },
+  }),
+
+  defineRoute({
+    method: 'POST',
+    path: `${ITEM}/submit`,
+    auth: 'user',
+    operationId: 'submitPetition',
+    summary: 'Send a draft on: to sponsors, to moderation, or open (author)',
+    params: PetitionPathSchema,
+    responses: { 200: { description: 'The petition', schema: PetitionViewSchema } },
+    errors: [...PETITION_ERRORS, 'not_author', 'invalid_state'],
+    handle: async (request) => {
+      const { command, community } = contextOf(request);
+      return changePetition(
+        request,
+        (petition) => submitPetition(command, community, petition),
+        (store, previous, value, events) => store.save(previous, value, events),
+        (petition) => ({ status: 200, body: viewFor(request)(petition) }),
+      );
+    },
+  }),
+
+  defineRoute({
+    method: 'POST',
+    path: `${ITEM}/moderation`,
+    auth: 'user',
+    operationId: 'moderatePetition',
+    summary: 'Approve, reject or hide (moderator), with a reason code from the documented list',
+    params: PetitionPathSchema,
+    body: ModerationBodySchema,
+    responses: { 200: { description: 'The petition', schema: PetitionViewSchema } },
+    errors: [...PETITION_ERRORS, 'forbidden', 'reason_required', 'invalid_state'],
+    handle: async (request) => {
+      const { command } = contextOf(request);
+      return changePetition(
+        request,
+        (petition) => moderatePetition(command, petition, request.body),
+        (store, previous, value, events) => store.save(previous, value, events),
+        (petition) => ({ status: 200, body: viewFor(request)(petition) }),
+      );
+    },
+  }),
+
+  defineRoute({
+    method: 'POST',
+    path: `${ITEM}/signatures`,
+    auth: 'user',
+    operationId: 'signPetition',
+    summary: 'Sign (eligible resident): 201 the first time, 200 alreadySigned after',
+    description: 'One conditional write; the count follows within seconds, from the stream tally.',
+    params: PetitionPathSchema,
+    responses: {
+      201: { description: 'Signed', schema: SignResultSchema },
+      200: { description: 'Signed before; not counted again', schema: SignResultSchema },
+    },
+    errors: [...PETITION_ERRORS, 'not_eligible', 'petition_not_open'],
+    handle: async (request) => {
+      const { command, community } = contextOf(request);
+      const store = storeFor(request);
+      const petition = await store.get(community.id, request.params.petitionId);
+      if (!petition || !PUBLIC_STATES.has(petition.state))
+        return { error: notFound(request.params.petitionId) };
+      const outcome = signPetition(command, community, petition);
+      if (!outcome.ok) return outcome;
+      const written = await store.sign(outcome.value);
+      return written === 'signed'
+        ? { status: 201, body: { signed: true, alreadySigned: false, signedAt: outcome.value.signedAt } }
+        : { status: 200, body: { signed: true, alreadySigned: true } };
+    },
+  }),
+
+  defineRoute({
+    method: 'GET',
+    path: `${ITEM}/signatures/me`,
+    auth: 'user',
+    operationId: 'getMySignature',
+    summary: 'Has the caller signed this petition',
+    params: PetitionPathSchema,
+    responses: { 200: { description: 'Whether and when', schema: MySignatureSchema } },
+    errors: PETITION_ERRORS,
+    handle: async (request) => {
+      const { command, community } = contextOf(request);
+      const petition = await loadPetition(request);
+      if ('code' in petition) return { error: petition };
+      const signature = await storeFor(request).signatureOf(
+        community.id,
+        petition.id,
+        command.actor.signerKey,
+      );
+      return {
+        status: 200,
+        body: signature ? { signed: true, signedAt: signature.signedAt } : { signed: false },
+      };
+    },
+  }),
+
+  defineRoute({
+    method: 'POST',
+    path: `${ITEM}/response`,
+    auth: 'user',
+    operationId: 'answerPetition',
+    summary: "The council's official answer",
+    params: PetitionPathSchema,
+    body: ResponseBodySchema,
+    responses: { 200: { description: 'The petition with its response', schema: PetitionViewSchema } },
+    errors: [...PETITION_ERRORS, 'forbidden', 'already_answered', 'invalid_state'],
+    handle: async (request) => {
+      const { command } = contextOf(request);
+      return changePetition(
+        request,
+        (petition) => answerPetition(command, petition, request.body),
+        (store, previous, value, events) => store.save(previous, value, events),
+        (petition) => ({ status: 200, body: viewFor(request)(petition) }),
+      );
+    },
+  }),
+
+  defineRoute({
+    method: 'POST',
+    path: `${ITEM}/offline-signatures`,
+    auth: 'user',
+    operationId: 'addOfflineSignatures',
+    summary: 'Add verified paper signatures (council); counted apart from online ones',
+    params: PetitionPathSchema,
+    body: OfflineSignaturesBodySchema,
+    responses: { 200: { description: 'The petition with its new counts', schema: PetitionViewSchema } },
+    errors: [...PETITION_ERRORS, 'forbidden', 'invalid_state'],
+    handle: async (request) => {
+      const { command } = contextOf(request);
+      return changePetition(
+        request,
+        (petition) => addOfflineSignatures(command, petition, request.body.count),
+        (store, previous, value, events) => store.saveCounts(previous, value.petition, value.crossed, events),
+        ({ petition }) => ({ status: 200, body: viewFor(request)(petition) }),
+      );
+    },
+  }),
+
+  defineRoute({
+    method: 'GET',
+    path: `${ITEM}/stats`,
+    auth: 'public',
+    operationId: 'getPetitionStats',
+    summary: 'Signatures by district and by day (counts only, no personal data)',
+    params: PetitionPathSchema,
+    cache: { maxAgeSeconds: 60 },
+    responses: { 200: { description: 'The counts', schema: StatsSchema } },
+    errors: PETITION_ERRORS,
+    handle: async (request) => {
+      const community = request.community as Community;
+      const store = storeFor(request);
+      const petition = await store.get(community.id, request.params.petitionId);
+      if (!petition || !PUBLIC_STATES.has(petition.state))
+        return { error: notFound(request.params.petitionId) };
+      const stats = await store.stats(community.id, petition.id);
+      return {
+        status: 200,
+        body: {
+          petitionId: petition.id,
+          signatureCount: {
+            online: petition.signatureCount,
+            offline: petition.offlineSignatureCount,
+            total: totalSignatures(petition),
+          },
+          ...stats,
+        },
+      };
+    },
+  }),
+];
+
+/** The petitions tool: lifecycle, signatures, answers. Counting is the stream tally's. */
+export const petitionsTool: ToolDefinition = {
+  name: 'petitions',
+  entry: 'functions/petitions/http.ts',
+  routes,
+  tableActions: [
+    'dynamodb:GetItem',
+    'dynamodb:BatchGetItem',
+    'dynamodb:Query',
+    'dynamodb:PutItem',
+    'dynamodb:UpdateItem',
+    'dynamodb:DeleteItem',
+    'dynamodb:ConditionCheckItem',
+    'dynamodb:TransactWriteItems',
+  ],
+};

@@ -1,0 +1,372 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import { type Petition, PetitionState, totalSignatures } from '../../domain/petitions/petition';
+import type { PetitionQuery, PetitionStats, PetitionStore } from '../../domain/petitions/ports';
+import { Entity, keys } from '../shared/keys';
+import { commitWithEvents, commitWithEventsAt, type TransactItem } from '../shared/outbox';
+import { decodeCursor, encodeCursor } from '../shared/pagination';
+import { petitionFromItem, petitionToItem, searchTextOf, signatureItem, TALLY_OWNED } from './items';
+
+/** `SET #a0 = :a0, …` for the given attributes, with their names and values. */
+function setExpression(values: Record<string, unknown>, prefix = 'a') {
+  const names: Record<string, string> = {};
+  const attributeValues: Record<string, unknown> = {};
+  const assignments = Object.entries(values)
+    .filter(([, value]) => value !== undefined)
+    .map(([name, value], index) => {
+      names[`#${prefix}${index}`] = name;
+      attributeValues[`:${prefix}${index}`] = value;
+      return `#${prefix}${index} = :${prefix}${index}`;
+    });
+  return { assignments, names, values: attributeValues };
+}
+
+/** The attributes a command owns: everything but the tally's counts and the keys. */
+function commandOwned(petition: Petition): Record<string, unknown> {
+  const { PK: _pk, SK: _sk, GSI2SK: _gsi2sk, ...item } = petitionToItem(petition);
+  for (const field of TALLY_OWNED) delete item[field];
+  return item;
+}
+
+/** The DynamoDB implementation of {@link PetitionStore}. */
+export function dynamoPetitionStore(client: DynamoDBDocumentClient, tableName: string): PetitionStore {
+  const update = (previous: Petition, values: Record<string, unknown>, extraCondition = ''): TransactItem => {
+    const set = setExpression(values);
+    return {
+      Update: {
+        TableName: tableName,
+        Key: keys.petition(previous.communityId, previous.id),
+        UpdateExpression: `SET ${set.assignments.join(', ')}`,
+        ConditionExpression: `#version = :expectedVersion${extraCondition}`,
+        ExpressionAttributeNames: { ...set.names, '#version': 'version' },
+        ExpressionAttributeValues: { ...set.values, ':expectedVersion': previous.version },
+      },
+    };
+  };
+
+  /** The item that lists an open petition by its closing time; it exists exactly while the petition is open. */
+  const closingItems = (previous: Petition, next: Petition): TransactItem[] => {
+    const wasOpen = previous.state === PetitionState.open;
+    const isOpen = next.state === PetitionState.open;
+    if (!wasOpen && isOpen && next.closesAt) {
+      return [
+        {
+          Put: {
+            TableName: tableName,
+            Item: {
+              ...keys.petitionClosing(next.communityId, next.closesAt, next.id),
+              ...keys.petitionClosingIndex(next.communityId, next.closesAt, next.id),
+              entity: Entity.petitionClosing,
+              communityId: next.communityId,
+              petitionId: next.id,
+              closesAt: next.closesAt,
+            },
+          },
+        },
+      ];
+    }
+    if (wasOpen && !isOpen && previous.closesAt) {
+      return [
+        {
+          Delete: {
+            TableName: tableName,
+            Key: keys.petitionClosing(previous.communityId, previous.closesAt, previous.id),
+          },
+        },
+      ];
+    }
+    return [];
+  };
+
+  const batchGetPetitions = async (communityId: string, ids: readonly string[]): Promise<Petition[]> => {
+    if (ids.length === 0) return [];
+    const result = await client.send(
+      new BatchGetCommand({
+        RequestItems: { [tableName]: { Keys: ids.map((id) => keys.petition(communityId, id)) } },
+      }),
+    );
+    const byId = new Map(
+      (result.Responses?.[tableName] ?? []).map((item) => [item.id as string, petitionFromItem(item)]),
+    );
+    return ids.flatMap((id) => byId.get(id) ?? []);
+  };
+
+  const filters = (query: PetitionQuery) => {
+    const clauses: string[] = [];
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = {};
+    if (query.districtId) {
+      clauses.push('#district = :district');
+      names['#district'] = 'districtId';
+      values[':district'] = query.districtId;
+    }
+    if (query.category) {
+      clauses.push('#category = :category');
+      names['#category'] = 'category';
+      values[':category'] = query.category;
+    }
+    const words = (query.q ?? '').toLocaleLowerCase('uk-UA').split(/\s+/).filter(Boolean);
+    words.forEach((word, index) => {
+      clauses.push(`contains(#search, :q${index})`);
+      names['#search'] = 'search';
+      values[`:q${index}`] = word;
+    });
+    return { clauses, names, values };
+  };
+
+  const matches = (petition: Petition, query: PetitionQuery): boolean => {
+    const search = searchTextOf(petition);
+    const words = (query.q ?? '').toLocaleLowerCase('uk-UA').split(/\s+/).filter(Boolean);
+    return (
+      (!query.districtId || petition.districtId === query.districtId) &&
+      (!query.category || petition.category === query.category) &&
+      words.every((word) => search.includes(word))
+    );
+  };
+
+  return {
+    async get(communityId, petitionId) {
+      const result = await client.send(
+        new GetCommand({
+          TableName: tableName,
+          Key: keys.petition(communityId, petitionId),
+          ConsistentRead: true,
+        }),
+      );
+      return result.Item ? petitionFromItem(result.Item) : undefined;
+    },
+
+    async create(petition, events) {
+      await commitWithEvents(
+        client,
+        tableName,
+        [
+          {
+            Put: {
+              TableName: tableName,
+              Item: petitionToItem(petition),
+              ConditionExpression: 'attribute_not_exists(PK)',
+            },
+          },
+        ],
+        events,
+      );
+    },
+
+    async save(previous, next, events) {
+      const committed = await commitWithEvents(
+        client,
+        tableName,
+        [update(previous, commandOwned(next)), ...closingItems(previous, next)],
+        events,
+      );
+      return committed === 'committed' ? 'saved' : 'conflict';
+    },
+
+    async saveCounts(previous, next, crossed, events) {
+      const reached: Record<string, unknown> = {};
+      const names: Record<string, string> = {
+        '#online': 'signatureCount',
+        ...(crossed.length > 0 ? { '#reached': 'thresholdsReached' } : {}),
+      };
+      const assignments: string[] = [];
+      crossed.forEach((threshold, index) => {
+        names[`#t${index}`] = threshold.name;
+        reached[`:t${index}`] = next.thresholdsReached[threshold.name];
+        assignments.push(`#reached.#t${index} = :t${index}`);
+      });
+      const base = update(
+        previous,
+        {
+          offlineSignatureCount: next.offlineSignatureCount,
+          GSI2SK: keys.petitionBySignatures(totalSignatures(next), next.id),
+          version: next.version,
+        },
+        ' AND #online = :seenOnline',
+      );
+      const counts: TransactItem = {
+        Update: {
+          ...base.Update!,
+          UpdateExpression: [base.Update!.UpdateExpression, ...assignments].join(', '),
+          ExpressionAttributeNames: { ...base.Update!.ExpressionAttributeNames, ...names },
+          ExpressionAttributeValues: {
+            ...base.Update!.ExpressionAttributeValues,
+            ...reached,
+            ':seenOnline': previous.signatureCount,
+          },
+        },
+      };
+      const marks: TransactItem[] = crossed.map((threshold) => ({
+        Put: {
+          TableName: tableName,
+          Item: {
+            ...keys.petitionThreshold(next.communityId, next.id, threshold.name),
+            entity: Entity.petitionThreshold,
+            reachedAt: next.thresholdsReached[threshold.name]?.reachedAt,
+            total: totalSignatures(next),
+            eventId: events.find((event) => event.detail.threshold === threshold.name)?.id,
+          },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        },
+      }));
+      const committed = await commitWithEvents(client, tableName, [counts, ...marks], events);
+      return committed === 'committed' ? 'saved' : 'conflict';
+    },
+
+    async addSponsor(previous, next, sponsorKey, events) {
+      const result = await commitWithEventsAt(
+        client,
+        tableName,
+        [
+          update(previous, commandOwned(next)),
+          {
+            Put: {
+              TableName: tableName,
+              Item: {
+                ...keys.petitionSponsor(next.communityId, next.id, sponsorKey),
+                entity: Entity.petitionSponsor,
+                sponsoredAt: new Date().toISOString(),
+              },
+              ConditionExpression: 'attribute_not_exists(PK)',
+            },
+          },
+          ...closingItems(previous, next),
+        ],
+        events,
+      );
+      if (result.committed) return 'added';
+      return result.failedIndexes.includes(1) ? 'already' : 'conflict';
+    },
+
+    async sign(signature) {
+      try {
+        await client.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: signatureItem(signature),
+            ConditionExpression: 'attribute_not_exists(PK)',
+          }),
+        );
+        return 'signed';
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return 'already';
+        throw error;
+      }
+    },
+
+    async signatureOf(communityId, petitionId, signerKey) {
+      const result = await client.send(
+        new GetCommand({
+          TableName: tableName,
+          Key: keys.signature(communityId, petitionId, signerKey),
+          ConsistentRead: true,
+        }),
+      );
+      return result.Item ? { signedAt: result.Item.signedAt as string } : undefined;
+    },
+
+    async list(query) {
+      if (query.sort === 'closing') {
+        const partition = keys.petitionClosing(query.communityId, '', '').PK;
+        const startKey = decodeCursor(query.cursor, { attribute: 'PK', value: partition });
+        const page = await client.send(
+          new QueryCommand({
+            TableName: tableName,
+            KeyConditionExpression: 'PK = :pk',
+            ExpressionAttributeValues: { ':pk': partition },
+            Limit: query.limit,
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        const petitions = await batchGetPetitions(
+          query.communityId,
+          (page.Items ?? []).map((item) => item.petitionId as string),
+        );
+        const cursor = encodeCursor(page.LastEvaluatedKey);
+        return {
+          items: petitions.filter((petition) => petition.state === query.state && matches(petition, query)),
+          ...(cursor ? { cursor } : {}),
+        };
+      }
+      const index = query.sort === 'signatures' ? 'GSI2' : 'GSI1';
+      const partitionKey = `${index}PK`;
+      const partition = keys.petitionListing(query.communityId, query.state);
+      const filter = filters(query);
+      const input: QueryCommandInput = {
+        TableName: tableName,
+        IndexName: index,
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': partitionKey, ...filter.names },
+        ExpressionAttributeValues: { ':pk': partition, ...filter.values },
+        ScanIndexForward: false,
+        Limit: query.limit,
+        ExclusiveStartKey: decodeCursor(query.cursor, { attribute: partitionKey, value: partition }),
+        ...(filter.clauses.length > 0 ? { FilterExpression: filter.clauses.join(' AND ') } : {}),
+      };
+      const page = await client.send(new QueryCommand(input));
+      const cursor = encodeCursor(page.LastEvaluatedKey);
+      return { items: (page.Items ?? []).map(petitionFromItem), ...(cursor ? { cursor } : {}) };
+    },
+
+    async byAuthor(communityId, authorKey) {
+      const found: Petition[] = [];
+      for (const state of Object.values(PetitionState)) {
+        let startKey: Record<string, unknown> | undefined;
+        do {
+          const page = await client.send(
+            new QueryCommand({
+              TableName: tableName,
+              IndexName: 'GSI1',
+              KeyConditionExpression: 'GSI1PK = :pk',
+              FilterExpression: 'authorKey = :author',
+              ExpressionAttributeValues: {
+                ':pk': keys.petitionListing(communityId, state),
+                ':author': authorKey,
+              },
+              ExclusiveStartKey: startKey,
+            }),
+          );
+          found.push(...(page.Items ?? []).map(petitionFromItem));
+          startKey = page.LastEvaluatedKey;
+        } while (startKey);
+      }
+      return found.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+    },
+
+    async stats(communityId, petitionId): Promise<PetitionStats> {
+      const result = await client.send(
+        new GetCommand({ TableName: tableName, Key: keys.petitionStats(communityId, petitionId) }),
+      );
+      const byDistrict: Record<string, number> = {};
+      const byDay: Record<string, number> = {};
+      for (const [name, value] of Object.entries(result.Item ?? {})) {
+        if (name.startsWith('district#')) byDistrict[name.slice('district#'.length)] = value as number;
+        if (name.startsWith('day#')) byDay[name.slice('day#'.length)] = value as number;
+      }
+      return { byDistrict, byDay };
+    },
+
+    async dueForClosing(now, limit) {
+      const page = await client.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: 'GSI2',
+          KeyConditionExpression: 'GSI2PK = :pk AND GSI2SK < :bound',
+          ExpressionAttributeValues: { ':pk': keys.petitionClosingDue, ':bound': `${now}#\uffff` },
+          Limit: limit,
+        }),
+      );
+      return (page.Items ?? []).map((item) => ({
+        communityId: item.communityId as string,
+        petitionId: item.petitionId as string,
+      }));
+    },
+  };
+}

@@ -1,0 +1,410 @@
+import { randomBytes } from 'node:crypto';
+import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBRecord } from 'aws-lambda';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { type Petition, PetitionState, ResponseState } from '../../../domain/petitions/petition';
+import { EventEnvelopeSchema } from '../../../events/envelope';
+import { PetitionEvents, PetitionThresholdReachedV1 } from '../../../events/petitions';
+import { petitionToItem, type SignatureItem, signatureItem } from '../../../functions/petitions/items';
+import { documentClient } from '../../../functions/shared/dynamo';
+import { type EventPublisher, setEventPublisher } from '../../../functions/shared/event-publisher';
+import { ulidGenerator } from '../../../functions/shared/ids';
+import { Entity, keys } from '../../../functions/shared/keys';
+import { OutboxStatus } from '../../../functions/shared/outbox';
+import { handler } from '../../../functions/streams/handler';
+import { signatureTally } from '../../../functions/streams/tally';
+import { createStreamPoller } from '../../../infra/local/stream-poller';
+import { createTestTable, type TestTable } from '../../support/table';
+
+const COMMUNITY = 'tally';
+const NOW = new Date('2026-05-10T12:00:00.000Z');
+const CLOSES_AT = '2026-06-01T00:00:00.000Z';
+const clock = { now: () => NOW };
+
+let table: TestTable;
+const client = () => documentClient({ dynamoEndpoint: table.endpoint, region: table.region });
+
+/** The tally under test, with no pauses between retries. */
+const tally = (overrides: { client?: ReturnType<typeof client> } = {}) =>
+  signatureTally({
+    client: overrides.client ?? client(),
+    tableName: table.tableName,
+    clock,
+    ids: ulidGenerator(),
+    pause: async () => undefined,
+  });
+
+function openPetition(id: string, overrides: Partial<Petition> = {}): Petition {
+  return {
+    id,
+    communityId: COMMUNITY,
+    title: 'Більше лавок у парку',
+    text: 'Просимо встановити лавки вздовж головної алеї.',
+    authorKey: 'a'.repeat(64),
+    state: PetitionState.open,
+    responseState: ResponseState.none,
+    sponsorToken: 'sponsor-token',
+    sponsorsNeeded: 0,
+    sponsorCount: 0,
+    thresholds: [
+      { name: 'response', signatures: 5 },
+      { name: 'hearing', signatures: 100 },
+    ],
+    durationDays: 30,
+    createdAt: '2026-04-30T09:00:00.000Z',
+    openedAt: '2026-05-01T00:00:00.000Z',
+    closesAt: CLOSES_AT,
+    signatureCount: 0,
+    offlineSignatureCount: 0,
+    thresholdsReached: {},
+    textHidden: false,
+    version: 3,
+    ...overrides,
+  };
+}
+
+async function putPetition(petition: Petition): Promise<void> {
+  await client().send(new PutCommand({ TableName: table.tableName, Item: petitionToItem(petition) }));
+}
+
+async function inParallel<T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<void>) {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const item = items[next++] as T;
+      await work(item);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+}
+
+/** Signs a petition as the request path does: one conditional put per signature. */
+async function sign(
+  petitionId: string,
+  signatures: readonly { signedAt?: string; districtId?: string }[],
+): Promise<SignatureItem[]> {
+  const items = signatures.map((signature) =>
+    signatureItem({
+      communityId: COMMUNITY,
+      petitionId,
+      signerKey: randomBytes(32).toString('hex'),
+      signedAt: signature.signedAt ?? '2026-05-02T08:00:00.000Z',
+      ...(signature.districtId ? { districtId: signature.districtId } : {}),
+    }),
+  );
+  await inParallel(items, 32, async (item) => {
+    await client().send(
+      new PutCommand({
+        TableName: table.tableName,
+        Item: item,
+        ConditionExpression: 'attribute_not_exists(PK)',
+      }),
+    );
+  });
+  return items;
+}
+
+const many = (count: number, signature: { signedAt?: string; districtId?: string } = {}) =>
+  Array.from({ length: count }, () => signature);
+
+/** The signature INSERT records of the table's stream so far, as Lambda delivers them, in stream order. */
+async function signatureInserts(): Promise<DynamoDBRecord[]> {
+  const records: DynamoDBRecord[] = [];
+  const poller = createStreamPoller({
+    endpoint: table.endpoint,
+    region: table.region,
+    tableName: table.tableName,
+    batchSize: 1000,
+    log: () => undefined,
+    handler: async (event) => {
+      records.push(...event.Records);
+      return { batchItemFailures: [] };
+    },
+  });
+  await poller.drain();
+  await poller.stop();
+  return records.filter(
+    (record) => record.eventName === 'INSERT' && record.dynamodb?.NewImage?.entity?.S === Entity.signature,
+  );
+}
+
+const recordsOf = (records: readonly DynamoDBRecord[], items: readonly SignatureItem[]) => {
+  const wanted = new Set(items.map((item) => item.PK));
+  return records.filter((record) => wanted.has(record.dynamodb?.Keys?.PK?.S ?? ''));
+};
+
+async function getItem(key: { PK: string; SK: string }): Promise<Record<string, unknown> | undefined> {
+  const { Item } = await client().send(
+    new GetCommand({ TableName: table.tableName, Key: key, ConsistentRead: true }),
+  );
+  return Item;
+}
+
+const petitionItem = (id: string) => getItem(keys.petition(COMMUNITY, id));
+const statsItem = (id: string) => getItem(keys.petitionStats(COMMUNITY, id));
+
+/** Every item, in key order, to show that a delivery changed nothing at all. */
+const snapshot = async () =>
+  (await table.scanAll()).sort((a, b) => `${a.PK}|${a.SK}`.localeCompare(`${b.PK}|${b.SK}`));
+
+const thresholdEvents = async () =>
+  (await table.scanAll()).filter(
+    (item) =>
+      item.entity === Entity.outbox &&
+      (item.event as { name?: string } | undefined)?.name === PetitionEvents.thresholdReached,
+  );
+
+// Skipped petitions are logged as warnings on purpose; keep the test output clean.
+beforeAll(() => vi.stubEnv('LOG_LEVEL', 'silent'));
+afterAll(() => vi.unstubAllEnvs());
+
+beforeEach(async () => {
+  table = await createTestTable('tally');
+});
+
+describe('the signature tally on DynamoDB Local', () => {
+  it('counts a batch exactly, by district and by day, and marks each signature counted', async () => {
+    await putPetition(openPetition('p1', { offlineSignatureCount: 7 }));
+    const signed = await sign('p1', [
+      ...many(5, { districtId: 'podil', signedAt: '2026-05-02T08:00:00.000Z' }),
+      ...many(4, { districtId: 'obolon', signedAt: '2026-05-03T23:59:59.999Z' }),
+      ...many(3, { signedAt: '2026-05-03T00:00:00.000Z' }),
+    ]);
+
+    const response = await tally()(await signatureInserts());
+
+    expect(response.batchItemFailures).toEqual([]);
+    const petition = await petitionItem('p1');
+    expect(petition?.signatureCount).toBe(12);
+    expect(petition?.offlineSignatureCount).toBe(7);
+    expect(petition?.GSI2SK).toBe(keys.petitionBySignatures(19, 'p1'));
+    expect(petition?.version).toBe(3);
+    expect(await statsItem('p1')).toMatchObject({
+      'district#podil': 5,
+      'district#obolon': 4,
+      'district#unknown': 3,
+      'day#2026-05-02': 5,
+      'day#2026-05-03': 7,
+    });
+    for (const signature of signed) {
+      expect(await getItem(signature)).toMatchObject({ counted: true, countedAt: NOW.toISOString() });
+    }
+  });
+
+  it('changes nothing when the same batch is delivered again', async () => {
+    await putPetition(openPetition('p1'));
+    await sign('p1', many(12, { districtId: 'podil' }));
+    const batch = await signatureInserts();
+    await tally()(batch);
+    const before = await snapshot();
+
+    const response = await tally()(batch);
+
+    expect(response.batchItemFailures).toEqual([]);
+    expect(await snapshot()).toEqual(before);
+    expect((await petitionItem('p1'))?.signatureCount).toBe(12);
+  });
+
+  it('changes nothing when only the tail of a batch is delivered again', async () => {
+    await putPetition(openPetition('p1'));
+    await sign('p1', many(9));
+    const batch = await signatureInserts();
+    await tally()(batch);
+    const before = await snapshot();
+
+    const response = await tally()(batch.slice(4));
+
+    expect(response.batchItemFailures).toEqual([]);
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it('counts only the new signatures of a redelivery cut at other boundaries', async () => {
+    await putPetition(openPetition('p1'));
+    const first = await sign('p1', many(6, { districtId: 'podil' }));
+    const firstBatch = recordsOf(await signatureInserts(), first);
+    await tally()(firstBatch);
+    const second = await sign('p1', many(4, { districtId: 'obolon' }));
+    const secondBatch = recordsOf(await signatureInserts(), second);
+
+    // The tail of the first batch, glued to the second one and to itself again.
+    const response = await tally()([...firstBatch.slice(2), ...secondBatch, ...firstBatch.slice(5)]);
+
+    expect(response.batchItemFailures).toEqual([]);
+    expect((await petitionItem('p1'))?.signatureCount).toBe(10);
+    expect(await statsItem('p1')).toMatchObject({ 'district#podil': 6, 'district#obolon': 4 });
+  });
+
+  it('records a crossed threshold once, with one event, across batches and redeliveries', async () => {
+    await putPetition(openPetition('p1'));
+    const first = await sign('p1', many(3));
+    const second = await sign('p1', many(3));
+    const records = await signatureInserts();
+    const [firstBatch, secondBatch] = [recordsOf(records, first), recordsOf(records, second)];
+
+    for (const batch of [firstBatch, secondBatch, secondBatch, [...firstBatch, ...secondBatch]]) {
+      expect((await tally()(batch)).batchItemFailures).toEqual([]);
+    }
+
+    const petition = await petitionItem('p1');
+    expect(petition?.signatureCount).toBe(6);
+    expect(petition?.thresholdsReached).toEqual({
+      response: { signatures: 5, reachedAt: NOW.toISOString() },
+    });
+    const events = await thresholdEvents();
+    expect(events).toHaveLength(1);
+    const event = EventEnvelopeSchema.parse(events[0]?.event);
+    expect(events[0]?.status).toBe(OutboxStatus.pending);
+    expect(event).toMatchObject({
+      communityId: COMMUNITY,
+      subject: 'petition/p1',
+      occurredAt: NOW.toISOString(),
+    });
+    expect(PetitionThresholdReachedV1.parse(event.detail)).toEqual({
+      communityId: COMMUNITY,
+      petitionId: 'p1',
+      threshold: 'response',
+      signatures: 5,
+      total: 6,
+      reachedAt: NOW.toISOString(),
+    });
+    expect(await getItem(keys.petitionThreshold(COMMUNITY, 'p1', 'response'))).toMatchObject({
+      entity: Entity.petitionThreshold,
+      total: 6,
+      reachedAt: NOW.toISOString(),
+      eventId: event.id,
+    });
+    expect(await getItem(keys.petitionThreshold(COMMUNITY, 'p1', 'hearing'))).toBeUndefined();
+  });
+
+  it('keeps a signature made at or after closesAt but does not count it', async () => {
+    const before = openPetition('p1');
+    await putPetition(before);
+    const late = await sign('p1', [{ signedAt: CLOSES_AT }, { signedAt: '2026-06-01T00:00:00.001Z' }]);
+    const untouched = await petitionItem('p1');
+
+    // A batch of late signatures alone: marked, and no petition or stats update at all.
+    expect((await tally()(await signatureInserts())).batchItemFailures).toEqual([]);
+    expect(await petitionItem('p1')).toEqual(untouched);
+    expect(await statsItem('p1')).toBeUndefined();
+    for (const signature of late) {
+      expect(await getItem(signature)).toMatchObject({ counted: false, countedAt: NOW.toISOString() });
+    }
+
+    const onTime = await sign('p1', many(2, { signedAt: '2026-05-31T23:59:59.999Z' }));
+    await tally()(await signatureInserts());
+
+    expect((await petitionItem('p1'))?.signatureCount).toBe(2);
+    expect(await statsItem('p1')).toMatchObject({ 'day#2026-05-31': 2, 'district#unknown': 2 });
+    for (const signature of onTime) expect(await getItem(signature)).toMatchObject({ counted: true });
+  });
+
+  it('skips the signatures of a petition that does not exist, without failing the batch', async () => {
+    await putPetition(openPetition('p1'));
+    const ghost = await sign('ghost', many(3));
+    await sign('p1', many(2));
+
+    const response = await tally()(await signatureInserts());
+
+    expect(response.batchItemFailures).toEqual([]);
+    expect((await petitionItem('p1'))?.signatureCount).toBe(2);
+    expect(await petitionItem('ghost')).toBeUndefined();
+    expect(await statsItem('ghost')).toBeUndefined();
+    for (const signature of ghost) expect(await getItem(signature)).toEqual(signature);
+  });
+
+  it('retries when the council adds paper signatures between the read and the write, and ends consistent', async () => {
+    await putPetition(openPetition('p1'));
+    await sign('p1', many(4));
+    const real = client();
+    const sent: string[] = [];
+    let interfered = false;
+    // Only `send` is used by the tally; the cast stands in for the rest of the client.
+    const racing = {
+      send: async (command: { constructor: { name: string } }) => {
+        sent.push(command.constructor.name);
+        if (command instanceof TransactWriteCommand && !interfered) {
+          interfered = true;
+          await real.send(
+            new UpdateCommand({
+              TableName: table.tableName,
+              Key: keys.petition(COMMUNITY, 'p1'),
+              UpdateExpression: 'ADD offlineSignatureCount :paper',
+              ExpressionAttributeValues: { ':paper': 2 },
+            }),
+          );
+        }
+        return (real.send as (command: unknown) => Promise<unknown>)(command);
+      },
+    } as unknown as ReturnType<typeof client>;
+
+    const response = await tally({ client: racing })(await signatureInserts());
+
+    expect(response.batchItemFailures).toEqual([]);
+    expect(sent).toEqual(['GetCommand', 'TransactWriteCommand', 'GetCommand', 'TransactWriteCommand']);
+    const petition = await petitionItem('p1');
+    expect(petition).toMatchObject({ signatureCount: 4, offlineSignatureCount: 2 });
+    expect(petition?.GSI2SK).toBe(keys.petitionBySignatures(6, 'p1'));
+    // 4 online alone would not reach 5; with the paper signatures read again, the total 6 does.
+    const events = await thresholdEvents();
+    expect(events.map((item) => (item.event as { detail: { total: number } }).detail.total)).toEqual([6]);
+  });
+
+  it('counts 1,000 signatures delivered in batches of 100 exactly, and a full redelivery adds nothing', async () => {
+    await putPetition(openPetition('p1', { thresholds: [{ name: 'response', signatures: 500 }] }));
+    await sign('p1', many(1000, { districtId: 'podil' }));
+    const records = await signatureInserts();
+    expect(records).toHaveLength(1000);
+    const batches = Array.from({ length: 10 }, (_, index) => records.slice(index * 100, index * 100 + 100));
+
+    const started = performance.now();
+    for (const batch of batches) expect((await tally()(batch)).batchItemFailures).toEqual([]);
+    const elapsed = performance.now() - started;
+    for (const batch of batches) expect((await tally()(batch)).batchItemFailures).toEqual([]);
+
+    expect((await petitionItem('p1'))?.signatureCount).toBe(1000);
+    expect(await statsItem('p1')).toMatchObject({ 'district#podil': 1000 });
+    expect(await thresholdEvents()).toHaveLength(1);
+    console.info(
+      `tally: 1,000 signatures in batches of 100 in ${elapsed.toFixed(0)} ms (${Math.round(1000 / (elapsed / 1000))} signatures/s)`,
+    );
+  });
+});
+
+describe('the tally behind the table’s stream handler', () => {
+  let published: string[];
+
+  beforeEach(() => {
+    published = [];
+    const publisher: EventPublisher = {
+      async publish(events) {
+        published.push(...events.map((event) => event.name));
+        return { failedEventIds: [] };
+      },
+    };
+    setEventPublisher(publisher);
+  });
+
+  afterEach(() => setEventPublisher(undefined));
+
+  it('counts what the stream delivers and publishes the threshold event once', async () => {
+    await putPetition(openPetition('p1', { thresholds: [{ name: 'response', signatures: 100 }] }));
+    await sign('p1', many(150));
+    const poller = createStreamPoller({
+      endpoint: table.endpoint,
+      region: table.region,
+      tableName: table.tableName,
+      batchSize: 100,
+      retryDelayMs: 1,
+      log: () => undefined,
+      handler,
+    });
+
+    await poller.drain();
+    await poller.stop();
+
+    expect(poller.deadLetters).toEqual([]);
+    expect((await petitionItem('p1'))?.signatureCount).toBe(150);
+    expect(published).toEqual([PetitionEvents.thresholdReached]);
+    expect((await thresholdEvents()).map((item) => item.status)).toEqual([OutboxStatus.sent]);
+  });
+});
