@@ -22,6 +22,7 @@ import {
   type RouteRequest,
   type ToolDefinition,
 } from '../shared/routes';
+import { ttlCache } from '../shared/ttl-cache';
 import {
   CreatePetitionBodySchema,
   ListPetitionsQuerySchema,
@@ -111,6 +112,14 @@ const viewFor = (request: RouteRequest) => (petition: Petition) =>
   petitionView(petition, { ...(request.actor ? { actor: request.actor } : {}), staff: staff(request) });
 
 const PETITION_ERRORS = ['community_not_found', 'petition_not_found'];
+
+/**
+ * Petitions as the signing path sees them: up to two seconds old. What can
+ * change meanwhile is harmless: a petition that closed takes a few late
+ * signatures the tally never counts (signedAt is after closesAt), a freshly
+ * hidden one a few that no longer matter.
+ */
+const signingPetitions = ttlCache<Petition | undefined>(2_000);
 
 const routes: AnyRoute[] = [
   defineRoute({
@@ -322,6 +331,8 @@ const routes: AnyRoute[] = [
     summary: 'Sign (eligible resident): 201 the first time, 200 alreadySigned after',
     description: 'One conditional write; the count follows within seconds, from the stream tally.',
     params: PetitionPathSchema,
+    // The hot path: no role lookup, and settings and petition may be seconds old (see signingPetitions).
+    scope: { roles: false, communityCacheMs: 5_000 },
     responses: {
       201: { description: 'Signed', schema: SignResultSchema },
       200: { description: 'Signed before; not counted again', schema: SignResultSchema },

@@ -13,7 +13,8 @@ import { negotiateLocale } from './locale';
 import { logLine } from './log';
 import { type FieldError, ProblemError, problemBody, problemFromDomainError } from './problems';
 import { type AnyRoute, type RouteReply, type RouteRequest, routeKey, type ToolDefinition } from './routes';
-import { loadRequestScope } from './tenancy';
+import { loadRequestScope, type RequestScope } from './tenancy';
+import { ttlCache } from './ttl-cache';
 
 /** Bodies above this are refused with 413 before anything is parsed. */
 export const BODY_LIMIT_BYTES = 256 * 1024;
@@ -331,6 +332,9 @@ const validate: MiddlewareObj<Event, Result> = {
   },
 };
 
+/** Communities read by routes that accept settings a few seconds old (see `Route.scope`). */
+const cachedScopes = ttlCache<RequestScope>(5_000);
+
 /** The community named in the path (404 when there is none) and the caller's roles in it. */
 const scope: MiddlewareObj<Event, Result> = {
   before: async (request) => {
@@ -338,13 +342,18 @@ const scope: MiddlewareObj<Event, Result> = {
     const state = stateOf(event);
     const communityId = communityIdOf(event);
     const claims = state.claims;
-    const identity = claims?.sub && claims.iss ? { issuer: claims.iss, subject: claims.sub } : undefined;
-    if (!communityId && !identity) return;
+    const wantsRoles = state.route?.scope?.roles !== false;
+    const identity =
+      wantsRoles && claims?.sub && claims.iss ? { issuer: claims.iss, subject: claims.sub } : undefined;
+    if (!communityId && !identity && !claims) return;
 
-    const found = await loadRequestScope(documentClient(state.config), state.config.tableName, {
-      communityId,
-      identity,
-    });
+    const read = () =>
+      loadRequestScope(documentClient(state.config), state.config.tableName, { communityId, identity });
+    const cacheMs = state.route?.scope?.communityCacheMs;
+    const found =
+      cacheMs && !identity && communityId
+        ? await cachedScopes.get(`${state.config.tableName}|${communityId}`, read)
+        : await read();
     if (communityId) {
       if (!found.community) {
         throw new ProblemError(

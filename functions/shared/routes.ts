@@ -67,6 +67,12 @@ export interface Route<Params = unknown, Query = unknown, Body = unknown> {
    * and answers a matching `If-None-Match` with 304.
    */
   readonly cache?: { readonly maxAgeSeconds: number };
+  /**
+   * For hot paths (signing): `roles: false` skips reading the caller's
+   * memberships, and `communityCacheMs` lets the community's settings be that
+   * old. Both default to the safe choice (read roles, read settings fresh).
+   */
+  readonly scope?: { readonly roles?: boolean; readonly communityCacheMs?: number };
   /** Hidden from the OpenAPI document (CORS preflight, the docs page itself). */
   readonly internal?: boolean;
   handle(request: RouteRequest<Params, Query, Body>): Promise<RouteReply>;

@@ -300,6 +300,7 @@ export function createStreamPoller(options: StreamPollerOptions): StreamPoller {
   /** Reads one shard to its current end; true when it delivered records or finished. */
   const readShard = async (arn: string, shard: ShardState): Promise<boolean> => {
     let progressed = false;
+    let trimmedRetries = 0;
     while (!stopped) {
       shard.iterator ??= await shardIterator(arn, shard);
       if (!shard.iterator) {
@@ -313,6 +314,19 @@ export function createStreamPoller(options: StreamPollerOptions): StreamPoller {
         // An iterator lives 15 minutes; a fresh one resumes after the checkpoint.
         if (error instanceof Error && error.name === 'ExpiredIteratorException') {
           shard.iterator = undefined;
+          continue;
+        }
+        // DynamoDB Local under load sometimes refuses an iterator as past the shard's oldest record,
+        // though nothing was read from it yet; a fresh iterator from the checkpoint reads on.
+        if (error instanceof Error && error.name === 'TrimmedDataAccessException' && trimmedRetries < 5) {
+          trimmedRetries += 1;
+          log({
+            level: 'warn',
+            msg: 'stream iterator refused as trimmed; asking for a new one',
+            shardId: shard.shardId,
+          });
+          shard.iterator = undefined;
+          await sleep(retryDelayMs);
           continue;
         }
         throw error;

@@ -77,9 +77,14 @@ export async function startTestRuntime(options: { demo?: boolean } = {}): Promis
 
 export { DEMO_COMMUNITY_ID };
 
+const bodies = new WeakMap<Response, Promise<unknown>>();
+
 /**
- * A response body as JSON. Typed loosely on purpose: API tests assert the
- * shape with `expect`, which is the real check.
+ * A response body as JSON, read once however often it is asked for. Typed
+ * loosely on purpose: API tests assert the shape with `expect`, the real check.
  */
 // biome-ignore lint/suspicious/noExplicitAny: see above
-export const jsonOf = async (response: Response): Promise<any> => response.json();
+export const jsonOf = (response: Response): Promise<any> => {
+  if (!bodies.has(response)) bodies.set(response, response.json());
+  return bodies.get(response) as Promise<unknown>;
+};

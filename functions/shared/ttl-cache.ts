@@ -1,0 +1,32 @@
+/**
+ * A small in-process cache for reads that may be a few seconds old. A Lambda
+ * container (or the local runtime) keeps it between requests; on the signing
+ * path it turns two reads per signature into one per few seconds, which is how
+ * the count's hot readers and writers stay off the table (the 2019 UK lesson).
+ */
+export interface TtlCache<T> {
+  /** The cached value, or `load()`'s (concurrent misses of one key share one load). */
+  get(key: string, load: () => Promise<T>): Promise<T>;
+  clear(): void;
+}
+
+export function ttlCache<T>(ttlMs: number, maxEntries = 1000, now: () => number = Date.now): TtlCache<T> {
+  const entries = new Map<string, { value: Promise<T>; expiresAt: number }>();
+  return {
+    get(key, load) {
+      const entry = entries.get(key);
+      if (entry && entry.expiresAt > now()) return entry.value;
+      if (entries.size >= maxEntries) {
+        // Maps iterate in insertion order: the first key is the oldest.
+        const oldest = entries.keys().next().value;
+        if (oldest !== undefined) entries.delete(oldest);
+      }
+      const value = load();
+      entries.set(key, { value, expiresAt: now() + ttlMs });
+      // A failed load must not be served from the cache.
+      value.catch(() => entries.delete(key));
+      return value;
+    },
+    clear: () => entries.clear(),
+  };
+}
