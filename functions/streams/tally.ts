@@ -164,26 +164,36 @@ function readSignature(record: DynamoDBRecord): PendingSignature | undefined {
   return { ...signature, key: { PK, SK }, sequenceNumbers: [sequenceNumber] };
 }
 
+/** One petition's signatures in a batch. */
+interface PetitionGroup {
+  readonly petition: PetitionRef;
+  readonly signatures: readonly PendingSignature[];
+}
+
 /**
  * The batch's signatures per petition, in stream order, each signature once:
  * the same item may come twice (a delivery glued to its redelivery), and a
  * transaction may not touch one item twice.
  */
-function groupByPetition(records: readonly DynamoDBRecord[]): PendingSignature[][] {
-  const petitions = new Map<string, Map<string, PendingSignature>>();
+function groupByPetition(records: readonly DynamoDBRecord[]): PetitionGroup[] {
+  const groups = new Map<string, { petition: PetitionRef; signatures: Map<string, PendingSignature> }>();
   for (const record of records) {
     if (record.eventName !== 'INSERT') continue;
     const signature = readSignature(record);
     if (!signature) continue;
-    const petitionKey = `${signature.communityId}\n${signature.petitionId}`;
-    const signatures = petitions.get(petitionKey) ?? new Map<string, PendingSignature>();
-    petitions.set(petitionKey, signatures);
+    const { communityId, petitionId } = signature;
+    const groupKey = `${communityId}\n${petitionId}`;
+    const group = groups.get(groupKey) ?? { petition: { communityId, petitionId }, signatures: new Map() };
+    groups.set(groupKey, group);
     const itemKey = `${signature.key.PK}\n${signature.key.SK}`;
-    const seen = signatures.get(itemKey);
+    const seen = group.signatures.get(itemKey);
     if (seen) seen.sequenceNumbers.push(...signature.sequenceNumbers);
-    else signatures.set(itemKey, signature);
+    else group.signatures.set(itemKey, signature);
   }
-  return [...petitions.values()].map((signatures) => [...signatures.values()]);
+  return [...groups.values()].map(({ petition, signatures }) => ({
+    petition,
+    signatures: [...signatures.values()],
+  }));
 }
 
 /** A signature counts when it was made while the petition was open: before `closesAt`. */
@@ -195,6 +205,221 @@ function countBy(signatures: readonly PendingSignature[], name: (signature: Pend
   const counts = new Map<string, number>();
   for (const signature of signatures) counts.set(name(signature), (counts.get(name(signature)) ?? 0) + 1);
   return counts;
+}
+
+/** Which petition a group of signatures belongs to. */
+interface PetitionRef {
+  readonly communityId: string;
+  readonly petitionId: string;
+}
+
+/** The petition's new count and listing key, and the thresholds it reached, if its counts did not move. */
+function petitionUpdate(
+  tableName: string,
+  petition: PetitionRef,
+  state: CountingState,
+  after: number,
+  crossed: readonly PetitionThreshold[],
+  at: string,
+): TransactItem {
+  const thresholdsReached: Record<string, ReachedThreshold> = { ...state.thresholdsReached };
+  for (const threshold of crossed) {
+    thresholdsReached[threshold.name] = { signatures: threshold.signatures, reachedAt: at };
+  }
+  return {
+    Update: {
+      TableName: tableName,
+      Key: keys.petition(petition.communityId, petition.petitionId),
+      // The whole map is written back (it may even be missing on an old item): the condition
+      // proves it unchanged since the read, as only count changes may record a threshold.
+      UpdateExpression: 'SET signatureCount = :after, GSI2SK = :bySignatures, thresholdsReached = :reached',
+      ConditionExpression: 'signatureCount = :before AND offlineSignatureCount = :offline',
+      ExpressionAttributeValues: {
+        ':after': after,
+        ':before': state.signatureCount,
+        ':offline': state.offlineSignatureCount,
+        ':bySignatures': keys.petitionBySignatures(after + state.offlineSignatureCount, petition.petitionId),
+        ':reached': thresholdsReached,
+      },
+    },
+  };
+}
+
+/** ADD to the by-district and by-day counts of the petition's `STATS` item; ADD creates it the first time. */
+function statsUpdate(
+  tableName: string,
+  petition: PetitionRef,
+  countable: readonly PendingSignature[],
+): TransactItem {
+  const counts = new Map([
+    ...countBy(countable, (signature) => statsAttribute.district(signature.districtId)),
+    ...countBy(countable, (signature) => statsAttribute.day(signature.signedAt)),
+  ]);
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {
+    ':entity': Entity.petitionStats,
+    ':communityId': petition.communityId,
+    ':petitionId': petition.petitionId,
+  };
+  const additions = [...counts].map(([attribute, count], index) => {
+    names[`#s${index}`] = attribute;
+    values[`:s${index}`] = count;
+    return `#s${index} :s${index}`;
+  });
+  return {
+    Update: {
+      TableName: tableName,
+      Key: keys.petitionStats(petition.communityId, petition.petitionId),
+      UpdateExpression: `SET entity = :entity, communityId = :communityId, petitionId = :petitionId ADD ${additions.join(', ')}`,
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+    },
+  };
+}
+
+/** The mark that puts a signature in the count (or, `counted: false`, leaves it out) exactly once. */
+function signatureMark(
+  tableName: string,
+  signature: PendingSignature,
+  counted: boolean,
+  at: string,
+): TransactItem {
+  return {
+    Update: {
+      TableName: tableName,
+      Key: signature.key,
+      UpdateExpression: 'SET countedAt = :at, counted = :counted',
+      // attribute_exists: a signature removed meanwhile is not brought back as a stub.
+      ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(countedAt)',
+      ExpressionAttributeValues: { ':at': at, ':counted': counted },
+    },
+  };
+}
+
+function thresholdEvent(
+  id: string,
+  petition: PetitionRef,
+  threshold: PetitionThreshold,
+  total: number,
+  now: Date,
+): EventEnvelope {
+  return envelope({
+    id,
+    name: PetitionEvents.thresholdReached,
+    communityId: petition.communityId,
+    occurredAt: now,
+    subject: `petition/${petition.petitionId}`,
+    detail: {
+      ...petition,
+      threshold: threshold.name,
+      signatures: threshold.signatures,
+      total,
+      reachedAt: now.toISOString(),
+    },
+  });
+}
+
+/** "This threshold has fired": written once, and only if absent. */
+function thresholdMark(
+  tableName: string,
+  petition: PetitionRef,
+  threshold: PetitionThreshold,
+  event: EventEnvelope,
+  total: number,
+): TransactItem {
+  return {
+    Put: {
+      TableName: tableName,
+      Item: {
+        ...keys.petitionThreshold(petition.communityId, petition.petitionId, threshold.name),
+        entity: Entity.petitionThreshold,
+        ...petition,
+        threshold: threshold.name,
+        signatures: threshold.signatures,
+        total,
+        reachedAt: event.occurredAt,
+        eventId: event.id,
+      },
+      ConditionExpression: 'attribute_not_exists(PK)',
+    },
+  };
+}
+
+/**
+ * The transaction that counts `signatures` on top of `state` (see the module's
+ * TSDoc), leaving out thresholds whose mark was found to exist already. With
+ * nothing countable it only marks the signatures: no petition or stats update.
+ */
+function planChunk(
+  context: { readonly tableName: string; readonly ids: IdGenerator; readonly now: Date },
+  petition: PetitionRef,
+  signatures: readonly PendingSignature[],
+  state: CountingState,
+  firedElsewhere: ReadonlySet<string>,
+): ChunkPlan {
+  const { tableName, ids, now } = context;
+  const at = now.toISOString();
+  const countable = signatures.filter((signature) => isCountable(signature, state.closesAt));
+  const offline = state.offlineSignatureCount;
+  const after = state.signatureCount + countable.length;
+  const crossed = crossedThresholds(
+    state.thresholds,
+    state.signatureCount + offline,
+    after + offline,
+    state.thresholdsReached,
+  ).filter((threshold) => !firedElsewhere.has(threshold.name));
+
+  const entries: [TransactItem, EntryRole][] = [];
+  if (countable.length > 0) {
+    entries.push([petitionUpdate(tableName, petition, state, after, crossed, at), { kind: 'petition' }]);
+    entries.push([statsUpdate(tableName, petition, countable), { kind: 'stats' }]);
+  }
+  for (const signature of signatures) {
+    const mark = signatureMark(tableName, signature, isCountable(signature, state.closesAt), at);
+    entries.push([mark, { kind: 'signature', signature }]);
+  }
+  for (const threshold of crossed) {
+    const event = thresholdEvent(ids.next(), petition, threshold, after + offline, now);
+    entries.push([
+      thresholdMark(tableName, petition, threshold, event, after + offline),
+      { kind: 'threshold', name: threshold.name },
+    ]);
+    entries.push(
+      ...outboxPuts(tableName, [event]).map((put): [TransactItem, EntryRole] => [put, { kind: 'event' }]),
+    );
+  }
+  return {
+    items: entries.map(([item]) => item),
+    roles: entries.map(([, role]) => role),
+    counted: countable.length,
+    signatureCount: after,
+    crossed,
+  };
+}
+
+/** What a cancelled transaction says, reason by reason (reasons come in the order of the items). */
+interface Cancellation {
+  /** Signatures whose mark exists: counted by an earlier delivery, or removed. */
+  readonly alreadyCounted: ReadonlySet<PendingSignature>;
+  /** Thresholds whose mark exists: they fired already. */
+  readonly fired: readonly string[];
+  /** A conflict or throttling (or no reasons at all): worth a pause before the retry. */
+  readonly transient: boolean;
+}
+
+function readCancellation(roles: readonly EntryRole[], error: TransactionCanceledException): Cancellation {
+  const reasons = error.CancellationReasons ?? [];
+  const alreadyCounted = new Set<PendingSignature>();
+  const fired: string[] = [];
+  let transient = reasons.length === 0;
+  for (const [index, role] of roles.entries()) {
+    const code = reasons[index]?.Code;
+    if (code && TRANSIENT_REASONS.has(code)) transient = true;
+    if (code !== 'ConditionalCheckFailed') continue;
+    if (role.kind === 'signature') alreadyCounted.add(role.signature);
+    if (role.kind === 'threshold') fired.push(role.name);
+  }
+  return { alreadyCounted, fired, transient };
 }
 
 /**
@@ -210,14 +435,11 @@ export function signatureTally(
   const pause = dependencies.pause ?? jitteredPause;
   const maxAttempts = dependencies.maxAttempts ?? MAX_ATTEMPTS;
 
-  const readCountingState = async (
-    communityId: string,
-    petitionId: string,
-  ): Promise<CountingState | undefined> => {
+  const readCountingState = async (petition: PetitionRef): Promise<CountingState | undefined> => {
     const { Item } = await client.send(
       new GetCommand({
         TableName: tableName,
-        Key: keys.petition(communityId, petitionId),
+        Key: keys.petition(petition.communityId, petition.petitionId),
         ConsistentRead: true,
         ProjectionExpression: COUNTING_FIELDS.map((_, index) => `#f${index}`).join(', '),
         ExpressionAttributeNames: Object.fromEntries(
@@ -229,178 +451,29 @@ export function signatureTally(
     const parsed = CountingStateSchema.safeParse(Item);
     if (!parsed.success) {
       throw new TallyError('the petition item lacks the counting fields', {
-        communityId,
-        petitionId,
+        ...petition,
         problem: z.prettifyError(parsed.error),
       });
     }
     return parsed.data;
   };
 
-  const thresholdEvent = (
-    communityId: string,
-    petitionId: string,
-    threshold: PetitionThreshold,
-    total: number,
-    now: Date,
-  ): EventEnvelope =>
-    envelope({
-      id: ids.next(),
-      name: PetitionEvents.thresholdReached,
-      communityId,
-      occurredAt: now,
-      subject: `petition/${petitionId}`,
-      detail: {
-        communityId,
-        petitionId,
-        threshold: threshold.name,
-        signatures: threshold.signatures,
-        total,
-        reachedAt: now.toISOString(),
-      },
-    });
-
-  /** The transaction that counts `signatures` on top of `state`; see the module's TSDoc. */
-  const planChunk = (
-    signatures: readonly PendingSignature[],
-    state: CountingState,
-    firedElsewhere: ReadonlySet<string>,
-    now: Date,
-  ): ChunkPlan => {
-    const first = signatures[0];
-    if (!first) throw new TallyError('a chunk needs a signature', {});
-    const { communityId, petitionId } = first;
-    const countable = signatures.filter((signature) => isCountable(signature, state.closesAt));
-    const before = state.signatureCount;
-    const after = before + countable.length;
-    const offline = state.offlineSignatureCount;
-    const crossed = crossedThresholds(
-      state.thresholds,
-      before + offline,
-      after + offline,
-      state.thresholdsReached,
-    ).filter((threshold) => !firedElsewhere.has(threshold.name));
-    const at = now.toISOString();
-
-    const items: TransactItem[] = [];
-    const roles: EntryRole[] = [];
-    if (countable.length > 0) {
-      const thresholdsReached: Record<string, ReachedThreshold> = { ...state.thresholdsReached };
-      for (const threshold of crossed) {
-        thresholdsReached[threshold.name] = { signatures: threshold.signatures, reachedAt: at };
-      }
-      items.push({
-        Update: {
-          TableName: tableName,
-          Key: keys.petition(communityId, petitionId),
-          // The whole map is written back: the condition proves no one changed it since the read,
-          // as only count changes (this tally, paper signatures) may record a threshold.
-          UpdateExpression:
-            'SET signatureCount = :after, GSI2SK = :bySignatures, thresholdsReached = :reached',
-          ConditionExpression: 'signatureCount = :before AND offlineSignatureCount = :offline',
-          ExpressionAttributeValues: {
-            ':after': after,
-            ':before': before,
-            ':offline': offline,
-            ':bySignatures': keys.petitionBySignatures(after + offline, petitionId),
-            ':reached': thresholdsReached,
-          },
-        },
-      });
-      roles.push({ kind: 'petition' });
-      items.push(statsUpdate(communityId, petitionId, countable));
-      roles.push({ kind: 'stats' });
-    }
-    for (const signature of signatures) {
-      items.push({
-        Update: {
-          TableName: tableName,
-          Key: signature.key,
-          UpdateExpression: 'SET countedAt = :now, counted = :counted',
-          // attribute_exists: a signature removed meanwhile is not brought back as a stub.
-          ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(countedAt)',
-          ExpressionAttributeValues: {
-            ':now': at,
-            ':counted': isCountable(signature, state.closesAt),
-          },
-        },
-      });
-      roles.push({ kind: 'signature', signature });
-    }
-    for (const threshold of crossed) {
-      const event = thresholdEvent(communityId, petitionId, threshold, after + offline, now);
-      items.push({
-        Put: {
-          TableName: tableName,
-          Item: {
-            ...keys.petitionThreshold(communityId, petitionId, threshold.name),
-            entity: Entity.petitionThreshold,
-            communityId,
-            petitionId,
-            threshold: threshold.name,
-            signatures: threshold.signatures,
-            total: after + offline,
-            reachedAt: at,
-            eventId: event.id,
-          },
-          ConditionExpression: 'attribute_not_exists(PK)',
-        },
-      });
-      roles.push({ kind: 'threshold', name: threshold.name });
-      items.push(...outboxPuts(tableName, [event]));
-      roles.push({ kind: 'event' });
-    }
-    return { items, roles, counted: countable.length, signatureCount: after, crossed };
-  };
-
-  /** ADD to the by-district and by-day counts; ADD creates the item the first time. */
-  const statsUpdate = (
-    communityId: string,
-    petitionId: string,
-    countable: readonly PendingSignature[],
-  ): TransactItem => {
-    const counts = new Map([
-      ...countBy(countable, (signature) => statsAttribute.district(signature.districtId)),
-      ...countBy(countable, (signature) => statsAttribute.day(signature.signedAt)),
-    ]);
-    const names: Record<string, string> = {};
-    const values: Record<string, unknown> = {
-      ':entity': Entity.petitionStats,
-      ':communityId': communityId,
-      ':petitionId': petitionId,
-    };
-    const additions = [...counts].map(([attribute, count], index) => {
-      names[`#s${index}`] = attribute;
-      values[`:s${index}`] = count;
-      return `#s${index} :s${index}`;
-    });
-    return {
-      Update: {
-        TableName: tableName,
-        Key: keys.petitionStats(communityId, petitionId),
-        UpdateExpression: `SET entity = :entity, communityId = :communityId, petitionId = :petitionId ADD ${additions.join(', ')}`,
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-      },
-    };
-  };
-
   /** Counts one chunk of one petition's signatures, retrying as the cancellation reasons say. */
-  const tallyChunk = async (chunk: readonly PendingSignature[]): Promise<ChunkOutcome> => {
+  const tallyChunk = async (
+    petition: PetitionRef,
+    chunk: readonly PendingSignature[],
+  ): Promise<ChunkOutcome> => {
     let pending = [...chunk];
     const firedElsewhere = new Set<string>();
-    for (let attempt = 1; attempt <= maxAttempts; attempt += 1) {
-      const first = pending[0];
-      if (!first) return 'done';
-      const state = await readCountingState(first.communityId, first.petitionId);
+    for (let attempt = 1; attempt <= maxAttempts && pending.length > 0; attempt += 1) {
+      const state = await readCountingState(petition);
       if (!state) return 'no-petition';
-      const plan = planChunk(pending, state, firedElsewhere, clock.now());
+      const plan = planChunk({ tableName, ids, now: clock.now() }, petition, pending, state, firedElsewhere);
       try {
         await client.send(new TransactWriteCommand({ TransactItems: plan.items }));
         logLine('info', {
           msg: 'signatures tallied',
-          communityId: first.communityId,
-          petitionId: first.petitionId,
+          ...petition,
           counted: plan.counted,
           notCounted: pending.length - plan.counted,
           signatureCount: plan.signatureCount,
@@ -409,36 +482,28 @@ export function signatureTally(
         return 'done';
       } catch (error) {
         if (!(error instanceof TransactionCanceledException)) throw error;
-        const reasons = error.CancellationReasons ?? [];
-        const alreadyCounted = new Set<PendingSignature>();
-        let transient = reasons.length === 0;
-        for (const [index, role] of plan.roles.entries()) {
-          const code = reasons[index]?.Code;
-          if (code && TRANSIENT_REASONS.has(code)) transient = true;
-          if (code !== 'ConditionalCheckFailed') continue;
-          if (role.kind === 'signature') alreadyCounted.add(role.signature);
-          if (role.kind === 'threshold') firedElsewhere.add(role.name);
-        }
-        pending = pending.filter((signature) => !alreadyCounted.has(signature));
+        const cancellation = readCancellation(plan.roles, error);
+        pending = pending.filter((signature) => !cancellation.alreadyCounted.has(signature));
+        for (const name of cancellation.fired) firedElsewhere.add(name);
         // Dropping counted signatures or re-reading a moved petition needs no wait; contention does.
-        if (transient && attempt < maxAttempts) await pause(attempt);
+        if (cancellation.transient && attempt < maxAttempts) await pause(attempt);
       }
     }
     return pending.length === 0 ? 'done' : 'gave-up';
   };
 
   /** Counts one petition's signatures chunk by chunk; the sequence numbers to deliver again. */
-  const tallyPetition = async (signatures: readonly PendingSignature[]): Promise<string[]> => {
+  const tallyPetition = async ({ petition, signatures }: PetitionGroup): Promise<string[]> => {
     for (let start = 0; start < signatures.length; start += MAX_SIGNATURES_PER_TRANSACTION) {
-      const chunk = signatures.slice(start, start + MAX_SIGNATURES_PER_TRANSACTION);
-      const outcome = await tallyChunk(chunk);
-      const first = chunk[0];
+      const outcome = await tallyChunk(
+        petition,
+        signatures.slice(start, start + MAX_SIGNATURES_PER_TRANSACTION),
+      );
       if (outcome === 'no-petition') {
-        // Nothing can ever count these; retrying would only block the shard.
+        // Nothing can ever count these; retrying would only hold up the shard.
         logLine('warn', {
           msg: 'signatures of a petition that does not exist: skipped',
-          communityId: first?.communityId,
-          petitionId: first?.petitionId,
+          ...petition,
           signatures: signatures.length,
         });
         return [];
@@ -446,8 +511,7 @@ export function signatureTally(
       if (outcome === 'gave-up') {
         logLine('error', {
           msg: 'signatures not tallied after retries; the stream will deliver them again',
-          communityId: first?.communityId,
-          petitionId: first?.petitionId,
+          ...petition,
           attempts: maxAttempts,
         });
         return signatures.slice(start).flatMap((signature) => signature.sequenceNumbers);
@@ -457,20 +521,19 @@ export function signatureTally(
   };
 
   return async (records) => {
-    const petitions = groupByPetition(records);
+    const groups = groupByPetition(records);
     // Petitions are independent; one petition's chunks go one after another, as each reads the last one's count.
-    const results = await Promise.allSettled(petitions.map(tallyPetition));
+    const results = await Promise.allSettled(groups.map(tallyPetition));
     const failed = results.flatMap((result, index) => {
       if (result.status === 'fulfilled') return result.value;
-      const signatures = petitions[index] ?? [];
+      const group = groups[index];
       logLine('error', {
         msg: 'tally failed; the stream will deliver the records again',
-        communityId: signatures[0]?.communityId,
-        petitionId: signatures[0]?.petitionId,
+        ...group?.petition,
         error: String(result.reason),
         ...(result.reason instanceof TallyError ? result.reason.context : {}),
       });
-      return signatures.flatMap((signature) => signature.sequenceNumbers);
+      return (group?.signatures ?? []).flatMap((signature) => signature.sequenceNumbers);
     });
     return { batchItemFailures: failed.map((itemIdentifier) => ({ itemIdentifier })) };
   };

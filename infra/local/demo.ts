@@ -1,10 +1,18 @@
 import { createCommunity } from '../../domain/communities/commands/create-community';
 import { setMemberRoles } from '../../domain/communities/commands/set-member-roles';
+import type { Community } from '../../domain/communities/community';
 import { CommunitySettingsSchema } from '../../domain/communities/settings';
 import type { Actor } from '../../domain/identity/actor';
 import { Role } from '../../domain/identity/actor';
+import { createPetition } from '../../domain/petitions/commands/create-petition';
+import { moderatePetition } from '../../domain/petitions/commands/moderate-petition';
+import { sponsorPetition } from '../../domain/petitions/commands/sponsor-petition';
+import { submitPetition } from '../../domain/petitions/commands/submit-petition';
+import type { Petition } from '../../domain/petitions/petition';
 import type { CommandContext } from '../../domain/shared/command';
+import type { Outcome } from '../../domain/shared/outcome';
 import { dynamoCommunityStore } from '../../functions/communities/store';
+import { dynamoPetitionStore } from '../../functions/petitions/store';
 import { signerKeyOf } from '../../functions/shared/auth/actor';
 import { documentClient } from '../../functions/shared/dynamo';
 import { systemClock, ulidGenerator } from '../../functions/shared/ids';
@@ -96,5 +104,58 @@ export async function seedDemo(config: {
   });
   if (!moderator.ok || !moderator.value) throw new Error('Demo moderator rejected');
   await store.putMember(moderator.value, moderator.events);
+  await seedDemoPetition(client, config, created.value.community);
   return 'seeded';
+}
+
+/** An open petition by resident-1, taken through sponsors and moderation by the real commands. */
+async function seedDemoPetition(
+  client: ReturnType<typeof documentClient>,
+  config: { tableName: string; issuer: string; signerSecret: string },
+  community: Community,
+): Promise<void> {
+  const person = (subject: string, roles: Role[] = []): CommandContext => ({
+    actor: {
+      issuer: config.issuer,
+      subject,
+      signerKey: signerKeyOf(config.signerSecret, config.issuer, subject),
+      residency: { communityId: DEMO_COMMUNITY_ID, districtId: 'd1' },
+      birthdate: '1985-05-05',
+      platformAdmin: false,
+      roles: new Set(roles),
+    },
+    clock: systemClock,
+    ids: ulidGenerator(),
+  });
+  const petitions = dynamoPetitionStore(client, config.tableName);
+  const steps = (outcome: Outcome<Petition>): Outcome<Petition> & { ok: true } => {
+    if (!outcome.ok) throw new Error(`Demo petition rejected: ${outcome.error.code}`);
+    return outcome;
+  };
+
+  const created = steps(
+    createPetition(person('resident-1'), community, {
+      title: 'Освітлення на вулиці Шевченка / Street lights on Shevchenka street',
+      text: 'Просимо відновити вуличне освітлення. / Please restore the street lights.',
+      category: 'infrastructure',
+      districtId: 'd1',
+    }),
+  );
+  await petitions.create(created.value, created.events);
+  let current = created.value;
+  const advance = async (outcome: Outcome<Petition>, sponsorKey?: string) => {
+    const next = steps(outcome);
+    if (sponsorKey) await petitions.addSponsor(current, next.value, sponsorKey, next.events);
+    else await petitions.save(current, next.value, next.events);
+    current = next.value;
+  };
+  await advance(submitPetition(person('resident-1'), community, current));
+  for (const sponsor of ['demo-sponsor-1', 'demo-sponsor-2', 'demo-sponsor-3']) {
+    const context = person(sponsor);
+    await advance(
+      sponsorPetition(context, community, current, current.sponsorToken),
+      context.actor.signerKey,
+    );
+  }
+  await advance(moderatePetition(person('moderator-1', [Role.moderator]), current, { decision: 'approve' }));
 }

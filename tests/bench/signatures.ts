@@ -395,7 +395,8 @@ function section(results: Results): string {
     'later; (e) arrivals on a fixed schedule (open loop) on a fresh petition, latency counted from',
     'each arrival’s due time. CPU is each process’s user + system time over the phase;',
     '`java` is DynamoDB Local, `api` the runtime (HTTP server, handlers, stream tally), `bench` this',
-    'load generator. Two cores are 200%.',
+    'load generator, `other` the rest of the machine (near 0% on a quiet machine; more means the',
+    'figures are low). Two cores are 200%.',
   ].join('\n');
 }
 

@@ -431,6 +431,14 @@ describe('every error a resident can cause', () => {
 });
 
 describe('lists', () => {
+  it('shows the demo community its open demo petition', async () => {
+    const list = await jsonOf(await api.call('/v1/communities/demo/petitions'));
+
+    expect(list.items.map((p: { title: string; state: string }) => p.state)).toContain('open');
+    expect(list.items.some((p: { sponsorCount: number }) => p.sponsorCount === 3)).toBe(true);
+  });
+
+
   it('filters and sorts the published petitions, and lists an author their own', async () => {
     const water = await openPetition('Clean drinking water for Zarichna street', 'r1');
     const roads = await openPetition('Fix the potholes on the ring road', 'r2');

@@ -26,7 +26,26 @@ export function cpuSecondsOf(pid: number): number | undefined {
   }
 }
 
-/** CPU seconds per named process since the meter was made. */
+/**
+ * Busy CPU seconds of the whole machine so far (every core, every process), from
+ * `/proc/stat`; undefined when it cannot be read.
+ */
+export function machineBusySeconds(): number | undefined {
+  try {
+    const total = readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '';
+    // cpu  user nice system idle iowait irq softirq steal …: busy is all but idle and iowait.
+    const [user, nice, system, , , irq, softirq, steal] = total.trim().split(/\s+/).slice(1).map(Number);
+    const busy = [user, nice, system, irq, softirq, steal].reduce<number>(
+      (sum, value) => sum + (value ?? 0),
+      0,
+    );
+    return busy / TICKS_PER_SECOND;
+  } catch {
+    return undefined;
+  }
+}
+
+/** CPU seconds per named process since the meter was made, and `other` for the rest of the machine. */
 export interface CpuMeter {
   stop(): Record<string, number | undefined>;
 }
@@ -36,20 +55,32 @@ export interface CpuMeter {
  * @example
  * const meter = measureCpu({ java: 1234, bench: process.pid });
  * await work();
- * meter.stop(); // { java: 3.1, bench: 0.8 }
+ * meter.stop(); // { java: 3.1, bench: 0.8, other: 0.1 }
  */
 export function measureCpu(processes: Readonly<Record<string, number | undefined>>): CpuMeter {
-  const before = Object.fromEntries(
-    Object.entries(processes).map(([name, pid]) => [name, pid === undefined ? undefined : cpuSecondsOf(pid)]),
-  );
+  const read = (pid: number | undefined) => (pid === undefined ? undefined : cpuSecondsOf(pid));
+  const before = Object.fromEntries(Object.entries(processes).map(([name, pid]) => [name, read(pid)]));
+  const machineBefore = machineBusySeconds();
   return {
-    stop: () =>
-      Object.fromEntries(
+    stop: () => {
+      const used: Record<string, number | undefined> = Object.fromEntries(
         Object.entries(processes).map(([name, pid]) => {
           const start = before[name];
-          const end = pid === undefined ? undefined : cpuSecondsOf(pid);
+          const end = read(pid);
           return [name, start === undefined || end === undefined ? undefined : end - start];
         }),
-      ),
+      );
+      const machineAfter = machineBusySeconds();
+      const ours = Object.values(used);
+      // Other processes on the machine (another test run, say) take cores from the measurement.
+      used.other =
+        machineBefore === undefined || machineAfter === undefined || ours.some((value) => value === undefined)
+          ? undefined
+          : Math.max(
+              0,
+              machineAfter - machineBefore - ours.reduce<number>((sum, value) => sum + (value ?? 0), 0),
+            );
+      return used;
+    },
   };
 }
