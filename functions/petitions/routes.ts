@@ -341,7 +341,10 @@ const routes: AnyRoute[] = [
     handle: async (request) => {
       const { command, community } = contextOf(request);
       const store = storeFor(request);
-      const petition = await store.get(community.id, request.params.petitionId);
+      const petition = await signingPetitions.get(
+        `${request.config.tableName}|${community.id}|${request.params.petitionId}`,
+        () => store.get(community.id, request.params.petitionId),
+      );
       if (!petition || !PUBLIC_STATES.has(petition.state))
         return { error: notFound(request.params.petitionId) };
       const outcome = signPetition(command, community, petition);

@@ -52,19 +52,17 @@ const counts = (byName: Readonly<Record<string, number>>): string =>
     .join(' ') || '-';
 
 function printReport(report: RecountReport): void {
-  process.stdout.write(
-    [
-      `petition ${report.communityId}/${report.petitionId}`,
-      `  ledger (countable signatures)  ${report.ledger}`,
-      `  counted by the tally           ${report.counted}`,
-      `  pending (not tallied yet)      ${report.pending}`,
-      `  stored signatureCount          ${report.stored}`,
-      `  paper signatures (not recounted) ${report.offline}`,
-      `  by district: ${counts(report.byDistrict)}`,
-      `  by day: ${counts(report.byDay)}`,
-      '',
-    ].join('\n'),
-  );
+  const rows: [string, string | number][] = [
+    ['ledger (countable signatures)', report.ledger],
+    ['counted by the tally', report.counted],
+    ['pending (not tallied yet)', report.pending],
+    ['stored signatureCount', report.stored],
+    ['paper signatures (not recounted)', report.offline],
+    ['by district', counts(report.byDistrict)],
+    ['by day', counts(report.byDay)],
+  ];
+  const lines = rows.map(([label, value]) => `  ${label.padEnd(34)}${value}`);
+  process.stdout.write(`petition ${report.communityId}/${report.petitionId}\n${lines.join('\n')}\n`);
 }
 
 /** Applies the recount; the report after it, or the same report when the repair was refused. */

@@ -30,9 +30,10 @@ function record(
 const seq = (records: readonly DynamoDBRecord[]) => records.map((entry) => entry.dynamodb?.SequenceNumber);
 
 describe('the stream handler’s routing', () => {
-  it('sends outbox INSERTs to the outbox publisher, as the only route today', () => {
+  it('sends outbox INSERTs to the publisher and signature INSERTs to the tally, nothing else', () => {
     expect(STREAM_ROUTES.map((route) => [route.entity, route.eventNames])).toEqual([
       [Entity.outbox, ['INSERT']],
+      [Entity.signature, ['INSERT']],
     ]);
   });
 

@@ -168,6 +168,22 @@ describe('the tally under transaction faults', () => {
     });
   });
 
+  it('puts a signature that comes twice in one batch into the transaction once', async () => {
+    // DynamoDB refuses a transaction with two operations on one item (DynamoDB Local does not check).
+    dynamo.on(TransactWriteCommand).resolves({});
+    const twice = insert('p1');
+    const copy = { ...twice, dynamodb: { ...twice.dynamodb, SequenceNumber: 'again' } };
+
+    const response = await tally()([twice, insert('p1'), copy]);
+
+    expect(response.batchItemFailures).toEqual([]);
+    const keysWritten = (transactions()[0]?.TransactItems ?? []).map(
+      (item) => `${item.Update?.Key?.PK} ${item.Update?.Key?.SK}`,
+    );
+    expect(new Set(keysWritten).size).toBe(keysWritten.length);
+    expect([afterOf(transactions()[0]), signatureUpdates(transactions()[0])]).toEqual([12, 2]);
+  });
+
   it('fails only the records of a petition whose write throws something else', async () => {
     dynamo.on(TransactWriteCommand).callsFake((input: TransactWriteCommandInput) => {
       if (afterOf(input, 'broken') !== undefined) throw new Error('socket hang up');
