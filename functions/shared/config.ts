@@ -34,6 +34,15 @@ export interface AppConfig {
   readonly eventBusName?: string;
 }
 
+let lastIssuers: { raw: string; parsed: readonly IssuerConfig[] } | undefined;
+
+/** `ISSUERS` parsed once per value: it is read on every request and rarely changes. */
+function parsedIssuers(raw: string): readonly IssuerConfig[] {
+  if (lastIssuers?.raw !== raw)
+    lastIssuers = { raw, parsed: z.array(IssuerConfigSchema).parse(JSON.parse(raw)) };
+  return lastIssuers.parsed;
+}
+
 /**
  * Reads the configuration from the environment on each call (cheap), so that a
  * test or the local runtime can point the same handlers at another table.
@@ -41,7 +50,7 @@ export interface AppConfig {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const tableName = env.TABLE_NAME;
   if (!tableName) throw new Error('TABLE_NAME is not set: the handlers need the DynamoDB table name');
-  const issuers = z.array(IssuerConfigSchema).parse(JSON.parse(env.ISSUERS ?? '[]'));
+  const issuers = parsedIssuers(env.ISSUERS ?? '[]');
   return {
     tableName,
     dynamoEndpoint: env.DYNAMODB_ENDPOINT || undefined,

@@ -14,7 +14,10 @@ function usage(): string {
     'Usage: npm run bench -- <name>',
     '',
     'Benchmarks:',
-    ...BENCHMARKS.map((benchmark) => `  ${benchmark.name.padEnd(width)}  ${benchmark.summary}`),
+    ...BENCHMARKS.flatMap((benchmark) => [
+      `  ${benchmark.name.padEnd(width)}  ${benchmark.summary}`,
+      `  ${''.padEnd(width)}  sizes: ${benchmark.settings.join(' ')}`,
+    ]),
     '',
   ].join('\n');
 }

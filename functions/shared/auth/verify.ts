@@ -15,18 +15,25 @@ export class AuthError extends Error {
   override readonly name = 'AuthError';
 }
 
-const remoteKeySets = new Map<string, JWTVerifyGetKey>();
+/** Key sets per issuer, kept across requests: importing a key costs more than verifying with it. */
+const keySets = new Map<string, JWTVerifyGetKey>();
 
 function keySetOf(issuer: IssuerConfig): JWTVerifyGetKey {
   if (issuer.publicJwk) {
-    return createLocalJWKSet({ keys: [issuer.publicJwk as JWK] } satisfies JSONWebKeySet);
+    const cacheKey = `jwk|${JSON.stringify(issuer.publicJwk)}`;
+    let keySet = keySets.get(cacheKey);
+    if (!keySet) {
+      keySet = createLocalJWKSet({ keys: [issuer.publicJwk as JWK] } satisfies JSONWebKeySet);
+      keySets.set(cacheKey, keySet);
+    }
+    return keySet;
   }
   if (!issuer.jwksUrl)
     throw new AuthError(`Issuer ${issuer.issuer} has neither jwksUrl nor publicJwk configured`);
-  let keySet = remoteKeySets.get(issuer.jwksUrl);
+  let keySet = keySets.get(issuer.jwksUrl);
   if (!keySet) {
     keySet = createRemoteJWKSet(new URL(issuer.jwksUrl));
-    remoteKeySets.set(issuer.jwksUrl, keySet);
+    keySets.set(issuer.jwksUrl, keySet);
   }
   return keySet;
 }

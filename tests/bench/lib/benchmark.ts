@@ -3,6 +3,8 @@ export interface Benchmark {
   readonly name: string;
   /** One line for the usage text. */
   readonly summary: string;
+  /** The environment variables that change its sizes, with their defaults (`BENCH_SIGNERS=5000`). */
+  readonly settings: readonly string[];
   /**
    * Runs the whole measurement and reports it. Resolves even when a goal is
    * missed (that is a result); rejects only when the run itself broke.

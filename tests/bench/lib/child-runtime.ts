@@ -10,7 +10,7 @@ const READY = 'Ctrl-C stops everything.';
 const START_TIMEOUT_MS = 90_000;
 const STOP_TIMEOUT_MS = 30_000;
 
-/** Thrown when the child runtime does not start or does not stop cleanly. */
+/** Thrown when the child runtime does not start, or its endpoints cannot be read from its output. */
 export class ChildRuntimeError extends Error {
   override readonly name = 'ChildRuntimeError';
 }
@@ -29,10 +29,11 @@ export interface ChildRuntime {
   output(): string;
   /**
    * Ctrl-C for the child (SIGINT), as a person would stop `npm start`; waits for
-   * it to exit and makes sure DynamoDB Local's Java process went with it.
-   * Safe to call more than once.
+   * it to exit and makes sure DynamoDB Local's Java process went with it
+   * (`leftBehind`: some process of the group had to be killed). Safe to call
+   * more than once.
    */
-  stop(): Promise<{ readonly exitCode: number | null; readonly leftovers: number }>;
+  stop(): Promise<{ readonly exitCode: number | null; readonly leftBehind: boolean }>;
 }
 
 const exited = (child: ChildProcess): Promise<number | null> =>
@@ -78,21 +79,28 @@ function groupMembers(groupId: number): Map<string, number> {
  * temporary dev identity and muted request logs (demo data included: it brings
  * the platform admin `admin`), and waits until it says it is ready. The child
  * leads its own process group, so DynamoDB Local's Java process (its child) can
- * be found and ended even if the runtime dies.
+ * be found and ended even if the runtime dies. `nodeArgs` go to the runtime's
+ * Node (`['--cpu-prof']` to profile it).
  * @example
  * const runtime = await startChildRuntime();
  * try { await fetch(`${runtime.url}/v1/openapi.json`); } finally { await runtime.stop(); }
  */
-export async function startChildRuntime(): Promise<ChildRuntime> {
+export async function startChildRuntime(
+  options: { nodeArgs?: readonly string[] } = {},
+): Promise<ChildRuntime> {
   const port = await freePort();
   const folder = mkdtempSync(join(tmpdir(), 'hromada-bench-'));
   const identityFile = join(folder, 'dev-identity.json');
-  const child = spawn(process.execPath, ['--import', 'tsx', 'infra/local/start.ts'], {
-    cwd: ROOT,
-    env: { ...process.env, PORT: String(port), DEV_IDENTITY_FILE: identityFile, LOG_LEVEL: 'silent' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
+  const child = spawn(
+    process.execPath,
+    [...(options.nodeArgs ?? []), '--import', 'tsx', 'infra/local/start.ts'],
+    {
+      cwd: ROOT,
+      env: { ...process.env, PORT: String(port), DEV_IDENTITY_FILE: identityFile, LOG_LEVEL: 'silent' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    },
+  );
   const groupId = child.pid;
   if (groupId === undefined) throw new ChildRuntimeError('Could not start the local runtime process.');
   let output = '';
@@ -107,6 +115,13 @@ export async function startChildRuntime(): Promise<ChildRuntime> {
     if (groupAlive(groupId)) process.kill(-groupId, 'SIGKILL');
   };
   process.once('exit', killGroup);
+  // The child is in its own group, so a Ctrl-C in the terminal reaches only this process: pass it on.
+  const onSignal = (signal: NodeJS.Signals) => {
+    process.stderr.write(`\n${signal}: stopping the local runtime…\n`);
+    void stop().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
 
   let stopped: ReturnType<ChildRuntime['stop']> | undefined;
   const stop = (): ReturnType<ChildRuntime['stop']> => {
@@ -116,11 +131,13 @@ export async function startChildRuntime(): Promise<ChildRuntime> {
       // Java is stopped by the runtime on SIGINT; give it a moment to go, then make sure.
       const deadline = Date.now() + 5_000;
       while (groupAlive(groupId) && Date.now() < deadline) await sleep(100);
-      const leftovers = groupAlive(groupId) ? 1 : 0;
+      const leftBehind = groupAlive(groupId);
       killGroup();
       process.removeListener('exit', killGroup);
+      process.removeListener('SIGINT', onSignal);
+      process.removeListener('SIGTERM', onSignal);
       rmSync(folder, { recursive: true, force: true });
-      return { exitCode: exitCode === undefined ? null : exitCode, leftovers };
+      return { exitCode: exitCode === undefined ? null : exitCode, leftBehind };
     })();
     return stopped;
   };

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
 
 /** Clock ticks per second of `/proc/<pid>/stat` times; 100 on every common Linux. */
 const TICKS_PER_SECOND = (() => {
@@ -26,6 +27,21 @@ export function cpuSecondsOf(pid: number): number | undefined {
   }
 }
 
+/** CPU seconds each thread of a process has used so far, by thread id; empty when it cannot be read. */
+function threadSecondsOf(pid: number): Map<string, number> {
+  const threads = new Map<string, number>();
+  try {
+    for (const thread of readdirSync(`/proc/${pid}/task`)) {
+      const stat = readFileSync(`/proc/${pid}/task/${thread}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      threads.set(thread, (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND);
+    }
+  } catch {
+    // The process or a thread ended while being read: what was read still counts.
+  }
+  return threads;
+}
+
 /**
  * Busy CPU seconds of the whole machine so far (every core, every process), from
  * `/proc/stat`; undefined when it cannot be read.
@@ -45,25 +61,43 @@ export function machineBusySeconds(): number | undefined {
   }
 }
 
-/** CPU seconds per named process since the meter was made, and `other` for the rest of the machine. */
+/** CPU seconds per named process since the meter was made. */
+export interface CpuUse {
+  /** Per process name; undefined when it could not be read. */
+  readonly seconds: Readonly<Record<string, number | undefined>>;
+  /** The busiest single thread of the process named in `busiestThreadOf`. */
+  readonly busiestThread?: number;
+  /** The rest of the machine: other processes (another test run, say) take cores from the measurement. */
+  readonly other?: number;
+  readonly wallSeconds: number;
+}
+
 export interface CpuMeter {
-  stop(): Record<string, number | undefined>;
+  stop(): CpuUse;
 }
 
 /**
- * Starts measuring how the CPU time of `processes` (name → pid) grows.
+ * Starts measuring how the CPU time of `processes` (name → pid) grows, and the
+ * busiest thread of one of them (a server that runs its work on one thread is
+ * bound by that thread, whatever the cores).
  * @example
- * const meter = measureCpu({ java: 1234, bench: process.pid });
+ * const meter = measureCpu({ java: 1234, bench: process.pid }, 'java');
  * await work();
- * meter.stop(); // { java: 3.1, bench: 0.8, other: 0.1 }
+ * meter.stop(); // { seconds: { java: 3.1, bench: 0.8 }, busiestThread: 2.9, other: 0.1, wallSeconds: 3.3 }
  */
-export function measureCpu(processes: Readonly<Record<string, number | undefined>>): CpuMeter {
+export function measureCpu(
+  processes: Readonly<Record<string, number | undefined>>,
+  busiestThreadOf?: string,
+): CpuMeter {
   const read = (pid: number | undefined) => (pid === undefined ? undefined : cpuSecondsOf(pid));
+  const watchedPid = busiestThreadOf === undefined ? undefined : processes[busiestThreadOf];
   const before = Object.fromEntries(Object.entries(processes).map(([name, pid]) => [name, read(pid)]));
+  const threadsBefore = watchedPid === undefined ? undefined : threadSecondsOf(watchedPid);
   const machineBefore = machineBusySeconds();
+  const startedAt = performance.now();
   return {
     stop: () => {
-      const used: Record<string, number | undefined> = Object.fromEntries(
+      const seconds: Record<string, number | undefined> = Object.fromEntries(
         Object.entries(processes).map(([name, pid]) => {
           const start = before[name];
           const end = read(pid);
@@ -71,16 +105,29 @@ export function measureCpu(processes: Readonly<Record<string, number | undefined
         }),
       );
       const machineAfter = machineBusySeconds();
-      const ours = Object.values(used);
-      // Other processes on the machine (another test run, say) take cores from the measurement.
-      used.other =
+      const ours = Object.values(seconds);
+      const other =
         machineBefore === undefined || machineAfter === undefined || ours.some((value) => value === undefined)
           ? undefined
           : Math.max(
               0,
               machineAfter - machineBefore - ours.reduce<number>((sum, value) => sum + (value ?? 0), 0),
             );
-      return used;
+      const busiestThread =
+        watchedPid === undefined || threadsBefore === undefined
+          ? undefined
+          : Math.max(
+              0,
+              ...[...threadSecondsOf(watchedPid)].map(
+                ([thread, used]) => used - (threadsBefore.get(thread) ?? 0),
+              ),
+            );
+      return {
+        seconds,
+        ...(busiestThread === undefined ? {} : { busiestThread }),
+        ...(other === undefined ? {} : { other }),
+        wallSeconds: (performance.now() - startedAt) / 1000,
+      };
     },
   };
 }
