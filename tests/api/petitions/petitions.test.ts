@@ -102,9 +102,15 @@ describe('the petition lifecycle over HTTP', () => {
       post(sponsors[0] as string, { sponsorToken: 'nope' }),
     );
     expect(byAuthor.status).toBe(409);
-    expect((await jsonOf(byAuthor)).code).toBe('author_cannot_sponsor');
+    expect(await jsonOf(byAuthor)).toMatchObject({
+      code: 'author_cannot_sponsor',
+      detail: 'The author cannot sponsor their own petition.',
+    });
     expect(wrongLink.status).toBe(403);
-    expect((await jsonOf(wrongLink)).code).toBe('invalid_sponsor_token');
+    expect(await jsonOf(wrongLink)).toMatchObject({
+      code: 'invalid_sponsor_token',
+      detail: 'The sponsor link is not valid. Ask the author to send it again.',
+    });
 
     const first = await api.call(
       `${demo}/${petition.id}/sponsors`,
@@ -345,6 +351,7 @@ describe('every error a resident can cause', () => {
       code: 'invalid_state',
       currentState: 'open',
       requestedState: 'open',
+      detail: 'The petition is "open"; it cannot become "open" from there.',
     });
     expect(resubmit.status).toBe(409);
     expect((await jsonOf(resubmit)).currentState).toBe('open');
@@ -397,7 +404,11 @@ describe('every error a resident can cause', () => {
     );
 
     expect(response.status).toBe(400);
-    expect(await jsonOf(response)).toMatchObject({ code: 'unknown_district', districts: ['north'] });
+    expect(await jsonOf(response)).toMatchObject({
+      code: 'unknown_district',
+      districts: ['north'],
+      detail: 'The community has no such district.',
+    });
   });
 
   it('needs a reason code to reject', async () => {
@@ -426,7 +437,15 @@ describe('every error a resident can cause', () => {
       await api.call(base, post(tokens.author as string, { title: 'A draft nobody else sees', text: 'x' })),
     );
 
-    expect((await api.call(`${base}/01ARZ3NDEKTSV4RRFFQ69G5FAV`)).status).toBe(404);
+    const missing = await api.call(`${base}/01ARZ3NDEKTSV4RRFFQ69G5FAV`, {
+      headers: { 'accept-language': 'uk' },
+    });
+    expect(missing.status).toBe(404);
+    expect(await jsonOf(missing)).toMatchObject({
+      code: 'petition_not_found',
+      title: 'Петицію не знайдено',
+      detail: 'Петицію не знайдено.',
+    });
     expect((await api.call(`${base}/${draft.id}`)).status).toBe(404);
     expect((await api.call(`${base}/${draft.id}/signatures`, post(tokens.r1 as string))).status).toBe(404);
     expect((await api.call(`${base}/not-an-id`)).status).toBe(400);
