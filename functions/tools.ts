@@ -1,20 +1,23 @@
+import { auditTool } from './audit/routes';
 import { communitiesTool } from './communities/routes';
 import { docsTool } from './docs/routes';
 import { petitionsTool } from './petitions/routes';
 import type { TableAction, ToolDefinition } from './shared/routes';
 
 /** Every HTTP tool. Adding a tool means adding it here; CDK, the local runtime and the docs follow. */
-export const TOOLS: readonly ToolDefinition[] = [communitiesTool, petitionsTool, docsTool];
+export const TOOLS: readonly ToolDefinition[] = [communitiesTool, petitionsTool, auditTool, docsTool];
 
 /**
  * The one stream consumer of the table (a stream allows two consumers per shard):
- * it routes each record to the tally or the outbox publisher.
+ * it routes each record to the tally, the audit appender or the outbox publisher.
+ * PutItem is for the Puts inside the tally's transactions (threshold marks, outbox events).
  */
 export const STREAM_HANDLER = {
   name: 'streams',
   entry: 'functions/streams/handler.ts',
   tableActions: [
     'dynamodb:GetItem',
+    'dynamodb:PutItem',
     'dynamodb:UpdateItem',
     'dynamodb:TransactWriteItems',
   ] satisfies TableAction[],

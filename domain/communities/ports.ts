@@ -1,4 +1,5 @@
 import type { EventEnvelope } from '../../events/envelope';
+import type { AuditIntent } from '../audit/intent';
 import type { Community, Membership } from './community';
 
 export interface Page<T> {
@@ -10,7 +11,7 @@ export interface Page<T> {
 /**
  * Storage the communities tool needs. Every write stores the command's events in
  * the same transaction (the outbox), so an event exists if and only if its
- * change committed.
+ * change committed; a staff action's audit intent goes into that transaction too.
  */
 export interface CommunityStore {
   get(communityId: string): Promise<Community | undefined>;
@@ -25,11 +26,12 @@ export interface CommunityStore {
     community: Community,
     expectedVersion: number,
     events: readonly EventEnvelope[],
+    audit?: AuditIntent,
   ): Promise<'saved' | 'conflict'>;
   listMembers(communityId: string, page: { limit: number; cursor?: string }): Promise<Page<Membership>>;
   /** Every council member, for the rule that a community always keeps one. */
   councilMembers(communityId: string): Promise<readonly Membership[]>;
-  putMember(member: Membership, events: readonly EventEnvelope[]): Promise<void>;
-  removeMember(member: Membership, events: readonly EventEnvelope[]): Promise<void>;
+  putMember(member: Membership, events: readonly EventEnvelope[], audit?: AuditIntent): Promise<void>;
+  removeMember(member: Membership, events: readonly EventEnvelope[], audit?: AuditIntent): Promise<void>;
   getMember(communityId: string, issuer: string, subject: string): Promise<Membership | undefined>;
 }

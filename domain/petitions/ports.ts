@@ -1,4 +1,5 @@
 import type { EventEnvelope } from '../../events/envelope';
+import type { AuditIntent } from '../audit/intent';
 import type { Page } from '../communities/ports';
 import type { Petition, PetitionState, PetitionThreshold } from './petition';
 
@@ -30,13 +31,19 @@ export interface PetitionStore {
   get(communityId: string, petitionId: string): Promise<Petition | undefined>;
   create(petition: Petition, events: readonly EventEnvelope[]): Promise<void>;
   /** Saves what a command changed; never the tally's counts. */
-  save(previous: Petition, next: Petition, events: readonly EventEnvelope[]): Promise<'saved' | 'conflict'>;
+  save(
+    previous: Petition,
+    next: Petition,
+    events: readonly EventEnvelope[],
+    audit?: AuditIntent,
+  ): Promise<'saved' | 'conflict'>;
   /** Saves a change of counts made on the request path (paper signatures), with the threshold marks it crossed. */
   saveCounts(
     previous: Petition,
     next: Petition,
     crossed: readonly PetitionThreshold[],
     events: readonly EventEnvelope[],
+    audit?: AuditIntent,
   ): Promise<'saved' | 'conflict'>;
   /** One sponsor per person: `already` when this person sponsored before. */
   addSponsor(

@@ -1,8 +1,11 @@
+import { AuditAction, newAuditIntent } from '../../domain/audit/intent';
+import { changes } from '../../domain/audit/summary';
 import { createCommunity } from '../../domain/communities/commands/create-community';
 import { setMemberRoles } from '../../domain/communities/commands/set-member-roles';
 import { updateSettings } from '../../domain/communities/commands/update-settings';
 import type { Community } from '../../domain/communities/community';
 import { forbidden, mayListMembers } from '../../domain/communities/permissions';
+import type { CommunitySettings } from '../../domain/communities/settings';
 import type { Role } from '../../domain/identity/actor';
 import type { CommandContext } from '../../domain/shared/command';
 import { text } from '../../domain/shared/localized';
@@ -59,7 +62,14 @@ async function changeRoles(
     subject,
     roles,
   });
-  return { store, current, outcome };
+  const audit = newAuditIntent(command, {
+    communityId: community.id,
+    action: AuditAction.communityMemberSet,
+    target: `member/${subject}`,
+    before: { roles: [...(current?.roles ?? [])] },
+    after: { roles: [...new Set(roles)].sort() },
+  });
+  return { store, current, outcome, audit };
 }
 
 /** Browsers ask before sending a token cross-origin; allowed origins come from the community's settings. */
@@ -164,7 +174,22 @@ const routes: AnyRoute[] = [
       const outcome = updateSettings(command, community, request.body);
       if (!outcome.ok) return outcome;
       if (outcome.events.length > 0) {
-        const saved = await storeFor(request).saveSettings(outcome.value, community.version, outcome.events);
+        const audit = newAuditIntent(command, {
+          communityId: community.id,
+          action: AuditAction.communitySettingsUpdate,
+          target: `community/${community.id}`,
+          ...changes(
+            community.settings,
+            outcome.value.settings,
+            Object.keys(outcome.value.settings) as (keyof CommunitySettings)[],
+          ),
+        });
+        const saved = await storeFor(request).saveSettings(
+          outcome.value,
+          community.version,
+          outcome.events,
+          audit,
+        );
         if (saved === 'conflict') {
           return {
             error: {
@@ -225,7 +250,7 @@ const routes: AnyRoute[] = [
       if (!change.outcome.ok) return change.outcome;
       const membership = change.outcome.value;
       if (!membership) throw new Error('Granting roles returned no membership');
-      await change.store.putMember(membership, change.outcome.events);
+      await change.store.putMember(membership, change.outcome.events, change.audit);
       return { status: change.current ? 200 : 201, body: membershipView(membership) };
     },
   }),
@@ -243,7 +268,8 @@ const routes: AnyRoute[] = [
     handle: async (request) => {
       const change = await changeRoles(request, request.params.subject, request.query.issuer, []);
       if (!change.outcome.ok) return change.outcome;
-      if (change.current) await change.store.removeMember(change.current, change.outcome.events);
+      if (change.current)
+        await change.store.removeMember(change.current, change.outcome.events, change.audit);
       return { status: 204 };
     },
   }),

@@ -2,6 +2,7 @@ import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/
 import type { Membership } from '../../domain/communities/community';
 import type { CommunityStore, Page } from '../../domain/communities/ports';
 import { Role } from '../../domain/identity/actor';
+import { auditPuts } from '../audit/intents';
 import { communityPartition, keys } from '../shared/keys';
 import { commitWithEvents } from '../shared/outbox';
 import { decodeCursor, encodeCursor } from '../shared/pagination';
@@ -42,7 +43,7 @@ export function dynamoCommunityStore(client: DynamoDBDocumentClient, tableName: 
       return committed === 'committed' ? 'created' : 'exists';
     },
 
-    async saveSettings(community, expectedVersion, events) {
+    async saveSettings(community, expectedVersion, events, audit) {
       const committed = await commitWithEvents(
         client,
         tableName,
@@ -55,6 +56,7 @@ export function dynamoCommunityStore(client: DynamoDBDocumentClient, tableName: 
               ExpressionAttributeValues: { ':expected': expectedVersion },
             },
           },
+          ...auditPuts(tableName, audit),
         ],
         events,
       );
@@ -98,18 +100,23 @@ export function dynamoCommunityStore(client: DynamoDBDocumentClient, tableName: 
       return result.Item ? memberFromItem(result.Item) : undefined;
     },
 
-    async putMember(member, events) {
+    async putMember(member, events, audit) {
       await commitWithEvents(
         client,
         tableName,
-        [{ Put: { TableName: tableName, Item: memberToItem(member) } }],
+        [{ Put: { TableName: tableName, Item: memberToItem(member) } }, ...auditPuts(tableName, audit)],
         events,
       );
     },
 
-    async removeMember(member, events) {
+    async removeMember(member, events, audit) {
       const key = keys.member(member.communityId, member.issuer, member.subject);
-      await commitWithEvents(client, tableName, [{ Delete: { TableName: tableName, Key: key } }], events);
+      await commitWithEvents(
+        client,
+        tableName,
+        [{ Delete: { TableName: tableName, Key: key } }, ...auditPuts(tableName, audit)],
+        events,
+      );
     },
   };
 }

@@ -77,14 +77,6 @@ export interface SignatureItem {
   readonly signedAt: string;
   /** From the token's residency, for the by-district statistics; absent when the provider did not say. */
   readonly districtId?: string;
-  /**
-   * Set by the tally in the same transaction that adds the signature to the
-   * count: the ledger says which signatures are in the count, so no delivery
-   * of the stream can count one twice.
-   */
-  readonly countedAt?: string;
-  /** false for a signature that arrived after the petition closed: kept, never counted. */
-  readonly counted?: boolean;
 }
 
 export function signatureItem(input: {

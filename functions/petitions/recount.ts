@@ -4,8 +4,9 @@ import { keys, SIGNATURE_BUCKETS } from '../shared/keys';
 
 /**
  * The recount: a petition's online count rebuilt from its ledger (the signature
- * items themselves), compared with the counter the tally keeps. It is how an
- * operator proves a count, and how a counter is repaired after an incident.
+ * items themselves), compared with the counter the tally keeps and with the
+ * tally's receipts (which signatures it has counted). It is how an operator
+ * proves a count, and how a counter is repaired after an incident.
  */
 
 /** What the ledger says about a petition, next to what its counter says. */
@@ -14,7 +15,7 @@ export interface RecountReport {
   readonly petitionId: string;
   /** Countable signatures in the ledger: those made before `closesAt`. */
   readonly ledger: number;
-  /** Signatures the tally has marked as in the count (`counted: true`). */
+  /** Signatures the tally has put in the count: the signer ids in the petition's tally receipts. */
   readonly counted: number;
   /** The petition's `signatureCount`, read consistently. */
   readonly stored: number;
@@ -53,7 +54,6 @@ export class RecountError extends Error {
 interface LedgerEntry {
   readonly signedAt: string;
   readonly districtId?: string;
-  readonly counted?: boolean;
 }
 
 /** Every signature of one GSI1 bucket, page by page. */
@@ -70,8 +70,7 @@ async function readBucket(
         TableName: tableName,
         IndexName: 'GSI1',
         KeyConditionExpression: 'GSI1PK = :bucket',
-        ProjectionExpression: 'signedAt, districtId, #counted',
-        ExpressionAttributeNames: { '#counted': 'counted' },
+        ProjectionExpression: 'signedAt, districtId',
         ExpressionAttributeValues: { ':bucket': bucketKey },
         ExclusiveStartKey: startKey,
       }),
@@ -82,6 +81,41 @@ async function readBucket(
   return entries;
 }
 
+/**
+ * How many signatures the tally has counted: the signer ids in all of the
+ * petition's receipts (one per second of `signedAt`, beside the petition),
+ * read consistently, page by page.
+ */
+async function countReceipts(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  communityId: string,
+  petitionId: string,
+): Promise<number> {
+  // A receipt key with an empty second is the sort-key prefix that all of them share.
+  const { PK, SK: receiptPrefix } = keys.tallyReceipt(communityId, petitionId, '');
+  let counted = 0;
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await client.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: 'PK = :petition AND begins_with(SK, :receipt)',
+        ProjectionExpression: '#signers',
+        ExpressionAttributeNames: { '#signers': 'signers' },
+        ExpressionAttributeValues: { ':petition': PK, ':receipt': receiptPrefix },
+        ConsistentRead: true,
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    for (const receipt of page.Items ?? []) {
+      if (receipt.signers instanceof Set) counted += receipt.signers.size;
+    }
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return counted;
+}
+
 const increment = (counts: Record<string, number>, name: string) => {
   counts[name] = (counts[name] ?? 0) + 1;
 };
@@ -89,7 +123,8 @@ const increment = (counts: Record<string, number>, name: string) => {
 /**
  * Rebuilds a petition's count from its signature items (all
  * {@link SIGNATURE_BUCKETS} GSI1 buckets) and compares it with the stored
- * counter. Throws {@link RecountError} `petition_not_found`.
+ * counter and with what the tally's receipts say it has counted. Throws
+ * {@link RecountError} `petition_not_found`.
  * @example
  * const report = await recountPetition(client, tableName, 'demo', petitionId);
  * if (report.drift !== 0) alarm(report);
@@ -120,14 +155,15 @@ export async function recountPetition(
   const buckets = Array.from({ length: SIGNATURE_BUCKETS }, (_, bucket) =>
     keys.signatureBucket(communityId, petitionId, bucket),
   );
-  const entries = (await Promise.all(buckets.map((bucket) => readBucket(client, tableName, bucket)))).flat();
+  // Receipts before the ledger: a signature is written before any receipt holds it, so the
+  // ledger read next already has every signature counted so far (up to GSI1 lag in AWS).
+  const counted = await countReceipts(client, tableName, communityId, petitionId);
+  const ledgerBuckets = await Promise.all(buckets.map((bucket) => readBucket(client, tableName, bucket)));
 
   const byDistrict: Record<string, number> = {};
   const byDay: Record<string, number> = {};
   let ledger = 0;
-  let counted = 0;
-  for (const entry of entries) {
-    if (entry.counted === true) counted += 1;
+  for (const entry of ledgerBuckets.flat()) {
     // The tally's rule: a signature counts when it was made before the petition closed.
     if (closesAt === undefined || !(entry.signedAt < closesAt)) continue;
     ledger += 1;

@@ -1,3 +1,5 @@
+import { AuditAction, newAuditIntent } from '../../domain/audit/intent';
+import { changes } from '../../domain/audit/summary';
 import type { Community } from '../../domain/communities/community';
 import { hasRole, Role } from '../../domain/identity/actor';
 import { addOfflineSignatures } from '../../domain/petitions/commands/add-offline-signatures';
@@ -112,6 +114,22 @@ const viewFor = (request: RouteRequest) => (petition: Petition) =>
   petitionView(petition, { ...(request.actor ? { actor: request.actor } : {}), staff: staff(request) });
 
 const PETITION_ERRORS = ['community_not_found', 'petition_not_found'];
+
+/** The audit record of a staff action on a petition: who, what, and the fields it changed. */
+function staffAudit(
+  command: CommandContext,
+  action: AuditAction,
+  before: Petition,
+  after: Petition,
+  fields: readonly (keyof Petition)[],
+) {
+  return newAuditIntent(command, {
+    communityId: before.communityId,
+    action,
+    target: `petition/${before.id}`,
+    ...changes(before, after, fields),
+  });
+}
 
 /**
  * Petitions as the signing path sees them: up to two seconds old. What can
@@ -317,7 +335,17 @@ const routes: AnyRoute[] = [
       return changePetition(
         request,
         (petition) => moderatePetition(command, petition, request.body),
-        (store, previous, value, events) => store.save(previous, value, events),
+        (store, previous, value, events) =>
+          store.save(
+            previous,
+            value,
+            events,
+            staffAudit(command, AuditAction.petitionModerate, previous, value, [
+              'state',
+              'textHidden',
+              'moderation',
+            ]),
+          ),
         (petition) => ({ status: 200, body: viewFor(request)(petition) }),
       );
     },
@@ -396,7 +424,13 @@ const routes: AnyRoute[] = [
       return changePetition(
         request,
         (petition) => answerPetition(command, petition, request.body),
-        (store, previous, value, events) => store.save(previous, value, events),
+        (store, previous, value, events) =>
+          store.save(
+            previous,
+            value,
+            events,
+            staffAudit(command, AuditAction.petitionAnswer, previous, value, ['responseState', 'response']),
+          ),
         (petition) => ({ status: 200, body: viewFor(request)(petition) }),
       );
     },
@@ -417,7 +451,17 @@ const routes: AnyRoute[] = [
       return changePetition(
         request,
         (petition) => addOfflineSignatures(command, petition, request.body.count),
-        (store, previous, value, events) => store.saveCounts(previous, value.petition, value.crossed, events),
+        (store, previous, value, events) =>
+          store.saveCounts(
+            previous,
+            value.petition,
+            value.crossed,
+            events,
+            staffAudit(command, AuditAction.petitionOfflineSignatures, previous, value.petition, [
+              'offlineSignatureCount',
+              'thresholdsReached',
+            ]),
+          ),
         ({ petition }) => ({ status: 200, body: viewFor(request)(petition) }),
       );
     },

@@ -9,6 +9,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { type Petition, PetitionState, totalSignatures } from '../../domain/petitions/petition';
 import type { PetitionQuery, PetitionStats, PetitionStore } from '../../domain/petitions/ports';
+import { auditPuts } from '../audit/intents';
 import { Entity, keys } from '../shared/keys';
 import { commitWithEvents, commitWithEventsAt, type TransactItem } from '../shared/outbox';
 import { decodeCursor, encodeCursor } from '../shared/pagination';
@@ -160,17 +161,21 @@ export function dynamoPetitionStore(client: DynamoDBDocumentClient, tableName: s
       );
     },
 
-    async save(previous, next, events) {
+    async save(previous, next, events, audit) {
       const committed = await commitWithEvents(
         client,
         tableName,
-        [update(previous, commandOwned(next)), ...closingItems(previous, next)],
+        [
+          update(previous, commandOwned(next)),
+          ...closingItems(previous, next),
+          ...auditPuts(tableName, audit),
+        ],
         events,
       );
       return committed === 'committed' ? 'saved' : 'conflict';
     },
 
-    async saveCounts(previous, next, crossed, events) {
+    async saveCounts(previous, next, crossed, events, audit) {
       const reached: Record<string, unknown> = {};
       const names: Record<string, string> = {
         '#online': 'signatureCount',
@@ -216,7 +221,12 @@ export function dynamoPetitionStore(client: DynamoDBDocumentClient, tableName: s
           ConditionExpression: 'attribute_not_exists(PK)',
         },
       }));
-      const committed = await commitWithEvents(client, tableName, [counts, ...marks], events);
+      const committed = await commitWithEvents(
+        client,
+        tableName,
+        [counts, ...marks, ...auditPuts(tableName, audit)],
+        events,
+      );
       return committed === 'committed' ? 'saved' : 'conflict';
     },
 

@@ -99,7 +99,9 @@ function replyResult(reply: RouteReply, state: RequestState, event: Event): Resu
   const contentType = Object.entries(headers).find(([name]) => name.toLowerCase() === 'content-type')?.[1];
   let body: string | undefined;
   if (reply.body === undefined) body = undefined;
-  else if (typeof reply.body === 'string' && contentType && !contentType.includes('json')) body = reply.body;
+  // A string goes out as it is unless the route calls it JSON (`application/json`, `…+json`); NDJSON is text.
+  else if (typeof reply.body === 'string' && contentType && !/[/+]json\b/.test(contentType))
+    body = reply.body;
   else {
     body = JSON.stringify(reply.body);
     headers['content-type'] = contentType ?? 'application/json; charset=utf-8';
@@ -120,7 +122,8 @@ function replyResult(reply: RouteReply, state: RequestState, event: Event): Resu
 // ---- CORS -------------------------------------------------------------------------------------
 
 /** Exposed so that browsers let scripts read them. */
-const EXPOSED_HEADERS = 'x-request-id, etag, location, content-language';
+const EXPOSED_HEADERS =
+  'x-request-id, etag, location, content-language, link, content-disposition, x-audit-next-from';
 
 async function corsOriginsOf(state: RequestState, event: Event): Promise<readonly string[]> {
   if (state.corsOrigins) return state.corsOrigins;

@@ -18,6 +18,11 @@ export const Entity = {
   petitionThreshold: 'petition-threshold',
   petitionClosing: 'petition-closing',
   signature: 'signature',
+  tallyReceipt: 'tally-receipt',
+  auditIntent: 'audit-intent',
+  auditEntry: 'audit-entry',
+  auditHead: 'audit-head',
+  auditApplied: 'audit-applied',
 } as const;
 export type Entity = (typeof Entity)[keyof typeof Entity];
 
@@ -30,6 +35,11 @@ export const communityPartition = (communityId: string): string => `C#${communit
 
 const petitionPartition = (communityId: string, petitionId: string): string =>
   `${communityPartition(communityId)}#P#${petitionId}`;
+
+const auditPartition = (communityId: string): string => `${communityPartition(communityId)}#AUDIT`;
+const AUDIT_ENTRY_PREFIX = 'ENTRY#';
+/** Digits of an audit entry's sequence number in its sort key: room for 10¹² entries. */
+const AUDIT_SEQ_DIGITS = 12;
 
 /** How many GSI1 partitions a petition's signatures are spread over (signer keys are uniform hex). */
 export const SIGNATURE_BUCKETS = 16;
@@ -97,6 +107,16 @@ export const keys = {
   petitionClosingDue: 'PETITIONS#CLOSING',
 
   /**
+   * Which signatures made in one second (`signedAt.slice(0, 19)`) the tally has
+   * counted: one item per petition-second, beside the petition, so that the
+   * recount finds them all with one query of the petition's partition.
+   */
+  tallyReceipt: (communityId: string, petitionId: string, second: string): ItemKey => ({
+    PK: petitionPartition(communityId, petitionId),
+    SK: `RECEIPT#${second}`,
+  }),
+
+  /**
    * One signature, one partition: the signer's key is part of the partition key,
    * so a popular petition's signatures spread over the whole table instead of
    * piling onto one hot partition. GSI1 gathers them again for the recount, over
@@ -121,5 +141,27 @@ export const keys = {
   outbox: (communityId: string, eventId: string): ItemKey => ({
     PK: `${communityPartition(communityId)}#OUTBOX`,
     SK: `EVT#${eventId}`,
+  }),
+
+  /**
+   * A community's audit trail lives in one partition (staff actions are rare):
+   * the intents actions write, the chain's head, its entries (the sequence
+   * number zero-padded so that entries sort by it) and one marker per appended
+   * intent, so that an intent delivered twice is appended once.
+   */
+  auditIntent: (communityId: string, intentId: string): ItemKey => ({
+    PK: auditPartition(communityId),
+    SK: `INTENT#${intentId}`,
+  }),
+  auditHead: (communityId: string): ItemKey => ({ PK: auditPartition(communityId), SK: 'HEAD' }),
+  auditEntry: (communityId: string, seq: number): ItemKey => ({
+    PK: auditPartition(communityId),
+    SK: `${AUDIT_ENTRY_PREFIX}${String(seq).padStart(AUDIT_SEQ_DIGITS, '0')}`,
+  }),
+  /** Sort-key prefix of every entry of a community's chain. */
+  auditEntryPrefix: AUDIT_ENTRY_PREFIX,
+  auditApplied: (communityId: string, intentId: string): ItemKey => ({
+    PK: auditPartition(communityId),
+    SK: `APPLIED#${intentId}`,
   }),
 } as const;

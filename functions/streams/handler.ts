@@ -1,6 +1,7 @@
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { Entity } from '../shared/keys';
 import { logLine } from '../shared/log';
+import { appendAuditIntents } from './audit-appender';
 import { publishOutbox } from './outbox-publisher';
 import { tallySignatures } from './tally';
 
@@ -25,6 +26,7 @@ export interface StreamRoute {
 export const STREAM_ROUTES: readonly StreamRoute[] = [
   { entity: Entity.outbox, eventNames: ['INSERT'], consume: publishOutbox },
   { entity: Entity.signature, eventNames: ['INSERT'], consume: tallySignatures },
+  { entity: Entity.auditIntent, eventNames: ['INSERT'], consume: appendAuditIntents },
 ];
 
 /** The `entity` attribute of the record's item; the old image for removals. */

@@ -21,16 +21,25 @@ import { outboxPuts, type TransactItem } from '../shared/outbox';
  * petition's `signatureCount`, its by-district and by-day statistics and its
  * threshold events, counting every signature exactly once.
  *
- * **Why a mark on each signature and not a per-shard watermark.** Lambda's
- * DynamoDB stream records carry no shard id, and a shard splits into children
- * whose records may come in batches cut anywhere; a sequence-number watermark
- * could not be keyed reliably in AWS. Instead, the transaction that adds a
- * signature to the count also sets `countedAt` on that signature's item, under
- * the condition that it is not set yet. The ledger itself says what is in the
- * count, so a batch delivered again — whole, in part, or cut at other
- * boundaries, concurrently or much later — can count nothing twice: the
- * signatures already counted fail their condition, are dropped, and the rest
- * are counted in a retry.
+ * **Why receipts and not a per-shard watermark.** Lambda's DynamoDB stream
+ * records carry no shard id, and a shard splits into children whose records may
+ * come in batches cut anywhere; a sequence-number watermark could not be keyed
+ * reliably in AWS. Instead, the transaction that adds signatures to the count
+ * also adds their signers to a **receipt**: per petition, one item per second
+ * of `signedAt` (`RECEIPT#2026-05-02T08:00:00`), whose `signers` is a string
+ * set of short signer ids, added under the condition that none of them is in
+ * it yet. A signature's record always carries the same `signedAt` and signer,
+ * so its receipt is a function of the record alone: a batch delivered again —
+ * whole, in part, or cut at other boundaries, concurrently or much later —
+ * meets the same receipts and can count nothing twice. A receipt whose
+ * condition fails is read, the signatures already in it are dropped, and the
+ * rest are counted in a retry.
+ *
+ * **Why per second.** It is the cost: one small update per petition-second in a
+ * chunk instead of one per signature, and signature items are written once and
+ * never modified, so the stream carries no MODIFY record per signature either.
+ * A receipt stays far below DynamoDB's 400 KB item limit: even 1,000 signatures
+ * in one second of one petition are about 21 KB of ids.
  *
  * **One transaction per petition per chunk** of at most
  * {@link MAX_SIGNATURES_PER_TRANSACTION} signatures:
@@ -39,26 +48,40 @@ import { outboxPuts, type TransactItem } from '../shared/outbox';
  *   count moved since the read (another shard's tally, or the council adding
  *   paper signatures);
  * - its `STATS` item: ADD the by-district and by-day counts;
- * - each signature: the `countedAt` mark, and `counted: false` for one made at
- *   or after `closesAt` (it raced the closing: kept, never counted);
+ * - per second of the chunk's signatures: its receipt (see above);
  * - per threshold crossed: its mark (written only if absent) and the
  *   `petition.threshold-reached.v1` outbox event, so the event exists if and
  *   only if the mark committed, once.
  *
- * A cancelled transaction is read reason by reason: signatures already counted
- * are dropped, a threshold mark that exists means it fired already, a moved
- * petition is read again, conflicts and throttling are retried after a jittered
- * pause. After {@link MAX_ATTEMPTS} attempts the petition's records are
- * reported as batch item failures; the stream delivers them again and the
- * marks make that safe.
+ * A signature made at or after `closesAt` (it raced the closing) is kept and
+ * never counted; it needs no receipt, as delivering it again changes nothing.
+ *
+ * A cancelled transaction is read reason by reason: a receipt that refused is
+ * read and the signatures already in it are dropped, a threshold mark that
+ * exists means it fired already, a moved petition is read again, conflicts and
+ * throttling are retried after a jittered pause. After {@link MAX_ATTEMPTS}
+ * attempts the petition's records are reported as batch item failures; the
+ * stream delivers them again and the receipts make that safe.
  */
 
 /**
- * A transaction takes at most 100 items: the petition, its stats, these
- * signatures, and a mark and an event for each threshold crossed (a community
- * has at most 5 thresholds, so at most 10).
+ * A transaction takes at most 100 items: the petition, its stats, a receipt per
+ * second of these signatures (so at most one per signature), and a mark and an
+ * event for each threshold crossed (a community has at most 5 thresholds, so at
+ * most 10). It also bounds a receipt's condition, one `contains` per signer
+ * added: see {@link receiptUpdate}.
  */
 export const MAX_SIGNATURES_PER_TRANSACTION = 80;
+
+/**
+ * A receipt holds the first 20 hex characters (80 bits) of each signer key: a
+ * collision of two signers of one petition within one second is negligible
+ * (about n²/2⁸¹ for n signatures in that second: ~4·10⁻¹⁹ for 1,000).
+ */
+const SIGNER_ID_LENGTH = 20;
+
+/** The receipt attribute: a string set of short signer ids. */
+const SIGNERS = 'signers';
 
 /** Transactions tried per chunk before its records go back to the stream. */
 export const MAX_ATTEMPTS = 8;
@@ -91,6 +114,10 @@ interface PendingSignature {
   readonly petitionId: string;
   readonly signedAt: string;
   readonly districtId?: string;
+  /** What the receipt of {@link second} holds for this signature: its signer key, shortened. */
+  readonly signerId: string;
+  /** `signedAt` to the second: which receipt this signature goes in. */
+  readonly second: string;
   readonly sequenceNumbers: string[];
 }
 
@@ -100,6 +127,7 @@ const SignatureImageSchema = z.object({
   SK: z.string(),
   communityId: z.string().min(1),
   petitionId: z.string().min(1),
+  signerKey: z.string().min(SIGNER_ID_LENGTH),
   signedAt: z.string().min(1),
   districtId: z.string().optional(),
 });
@@ -122,7 +150,7 @@ const COUNTING_FIELDS = Object.keys(CountingStateSchema.shape);
 type EntryRole =
   | { readonly kind: 'petition' }
   | { readonly kind: 'stats' }
-  | { readonly kind: 'signature'; readonly signature: PendingSignature }
+  | { readonly kind: 'receipt'; readonly key: ItemKey; readonly signatures: readonly PendingSignature[] }
   | { readonly kind: 'threshold'; readonly name: string }
   | { readonly kind: 'event' };
 
@@ -160,8 +188,14 @@ function readSignature(record: DynamoDBRecord): PendingSignature | undefined {
     logLine('error', { msg: 'signature record without the fields the tally needs: skipped', sequenceNumber });
     return undefined;
   }
-  const { PK, SK, ...signature } = parsed.data;
-  return { ...signature, key: { PK, SK }, sequenceNumbers: [sequenceNumber] };
+  const { PK, SK, signerKey, ...signature } = parsed.data;
+  return {
+    ...signature,
+    key: { PK, SK },
+    signerId: signerKey.slice(0, SIGNER_ID_LENGTH),
+    second: signature.signedAt.slice(0, 19),
+    sequenceNumbers: [sequenceNumber],
+  };
 }
 
 /** One petition's signatures in a batch. */
@@ -277,23 +311,55 @@ function statsUpdate(
   };
 }
 
-/** The mark that puts a signature in the count (or, `counted: false`, leaves it out) exactly once. */
-function signatureMark(
+/**
+ * Adds the signers of `signatures` (all made in one second) to that second's
+ * receipt, under the condition that none of them is in it yet: the receipt
+ * refuses a signature counted before, and with it the whole transaction.
+ *
+ * DynamoDB limits an expression to 4 KB and 300 operators. With one
+ * `NOT contains(#signers, :sNN)` per id the condition for
+ * {@link MAX_SIGNATURES_PER_TRANSACTION} ids is 2,661 characters and 241
+ * operators (a test builds it).
+ */
+function receiptUpdate(
   tableName: string,
-  signature: PendingSignature,
-  counted: boolean,
-  at: string,
+  petition: PetitionRef,
+  receipt: ItemKey,
+  signatures: readonly PendingSignature[],
 ): TransactItem {
+  const values: Record<string, unknown> = {
+    ':entity': Entity.tallyReceipt,
+    ':communityId': petition.communityId,
+    ':petitionId': petition.petitionId,
+    // The document client writes a Set of strings as a String Set, which ADD merges into.
+    ':signerIds': new Set(signatures.map((signature) => signature.signerId)),
+  };
+  const absent = signatures.map((signature, index) => {
+    values[`:s${index}`] = signature.signerId;
+    return `NOT contains(#signers, :s${index})`;
+  });
   return {
     Update: {
       TableName: tableName,
-      Key: signature.key,
-      UpdateExpression: 'SET countedAt = :at, counted = :counted',
-      // attribute_exists: a signature removed meanwhile is not brought back as a stub.
-      ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(countedAt)',
-      ExpressionAttributeValues: { ':at': at, ':counted': counted },
+      Key: receipt,
+      UpdateExpression:
+        'SET entity = :entity, communityId = :communityId, petitionId = :petitionId ADD #signers :signerIds',
+      ConditionExpression: `attribute_not_exists(#signers) OR (${absent.join(' AND ')})`,
+      ExpressionAttributeNames: { '#signers': SIGNERS },
+      ExpressionAttributeValues: values,
     },
   };
+}
+
+/** The signatures per receipt (second of `signedAt`), in the order they came. */
+function bySecond(signatures: readonly PendingSignature[]): Map<string, PendingSignature[]> {
+  const seconds = new Map<string, PendingSignature[]>();
+  for (const signature of signatures) {
+    const inSecond = seconds.get(signature.second) ?? [];
+    seconds.set(signature.second, inSecond);
+    inSecond.push(signature);
+  }
+  return seconds;
 }
 
 function thresholdEvent(
@@ -348,7 +414,7 @@ function thresholdMark(
 /**
  * The transaction that counts `signatures` on top of `state` (see the module's
  * TSDoc), leaving out thresholds whose mark was found to exist already. With
- * nothing countable it only marks the signatures: no petition or stats update.
+ * nothing countable it has no items: there is nothing to write.
  */
 function planChunk(
   context: { readonly tableName: string; readonly ids: IdGenerator; readonly now: Date },
@@ -358,7 +424,6 @@ function planChunk(
   firedElsewhere: ReadonlySet<string>,
 ): ChunkPlan {
   const { tableName, ids, now } = context;
-  const at = now.toISOString();
   const countable = signatures.filter((signature) => isCountable(signature, state.closesAt));
   const offline = state.offlineSignatureCount;
   const after = state.signatureCount + countable.length;
@@ -371,12 +436,16 @@ function planChunk(
 
   const entries: [TransactItem, EntryRole][] = [];
   if (countable.length > 0) {
+    const at = now.toISOString();
     entries.push([petitionUpdate(tableName, petition, state, after, crossed, at), { kind: 'petition' }]);
     entries.push([statsUpdate(tableName, petition, countable), { kind: 'stats' }]);
-  }
-  for (const signature of signatures) {
-    const mark = signatureMark(tableName, signature, isCountable(signature, state.closesAt), at);
-    entries.push([mark, { kind: 'signature', signature }]);
+    for (const [second, inSecond] of bySecond(countable)) {
+      const key = keys.tallyReceipt(petition.communityId, petition.petitionId, second);
+      entries.push([
+        receiptUpdate(tableName, petition, key, inSecond),
+        { kind: 'receipt', key, signatures: inSecond },
+      ]);
+    }
   }
   for (const threshold of crossed) {
     const event = thresholdEvent(ids.next(), petition, threshold, after + offline, now);
@@ -399,8 +468,8 @@ function planChunk(
 
 /** What a cancelled transaction says, reason by reason (reasons come in the order of the items). */
 interface Cancellation {
-  /** Signatures whose mark exists: counted by an earlier delivery, or removed. */
-  readonly alreadyCounted: ReadonlySet<PendingSignature>;
+  /** Receipts that refused: one of their signatures was counted by an earlier delivery. */
+  readonly refusedReceipts: readonly Extract<EntryRole, { kind: 'receipt' }>[];
   /** Thresholds whose mark exists: they fired already. */
   readonly fired: readonly string[];
   /** A conflict or throttling (or no reasons at all): worth a pause before the retry. */
@@ -409,17 +478,17 @@ interface Cancellation {
 
 function readCancellation(roles: readonly EntryRole[], error: TransactionCanceledException): Cancellation {
   const reasons = error.CancellationReasons ?? [];
-  const alreadyCounted = new Set<PendingSignature>();
+  const refusedReceipts: Extract<EntryRole, { kind: 'receipt' }>[] = [];
   const fired: string[] = [];
   let transient = reasons.length === 0;
   for (const [index, role] of roles.entries()) {
     const code = reasons[index]?.Code;
     if (code && TRANSIENT_REASONS.has(code)) transient = true;
     if (code !== 'ConditionalCheckFailed') continue;
-    if (role.kind === 'signature') alreadyCounted.add(role.signature);
+    if (role.kind === 'receipt') refusedReceipts.push(role);
     if (role.kind === 'threshold') fired.push(role.name);
   }
-  return { alreadyCounted, fired, transient };
+  return { refusedReceipts, fired, transient };
 }
 
 /**
@@ -458,6 +527,34 @@ export function signatureTally(
     return parsed.data;
   };
 
+  /** The signer ids a receipt holds, read consistently; none when it does not exist. */
+  const readReceipt = async (key: ItemKey): Promise<ReadonlySet<unknown>> => {
+    const { Item } = await client.send(
+      new GetCommand({
+        TableName: tableName,
+        Key: key,
+        ConsistentRead: true,
+        ProjectionExpression: '#signers',
+        ExpressionAttributeNames: { '#signers': SIGNERS },
+      }),
+    );
+    const signers: unknown = Item?.[SIGNERS];
+    return signers instanceof Set ? signers : new Set();
+  };
+
+  /** The signatures of refused receipts that those receipts already hold: counted by an earlier delivery. */
+  const alreadyCounted = async (
+    refused: Cancellation['refusedReceipts'],
+  ): Promise<ReadonlySet<PendingSignature>> => {
+    const held = await Promise.all(
+      refused.map(async ({ key, signatures }) => {
+        const signers = await readReceipt(key);
+        return signatures.filter((signature) => signers.has(signature.signerId));
+      }),
+    );
+    return new Set(held.flat());
+  };
+
   /** Counts one chunk of one petition's signatures, retrying as the cancellation reasons say. */
   const tallyChunk = async (
     petition: PetitionRef,
@@ -469,6 +566,14 @@ export function signatureTally(
       const state = await readCountingState(petition);
       if (!state) return 'no-petition';
       const plan = planChunk({ tableName, ids, now: clock.now() }, petition, pending, state, firedElsewhere);
+      if (plan.items.length === 0) {
+        logLine('info', {
+          msg: 'only signatures made after closing: none counted',
+          ...petition,
+          notCounted: pending.length,
+        });
+        return 'done';
+      }
       try {
         await client.send(new TransactWriteCommand({ TransactItems: plan.items }));
         logLine('info', {
@@ -483,7 +588,8 @@ export function signatureTally(
       } catch (error) {
         if (!(error instanceof TransactionCanceledException)) throw error;
         const cancellation = readCancellation(plan.roles, error);
-        pending = pending.filter((signature) => !cancellation.alreadyCounted.has(signature));
+        const counted = await alreadyCounted(cancellation.refusedReceipts);
+        pending = pending.filter((signature) => !counted.has(signature));
         for (const name of cancellation.fired) firedElsewhere.add(name);
         // Dropping counted signatures or re-reading a moved petition needs no wait; contention does.
         if (cancellation.transient && attempt < maxAttempts) await pause(attempt);

@@ -54,7 +54,7 @@ const counts = (byName: Readonly<Record<string, number>>): string =>
 function printReport(report: RecountReport): void {
   const rows: [string, string | number][] = [
     ['ledger (countable signatures)', report.ledger],
-    ['counted by the tally', report.counted],
+    ['counted by the tally (receipts)', report.counted],
     ['pending (not tallied yet)', report.pending],
     ['stored signatureCount', report.stored],
     ['paper signatures (not recounted)', report.offline],

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBRecord } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type Petition, PetitionState, ResponseState } from '../../../domain/petitions/petition';
 import { petitionToItem, signatureItem } from '../../../functions/petitions/items';
@@ -13,8 +14,10 @@ import {
   recountPetition,
 } from '../../../functions/petitions/recount';
 import { documentClient } from '../../../functions/shared/dynamo';
+import { ulidGenerator } from '../../../functions/shared/ids';
 import { keys } from '../../../functions/shared/keys';
 import { handler } from '../../../functions/streams/handler';
+import { signatureTally } from '../../../functions/streams/tally';
 import { createStreamPoller } from '../../../infra/local/stream-poller';
 import { createTestTable, type TestTable } from '../../support/table';
 
@@ -104,6 +107,39 @@ async function drainStream(): Promise<void> {
   await poller.drain();
   await poller.stop();
   expect(poller.deadLetters).toEqual([]);
+}
+
+/** The signature INSERTs of the stream so far, per petition, without tallying them. */
+async function signatureInserts(): Promise<Map<string, DynamoDBRecord[]>> {
+  const byPetition = new Map<string, DynamoDBRecord[]>();
+  const poller = createStreamPoller({
+    endpoint: table.endpoint,
+    region: table.region,
+    tableName: table.tableName,
+    log: () => undefined,
+    handler: async (event) => {
+      for (const record of event.Records) {
+        const petitionId = record.dynamodb?.NewImage?.petitionId?.S;
+        if (record.eventName !== 'INSERT' || !petitionId) continue;
+        byPetition.set(petitionId, [...(byPetition.get(petitionId) ?? []), record]);
+      }
+      return { batchItemFailures: [] };
+    },
+  });
+  await poller.drain();
+  await poller.stop();
+  return byPetition;
+}
+
+/** The real tally, handed `records` directly as the stream would. */
+async function tally(records: readonly DynamoDBRecord[]): Promise<void> {
+  const { batchItemFailures } = await signatureTally({
+    client: client(),
+    tableName: table.tableName,
+    clock: { now: () => new Date('2026-05-10T12:00:00.000Z') },
+    ids: ulidGenerator(),
+  })(records);
+  expect(batchItemFailures).toEqual([]);
 }
 
 async function setCounter(petitionId: string, signatureCount: number): Promise<void> {
@@ -224,6 +260,26 @@ describe('the recount', () => {
     expect((await petitionItem('p1'))?.signatureCount).toBe(0);
   });
 
+  it('counts as tallied what the petition’s receipts hold, and no other petition’s', async () => {
+    for (const id of ['p1', 'p2']) {
+      await client().send(
+        new PutCommand({ TableName: table.tableName, Item: petitionToItem(openPetition(id)) }),
+      );
+    }
+    await sign('p1', [
+      ...repeat(3, { signedAt: '2026-05-02T10:00:00.000Z' }),
+      ...repeat(4, { signedAt: '2026-05-02T10:00:01.000Z' }),
+    ]);
+    await sign('p2', repeat(6, { signedAt: '2026-05-02T10:00:00.000Z' }));
+    const records = await signatureInserts();
+    // Part of p1 (across both of its seconds), all of p2, and part of p1 again.
+    await tally([...(records.get('p1') ?? []).slice(1, 5), ...(records.get('p2') ?? [])]);
+    await tally((records.get('p1') ?? []).slice(3, 5));
+
+    expect(await recount('p1')).toMatchObject({ ledger: 7, counted: 4, stored: 4, drift: -3, pending: 3 });
+    expect(await recount('p2')).toMatchObject({ ledger: 6, counted: 6, stored: 6, drift: 0, pending: 0 });
+  });
+
   it('refuses a repair when the counter moved after the recount read it', async () => {
     await client().send(
       new PutCommand({ TableName: table.tableName, Item: petitionToItem(openPetition('p1')) }),
@@ -269,6 +325,7 @@ describe('npm run recount', () => {
 
     expect(clean).toMatchObject({ code: 0, stderr: '' });
     expect(clean.stdout).toMatch(/by district +obolon=10 podil=12 unknown=8\n/);
+    expect(clean.stdout).toMatch(/counted by the tally \(receipts\) +30\n/);
     expect(lastLine(clean.stdout)).toBe('drift=0');
     expect(drifted.code).toBe(1);
     expect(lastLine(drifted.stdout)).toBe('drift=-2');

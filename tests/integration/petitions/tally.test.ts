@@ -107,8 +107,8 @@ async function sign(
 const many = (count: number, signature: { signedAt?: string; districtId?: string } = {}) =>
   Array.from({ length: count }, () => signature);
 
-/** The signature INSERT records of the table's stream so far, as Lambda delivers them, in stream order. */
-async function signatureInserts(): Promise<DynamoDBRecord[]> {
+/** Every record of the table's stream so far, as Lambda delivers them, in stream order. */
+async function streamRecords(): Promise<DynamoDBRecord[]> {
   const records: DynamoDBRecord[] = [];
   const poller = createStreamPoller({
     endpoint: table.endpoint,
@@ -123,10 +123,14 @@ async function signatureInserts(): Promise<DynamoDBRecord[]> {
   });
   await poller.drain();
   await poller.stop();
-  return records.filter(
+  return records;
+}
+
+/** The signature INSERT records of the table's stream so far, in stream order. */
+const signatureInserts = async (): Promise<DynamoDBRecord[]> =>
+  (await streamRecords()).filter(
     (record) => record.eventName === 'INSERT' && record.dynamodb?.NewImage?.entity?.S === Entity.signature,
   );
-}
 
 const recordsOf = (records: readonly DynamoDBRecord[], items: readonly SignatureItem[]) => {
   const wanted = new Set(items.map((item) => item.PK));
@@ -142,6 +146,32 @@ async function getItem({ PK, SK }: { PK: string; SK: string }): Promise<Record<s
 
 const petitionItem = (id: string) => getItem(keys.petition(COMMUNITY, id));
 const statsItem = (id: string) => getItem(keys.petitionStats(COMMUNITY, id));
+
+/** What a receipt holds for a signature: the first 20 hex characters of its signer key. */
+const signerIdOf = (signature: SignatureItem) => signature.signerKey.slice(0, 20);
+
+/** The signer ids of every receipt of a petition, by second (`signedAt` to the second). */
+async function receipts(petitionId: string): Promise<Record<string, Set<string>>> {
+  const items = (await table.scanAll()).filter(
+    (item) => item.entity === Entity.tallyReceipt && item.petitionId === petitionId,
+  );
+  return Object.fromEntries(
+    items.map((item) => {
+      expect(item).toMatchObject({ communityId: COMMUNITY, PK: keys.petition(COMMUNITY, petitionId).PK });
+      return [String(item.SK).replace('RECEIPT#', ''), item.signers as Set<string>];
+    }),
+  );
+}
+
+/** What the receipts of `signatures` should be: their short signer ids by second. */
+function receiptsFor(signatures: readonly SignatureItem[]): Record<string, Set<string>> {
+  const expected: Record<string, Set<string>> = {};
+  for (const signature of signatures) {
+    const second = signature.signedAt.slice(0, 19);
+    expected[second] = (expected[second] ?? new Set()).add(signerIdOf(signature));
+  }
+  return expected;
+}
 
 /** Every item, in key order, to show that a delivery changed nothing at all. */
 const snapshot = async () =>
@@ -163,7 +193,7 @@ beforeEach(async () => {
 });
 
 describe('the signature tally on DynamoDB Local', () => {
-  it('counts a batch exactly, by district and by day, and marks each signature counted', async () => {
+  it('counts a batch exactly, by district and by day, and puts each signer in the receipt of its second', async () => {
     await putPetition(openPetition('p1', { offlineSignatureCount: 7 }));
     const signed = await sign('p1', [
       ...many(5, { districtId: 'podil', signedAt: '2026-05-02T08:00:00.000Z' }),
@@ -186,9 +216,58 @@ describe('the signature tally on DynamoDB Local', () => {
       'day#2026-05-02': 5,
       'day#2026-05-03': 7,
     });
-    for (const signature of signed) {
-      expect(await getItem(signature)).toMatchObject({ counted: true, countedAt: NOW.toISOString() });
-    }
+    expect(await receipts('p1')).toEqual({
+      '2026-05-02T08:00:00': new Set(signed.slice(0, 5).map(signerIdOf)),
+      '2026-05-03T23:59:59': new Set(signed.slice(5, 9).map(signerIdOf)),
+      '2026-05-03T00:00:00': new Set(signed.slice(9).map(signerIdOf)),
+    });
+    // The ledger is written once by the request path and never touched by the tally.
+    for (const signature of signed) expect(await getItem(signature)).toEqual(signature);
+  });
+
+  it('never modifies a signature item: the stream carries its INSERT and no MODIFY', async () => {
+    await putPetition(openPetition('p1'));
+    const signed = await sign('p1', [...many(6), ...many(2, { signedAt: CLOSES_AT })]);
+    const batch = await signatureInserts();
+    await tally()(batch);
+    await tally()(batch.slice(3));
+
+    const records = (await streamRecords()).filter((record) => record.dynamodb?.Keys?.SK?.S === 'SIGNATURE');
+
+    expect(records.map((record) => record.eventName)).toEqual(signed.map(() => 'INSERT'));
+    expect((await petitionItem('p1'))?.signatureCount).toBe(6);
+  });
+
+  it('drops exactly the signatures a refusing receipt holds, and counts the others of its second', async () => {
+    await putPetition(openPetition('p1'));
+    // One second, so that one receipt holds counted and uncounted signatures alike.
+    const signed = await sign('p1', many(6, { signedAt: '2026-05-02T08:00:00.500Z' }));
+    const records = await signatureInserts();
+    const counted = [records[0], records[2], records[5]] as DynamoDBRecord[];
+    await tally()(counted);
+    const real = client();
+    const sent: string[] = [];
+    // Only `send` is used by the tally; the cast stands in for the rest of the client.
+    const watched = {
+      send: (command: { constructor: { name: string }; input: { Key?: { SK?: string } } }) => {
+        sent.push(`${command.constructor.name} ${command.input.Key?.SK ?? ''}`.trim());
+        return (real.send as (command: unknown) => Promise<unknown>)(command);
+      },
+    } as unknown as ReturnType<typeof client>;
+
+    const response = await tally({ client: watched })(records);
+
+    expect(response.batchItemFailures).toEqual([]);
+    expect(sent).toEqual([
+      'GetCommand PETITION',
+      'TransactWriteCommand',
+      'GetCommand RECEIPT#2026-05-02T08:00:00',
+      'GetCommand PETITION',
+      'TransactWriteCommand',
+    ]);
+    expect((await petitionItem('p1'))?.signatureCount).toBe(6);
+    expect(await statsItem('p1')).toMatchObject({ 'day#2026-05-02': 6, 'district#unknown': 6 });
+    expect(await receipts('p1')).toEqual({ '2026-05-02T08:00:00': new Set(signed.map(signerIdOf)) });
   });
 
   it('changes nothing when the same batch is delivered again', async () => {
@@ -232,6 +311,8 @@ describe('the signature tally on DynamoDB Local', () => {
     expect(response.batchItemFailures).toEqual([]);
     expect((await petitionItem('p1'))?.signatureCount).toBe(10);
     expect(await statsItem('p1')).toMatchObject({ 'district#podil': 6, 'district#obolon': 4 });
+    // Both batches were signed in the same second: one receipt, holding all ten.
+    expect(await receipts('p1')).toEqual(receiptsFor([...first, ...second]));
   });
 
   it('records a crossed threshold once, with one event, across batches and redeliveries', async () => {
@@ -306,23 +387,20 @@ describe('the signature tally on DynamoDB Local', () => {
   it('keeps a signature made at or after closesAt but does not count it', async () => {
     const before = openPetition('p1');
     await putPetition(before);
-    const late = await sign('p1', [{ signedAt: CLOSES_AT }, { signedAt: '2026-06-01T00:00:00.001Z' }]);
-    const untouched = await petitionItem('p1');
+    await sign('p1', [{ signedAt: CLOSES_AT }, { signedAt: '2026-06-01T00:00:00.001Z' }]);
+    const untouched = await snapshot();
 
-    // A batch of late signatures alone: marked, and no petition or stats update at all.
+    // A batch of late signatures alone, twice: no petition, stats or receipt write at all.
     expect((await tally()(await signatureInserts())).batchItemFailures).toEqual([]);
-    expect(await petitionItem('p1')).toEqual(untouched);
-    expect(await statsItem('p1')).toBeUndefined();
-    for (const signature of late) {
-      expect(await getItem(signature)).toMatchObject({ counted: false, countedAt: NOW.toISOString() });
-    }
+    expect((await tally()(await signatureInserts())).batchItemFailures).toEqual([]);
+    expect(await snapshot()).toEqual(untouched);
 
     const onTime = await sign('p1', many(2, { signedAt: '2026-05-31T23:59:59.999Z' }));
     await tally()(await signatureInserts());
 
     expect((await petitionItem('p1'))?.signatureCount).toBe(2);
     expect(await statsItem('p1')).toMatchObject({ 'day#2026-05-31': 2, 'district#unknown': 2 });
-    for (const signature of onTime) expect(await getItem(signature)).toMatchObject({ counted: true });
+    expect(await receipts('p1')).toEqual(receiptsFor(onTime));
   });
 
   it('skips the signatures of a petition that does not exist, without failing the batch', async () => {
@@ -336,6 +414,7 @@ describe('the signature tally on DynamoDB Local', () => {
     expect((await petitionItem('p1'))?.signatureCount).toBe(2);
     expect(await petitionItem('ghost')).toBeUndefined();
     expect(await statsItem('ghost')).toBeUndefined();
+    expect(await receipts('ghost')).toEqual({});
     for (const signature of ghost) expect(await getItem(signature)).toEqual(signature);
   });
 
@@ -378,7 +457,8 @@ describe('the signature tally on DynamoDB Local', () => {
 
   it('counts 1,000 signatures delivered in batches of 100 exactly, and redelivered batches add nothing', async () => {
     await putPetition(openPetition('p1', { thresholds: [{ name: 'response', signatures: 500 }] }));
-    await sign('p1', many(1000, { districtId: 'podil' }));
+    // All in one second: every chunk meets the same receipt, with a condition of 80 `contains`.
+    const signed = await sign('p1', many(1000, { districtId: 'podil' }));
     const records = await signatureInserts();
     expect(records).toHaveLength(1000);
     const batches = Array.from({ length: 10 }, (_, index) => records.slice(index * 100, index * 100 + 100));
@@ -393,6 +473,7 @@ describe('the signature tally on DynamoDB Local', () => {
     expect((await petitionItem('p1'))?.signatureCount).toBe(1000);
     expect(await statsItem('p1')).toMatchObject({ 'district#podil': 1000 });
     expect(await thresholdEvents()).toHaveLength(1);
+    expect(await receipts('p1')).toEqual(receiptsFor(signed));
     console.info(
       `tally: 1,000 signatures in batches of 100 in ${elapsed.toFixed(0)} ms (${Math.round(1000 / (elapsed / 1000))} signatures/s)`,
     );

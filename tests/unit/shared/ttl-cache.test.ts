@@ -18,7 +18,13 @@ describe('ttlCache', () => {
   it('shares one load between concurrent misses', async () => {
     let loads = 0;
     const cache = ttlCache<number>(1000);
-    const load = () => new Promise<number>((resolve) => setTimeout(() => resolve((loads += 1)), 5));
+    const load = () =>
+      new Promise<number>((resolve) =>
+        setTimeout(() => {
+          loads += 1;
+          resolve(loads);
+        }, 5),
+      );
 
     const values = await Promise.all([cache.get('k', load), cache.get('k', load), cache.get('k', load)]);
 

@@ -30,10 +30,11 @@ function record(
 const seq = (records: readonly DynamoDBRecord[]) => records.map((entry) => entry.dynamodb?.SequenceNumber);
 
 describe('the stream handler’s routing', () => {
-  it('sends outbox INSERTs to the publisher and signature INSERTs to the tally, nothing else', () => {
+  it('sends outbox INSERTs to the publisher, signature INSERTs to the tally and audit-intent INSERTs to the audit appender, nothing else', () => {
     expect(STREAM_ROUTES.map((route) => [route.entity, route.eventNames])).toEqual([
       [Entity.outbox, ['INSERT']],
       [Entity.signature, ['INSERT']],
+      [Entity.auditIntent, ['INSERT']],
     ]);
   });
 

@@ -12,7 +12,11 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vites
 import { signatureItem } from '../../../functions/petitions/items';
 import { ulidGenerator } from '../../../functions/shared/ids';
 import { keys } from '../../../functions/shared/keys';
-import { MAX_ATTEMPTS, signatureTally } from '../../../functions/streams/tally';
+import {
+  MAX_ATTEMPTS,
+  MAX_SIGNATURES_PER_TRANSACTION,
+  signatureTally,
+} from '../../../functions/streams/tally';
 
 const TABLE = 'tally-faults';
 const dynamo = mockClient(DynamoDBDocumentClient);
@@ -29,15 +33,17 @@ const petitionState = (signatureCount: number, offlineSignatureCount = 0) => ({
   thresholdsReached: {},
 });
 
+const SIGNED_AT = '2026-05-02T08:00:00.000Z';
+
 let sequence = 0;
-/** A signature INSERT as Lambda delivers it. */
-function insert(petitionId: string): DynamoDBRecord {
+/** A signature INSERT as Lambda delivers it; signer keys differ in their first 20 characters. */
+function insert(petitionId: string, signedAt = SIGNED_AT): DynamoDBRecord {
   sequence += 1;
   const item = signatureItem({
     communityId: 'demo',
     petitionId,
-    signerKey: sequence.toString(16).padStart(64, '0'),
-    signedAt: '2026-05-02T08:00:00.000Z',
+    signerKey: `${sequence.toString(16).padStart(20, '0')}${'f'.repeat(44)}`,
+    signedAt,
   });
   return {
     eventName: 'INSERT',
@@ -65,8 +71,22 @@ const afterOf = (input: TransactWriteCommandInput | undefined, petitionId = 'p1'
   input?.TransactItems?.find((item) => item.Update?.Key?.PK === keys.petition('demo', petitionId).PK)?.Update
     ?.ExpressionAttributeValues?.[':after'];
 
-const signatureUpdates = (input: TransactWriteCommandInput | undefined) =>
-  (input?.TransactItems ?? []).filter((item) => item.Update?.Key?.SK === 'SIGNATURE').length;
+/** What a receipt holds for the signature of `record`: the first 20 characters of its signer key. */
+const signerIdOf = (record: DynamoDBRecord | undefined) =>
+  record?.dynamodb?.NewImage?.signerKey?.S?.slice(0, 20) ?? '';
+
+/** The receipt updates of a transaction: the second each is for, and the signer ids it adds. */
+const receiptsOf = (input: TransactWriteCommandInput | undefined) =>
+  (input?.TransactItems ?? [])
+    .filter((item) => item.Update?.Key?.SK?.startsWith('RECEIPT#'))
+    .map((item) => ({
+      second: item.Update?.Key?.SK?.slice('RECEIPT#'.length),
+      signerIds: [...((item.Update?.ExpressionAttributeValues?.[':signerIds'] as Set<string>) ?? [])],
+    }));
+
+/** How many signer ids a transaction adds to receipts. */
+const receiptIds = (input: TransactWriteCommandInput | undefined) =>
+  receiptsOf(input).reduce((sum, receipt) => sum + receipt.signerIds.length, 0);
 
 let pause: ReturnType<typeof vi.fn<(attempt: number) => Promise<void>>>;
 const tally = () =>
@@ -97,7 +117,7 @@ describe('the tally under transaction faults', () => {
     async (code) => {
       dynamo
         .on(TransactWriteCommand)
-        .rejectsOnce(cancelled([code, 'None', 'None', 'None', 'None']))
+        .rejectsOnce(cancelled([code, 'None', 'None']))
         .resolves({});
       const records = [insert('p1'), insert('p1'), insert('p1')];
 
@@ -112,8 +132,7 @@ describe('the tally under transaction faults', () => {
 
   it('gives the records back to the stream when the conflicts persist, and still counts other petitions', async () => {
     dynamo.on(TransactWriteCommand).callsFake((input: TransactWriteCommandInput) => {
-      if (afterOf(input, 'stuck') !== undefined)
-        throw cancelled(['TransactionConflict', 'None', 'None', 'None']);
+      if (afterOf(input, 'stuck') !== undefined) throw cancelled(['TransactionConflict', 'None', 'None']);
       return {};
     });
     const stuck = [insert('stuck'), insert('stuck')];
@@ -128,21 +147,98 @@ describe('the tally under transaction faults', () => {
     expect(transactions().filter((input) => afterOf(input, 'p1') === 11)).toHaveLength(1);
   });
 
-  it('drops the signatures counted already and counts the rest, without pausing', async () => {
-    // Items: petition, stats, then the signatures in batch order; the second one was counted before.
+  it('drops exactly the signatures a refusing receipt holds, reading it consistently, without pausing', async () => {
+    // Three signatures in one second, two in the next; the first second's receipt refuses.
+    const first = [insert('p1'), insert('p1'), insert('p1')];
+    const next = [insert('p1', '2026-05-02T08:00:01.250Z'), insert('p1', '2026-05-02T08:00:01.999Z')];
+    const receipt = keys.tallyReceipt('demo', 'p1', '2026-05-02T08:00:00');
+    // An earlier delivery counted the first and the third, and a signature of another batch.
+    dynamo.on(GetCommand, { Key: receipt }).resolves({
+      Item: { signers: new Set([signerIdOf(first[0]), signerIdOf(first[2]), 'a'.repeat(20)]) },
+    });
+    // Items: petition, stats, then one receipt per second in the order the seconds came.
     dynamo
       .on(TransactWriteCommand)
-      .rejectsOnce(cancelled(['None', 'None', 'None', 'ConditionalCheckFailed', 'None']))
+      .rejectsOnce(cancelled(['None', 'None', 'ConditionalCheckFailed', 'None']))
       .resolves({});
 
-    const response = await tally()([insert('p1'), insert('p1'), insert('p1')]);
+    const response = await tally()([...first, ...next]);
 
     expect(response.batchItemFailures).toEqual([]);
-    expect(transactions().map((input) => [afterOf(input), signatureUpdates(input)])).toEqual([
-      [13, 3],
-      [12, 2],
+    expect(transactions().map((input) => afterOf(input))).toEqual([15, 13]);
+    expect(receiptsOf(transactions()[1])).toEqual([
+      { second: '2026-05-02T08:00:00', signerIds: [signerIdOf(first[1])] },
+      { second: '2026-05-02T08:00:01', signerIds: next.map(signerIdOf) },
     ]);
+    const receiptReads = dynamo
+      .commandCalls(GetCommand)
+      .map((call) => call.args[0].input)
+      .filter((input) => input.Key?.SK === receipt.SK);
+    expect(receiptReads).toEqual([expect.objectContaining({ Key: receipt, ConsistentRead: true })]);
     expect(pause).not.toHaveBeenCalled();
+  });
+
+  it('adds a receipt’s signers under a condition that refuses each one already in it', async () => {
+    dynamo.on(TransactWriteCommand).resolves({});
+    const records = [insert('p1'), insert('p1')];
+
+    await tally()(records);
+
+    const update = transactions()[0]?.TransactItems?.[2]?.Update;
+    expect(update).toMatchObject({
+      Key: keys.tallyReceipt('demo', 'p1', '2026-05-02T08:00:00'),
+      UpdateExpression: expect.stringContaining('ADD #signers :signerIds'),
+      ConditionExpression:
+        'attribute_not_exists(#signers) OR (NOT contains(#signers, :s0) AND NOT contains(#signers, :s1))',
+      ExpressionAttributeNames: { '#signers': 'signers' },
+    });
+    expect(update?.ExpressionAttributeValues).toMatchObject({
+      ':signerIds': new Set(records.map(signerIdOf)),
+      ':s0': signerIdOf(records[0]),
+      ':s1': signerIdOf(records[1]),
+    });
+  });
+
+  it('keeps a full chunk in one second within DynamoDB’s expression and transaction limits', async () => {
+    dynamo
+      .on(GetCommand)
+      .resolves({ Item: { ...petitionState(0), thresholds: [{ name: 'response', signatures: 50 }] } });
+    dynamo.on(TransactWriteCommand).resolves({});
+    const records = Array.from({ length: MAX_SIGNATURES_PER_TRANSACTION + 20 }, () => insert('p1'));
+
+    expect((await tally()(records)).batchItemFailures).toEqual([]);
+
+    const [full, rest] = transactions();
+    expect(receiptsOf(full).map((receipt) => receipt.signerIds.length)).toEqual([
+      MAX_SIGNATURES_PER_TRANSACTION,
+    ]);
+    expect(receiptsOf(rest).map((receipt) => receipt.signerIds.length)).toEqual([20]);
+    const condition =
+      full?.TransactItems?.find((item) => item.Update?.Key?.SK?.startsWith('RECEIPT#'))?.Update
+        ?.ConditionExpression ?? '';
+    const operators = condition.match(/\b(AND|OR|NOT)\b|\w+\(/g) ?? [];
+    // One `contains` per signer; DynamoDB's limits: 4 KB per expression string (this one is
+    // 2,661 bytes), 300 operators or functions per expression (this one has 241).
+    expect(condition.match(/contains\(/g)).toHaveLength(MAX_SIGNATURES_PER_TRANSACTION);
+    expect(Buffer.byteLength(condition)).toBeLessThanOrEqual(4096);
+    expect(operators.length).toBeLessThanOrEqual(300);
+  });
+
+  it('keeps a full chunk in as many seconds, crossing five thresholds, within 100 transaction items', async () => {
+    const thresholds = [10, 20, 30, 40, 50].map((signatures) => ({ name: `t${signatures}`, signatures }));
+    dynamo.on(GetCommand).resolves({ Item: { ...petitionState(0), thresholds } });
+    dynamo.on(TransactWriteCommand).resolves({});
+    const records = Array.from({ length: MAX_SIGNATURES_PER_TRANSACTION }, (_, index) =>
+      insert('p1', new Date(Date.parse(SIGNED_AT) + index * 1000).toISOString()),
+    );
+
+    expect((await tally()(records)).batchItemFailures).toEqual([]);
+
+    const [only] = transactions();
+    expect(receiptsOf(only)).toHaveLength(MAX_SIGNATURES_PER_TRANSACTION);
+    // The petition, its stats, 80 receipts, and a mark and an event per threshold.
+    expect(only?.TransactItems).toHaveLength(2 + MAX_SIGNATURES_PER_TRANSACTION + 10);
+    expect(only?.TransactItems?.length).toBeLessThanOrEqual(100);
   });
 
   it('reads the petition again when its counts moved, and counts on top of the new ones', async () => {
@@ -152,7 +248,7 @@ describe('the tally under transaction faults', () => {
       .resolves({ Item: petitionState(40, 5) });
     dynamo
       .on(TransactWriteCommand)
-      .rejectsOnce(cancelled(['ConditionalCheckFailed', 'None', 'None', 'None']))
+      .rejectsOnce(cancelled(['ConditionalCheckFailed', 'None', 'None']))
       .resolves({});
 
     const response = await tally()([insert('p1'), insert('p1')]);
@@ -181,7 +277,7 @@ describe('the tally under transaction faults', () => {
       (item) => `${item.Update?.Key?.PK} ${item.Update?.Key?.SK}`,
     );
     expect(new Set(keysWritten).size).toBe(keysWritten.length);
-    expect([afterOf(transactions()[0]), signatureUpdates(transactions()[0])]).toEqual([12, 2]);
+    expect([afterOf(transactions()[0]), receiptIds(transactions()[0])]).toEqual([12, 2]);
   });
 
   it('fails only the records of a petition whose write throws something else', async () => {

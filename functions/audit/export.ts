@@ -1,0 +1,47 @@
+import { type AuditEntry, auditLine } from '../../domain/audit/chain';
+
+/**
+ * The most an export answers with at once. API Gateway passes at most 6 MB
+ * from a Lambda; an export that would be larger ends before the entry that
+ * would cross this and names where the next part starts.
+ */
+export const EXPORT_LIMIT_BYTES = 5 * 1024 * 1024;
+
+/** One part of an export: whole lines, and where to go on from when the chain did not fit. */
+export interface ExportPart {
+  /** The canonical JSON of each entry, newline-terminated, in seq order. */
+  readonly body: string;
+  readonly entries: number;
+  readonly firstSeq?: number;
+  readonly lastSeq?: number;
+  /** Present when entries are left: ask again with `?from=` this. */
+  readonly nextFrom?: number;
+}
+
+/**
+ * Reads `entries` into JSON lines until the next line would take the body past
+ * `limitBytes`; it stops reading there. At least one entry is always taken, so
+ * that an export always moves on.
+ * @example const part = await exportPart(store.entriesFrom('demo', 1));
+ */
+export async function exportPart(
+  entries: AsyncIterable<AuditEntry>,
+  limitBytes = EXPORT_LIMIT_BYTES,
+): Promise<ExportPart> {
+  const lines: string[] = [];
+  let bytes = 0;
+  let firstSeq: number | undefined;
+  let lastSeq: number | undefined;
+  for await (const entry of entries) {
+    const line = `${auditLine(entry)}\n`;
+    const size = Buffer.byteLength(line, 'utf8');
+    if (lines.length > 0 && bytes + size > limitBytes) {
+      return { body: lines.join(''), entries: lines.length, firstSeq, lastSeq, nextFrom: entry.seq };
+    }
+    lines.push(line);
+    bytes += size;
+    firstSeq ??= entry.seq;
+    lastSeq = entry.seq;
+  }
+  return { body: lines.join(''), entries: lines.length, firstSeq, lastSeq };
+}
