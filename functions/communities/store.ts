@@ -3,6 +3,7 @@ import type { Membership } from '../../domain/communities/community';
 import type { CommunityStore, Page } from '../../domain/communities/ports';
 import { Role } from '../../domain/identity/actor';
 import { auditPuts } from '../audit/intents';
+import { queryAll } from '../shared/dynamo';
 import { communityPartition, keys } from '../shared/keys';
 import { commitWithEvents } from '../shared/outbox';
 import { decodeCursor, encodeCursor } from '../shared/pagination';
@@ -73,20 +74,8 @@ export function dynamoCommunityStore(client: DynamoDBDocumentClient, tableName: 
     },
 
     async councilMembers(communityId) {
-      const members: Membership[] = [];
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        const result = await client.send(
-          new QueryCommand({
-            ...memberQuery(communityId),
-            ConsistentRead: true,
-            ExclusiveStartKey: startKey,
-          }),
-        );
-        members.push(...(result.Items ?? []).map(memberFromItem));
-        startKey = result.LastEvaluatedKey;
-      } while (startKey);
-      return members.filter((member) => member.roles.includes(Role.council));
+      const items = await queryAll(client, { ...memberQuery(communityId), ConsistentRead: true });
+      return items.map(memberFromItem).filter((member) => member.roles.includes(Role.council));
     },
 
     async getMember(communityId, issuer, subject) {

@@ -1,5 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { queryAll } from '../shared/dynamo';
 import { keys, SIGNATURE_BUCKETS } from '../shared/keys';
 
 /**
@@ -62,23 +63,14 @@ async function readBucket(
   tableName: string,
   bucketKey: string,
 ): Promise<LedgerEntry[]> {
-  const entries: LedgerEntry[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await client.send(
-      new QueryCommand({
-        TableName: tableName,
-        IndexName: 'GSI1',
-        KeyConditionExpression: 'GSI1PK = :bucket',
-        ProjectionExpression: 'signedAt, districtId',
-        ExpressionAttributeValues: { ':bucket': bucketKey },
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    entries.push(...((page.Items ?? []) as LedgerEntry[]));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return entries;
+  const items = await queryAll(client, {
+    TableName: tableName,
+    IndexName: 'GSI1',
+    KeyConditionExpression: 'GSI1PK = :bucket',
+    ProjectionExpression: 'signedAt, districtId',
+    ExpressionAttributeValues: { ':bucket': bucketKey },
+  });
+  return items as unknown as LedgerEntry[];
 }
 
 /**
@@ -94,26 +86,18 @@ async function countReceipts(
 ): Promise<number> {
   // A receipt key with an empty second is the sort-key prefix that all of them share.
   const { PK, SK: receiptPrefix } = keys.tallyReceipt(communityId, petitionId, '');
-  let counted = 0;
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await client.send(
-      new QueryCommand({
-        TableName: tableName,
-        KeyConditionExpression: 'PK = :petition AND begins_with(SK, :receipt)',
-        ProjectionExpression: '#signers',
-        ExpressionAttributeNames: { '#signers': 'signers' },
-        ExpressionAttributeValues: { ':petition': PK, ':receipt': receiptPrefix },
-        ConsistentRead: true,
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    for (const receipt of page.Items ?? []) {
-      if (receipt.signers instanceof Set) counted += receipt.signers.size;
-    }
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return counted;
+  const receipts = await queryAll(client, {
+    TableName: tableName,
+    KeyConditionExpression: 'PK = :petition AND begins_with(SK, :receipt)',
+    ProjectionExpression: '#signers',
+    ExpressionAttributeNames: { '#signers': 'signers' },
+    ExpressionAttributeValues: { ':petition': PK, ':receipt': receiptPrefix },
+    ConsistentRead: true,
+  });
+  return receipts.reduce(
+    (counted, receipt) => counted + (receipt.signers instanceof Set ? receipt.signers.size : 0),
+    0,
+  );
 }
 
 const increment = (counts: Record<string, number>, name: string) => {

@@ -10,6 +10,7 @@ import {
 import { type Petition, PetitionState, totalSignatures } from '../../domain/petitions/petition';
 import type { PetitionQuery, PetitionStats, PetitionStore } from '../../domain/petitions/ports';
 import { auditPuts } from '../audit/intents';
+import { queryAll } from '../shared/dynamo';
 import { Entity, keys } from '../shared/keys';
 import { commitWithEvents, commitWithEventsAt, type TransactItem } from '../shared/outbox';
 import { decodeCursor, encodeCursor } from '../shared/pagination';
@@ -326,28 +327,24 @@ export function dynamoPetitionStore(client: DynamoDBDocumentClient, tableName: s
     },
 
     async byAuthor(communityId, authorKey) {
-      const found: Petition[] = [];
-      for (const state of Object.values(PetitionState)) {
-        let startKey: Record<string, unknown> | undefined;
-        do {
-          const page = await client.send(
-            new QueryCommand({
-              TableName: tableName,
-              IndexName: 'GSI1',
-              KeyConditionExpression: 'GSI1PK = :pk',
-              FilterExpression: 'authorKey = :author',
-              ExpressionAttributeValues: {
-                ':pk': keys.petitionListing(communityId, state),
-                ':author': authorKey,
-              },
-              ExclusiveStartKey: startKey,
-            }),
-          );
-          found.push(...(page.Items ?? []).map(petitionFromItem));
-          startKey = page.LastEvaluatedKey;
-        } while (startKey);
-      }
-      return found.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+      const perState = await Promise.all(
+        Object.values(PetitionState).map((state) =>
+          queryAll(client, {
+            TableName: tableName,
+            IndexName: 'GSI1',
+            KeyConditionExpression: 'GSI1PK = :pk',
+            FilterExpression: 'authorKey = :author',
+            ExpressionAttributeValues: {
+              ':pk': keys.petitionListing(communityId, state),
+              ':author': authorKey,
+            },
+          }),
+        ),
+      );
+      return perState
+        .flat()
+        .map(petitionFromItem)
+        .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
     },
 
     async stats(communityId, petitionId): Promise<PetitionStats> {

@@ -1,5 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { AppConfig } from './config';
 
 const clients = new Map<string, DynamoDBDocumentClient>();
@@ -26,4 +26,22 @@ export function documentClient(config: Pick<AppConfig, 'dynamoEndpoint' | 'regio
     clients.set(cacheKey, client);
   }
   return client;
+}
+
+/**
+ * Every item a query matches, page after page (DynamoDB answers at most 1 MB a
+ * call). For bounded sets only: a community's members, a petition's ledger.
+ */
+export async function queryAll(
+  client: DynamoDBDocumentClient,
+  input: Omit<QueryCommandInput, 'ExclusiveStartKey'>,
+): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await client.send(new QueryCommand({ ...input, ExclusiveStartKey: startKey }));
+    items.push(...(page.Items ?? []));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return items;
 }
