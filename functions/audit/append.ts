@@ -58,9 +58,9 @@ export async function readAuditHead(
 }
 
 /**
- * Creates an item that must not exist yet. An Update rather than a Put: the
- * stream function is granted `UpdateItem`, and a conditional Update of a new
- * key writes the same item.
+ * Creates an item that must not exist yet: a conditional Update of a new key
+ * writes the same item as a conditional Put, and keeps all three writes of an
+ * append one kind of operation.
  */
 function create(tableName: string, key: ItemKey, attributes: Record<string, unknown>) {
   const names: Record<string, string> = {};
