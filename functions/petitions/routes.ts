@@ -271,6 +271,7 @@ const routes: AnyRoute[] = [
       'invalid_sponsor_token',
       'author_cannot_sponsor',
       'invalid_state',
+      'version_conflict',
     ],
     handle: async (request) => {
       const { command, community } = contextOf(request);
@@ -308,7 +309,7 @@ const routes: AnyRoute[] = [
     summary: 'Send a draft on: to sponsors, to moderation, or open (author)',
     params: PetitionPathSchema,
     responses: { 200: { description: 'The petition', schema: PetitionViewSchema } },
-    errors: [...PETITION_ERRORS, 'not_author', 'invalid_state'],
+    errors: [...PETITION_ERRORS, 'not_author', 'invalid_state', 'version_conflict'],
     handle: async (request) => {
       const { command, community } = contextOf(request);
       return changePetition(
@@ -329,7 +330,7 @@ const routes: AnyRoute[] = [
     params: PetitionPathSchema,
     body: ModerationBodySchema,
     responses: { 200: { description: 'The petition', schema: PetitionViewSchema } },
-    errors: [...PETITION_ERRORS, 'forbidden', 'reason_required', 'invalid_state'],
+    errors: [...PETITION_ERRORS, 'forbidden', 'reason_required', 'invalid_state', 'version_conflict'],
     handle: async (request) => {
       const { command } = contextOf(request);
       return changePetition(
@@ -418,7 +419,7 @@ const routes: AnyRoute[] = [
     params: PetitionPathSchema,
     body: ResponseBodySchema,
     responses: { 200: { description: 'The petition with its response', schema: PetitionViewSchema } },
-    errors: [...PETITION_ERRORS, 'forbidden', 'already_answered', 'invalid_state'],
+    errors: [...PETITION_ERRORS, 'forbidden', 'already_answered', 'invalid_state', 'version_conflict'],
     handle: async (request) => {
       const { command } = contextOf(request);
       return changePetition(
@@ -445,7 +446,7 @@ const routes: AnyRoute[] = [
     params: PetitionPathSchema,
     body: OfflineSignaturesBodySchema,
     responses: { 200: { description: 'The petition with its new counts', schema: PetitionViewSchema } },
-    errors: [...PETITION_ERRORS, 'forbidden', 'invalid_state'],
+    errors: [...PETITION_ERRORS, 'forbidden', 'invalid_state', 'version_conflict'],
     handle: async (request) => {
       const { command } = contextOf(request);
       return changePetition(
