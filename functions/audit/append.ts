@@ -2,6 +2,7 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { type AuditEntry, type AuditHead, chainEntry, EMPTY_HEAD } from '../../domain/audit/chain';
 import type { AuditIntent } from '../../domain/audit/intent';
+import { setExpression } from '../shared/dynamo';
 import { Entity, type ItemKey, keys } from '../shared/keys';
 import type { TransactItem } from '../shared/outbox';
 
@@ -63,20 +64,14 @@ export async function readAuditHead(
  * append one kind of operation.
  */
 function create(tableName: string, key: ItemKey, attributes: Record<string, unknown>) {
-  const names: Record<string, string> = {};
-  const values: Record<string, unknown> = {};
-  const assignments = Object.entries(attributes).map(([name, value], index) => {
-    names[`#a${index}`] = name;
-    values[`:a${index}`] = value;
-    return `#a${index} = :a${index}`;
-  });
+  const assignment = setExpression(attributes);
   return {
     TableName: tableName,
     Key: key,
-    UpdateExpression: `SET ${assignments.join(', ')}`,
+    UpdateExpression: `SET ${assignment.assignments.join(', ')}`,
     ConditionExpression: 'attribute_not_exists(PK)',
-    ExpressionAttributeNames: names,
-    ExpressionAttributeValues: values,
+    ExpressionAttributeNames: assignment.names,
+    ExpressionAttributeValues: assignment.values,
   };
 }
 

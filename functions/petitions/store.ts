@@ -10,25 +10,11 @@ import {
 import { type Petition, PetitionState, totalSignatures } from '../../domain/petitions/petition';
 import type { PetitionQuery, PetitionStats, PetitionStore } from '../../domain/petitions/ports';
 import { auditPuts } from '../audit/intents';
-import { queryAll } from '../shared/dynamo';
+import { queryAll, setExpression } from '../shared/dynamo';
 import { Entity, keys } from '../shared/keys';
 import { commitWithEvents, commitWithEventsAt, type TransactItem } from '../shared/outbox';
 import { decodeCursor, encodeCursor } from '../shared/pagination';
 import { petitionFromItem, petitionToItem, searchTextOf, signatureItem, TALLY_OWNED } from './items';
-
-/** `SET #a0 = :a0, …` for the given attributes, with their names and values. */
-function setExpression(values: Record<string, unknown>, prefix = 'a') {
-  const names: Record<string, string> = {};
-  const attributeValues: Record<string, unknown> = {};
-  const assignments = Object.entries(values)
-    .filter(([, value]) => value !== undefined)
-    .map(([name, value], index) => {
-      names[`#${prefix}${index}`] = name;
-      attributeValues[`:${prefix}${index}`] = value;
-      return `#${prefix}${index} = :${prefix}${index}`;
-    });
-  return { assignments, names, values: attributeValues };
-}
 
 /** The attributes a command owns: everything but the tally's counts and the keys. */
 function commandOwned(petition: Petition): Record<string, unknown> {

@@ -45,3 +45,21 @@ export async function queryAll(
   } while (startKey);
   return items;
 }
+
+/**
+ * `#a0 = :a0, …` assignments for an UpdateExpression's SET, with their names
+ * and values; attributes set to `undefined` are left out.
+ * @example const set = setExpression({ status: 'sent' }); // UpdateExpression: `SET ${set.assignments.join(', ')}`
+ */
+export function setExpression(values: Record<string, unknown>, prefix = 'a') {
+  const names: Record<string, string> = {};
+  const attributeValues: Record<string, unknown> = {};
+  const assignments = Object.entries(values)
+    .filter(([, value]) => value !== undefined)
+    .map(([name, value], index) => {
+      names[`#${prefix}${index}`] = name;
+      attributeValues[`:${prefix}${index}`] = value;
+      return `#${prefix}${index} = :${prefix}${index}`;
+    });
+  return { assignments, names, values: attributeValues };
+}

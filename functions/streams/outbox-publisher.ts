@@ -7,7 +7,7 @@ import type { Clock } from '../../domain/shared/clock';
 import { type EventEnvelope, EventEnvelopeSchema } from '../../events/envelope';
 import { EVENT_DETAIL_SCHEMAS } from '../../events/registry';
 import { loadConfig } from '../shared/config';
-import { documentClient } from '../shared/dynamo';
+import { documentClient, setExpression } from '../shared/dynamo';
 import { type EventPublisher, eventPublisher } from '../shared/event-publisher';
 import { systemClock } from '../shared/ids';
 import type { ItemKey } from '../shared/keys';
@@ -96,22 +96,16 @@ export function outboxPublisher(
 
   /** Sets fields of a still-pending item; one no longer pending was settled by another delivery, which is fine. */
   const settle = async (key: ItemKey, set: Record<string, unknown>): Promise<void> => {
-    const names: Record<string, string> = { '#status': 'status' };
-    const values: Record<string, unknown> = { ':pending': OutboxStatus.pending };
-    const assignments = Object.entries(set).map(([name, value], index) => {
-      names[`#a${index}`] = name;
-      values[`:a${index}`] = value;
-      return `#a${index} = :a${index}`;
-    });
+    const assignment = setExpression(set);
     try {
       await client.send(
         new UpdateCommand({
           TableName: tableName,
           Key: key,
-          UpdateExpression: `SET ${assignments.join(', ')}`,
+          UpdateExpression: `SET ${assignment.assignments.join(', ')}`,
           ConditionExpression: '#status = :pending',
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
+          ExpressionAttributeNames: { ...assignment.names, '#status': 'status' },
+          ExpressionAttributeValues: { ...assignment.values, ':pending': OutboxStatus.pending },
         }),
       );
     } catch (error) {

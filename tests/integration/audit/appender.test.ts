@@ -10,7 +10,8 @@ import { documentClient } from '../../../functions/shared/dynamo';
 import { ulidGenerator } from '../../../functions/shared/ids';
 import { Entity, keys } from '../../../functions/shared/keys';
 import { handler } from '../../../functions/streams/handler';
-import { createStreamPoller, type StreamPoller } from '../../../infra/local/stream-poller';
+import type { StreamPoller } from '../../../infra/local/stream-poller';
+import { testPoller } from '../../support/stream';
 import { createTestTable, type TestTable } from '../../support/table';
 
 const ids = ulidGenerator();
@@ -55,17 +56,9 @@ const itemsOf = async (entity: string, communityId: string) =>
   );
 
 function startPoller(): StreamPoller {
-  poller = createStreamPoller({
-    endpoint: table.endpoint,
-    region: table.region,
-    tableName: table.tableName,
-    intervalMs: 20,
-    retryDelayMs: 1,
-    log: () => undefined,
-    handler: async (event) => {
-      deliveries.push(event);
-      return handler(event);
-    },
+  poller = testPoller(table, async (event) => {
+    deliveries.push(event);
+    return handler(event);
   });
   return poller;
 }

@@ -18,7 +18,7 @@ import { ulidGenerator } from '../../../functions/shared/ids';
 import { keys } from '../../../functions/shared/keys';
 import { handler } from '../../../functions/streams/handler';
 import { signatureTally } from '../../../functions/streams/tally';
-import { createStreamPoller } from '../../../infra/local/stream-poller';
+import { drainWith } from '../../support/stream';
 import { createTestTable, type TestTable } from '../../support/table';
 
 const COMMUNITY = 'recount';
@@ -96,38 +96,20 @@ async function signMixed(petitionId: string): Promise<void> {
 
 /** Runs the table's real stream handler until the stream is read to its end. */
 async function drainStream(): Promise<void> {
-  const poller = createStreamPoller({
-    endpoint: table.endpoint,
-    region: table.region,
-    tableName: table.tableName,
-    retryDelayMs: 1,
-    log: () => undefined,
-    handler,
-  });
-  await poller.drain();
-  await poller.stop();
-  expect(poller.deadLetters).toEqual([]);
+  await drainWith(table, handler);
 }
 
 /** The signature INSERTs of the stream so far, per petition, without tallying them. */
 async function signatureInserts(): Promise<Map<string, DynamoDBRecord[]>> {
   const byPetition = new Map<string, DynamoDBRecord[]>();
-  const poller = createStreamPoller({
-    endpoint: table.endpoint,
-    region: table.region,
-    tableName: table.tableName,
-    log: () => undefined,
-    handler: async (event) => {
-      for (const record of event.Records) {
-        const petitionId = record.dynamodb?.NewImage?.petitionId?.S;
-        if (record.eventName !== 'INSERT' || !petitionId) continue;
-        byPetition.set(petitionId, [...(byPetition.get(petitionId) ?? []), record]);
-      }
-      return { batchItemFailures: [] };
-    },
+  await drainWith(table, async (event) => {
+    for (const record of event.Records) {
+      const petitionId = record.dynamodb?.NewImage?.petitionId?.S;
+      if (record.eventName !== 'INSERT' || !petitionId) continue;
+      byPetition.set(petitionId, [...(byPetition.get(petitionId) ?? []), record]);
+    }
+    return { batchItemFailures: [] };
   });
-  await poller.drain();
-  await poller.stop();
   return byPetition;
 }
 

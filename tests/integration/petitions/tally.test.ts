@@ -13,7 +13,7 @@ import { Entity, keys } from '../../../functions/shared/keys';
 import { OutboxStatus } from '../../../functions/shared/outbox';
 import { handler } from '../../../functions/streams/handler';
 import { signatureTally } from '../../../functions/streams/tally';
-import { createStreamPoller } from '../../../infra/local/stream-poller';
+import { drainWith } from '../../support/stream';
 import { createTestTable, type TestTable } from '../../support/table';
 
 const COMMUNITY = 'tally';
@@ -110,19 +110,14 @@ const many = (count: number, signature: { signedAt?: string; districtId?: string
 /** Every record of the table's stream so far, as Lambda delivers them, in stream order. */
 async function streamRecords(): Promise<DynamoDBRecord[]> {
   const records: DynamoDBRecord[] = [];
-  const poller = createStreamPoller({
-    endpoint: table.endpoint,
-    region: table.region,
-    tableName: table.tableName,
-    batchSize: 1000,
-    log: () => undefined,
-    handler: async (event) => {
+  await drainWith(
+    table,
+    async (event) => {
       records.push(...event.Records);
       return { batchItemFailures: [] };
     },
-  });
-  await poller.drain();
-  await poller.stop();
+    { batchSize: 1000 },
+  );
   return records;
 }
 
@@ -499,20 +494,8 @@ describe('the tally behind the table’s stream handler', () => {
   it('counts what the stream delivers and publishes the threshold event once', async () => {
     await putPetition(openPetition('p1', { thresholds: [{ name: 'response', signatures: 100 }] }));
     await sign('p1', many(150));
-    const poller = createStreamPoller({
-      endpoint: table.endpoint,
-      region: table.region,
-      tableName: table.tableName,
-      batchSize: 100,
-      retryDelayMs: 1,
-      log: () => undefined,
-      handler,
-    });
+    await drainWith(table, handler, { batchSize: 100 });
 
-    await poller.drain();
-    await poller.stop();
-
-    expect(poller.deadLetters).toEqual([]);
     expect((await petitionItem('p1'))?.signatureCount).toBe(150);
     expect(published).toEqual([PetitionEvents.thresholdReached]);
     expect((await thresholdEvents()).map((item) => item.status)).toEqual([OutboxStatus.sent]);

@@ -11,11 +11,8 @@ import { OutboxStatus, outboxPuts } from '../../../functions/shared/outbox';
 import { handler } from '../../../functions/streams/handler';
 import { SENT_RETENTION_DAYS } from '../../../functions/streams/outbox-publisher';
 import { createLocalBus, type LocalBus, type LogLine } from '../../../infra/local/bus';
-import {
-  createStreamPoller,
-  type StreamHandler,
-  type StreamPoller,
-} from '../../../infra/local/stream-poller';
+import type { StreamHandler, StreamPoller } from '../../../infra/local/stream-poller';
+import { testPoller } from '../../support/stream';
 import { createTestTable, type TestTable } from '../../support/table';
 
 const ids = ulidGenerator();
@@ -64,17 +61,9 @@ const outboxItems = async () =>
     .sort((a, b) => String(a.SK).localeCompare(String(b.SK)));
 
 function startPoller(streamHandler: StreamHandler = handler): void {
-  poller = createStreamPoller({
-    endpoint: table.endpoint,
-    region: table.region,
-    tableName: table.tableName,
-    intervalMs: 20,
-    retryDelayMs: 1,
-    log: () => undefined,
-    handler: async (event) => {
-      deliveries.push(event);
-      return streamHandler(event);
-    },
+  poller = testPoller(table, async (event) => {
+    deliveries.push(event);
+    return streamHandler(event);
   });
 }
 
