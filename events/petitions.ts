@@ -7,6 +7,8 @@ export const PetitionEvents = {
   published: 'petition.published.v1',
   rejected: 'petition.rejected.v1',
   hidden: 'petition.hidden.v1',
+  /** Back in public after a hide (a moderator's or the reports'), or approved on appeal. */
+  restored: 'petition.restored.v1',
   thresholdReached: 'petition.threshold-reached.v1',
   closed: 'petition.closed.v1',
   answered: 'petition.answered.v1',
@@ -26,6 +28,13 @@ export const PetitionModeratedV1 = z.object({
   decidedBy: z.string(),
   reasonCode: z.string(),
   note: z.string().optional(),
+});
+
+/** Back in public: its signatures and dates are those it had when it was hidden. */
+export const PetitionRestoredV1 = z.object({
+  ...base,
+  decidedBy: z.string(),
+  closesAt: z.string().optional(),
 });
 
 export const PetitionThresholdReachedV1 = z.object({

@@ -6,12 +6,19 @@ import {
   CommunitySettingsChangedV1,
 } from './communities';
 import {
+  ModerationAppealedV1,
+  ModerationAutoHiddenV1,
+  ModerationDecidedV1,
+  ModerationEvents,
+} from './moderation';
+import {
   PetitionAnsweredV1,
   PetitionClosedV1,
   PetitionCreatedV1,
   PetitionEvents,
   PetitionModeratedV1,
   PetitionPublishedV1,
+  PetitionRestoredV1,
   PetitionSubmittedV1,
   PetitionThresholdReachedV1,
 } from './petitions';
@@ -33,4 +40,8 @@ export const EVENT_DETAIL_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
   [PetitionEvents.thresholdReached]: PetitionThresholdReachedV1,
   [PetitionEvents.closed]: PetitionClosedV1,
   [PetitionEvents.answered]: PetitionAnsweredV1,
+  [PetitionEvents.restored]: PetitionRestoredV1,
+  [ModerationEvents.decided]: ModerationDecidedV1,
+  [ModerationEvents.appealed]: ModerationAppealedV1,
+  [ModerationEvents.autoHidden]: ModerationAutoHiddenV1,
 };

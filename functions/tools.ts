@@ -1,11 +1,18 @@
 import { auditTool } from './audit/routes';
 import { communitiesTool } from './communities/routes';
 import { docsTool } from './docs/routes';
+import { moderationTool } from './moderation/routes';
 import { petitionsTool } from './petitions/routes';
 import type { TableAction, ToolDefinition } from './shared/routes';
 
 /** Every HTTP tool. Adding a tool means adding it here; CDK, the local runtime and the docs follow. */
-export const TOOLS: readonly ToolDefinition[] = [communitiesTool, petitionsTool, auditTool, docsTool];
+export const TOOLS: readonly ToolDefinition[] = [
+  communitiesTool,
+  petitionsTool,
+  moderationTool,
+  auditTool,
+  docsTool,
+];
 
 /**
  * The one stream consumer of the table (a stream allows two consumers per shard):

@@ -10,7 +10,7 @@ import { canonicalJson, type JsonValue } from './canonical';
 export const AuditAction = {
   communitySettingsUpdate: 'community.settings.update',
   communityMemberSet: 'community.member.set',
-  petitionModerate: 'petition.moderate',
+  moderationDecide: 'moderation.decide',
   petitionAnswer: 'petition.answer',
   petitionOfflineSignatures: 'petition.offline-signatures',
   auditExport: 'audit.export',

@@ -10,5 +10,4 @@ export * from './eligibility';
 export * from './permissions';
 export * from './petition';
 export * from './ports';
-export * from './reasons';
 export * from './thresholds';

@@ -34,6 +34,9 @@ export const TRANSITIONS: readonly (readonly [PetitionState, PetitionState])[] =
   [PetitionState.in_moderation, PetitionState.hidden],
   [PetitionState.open, PetitionState.hidden],
   [PetitionState.open, PetitionState.closed],
+  // Moderation undone: restored after a hide, approved on appeal after a rejection.
+  [PetitionState.hidden, PetitionState.open],
+  [PetitionState.rejected, PetitionState.open],
 ];
 
 export function canTransition(from: PetitionState, to: PetitionState): boolean {
@@ -73,8 +76,9 @@ export interface ReachedThreshold {
 }
 
 export interface ModerationRecord {
-  readonly decision: 'approve' | 'reject' | 'hide';
-  readonly reasonCode: string;
+  readonly decision: 'approve' | 'reject' | 'hide' | 'restore';
+  /** From the shared list (`domain/moderation/reasons.ts`); absent for an approval given without one. */
+  readonly reasonCode?: string;
   readonly note?: string;
   readonly decidedAt: string;
   readonly decidedBy: string;

@@ -1,3 +1,4 @@
+import { ModerationType, type SubjectSnapshot } from '../../domain/moderation/item';
 import type { Petition } from '../../domain/petitions/petition';
 import { totalSignatures } from '../../domain/petitions/petition';
 import { Entity, keys } from '../shared/keys';
@@ -107,3 +108,17 @@ export const statsAttribute = {
   district: (districtId: string | undefined) => `district#${districtId ?? 'unknown'}`,
   day: (signedAt: string) => `day#${signedAt.slice(0, 10)}`,
 } as const;
+
+/** How much of a petition's text the queue shows: enough to judge, small enough for a list. */
+const EXCERPT_CHARS = 280;
+
+/** What the moderation queue shows of a petition. */
+export function petitionSnapshot(petition: Petition): SubjectSnapshot {
+  return {
+    type: ModerationType.petition,
+    subjectId: petition.id,
+    title: petition.title,
+    excerpt: [...petition.text].slice(0, EXCERPT_CHARS).join(''),
+    authorKey: petition.authorKey,
+  };
+}

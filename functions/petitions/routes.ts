@@ -5,7 +5,6 @@ import { hasRole, Role } from '../../domain/identity/actor';
 import { addOfflineSignatures } from '../../domain/petitions/commands/add-offline-signatures';
 import { answerPetition } from '../../domain/petitions/commands/answer-petition';
 import { createPetition } from '../../domain/petitions/commands/create-petition';
-import { moderatePetition } from '../../domain/petitions/commands/moderate-petition';
 import { signPetition } from '../../domain/petitions/commands/sign-petition';
 import { sponsorPetition } from '../../domain/petitions/commands/sponsor-petition';
 import { submitPetition } from '../../domain/petitions/commands/submit-petition';
@@ -28,7 +27,6 @@ import { ttlCache } from '../shared/ttl-cache';
 import {
   CreatePetitionBodySchema,
   ListPetitionsQuerySchema,
-  ModerationBodySchema,
   MySignatureSchema,
   OfflineSignaturesBodySchema,
   PetitionGetQuerySchema,
@@ -316,37 +314,6 @@ const routes: AnyRoute[] = [
         request,
         (petition) => submitPetition(command, community, petition),
         (store, previous, value, events) => store.save(previous, value, events),
-        (petition) => ({ status: 200, body: viewFor(request)(petition) }),
-      );
-    },
-  }),
-
-  defineRoute({
-    method: 'POST',
-    path: `${ITEM}/moderation`,
-    auth: 'user',
-    operationId: 'moderatePetition',
-    summary: 'Approve, reject or hide (moderator), with a reason code from the documented list',
-    params: PetitionPathSchema,
-    body: ModerationBodySchema,
-    responses: { 200: { description: 'The petition', schema: PetitionViewSchema } },
-    errors: [...PETITION_ERRORS, 'forbidden', 'reason_required', 'invalid_state', 'version_conflict'],
-    handle: async (request) => {
-      const { command } = contextOf(request);
-      return changePetition(
-        request,
-        (petition) => moderatePetition(command, petition, request.body),
-        (store, previous, value, events) =>
-          store.save(
-            previous,
-            value,
-            events,
-            staffAudit(command, AuditAction.petitionModerate, previous, value, [
-              'state',
-              'textHidden',
-              'moderation',
-            ]),
-          ),
         (petition) => ({ status: 200, body: viewFor(request)(petition) }),
       );
     },

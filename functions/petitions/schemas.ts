@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Actor } from '../../domain/identity/actor';
+import { reasonText } from '../../domain/moderation/reasons';
 import { isAuthor } from '../../domain/petitions/permissions';
 import {
   PETITION_STATES,
@@ -9,7 +10,6 @@ import {
   ResponseState,
   totalSignatures,
 } from '../../domain/petitions/petition';
-import { REASON_CODE_LIST, REASON_CODES, type ReasonCode } from '../../domain/petitions/reasons';
 import { CommunityIdSchema } from '../communities/schemas';
 import { PageQuerySchema } from '../shared/pagination';
 
@@ -29,14 +29,6 @@ export const CreatePetitionBodySchema = z
   .strict();
 
 export const SponsorBodySchema = z.object({ sponsorToken: z.string().min(1).max(64) }).strict();
-
-export const ModerationBodySchema = z
-  .object({
-    decision: z.enum(['approve', 'reject', 'hide']),
-    reasonCode: z.enum(REASON_CODE_LIST as [ReasonCode, ...ReasonCode[]]).optional(),
-    note: z.string().trim().max(2000).optional(),
-  })
-  .strict();
 
 export const ResponseBodySchema = z
   .object({
@@ -96,7 +88,7 @@ export const PetitionViewSchema = z
     moderation: z
       .object({
         decision: z.string(),
-        reasonCode: z.string(),
+        reasonCode: z.string().optional(),
         reason: Localized.optional(),
         note: z.string().optional(),
         decidedAt: z.string(),
@@ -175,10 +167,8 @@ export function petitionView(petition: Petition, viewer: { actor?: Actor; staff:
       ? {
           moderation: {
             decision: moderation.decision,
-            reasonCode: moderation.reasonCode,
-            ...(moderation.reasonCode in REASON_CODES
-              ? { reason: REASON_CODES[moderation.reasonCode as ReasonCode].text }
-              : {}),
+            ...(moderation.reasonCode ? { reasonCode: moderation.reasonCode } : {}),
+            ...(reasonText(moderation.reasonCode) ? { reason: reasonText(moderation.reasonCode) } : {}),
             ...(moderation.note ? { note: moderation.note } : {}),
             decidedAt: moderation.decidedAt,
           },

@@ -7,14 +7,23 @@ import {
   QueryCommand,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
+import { ItemStatus, newModerationItem } from '../../domain/moderation/item';
 import { type Petition, PetitionState, totalSignatures } from '../../domain/petitions/petition';
 import type { PetitionQuery, PetitionStats, PetitionStore } from '../../domain/petitions/ports';
 import { auditPuts } from '../audit/intents';
+import { enqueuePut } from '../moderation/items';
 import { queryAll, setExpression } from '../shared/dynamo';
 import { Entity, keys } from '../shared/keys';
 import { commitWithEvents, commitWithEventsAt, type TransactItem } from '../shared/outbox';
 import { decodeCursor, encodeCursor } from '../shared/pagination';
-import { petitionFromItem, petitionToItem, searchTextOf, signatureItem, TALLY_OWNED } from './items';
+import {
+  petitionFromItem,
+  petitionSnapshot,
+  petitionToItem,
+  searchTextOf,
+  signatureItem,
+  TALLY_OWNED,
+} from './items';
 
 /** The attributes a command owns: everything but the tally's counts and the keys. */
 function commandOwned(petition: Petition): Record<string, unknown> {
@@ -23,55 +32,87 @@ function commandOwned(petition: Petition): Record<string, unknown> {
   return item;
 }
 
+/** The conditional update of a petition's command-owned attributes over the version it was read at. */
+function petitionUpdate(
+  tableName: string,
+  previous: Petition,
+  values: Record<string, unknown>,
+  extraCondition = '',
+): TransactItem {
+  const set = setExpression(values);
+  return {
+    Update: {
+      TableName: tableName,
+      Key: keys.petition(previous.communityId, previous.id),
+      UpdateExpression: `SET ${set.assignments.join(', ')}`,
+      ConditionExpression: `#version = :expectedVersion${extraCondition}`,
+      ExpressionAttributeNames: { ...set.names, '#version': 'version' },
+      ExpressionAttributeValues: { ...set.values, ':expectedVersion': previous.version },
+    },
+  };
+}
+
+/** The item that lists an open petition by its closing time; it exists exactly while the petition is open. */
+function closingItems(tableName: string, previous: Petition, next: Petition): TransactItem[] {
+  const wasOpen = previous.state === PetitionState.open;
+  const isOpen = next.state === PetitionState.open;
+  if (!wasOpen && isOpen && next.closesAt) {
+    return [
+      {
+        Put: {
+          TableName: tableName,
+          Item: {
+            ...keys.petitionClosing(next.communityId, next.closesAt, next.id),
+            ...keys.petitionClosingIndex(next.communityId, next.closesAt, next.id),
+            entity: Entity.petitionClosing,
+            communityId: next.communityId,
+            petitionId: next.id,
+            closesAt: next.closesAt,
+          },
+        },
+      },
+    ];
+  }
+  if (wasOpen && !isOpen && previous.closesAt) {
+    return [
+      {
+        Delete: {
+          TableName: tableName,
+          Key: keys.petitionClosing(previous.communityId, previous.closesAt, previous.id),
+        },
+      },
+    ];
+  }
+  return [];
+}
+
+/**
+ * A petition that has just become ready for moderation enters the moderation
+ * centre's queue in the same transaction: it cannot be waiting unseen.
+ */
+function queueItems(tableName: string, previous: Petition, next: Petition): TransactItem[] {
+  if (previous.state === PetitionState.in_moderation || next.state !== PetitionState.in_moderation) return [];
+  const item = newModerationItem(next.communityId, petitionSnapshot(next), new Date(), ItemStatus.pending);
+  return [enqueuePut(tableName, item)];
+}
+
+/**
+ * Every write that takes a petition from `previous` to `next` (a command's
+ * change): the conditional update, its closing-time listing, its queue entry.
+ * The moderation centre commits these together with its own record.
+ */
+export function petitionChangeWrites(tableName: string, previous: Petition, next: Petition): TransactItem[] {
+  return [
+    petitionUpdate(tableName, previous, commandOwned(next)),
+    ...closingItems(tableName, previous, next),
+    ...queueItems(tableName, previous, next),
+  ];
+}
+
 /** The DynamoDB implementation of {@link PetitionStore}. */
 export function dynamoPetitionStore(client: DynamoDBDocumentClient, tableName: string): PetitionStore {
-  const update = (previous: Petition, values: Record<string, unknown>, extraCondition = ''): TransactItem => {
-    const set = setExpression(values);
-    return {
-      Update: {
-        TableName: tableName,
-        Key: keys.petition(previous.communityId, previous.id),
-        UpdateExpression: `SET ${set.assignments.join(', ')}`,
-        ConditionExpression: `#version = :expectedVersion${extraCondition}`,
-        ExpressionAttributeNames: { ...set.names, '#version': 'version' },
-        ExpressionAttributeValues: { ...set.values, ':expectedVersion': previous.version },
-      },
-    };
-  };
-
-  /** The item that lists an open petition by its closing time; it exists exactly while the petition is open. */
-  const closingItems = (previous: Petition, next: Petition): TransactItem[] => {
-    const wasOpen = previous.state === PetitionState.open;
-    const isOpen = next.state === PetitionState.open;
-    if (!wasOpen && isOpen && next.closesAt) {
-      return [
-        {
-          Put: {
-            TableName: tableName,
-            Item: {
-              ...keys.petitionClosing(next.communityId, next.closesAt, next.id),
-              ...keys.petitionClosingIndex(next.communityId, next.closesAt, next.id),
-              entity: Entity.petitionClosing,
-              communityId: next.communityId,
-              petitionId: next.id,
-              closesAt: next.closesAt,
-            },
-          },
-        },
-      ];
-    }
-    if (wasOpen && !isOpen && previous.closesAt) {
-      return [
-        {
-          Delete: {
-            TableName: tableName,
-            Key: keys.petitionClosing(previous.communityId, previous.closesAt, previous.id),
-          },
-        },
-      ];
-    }
-    return [];
-  };
+  const update = (previous: Petition, values: Record<string, unknown>, extraCondition = ''): TransactItem =>
+    petitionUpdate(tableName, previous, values, extraCondition);
 
   const batchGetPetitions = async (communityId: string, ids: readonly string[]): Promise<Petition[]> => {
     if (ids.length === 0) return [];
@@ -152,11 +193,7 @@ export function dynamoPetitionStore(client: DynamoDBDocumentClient, tableName: s
       const committed = await commitWithEvents(
         client,
         tableName,
-        [
-          update(previous, commandOwned(next)),
-          ...closingItems(previous, next),
-          ...auditPuts(tableName, audit),
-        ],
+        [...petitionChangeWrites(tableName, previous, next), ...auditPuts(tableName, audit)],
         events,
       );
       return committed === 'committed' ? 'saved' : 'conflict';
@@ -218,28 +255,25 @@ export function dynamoPetitionStore(client: DynamoDBDocumentClient, tableName: s
     },
 
     async addSponsor(previous, next, sponsorKey, events) {
+      const sponsorPut: TransactItem = {
+        Put: {
+          TableName: tableName,
+          Item: {
+            ...keys.petitionSponsor(next.communityId, next.id, sponsorKey),
+            entity: Entity.petitionSponsor,
+            sponsoredAt: new Date().toISOString(),
+          },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        },
+      };
       const result = await commitWithEventsAt(
         client,
         tableName,
-        [
-          update(previous, commandOwned(next)),
-          {
-            Put: {
-              TableName: tableName,
-              Item: {
-                ...keys.petitionSponsor(next.communityId, next.id, sponsorKey),
-                entity: Entity.petitionSponsor,
-                sponsoredAt: new Date().toISOString(),
-              },
-              ConditionExpression: 'attribute_not_exists(PK)',
-            },
-          },
-          ...closingItems(previous, next),
-        ],
+        [sponsorPut, ...petitionChangeWrites(tableName, previous, next)],
         events,
       );
       if (result.committed) return 'added';
-      return result.failedIndexes.includes(1) ? 'already' : 'conflict';
+      return result.failedIndexes.includes(0) ? 'already' : 'conflict';
     },
 
     async sign(signature) {

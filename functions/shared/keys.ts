@@ -23,6 +23,9 @@ export const Entity = {
   auditEntry: 'audit-entry',
   auditHead: 'audit-head',
   auditApplied: 'audit-applied',
+  moderationItem: 'moderation-item',
+  moderationReport: 'moderation-report',
+  moderationDecision: 'moderation-decision',
 } as const;
 export type Entity = (typeof Entity)[keyof typeof Entity];
 
@@ -35,6 +38,9 @@ export const communityPartition = (communityId: string): string => `C#${communit
 
 const petitionPartition = (communityId: string, petitionId: string): string =>
   `${communityPartition(communityId)}#P#${petitionId}`;
+
+const moderationItemPartition = (communityId: string, itemId: string): string =>
+  `${communityPartition(communityId)}#MOD#${part(itemId)}`;
 
 const auditPartition = (communityId: string): string => `${communityPartition(communityId)}#AUDIT`;
 const AUDIT_ENTRY_PREFIX = 'ENTRY#';
@@ -163,5 +169,33 @@ export const keys = {
   auditApplied: (communityId: string, intentId: string): ItemKey => ({
     PK: auditPartition(communityId),
     SK: `APPLIED#${intentId}`,
+  }),
+
+  /**
+   * A moderation item and its reports share a partition: one report per
+   * resident is one conditional put beside the item it counts for.
+   */
+  moderationItem: (communityId: string, itemId: string): ItemKey => ({
+    PK: moderationItemPartition(communityId, itemId),
+    SK: 'ITEM',
+  }),
+  moderationReport: (communityId: string, itemId: string, signerKey: string): ItemKey => ({
+    PK: moderationItemPartition(communityId, itemId),
+    SK: `REPORT#${signerKey}`,
+  }),
+  /**
+   * The queue on GSI1: one partition per community and status, sorted by when
+   * the item started waiting (or was decided), so "oldest first" is the index
+   * order. The author's items on GSI2, newest last.
+   */
+  moderationQueue: (communityId: string, status: string) =>
+    `${communityPartition(communityId)}#MODQ#${status}`,
+  moderationQueueOrder: (since: string, itemId: string) => `${since}#${itemId}`,
+  moderationByAuthor: (communityId: string, authorKey: string) =>
+    `${communityPartition(communityId)}#MODA#${authorKey}`,
+  /** Every decision, in time order, in one partition: what the transparency report reads by period. */
+  moderationDecision: (communityId: string, decidedAt: string, itemId: string): ItemKey => ({
+    PK: `${communityPartition(communityId)}#MODLOG`,
+    SK: `${decidedAt}#${itemId}`,
   }),
 } as const;

@@ -42,6 +42,13 @@ export const PROBLEM_TYPES = {
     title: text('Автор не може підтримати', 'The author cannot sponsor'),
   },
   already_answered: { status: 409, title: text('Відповідь уже надано', 'Already answered') },
+  item_not_found: { status: 404, title: text('Запис модерації не знайдено', 'Moderation item not found') },
+  item_claimed: { status: 409, title: text('Запис уже опрацьовують', 'Someone else holds the item') },
+  nothing_to_decide: { status: 409, title: text('Рішення не очікується', 'Nothing waits for a decision') },
+  not_claimed: { status: 409, title: text('Запис ніхто не опрацьовує', 'Nobody holds the item') },
+  not_reportable: { status: 409, title: text('Скарга неможлива', 'Cannot be reported') },
+  already_appealed: { status: 409, title: text('Уже оскаржено', 'Already appealed') },
+  not_appealable: { status: 409, title: text('Оскарження неможливе', 'Cannot be appealed') },
   payload_too_large: { status: 413, title: text('Запит завеликий', 'The request is too large') },
   unsupported_media_type: {
     status: 415,

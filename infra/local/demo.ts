@@ -4,14 +4,15 @@ import type { Community } from '../../domain/communities/community';
 import { CommunitySettingsSchema } from '../../domain/communities/settings';
 import type { Actor } from '../../domain/identity/actor';
 import { Role } from '../../domain/identity/actor';
+import { Decision, itemIdOf, ModerationType } from '../../domain/moderation/item';
 import { createPetition } from '../../domain/petitions/commands/create-petition';
-import { moderatePetition } from '../../domain/petitions/commands/moderate-petition';
 import { sponsorPetition } from '../../domain/petitions/commands/sponsor-petition';
 import { submitPetition } from '../../domain/petitions/commands/submit-petition';
 import type { Petition } from '../../domain/petitions/petition';
 import type { CommandContext } from '../../domain/shared/command';
 import type { Outcome } from '../../domain/shared/outcome';
 import { dynamoCommunityStore } from '../../functions/communities/store';
+import { decide } from '../../functions/moderation/service';
 import { dynamoPetitionStore } from '../../functions/petitions/store';
 import { signerKeyOf } from '../../functions/shared/auth/actor';
 import { documentClient } from '../../functions/shared/dynamo';
@@ -157,5 +158,12 @@ async function seedDemoPetition(
       context.actor.signerKey,
     );
   }
-  await advance(moderatePetition(person('moderator-1', [Role.moderator]), current, { decision: 'approve' }));
+  const approved = await decide(
+    { client, tableName: config.tableName },
+    person('moderator-1', [Role.moderator]),
+    community,
+    itemIdOf(ModerationType.petition, current.id),
+    { decision: Decision.approve },
+  );
+  if ('code' in approved) throw new Error(`Demo petition not approved: ${approved.code}`);
 }

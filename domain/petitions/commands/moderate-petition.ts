@@ -1,82 +1,126 @@
 import { PetitionEvents } from '../../../events/petitions';
-import { forbidden } from '../../communities/permissions';
+import { Decision } from '../../moderation/item';
+import { REASON_CODES, type ReasonCode, SYSTEM_REASON } from '../../moderation/reasons';
 import type { CommandContext } from '../../shared/command';
 import { text } from '../../shared/localized';
 import { fail, type Outcome, ok, reject } from '../../shared/outcome';
 import { petitionEvent, readinessEvent } from '../events';
 import { illegalTransition, opened } from '../lifecycle';
-import { mayModerate } from '../permissions';
-import { type Petition, PetitionState } from '../petition';
-import { REASON_CODES, type ReasonCode } from '../reasons';
-
-export const ModerationDecision = { approve: 'approve', reject: 'reject', hide: 'hide' } as const;
-export type ModerationDecision = (typeof ModerationDecision)[keyof typeof ModerationDecision];
+import { type ModerationRecord, type Petition, PetitionState } from '../petition';
 
 export interface ModeratePetitionInput {
-  readonly decision: ModerationDecision;
+  readonly decision: Decision;
   readonly reasonCode?: ReasonCode;
   readonly note?: string;
 }
 
-const TARGET: Record<ModerationDecision, PetitionState> = {
+/** Who decided: a staff subject, or the system when reports hid the petition. */
+export const SYSTEM_DECIDER = 'system';
+
+const TARGET: Record<Decision, PetitionState> = {
   approve: PetitionState.open,
   reject: PetitionState.rejected,
   hide: PetitionState.hidden,
+  restore: PetitionState.open,
 };
 
 /**
- * A moderator approves (the petition opens and its signature period starts),
- * rejects, or hides it (also after publication). Rejecting and hiding need a
- * reason code from the documented list; some codes withhold the text too.
+ * The petitions' part of a moderation decision (the moderation centre checks
+ * who may decide and keeps the record; see `decideItem`). Approving opens the
+ * petition and starts its signature period (also a rejected one, on appeal);
+ * rejecting and hiding take it from the public, hiding also after
+ * publication; restoring brings a hidden petition back as it was, with its
+ * signatures and its original closing date (or opens it, if it never was).
+ * Deciding what already is (hiding a hidden petition) changes only the
+ * moderation record, so a council upholding a decision is not an error.
  *
- * Outcomes: ok (emits `petition.published.v1`, `petition.rejected.v1` or
- * `petition.hidden.v1`); `forbidden` (not a moderator); `reason_required`;
- * `invalid_state`.
+ * Outcomes: ok (emits `petition.published.v1`, `petition.rejected.v1`,
+ * `petition.hidden.v1` or `petition.restored.v1` when the state changes);
+ * `invalid_state` (e.g. restoring a rejected petition, hiding a closed one).
  */
 export function moderatePetition(
   context: CommandContext,
   petition: Petition,
   input: ModeratePetitionInput,
 ): Outcome<Petition> {
-  const { actor, clock, ids } = context;
-  if (!mayModerate(actor)) return reject(forbidden('moderator'));
-  if (input.decision !== ModerationDecision.approve && !input.reasonCode) {
-    return fail(
-      'reason_required',
-      text(
-        'Відхилення чи приховування потребує коду причини (reasonCode).',
-        'Rejecting or hiding needs a reason code (reasonCode).',
-      ),
-      { errors: [{ pointer: '/body/reasonCode', detail: 'required for reject and hide' }] },
-    );
-  }
-  const refusal = illegalTransition(petition, TARGET[input.decision]);
-  if (refusal) return reject(refusal);
-
+  const { clock, ids } = context;
   const now = clock.now();
-  const moderation = {
+  const target = TARGET[input.decision];
+  const moderation: ModerationRecord = {
     decision: input.decision,
-    reasonCode: input.reasonCode ?? 'approved',
+    ...(input.reasonCode ? { reasonCode: input.reasonCode } : {}),
     ...(input.note ? { note: input.note } : {}),
     decidedAt: now.toISOString(),
-    decidedBy: actor.subject,
+    decidedBy: context.actor.subject,
   };
-  const decided: Petition = { ...petition, moderation, version: petition.version + 1 };
-  if (input.decision === ModerationDecision.approve) {
-    const next = opened(decided, now);
+  const hidesText = input.reasonCode !== undefined && REASON_CODES[input.reasonCode].hidesText;
+  const recorded: Petition = { ...petition, moderation, version: petition.version + 1 };
+  if (petition.state === target) {
+    return ok(target === PetitionState.open ? recorded : { ...recorded, textHidden: hidesText });
+  }
+  const refusal = illegalTransition(petition, target);
+  if (refusal) return reject(refusal);
+
+  if (target === PetitionState.open && petition.state === PetitionState.hidden && petition.openedAt) {
+    const next: Petition = { ...recorded, state: PetitionState.open, textHidden: false };
+    return ok(next, [
+      petitionEvent(ids, now, next, PetitionEvents.restored, {
+        decidedBy: moderation.decidedBy,
+        ...(next.closesAt ? { closesAt: next.closesAt } : {}),
+      }),
+    ]);
+  }
+  if (target === PetitionState.open) {
+    const next = opened({ ...recorded, textHidden: false }, now);
     return ok(next, [readinessEvent(ids, now, next)]);
   }
-  const next: Petition = {
-    ...decided,
-    state: TARGET[input.decision],
-    textHidden: petition.textHidden || (input.reasonCode ? REASON_CODES[input.reasonCode].hidesText : false),
-  };
-  const name = input.decision === ModerationDecision.reject ? PetitionEvents.rejected : PetitionEvents.hidden;
+  const next: Petition = { ...recorded, state: target, textHidden: hidesText };
+  const name = input.decision === Decision.reject ? PetitionEvents.rejected : PetitionEvents.hidden;
   return ok(next, [
     petitionEvent(ids, now, next, name, {
-      decidedBy: actor.subject,
-      reasonCode: moderation.reasonCode,
+      decidedBy: moderation.decidedBy,
+      reasonCode: input.reasonCode,
       ...(input.note ? { note: input.note } : {}),
+    }),
+  ]);
+}
+
+/**
+ * Reports reached the community's `reportsBeforeHide`: the petition is hidden,
+ * text too, until a moderator decides. Only an open petition can be reported.
+ *
+ * Outcomes: ok (emits `petition.hidden.v1` with reason `reported`);
+ * `invalid_state` (the petition is not open).
+ */
+export function autoHidePetition(context: CommandContext, petition: Petition): Outcome<Petition> {
+  const { clock, ids } = context;
+  if (petition.state !== PetitionState.open) {
+    return fail(
+      'invalid_state',
+      text(
+        `Приховати через скарги можна лише відкриту петицію; ця у стані «${petition.state}».`,
+        `Only an open petition can be hidden on reports; this one is "${petition.state}".`,
+      ),
+      { currentState: petition.state, requestedState: PetitionState.hidden },
+    );
+  }
+  const now = clock.now();
+  const next: Petition = {
+    ...petition,
+    state: PetitionState.hidden,
+    textHidden: true,
+    moderation: {
+      decision: Decision.hide,
+      reasonCode: SYSTEM_REASON,
+      decidedAt: now.toISOString(),
+      decidedBy: SYSTEM_DECIDER,
+    },
+    version: petition.version + 1,
+  };
+  return ok(next, [
+    petitionEvent(ids, now, next, PetitionEvents.hidden, {
+      decidedBy: SYSTEM_DECIDER,
+      reasonCode: SYSTEM_REASON,
     }),
   ]);
 }

@@ -60,7 +60,7 @@ async function recordActions(count: number): Promise<AuditIntent[]> {
         subject: index % 2 ? 'moderator-1' : 'council-1',
         roles: [index % 2 ? 'moderator' : 'council'],
       },
-      action: index % 2 ? AuditAction.petitionModerate : AuditAction.communitySettingsUpdate,
+      action: index % 2 ? AuditAction.moderationDecide : AuditAction.communitySettingsUpdate,
       target: index % 2 ? `petition/${ids.next()}` : 'community/demo',
       at: new Date(Date.UTC(2026, 4, 1, 9, index)).toISOString(),
       before: { reportsBeforeHide: index },
@@ -104,17 +104,19 @@ describe('reading the audit trail', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('cache-control')).toBe('no-store');
     expect(body.items.map((entry: { seq: number }) => entry.seq)).toEqual([1, 2, 3]);
-    expect(body.items[0]).toMatchObject({
+    // Seq 1 is the demo data's moderation decision; this file's actions follow it.
+    expect(body.items[0]).toMatchObject({ action: 'moderation.decide', previousHash: '0'.repeat(64) });
+    expect(body.items[1]).toMatchObject({
       communityId: 'demo',
       actor: { subject: 'council-1', roles: ['council'] },
       action: 'community.settings.update',
       target: 'community/demo',
       before: { reportsBeforeHide: 0 },
       after: { reportsBeforeHide: 1, note: 'Рішення «ради»' },
-      previousHash: '0'.repeat(64),
+      previousHash: body.items[0].hash,
       hash: expect.stringMatching(/^[0-9a-f]{64}$/),
     });
-    expect(body.head.seq).toBeGreaterThanOrEqual(5);
+    expect(body.head.seq).toBeGreaterThanOrEqual(6);
 
     const next = await jsonOf(
       await api.call(`/v1/communities/demo/audit?limit=3&cursor=${body.cursor}`, { token: councilToken }),
@@ -199,7 +201,8 @@ describe('exporting the audit trail', () => {
   it('makes `hromada audit verify` name the line in which one character was changed', async () => {
     const body = await (await api.call('/v1/communities/demo/audit/export', { token: councilToken })).text();
     const lines = linesOf(body);
-    const target = 2;
+    // Line 4 (seq 4) is the third recorded action: before 2, after 3.
+    const target = 3;
     const line = lines[target] as string;
     lines[target] = line.replace('"reportsBeforeHide":3', '"reportsBeforeHide":8');
     expect(lines[target]).not.toBe(line);

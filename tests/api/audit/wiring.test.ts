@@ -53,7 +53,7 @@ describe('the audit trail of staff actions', () => {
     expect(
       (
         await api.call(
-          `${demo}/petitions/${petition.id}/moderation`,
+          `${demo}/moderation/items/petition.${petition.id}/decisions`,
           call(moderator, 'POST', { decision: 'approve' }),
         )
       ).status,
@@ -80,13 +80,15 @@ describe('the audit trail of staff actions', () => {
 
     const exported = await api.call(`${demo}/audit/export`, { token: council });
     const lines = (await exported.text()).split('\n').filter(Boolean);
-    const entries = lines.map((line) => JSON.parse(line));
+    // The demo data's own moderation decision comes first; this test's actions follow it.
+    const entries = lines.map((line) => JSON.parse(line)).slice(-6);
 
     expect(verifyChain(lines)).toMatchObject({ ok: true });
+    expect(lines).toHaveLength(7);
     expect(entries.map((entry) => `${entry.action} ${entry.target}`)).toEqual([
       'community.settings.update community/demo',
       'community.member.set member/helper-1',
-      `petition.moderate petition/${petition.id}`,
+      `moderation.decide petition/${petition.id}`,
       `petition.offline-signatures petition/${petition.id}`,
       `petition.answer petition/${petition.id}`,
       'community.member.set member/helper-1',
@@ -98,8 +100,8 @@ describe('the audit trail of staff actions', () => {
     });
     expect(entries[2]).toMatchObject({
       actor: { subject: 'moderator-1', roles: ['moderator'] },
-      before: { state: 'in_moderation' },
-      after: { state: 'open' },
+      before: { status: 'pending', state: 'in_moderation' },
+      after: { status: 'decided', decision: 'approve', state: 'open' },
     });
     expect(entries[5]).toMatchObject({ before: { roles: ['moderator'] }, after: { roles: [] } });
   });

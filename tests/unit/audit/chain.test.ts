@@ -40,7 +40,7 @@ const INTENTS: AuditIntent[] = [
     id: ids.next(),
     communityId: 'demo',
     actor: { subject: 'moderator-1', roles: ['moderator'] },
-    action: AuditAction.petitionModerate,
+    action: AuditAction.moderationDecide,
     target: 'petition/01JZ0000000000000000000000',
     at: '2026-05-02T08:30:00.000Z',
     before: { state: 'in_moderation' },

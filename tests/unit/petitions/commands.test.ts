@@ -6,7 +6,7 @@ import { addOfflineSignatures } from '../../../domain/petitions/commands/add-off
 import { answerPetition } from '../../../domain/petitions/commands/answer-petition';
 import { closePetition } from '../../../domain/petitions/commands/close-petition';
 import { createPetition } from '../../../domain/petitions/commands/create-petition';
-import { moderatePetition } from '../../../domain/petitions/commands/moderate-petition';
+import { autoHidePetition, moderatePetition } from '../../../domain/petitions/commands/moderate-petition';
 import { signPetition } from '../../../domain/petitions/commands/sign-petition';
 import { sponsorPetition } from '../../../domain/petitions/commands/sponsor-petition';
 import { submitPetition } from '../../../domain/petitions/commands/submit-petition';
@@ -140,6 +140,96 @@ describe('petition commands', () => {
     expect(rejectedUnclear.ok && rejectedUnclear.value).toMatchObject({
       state: 'rejected',
       textHidden: false,
+    });
+  });
+
+  describe('the four moderation decisions on a petition', () => {
+    const at = (iso: string) => ({
+      actor: moderator,
+      clock: fixedClock(iso),
+      ids: contextFor(moderator).ids,
+    });
+    const inModeration = () =>
+      (submitPetition(contextFor(author), community(), draft()) as { value: Petition }).value;
+
+    it.each([
+      ['approve', 'in_moderation', 'open', 'petition.published.v1'],
+      ['reject', 'in_moderation', 'rejected', 'petition.rejected.v1'],
+      ['hide', 'in_moderation', 'hidden', 'petition.hidden.v1'],
+      ['hide', 'open', 'hidden', 'petition.hidden.v1'],
+      ['restore', 'hidden', 'open', 'petition.restored.v1'],
+      ['approve', 'rejected', 'open', 'petition.published.v1'],
+    ] as const)('%s takes %s to %s and emits %s', (decision, from, to, event) => {
+      const start: Record<string, () => Petition> = {
+        in_moderation: inModeration,
+        open,
+        hidden: () => ({ ...open(), state: 'hidden', textHidden: true }),
+        rejected: () => ({ ...inModeration(), state: 'rejected' }),
+      };
+      const reasonCode = decision === 'reject' || decision === 'hide' ? ('spam' as const) : undefined;
+
+      const outcome = moderatePetition(contextFor(moderator), (start[from] as () => Petition)(), {
+        decision,
+        ...(reasonCode ? { reasonCode } : {}),
+      });
+
+      expect(outcome.ok && outcome.value.state).toBe(to);
+      expect(outcome.ok && outcome.events.map((e) => e.name)).toEqual([event]);
+    });
+
+    it('restores a hidden petition with its original dates, and opens one hidden before it ever opened', () => {
+      const wasOpen = { ...open(), state: 'hidden' as const, textHidden: true };
+      const neverOpened = { ...inModeration(), state: 'hidden' as const };
+
+      const restored = moderatePetition(at('2027-01-01T00:00:00.000Z'), wasOpen, { decision: 'restore' });
+      const opened = moderatePetition(at('2027-01-01T00:00:00.000Z'), neverOpened, { decision: 'restore' });
+
+      expect(restored.ok && restored.value).toMatchObject({
+        state: 'open',
+        textHidden: false,
+        openedAt: wasOpen.openedAt,
+        closesAt: wasOpen.closesAt,
+      });
+      expect(opened.ok && opened.value).toMatchObject({
+        state: 'open',
+        openedAt: '2027-01-01T00:00:00.000Z',
+      });
+    });
+
+    it('changes only the record when the decision is what already is (the council upholding)', () => {
+      const hidden = { ...open(), state: 'hidden' as const, textHidden: false };
+
+      const upheld = moderatePetition(contextFor(moderator), hidden, {
+        decision: 'hide',
+        reasonCode: 'offensive',
+      });
+
+      expect(upheld).toMatchObject({ ok: true, events: [], value: { state: 'hidden', textHidden: true } });
+    });
+
+    it.each([
+      ['restore', 'closed'],
+      ['reject', 'open'],
+    ] as const)('refuses to %s a %s petition with invalid_state', (decision, state) => {
+      const petition = { ...open(), state };
+
+      expect(
+        moderatePetition(contextFor(moderator), petition, {
+          decision,
+          ...(decision === 'reject' ? { reasonCode: 'spam' as const } : {}),
+        }),
+      ).toMatchObject({ ok: false, error: { code: 'invalid_state', details: { currentState: state } } });
+    });
+
+    it('hides an open petition on reports, text too, with the system reason', () => {
+      const outcome = autoHidePetition(contextFor(moderator), open());
+
+      expect(outcome.ok && outcome.value).toMatchObject({
+        state: 'hidden',
+        textHidden: true,
+        moderation: { decision: 'hide', reasonCode: 'reported', decidedBy: 'system' },
+      });
+      expect(autoHidePetition(contextFor(moderator), inModeration())).toMatchObject({ ok: false });
     });
   });
 

@@ -34,14 +34,17 @@ describe('the petition transition table', () => {
         'in_moderation->hidden',
         'open->hidden',
         'open->closed',
+        'hidden->open',
+        'rejected->open',
       ].sort(),
     );
     expect(EVERY_PAIR).toHaveLength(49);
   });
 
-  it('has no way out of closed, rejected or hidden', () => {
-    for (const end of ['closed', 'rejected', 'hidden'] as const) {
-      expect(TRANSITIONS.filter(([from]) => from === end)).toEqual([]);
+  it('has no way out of closed, and out of rejected or hidden only back to open (moderation undone)', () => {
+    expect(TRANSITIONS.filter(([from]) => from === 'closed')).toEqual([]);
+    for (const end of ['rejected', 'hidden'] as const) {
+      expect(TRANSITIONS.filter(([from]) => from === end)).toEqual([[end, 'open']]);
     }
   });
 });

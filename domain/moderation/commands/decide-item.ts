@@ -1,0 +1,96 @@
+import { ModerationEvents } from '../../../events/moderation';
+import type { CommandContext } from '../../shared/command';
+import { text } from '../../shared/localized';
+import { fail, type Outcome, ok, reject } from '../../shared/outcome';
+import { moderationEvent } from '../events';
+import {
+  ADVERSE,
+  claimedByOther,
+  type Decision,
+  type DecisionRecord,
+  ItemStatus,
+  MAX_KEPT_DECISIONS,
+  type ModerationItem,
+} from '../item';
+import { decisionRefusal } from '../permissions';
+import { type ReasonCode, SYSTEM_REASON } from '../reasons';
+import { claimedError } from './errors';
+
+export interface DecideItemInput {
+  readonly decision: Decision;
+  readonly reasonCode?: ReasonCode;
+  readonly note?: string;
+}
+
+export interface DecidedItem {
+  readonly item: ModerationItem;
+  readonly record: DecisionRecord;
+}
+
+/**
+ * A moderator decides an item (or, when the author appealed, the council
+ * does). What the decision does to the subject (a petition opens, a comment
+ * hides) is the tool's part, carried out in the same transaction; this is the
+ * centre's part: the record, the queue, the claim, the event.
+ *
+ * Decided items can be decided again (a moderator hides what was approved and
+ * later reported), except that once the council has decided an appeal only
+ * the council can change the outcome.
+ *
+ * Outcomes: ok (emits `moderation.decided.v1`); `forbidden` (not a moderator;
+ * an appeal or its outcome, and not council); `reason_required` (reject or hide
+ * without a reason code, or with the system's own `reported`); `item_claimed`
+ * (another moderator holds the item: `claimedBy`, `until`).
+ */
+export function decideItem(
+  context: CommandContext,
+  item: ModerationItem,
+  input: DecideItemInput,
+): Outcome<DecidedItem> {
+  const { actor, clock, ids } = context;
+  const refusal = decisionRefusal(actor, item);
+  if (refusal) return reject(refusal);
+  if (input.reasonCode === SYSTEM_REASON || (ADVERSE.has(input.decision) && !input.reasonCode)) {
+    return fail(
+      'reason_required',
+      text(
+        'Відхилення чи приховування потребує коду причини (reasonCode) зі списку; «reported» ставить лише система.',
+        'Rejecting or hiding needs a reason code (reasonCode) from the list; only the system uses "reported".',
+      ),
+      { errors: [{ pointer: '/body/reasonCode', detail: 'required for reject and hide; not "reported"' }] },
+    );
+  }
+  const now = clock.now();
+  if (claimedByOther(item, actor.subject, now)) return reject(claimedError(item));
+
+  const onAppeal = item.status === ItemStatus.appeal;
+  const record: DecisionRecord = {
+    decision: input.decision,
+    ...(input.reasonCode ? { reasonCode: input.reasonCode } : {}),
+    ...(input.note ? { note: input.note } : {}),
+    decidedBy: actor.subject,
+    decidedAt: now.toISOString(),
+    onAppeal,
+    waitedSeconds: Math.max(0, Math.floor((now.getTime() - Date.parse(item.waitingSince)) / 1000)),
+  };
+  const { claim: _released, ...rest } = item;
+  const decided: ModerationItem = {
+    ...rest,
+    status: ItemStatus.decided,
+    reportsSinceDecision: 0,
+    autoHidden: false,
+    decisions: [...item.decisions, record].slice(-MAX_KEPT_DECISIONS),
+    ...(onAppeal && item.appeal ? { appeal: { ...item.appeal, decidedAt: record.decidedAt } } : {}),
+    version: item.version + 1,
+  };
+  return ok({ item: decided, record }, [
+    moderationEvent(ids, now, decided, ModerationEvents.decided, {
+      decision: record.decision,
+      ...(record.reasonCode ? { reasonCode: record.reasonCode } : {}),
+      ...(record.note ? { note: record.note } : {}),
+      decidedBy: record.decidedBy,
+      decidedAt: record.decidedAt,
+      onAppeal,
+    }),
+  ]);
+}

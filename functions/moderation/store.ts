@@ -1,0 +1,67 @@
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { ItemStatus } from '../../domain/moderation/item';
+import type { ModerationStore } from '../../domain/moderation/ports';
+import { queryAll } from '../shared/dynamo';
+import { keys } from '../shared/keys';
+import { decodeCursor, encodeCursor } from '../shared/pagination';
+import { loggedDecisionFromItem, moderationItemFromItem } from './items';
+
+/** The DynamoDB implementation of {@link ModerationStore}. */
+export function dynamoModerationStore(client: DynamoDBDocumentClient, tableName: string): ModerationStore {
+  return {
+    async get(communityId, itemId) {
+      const result = await client.send(
+        new GetCommand({
+          TableName: tableName,
+          Key: keys.moderationItem(communityId, itemId),
+          ConsistentRead: true,
+        }),
+      );
+      return result.Item ? moderationItemFromItem(result.Item) : undefined;
+    },
+
+    async queue(query) {
+      const partition = keys.moderationQueue(query.communityId, query.status);
+      const page = await client.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: 'GSI1',
+          KeyConditionExpression: 'GSI1PK = :pk',
+          ExpressionAttributeValues: {
+            ':pk': partition,
+            ...(query.type ? { ':type': query.type } : {}),
+          },
+          ...(query.type
+            ? { FilterExpression: '#type = :type', ExpressionAttributeNames: { '#type': 'type' } }
+            : {}),
+          ScanIndexForward: query.status !== ItemStatus.decided,
+          Limit: query.limit,
+          ExclusiveStartKey: decodeCursor(query.cursor, { attribute: 'GSI1PK', value: partition }),
+        }),
+      );
+      const cursor = encodeCursor(page.LastEvaluatedKey);
+      return { items: (page.Items ?? []).map(moderationItemFromItem), ...(cursor ? { cursor } : {}) };
+    },
+
+    async byAuthor(communityId, authorKey) {
+      const items = await queryAll(client, {
+        TableName: tableName,
+        IndexName: 'GSI2',
+        KeyConditionExpression: 'GSI2PK = :pk',
+        ExpressionAttributeValues: { ':pk': keys.moderationByAuthor(communityId, authorKey) },
+        ScanIndexForward: false,
+      });
+      return items.map(moderationItemFromItem);
+    },
+
+    async decisionsBetween(communityId, from, to) {
+      const partition = keys.moderationDecision(communityId, '', '').PK;
+      const items = await queryAll(client, {
+        TableName: tableName,
+        KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
+        ExpressionAttributeValues: { ':pk': partition, ':from': from, ':to': to },
+      });
+      return items.map(loggedDecisionFromItem).filter((decision) => decision.decidedAt < to);
+    },
+  };
+}

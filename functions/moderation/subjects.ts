@@ -1,0 +1,62 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { AuditSummary } from '../../domain/audit/intent';
+import type { Community } from '../../domain/communities/community';
+import type { DecideItemInput } from '../../domain/moderation/commands/decide-item';
+import type { ModerationType, SubjectSnapshot } from '../../domain/moderation/item';
+import type { CommandContext } from '../../domain/shared/command';
+import type { DomainError } from '../../domain/shared/outcome';
+import type { EventEnvelope } from '../../events/envelope';
+import type { TransactItem } from '../shared/outbox';
+
+/** What a subject port needs to read and to build its writes. */
+export interface SubjectDeps {
+  readonly client: DynamoDBDocumentClient;
+  readonly tableName: string;
+}
+
+/** A tool's subject as the centre sees it now. */
+export interface DescribedSubject {
+  readonly snapshot: SubjectSnapshot;
+  /** Shown to the public now: only such a subject can be reported. */
+  readonly isPublic: boolean;
+}
+
+/**
+ * The tool's part of a decision: the transaction entries that change the
+ * subject (each conditioned on what the tool read, so a concurrent change
+ * fails the whole decision and nothing is half-written), its events, and the
+ * subject's state before and after for the audit trail.
+ */
+export interface SubjectChange {
+  readonly writes: readonly TransactItem[];
+  readonly events: readonly EventEnvelope[];
+  readonly before: AuditSummary;
+  readonly after: AuditSummary;
+}
+
+/**
+ * The one port through which a participation tool plugs into the moderation
+ * centre. The centre owns the queue, claims, reports, appeals, the record and
+ * the audit entry; the port owns what a decision means for its subject.
+ * Budgets (`budget-project`) and consultations (`comment`) implement it too.
+ */
+export interface SubjectPort {
+  readonly type: ModerationType;
+  /** The subject, or undefined when the community has no such subject. */
+  describe(deps: SubjectDeps, communityId: string, subjectId: string): Promise<DescribedSubject | undefined>;
+  /** Carries out a moderator's (or the council's) decision; a domain error when the tool refuses it. */
+  decide(
+    deps: SubjectDeps,
+    context: CommandContext,
+    community: Community,
+    subjectId: string,
+    input: DecideItemInput,
+  ): Promise<SubjectChange | DomainError>;
+  /** Hides the subject because reports reached the community's `reportsBeforeHide`. */
+  hide(
+    deps: SubjectDeps,
+    context: CommandContext,
+    community: Community,
+    subjectId: string,
+  ): Promise<SubjectChange | DomainError>;
+}

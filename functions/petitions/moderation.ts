@@ -1,0 +1,67 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { ModerationType } from '../../domain/moderation/item';
+import { autoHidePetition, moderatePetition } from '../../domain/petitions/commands/moderate-petition';
+import { type Petition, PetitionState } from '../../domain/petitions/petition';
+import { text } from '../../domain/shared/localized';
+import type { DomainError, Outcome } from '../../domain/shared/outcome';
+import type { SubjectChange, SubjectDeps, SubjectPort } from '../moderation/subjects';
+import { keys } from '../shared/keys';
+import { petitionFromItem, petitionSnapshot } from './items';
+import { petitionChangeWrites } from './store';
+
+async function readPetition(deps: SubjectDeps, communityId: string, petitionId: string) {
+  const result = await deps.client.send(
+    new GetCommand({
+      TableName: deps.tableName,
+      Key: keys.petition(communityId, petitionId),
+      ConsistentRead: true,
+    }),
+  );
+  return result.Item ? petitionFromItem(result.Item) : undefined;
+}
+
+/** A petition that is not there, as the moderation centre reports it. */
+const missing = (petitionId: string): DomainError => ({
+  code: 'item_not_found',
+  message: text('Петиції для модерації не знайдено.', 'There is no such petition to moderate.'),
+  details: { petitionId },
+});
+
+/** A petition command's outcome as the centre's part of the write. */
+function changeOf(
+  deps: SubjectDeps,
+  previous: Petition,
+  outcome: Outcome<Petition>,
+): SubjectChange | DomainError {
+  if (!outcome.ok) return outcome.error;
+  const next = outcome.value;
+  return {
+    writes: petitionChangeWrites(deps.tableName, previous, next),
+    events: outcome.events,
+    before: { state: previous.state, textHidden: previous.textHidden },
+    after: { state: next.state, textHidden: next.textHidden },
+  };
+}
+
+/** Petitions in the moderation centre: approve opens, reject and hide take away, restore brings back. */
+export const petitionSubjectPort: SubjectPort = {
+  type: ModerationType.petition,
+
+  async describe(deps, communityId, subjectId) {
+    const petition = await readPetition(deps, communityId, subjectId);
+    if (!petition) return undefined;
+    return { snapshot: petitionSnapshot(petition), isPublic: petition.state === PetitionState.open };
+  },
+
+  async decide(deps, context, community, subjectId, input) {
+    const petition = await readPetition(deps, community.id, subjectId);
+    if (!petition) return missing(subjectId);
+    return changeOf(deps, petition, moderatePetition(context, petition, input));
+  },
+
+  async hide(deps, context, community, subjectId) {
+    const petition = await readPetition(deps, community.id, subjectId);
+    if (!petition) return missing(subjectId);
+    return changeOf(deps, petition, autoHidePetition(context, petition));
+  },
+};
