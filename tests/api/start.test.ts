@@ -7,8 +7,10 @@ import { freePort } from '../../infra/local/dynamodb';
 
 /**
  * `npm start` as a newcomer runs it: a child process, its printed tokens pasted
- * into requests, Ctrl-C at the end. Run with the project's Node 22 and tsx, as
- * the npm script does.
+ * into requests, Ctrl-C at the end. Run with the project's Node 22 and tsx's
+ * loader (`node --import tsx`), as the npm script does: the tsx CLI would stand
+ * between the signal and the runtime, and gives up on a child whose event loop
+ * is busy (the demo data's stream records) when Ctrl-C arrives.
  */
 const ROOT = resolve(import.meta.dirname, '../..');
 const NODE = join(ROOT, 'node_modules/.bin/node');
@@ -18,7 +20,7 @@ const identityFolder = mkdtempSync(join(tmpdir(), 'hromada-start-'));
 afterAll(() => rmSync(identityFolder, { recursive: true, force: true }));
 
 function start(args: string[], env: Record<string, string>): { child: ChildProcess; output: () => string } {
-  const child = spawn(NODE, [TSX, 'infra/local/start.ts', ...args], {
+  const child = spawn(NODE, ['--import', 'tsx', 'infra/local/start.ts', ...args], {
     cwd: ROOT,
     env: {
       ...process.env,
