@@ -1,10 +1,30 @@
 import type { z } from 'zod';
 import {
+  BudgetCreatedV1,
+  BudgetEvents,
+  BudgetPhaseChangedV1,
+  BudgetProjectModeratedV1,
+  BudgetProjectProgressedV1,
+  BudgetProjectReviewedV1,
+  BudgetProjectSubmittedV1,
+  BudgetResultsPublishedV1,
+} from './budgets';
+import {
   CommunityCreatedV1,
   CommunityEvents,
   CommunityMemberChangedV1,
   CommunitySettingsChangedV1,
 } from './communities';
+import {
+  ConsultationCommentModeratedV1,
+  ConsultationCommentPostedV1,
+  ConsultationCreatedV1,
+  ConsultationEvents,
+  ConsultationPhaseChangedV1,
+  ConsultationReportPublishedV1,
+  ConsultationRevisedV1,
+  ConsultationSurveySetV1,
+} from './consultations';
 import {
   ModerationAppealedV1,
   ModerationAutoHiddenV1,
@@ -41,6 +61,22 @@ export const EVENT_DETAIL_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
   [PetitionEvents.closed]: PetitionClosedV1,
   [PetitionEvents.answered]: PetitionAnsweredV1,
   [PetitionEvents.restored]: PetitionRestoredV1,
+  [BudgetEvents.created]: BudgetCreatedV1,
+  [BudgetEvents.phaseChanged]: BudgetPhaseChangedV1,
+  [BudgetEvents.resultsPublished]: BudgetResultsPublishedV1,
+  [BudgetEvents.projectSubmitted]: BudgetProjectSubmittedV1,
+  [BudgetEvents.projectPublished]: BudgetProjectModeratedV1,
+  [BudgetEvents.projectRejected]: BudgetProjectModeratedV1,
+  [BudgetEvents.projectHidden]: BudgetProjectModeratedV1,
+  [BudgetEvents.projectReviewed]: BudgetProjectReviewedV1,
+  [BudgetEvents.projectProgressed]: BudgetProjectProgressedV1,
+  [ConsultationEvents.created]: ConsultationCreatedV1,
+  [ConsultationEvents.phaseChanged]: ConsultationPhaseChangedV1,
+  [ConsultationEvents.revised]: ConsultationRevisedV1,
+  [ConsultationEvents.surveySet]: ConsultationSurveySetV1,
+  [ConsultationEvents.commentPosted]: ConsultationCommentPostedV1,
+  [ConsultationEvents.commentModerated]: ConsultationCommentModeratedV1,
+  [ConsultationEvents.reportPublished]: ConsultationReportPublishedV1,
   [ModerationEvents.decided]: ModerationDecidedV1,
   [ModerationEvents.appealed]: ModerationAppealedV1,
   [ModerationEvents.autoHidden]: ModerationAutoHiddenV1,

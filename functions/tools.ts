@@ -1,5 +1,7 @@
 import { auditTool } from './audit/routes';
+import { budgetsTool } from './budgets/routes';
 import { communitiesTool } from './communities/routes';
+import { consultationsTool } from './consultations/routes';
 import { docsTool } from './docs/routes';
 import { moderationTool } from './moderation/routes';
 import { petitionsTool } from './petitions/routes';
@@ -10,6 +12,8 @@ export const TOOLS: readonly ToolDefinition[] = [
   communitiesTool,
   petitionsTool,
   moderationTool,
+  consultationsTool,
+  budgetsTool,
   auditTool,
   docsTool,
 ];
@@ -17,13 +21,15 @@ export const TOOLS: readonly ToolDefinition[] = [
 /**
  * The one stream consumer of the table (a stream allows two consumers per shard):
  * it routes each record to the tally, the audit appender or the outbox publisher.
- * PutItem is for the Puts inside the tally's transactions (threshold marks, outbox events).
+ * PutItem is for the Puts inside the tally's transactions (threshold marks, outbox events);
+ * Query is for the budget results job, which reads a budget's projects and ballots.
  */
 export const STREAM_HANDLER = {
   name: 'streams',
   entry: 'functions/streams/handler.ts',
   tableActions: [
     'dynamodb:GetItem',
+    'dynamodb:Query',
     'dynamodb:PutItem',
     'dynamodb:UpdateItem',
     'dynamodb:TransactWriteItems',
@@ -50,5 +56,17 @@ export const SCHEDULED_HANDLERS: readonly {
       'dynamodb:DeleteItem',
       'dynamodb:TransactWriteItems',
     ],
+  },
+  {
+    name: 'consultation-phases',
+    entry: 'functions/consultations/phase-job.ts',
+    schedule: 'rate(5 minutes)',
+    tableActions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:TransactWriteItems'],
+  },
+  {
+    name: 'budget-phases',
+    entry: 'functions/budgets/phase-job.ts',
+    schedule: 'rate(5 minutes)',
+    tableActions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:TransactWriteItems'],
   },
 ];

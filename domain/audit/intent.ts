@@ -14,6 +14,19 @@ export const AuditAction = {
   petitionAnswer: 'petition.answer',
   petitionOfflineSignatures: 'petition.offline-signatures',
   auditExport: 'audit.export',
+  consultationCreate: 'consultation.create',
+  consultationPhaseChange: 'consultation.phase-change',
+  consultationRevise: 'consultation.revise',
+  consultationSurveySet: 'consultation.survey-set',
+  consultationReportPublish: 'consultation.report-publish',
+  consultationExport: 'consultation.export',
+  budgetCreate: 'budget.create',
+  budgetImport: 'budget.import',
+  budgetPhaseChange: 'budget.phase-change',
+  budgetProjectReview: 'budget.project-review',
+  budgetProjectProgress: 'budget.project-progress',
+  budgetResultsRequest: 'budget.results-request',
+  budgetResultsPublish: 'budget.results-publish',
 } as const;
 export type AuditAction = (typeof AuditAction)[keyof typeof AuditAction];
 

@@ -33,6 +33,9 @@ export const DECISIONS = Object.values(Decision) as [Decision, ...Decision[]];
 /** Decisions that take something away from the public: they need a reason, and they can be appealed. */
 export const ADVERSE = new Set<Decision>([Decision.reject, Decision.hide]);
 
+/** Who decided when nobody did: reports reaching the community's `reportsBeforeHide`. */
+export const SYSTEM_DECIDER = 'system';
+
 /** How long a claim keeps other moderators off an item. */
 export const CLAIM_MINUTES = 15;
 

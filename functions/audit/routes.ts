@@ -1,11 +1,15 @@
 import { AuditAction, newAuditIntent } from '../../domain/audit/intent';
 import { mayReadAudit } from '../../domain/audit/permissions';
 import type { AuditStore } from '../../domain/audit/ports';
-import type { Community } from '../../domain/communities/community';
 import { forbidden } from '../../domain/communities/permissions';
-import type { CommandContext } from '../../domain/shared/command';
 import { documentClient } from '../shared/dynamo';
-import { type AnyRoute, defineRoute, type RouteRequest, type ToolDefinition } from '../shared/routes';
+import {
+  type AnyRoute,
+  defineRoute,
+  type RouteRequest,
+  type ToolDefinition,
+  userScope,
+} from '../shared/routes';
 import { exportPart } from './export';
 import { AuditExportQuerySchema, AuditListQuerySchema, AuditLogSchema, AuditPathSchema } from './schemas';
 import { dynamoAuditStore } from './store';
@@ -17,12 +21,6 @@ export const NDJSON = 'application/x-ndjson; charset=utf-8';
 
 const storeFor = (request: RouteRequest): AuditStore =>
   dynamoAuditStore(documentClient(request.config), request.config.tableName);
-
-/** On `user` routes the stack guarantees both; one helper keeps handlers free of assertions. */
-function authenticated(request: RouteRequest): { command: CommandContext; community: Community } {
-  if (!request.command || !request.community) throw new Error('A user route ran without actor or community');
-  return { command: request.command, community: request.community };
-}
 
 const routes: AnyRoute[] = [
   defineRoute({
@@ -41,7 +39,7 @@ const routes: AnyRoute[] = [
     },
     errors: ['forbidden', 'community_not_found', 'invalid_cursor'],
     handle: async (request) => {
-      const { command, community } = authenticated(request);
+      const { command, community } = userScope(request);
       if (!mayReadAudit(command.actor)) return { error: forbidden('council') };
       const store = storeFor(request);
       const [page, head] = await Promise.all([
@@ -69,7 +67,7 @@ const routes: AnyRoute[] = [
     responses: { 200: { description: 'JSON lines, one entry each', contentType: NDJSON } },
     errors: ['forbidden', 'community_not_found'],
     handle: async (request) => {
-      const { command, community } = authenticated(request);
+      const { command, community } = userScope(request);
       if (!mayReadAudit(command.actor)) return { error: forbidden('council') };
       const store = storeFor(request);
       const { from } = request.query;

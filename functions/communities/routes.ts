@@ -7,10 +7,15 @@ import type { Community } from '../../domain/communities/community';
 import { forbidden, mayListMembers } from '../../domain/communities/permissions';
 import type { CommunitySettings } from '../../domain/communities/settings';
 import type { Role } from '../../domain/identity/actor';
-import type { CommandContext } from '../../domain/shared/command';
 import { text } from '../../domain/shared/localized';
 import { documentClient } from '../shared/dynamo';
-import { type AnyRoute, defineRoute, type RouteRequest, type ToolDefinition } from '../shared/routes';
+import {
+  type AnyRoute,
+  defineRoute,
+  type RouteRequest,
+  type ToolDefinition,
+  userScope,
+} from '../shared/routes';
 import {
   CommunityPathSchema,
   CommunityViewSchema,
@@ -34,11 +39,6 @@ const storeFor = (request: RouteRequest) =>
  * On `user` routes the stack guarantees these; reading them through one helper
  * keeps handlers free of non-null assertions scattered everywhere.
  */
-function authenticated(request: RouteRequest): { command: CommandContext; community: Community } {
-  if (!request.command || !request.community) throw new Error('A user route ran without actor or community');
-  return { command: request.command, community: request.community };
-}
-
 /**
  * Reads what the membership rule needs (the person's current roles and the
  * whole council) and runs it. `issuer` defaults to the caller's: a community
@@ -50,7 +50,7 @@ async function changeRoles(
   issuer: string | undefined,
   roles: readonly Role[],
 ) {
-  const { command, community } = authenticated(request);
+  const { command, community } = userScope(request);
   const store = storeFor(request);
   const memberIssuer = issuer ?? command.actor.issuer;
   const [current, council] = await Promise.all([
@@ -170,7 +170,7 @@ const routes: AnyRoute[] = [
     responses: { 200: { description: 'The community after the change', schema: CommunityViewSchema } },
     errors: ['forbidden', 'community_not_found', 'version_conflict'],
     handle: async (request) => {
-      const { command, community } = authenticated(request);
+      const { command, community } = userScope(request);
       const outcome = updateSettings(command, community, request.body);
       if (!outcome.ok) return outcome;
       if (outcome.events.length > 0) {
@@ -217,7 +217,7 @@ const routes: AnyRoute[] = [
     responses: { 200: { description: 'A page of memberships', schema: MemberListSchema } },
     errors: ['forbidden', 'community_not_found', 'invalid_cursor'],
     handle: async (request) => {
-      const { command, community } = authenticated(request);
+      const { command, community } = userScope(request);
       if (!mayListMembers(command.actor)) return { error: forbidden('council or moderator') };
       const page = await storeFor(request).listMembers(community.id, request.query);
       return {

@@ -1,4 +1,6 @@
 import type { ModerationType } from '../../domain/moderation/item';
+import { projectSubjectPort } from '../budgets/moderation';
+import { commentSubjectPort } from '../consultations/moderation';
 import { petitionSubjectPort } from '../petitions/moderation';
 import type { SubjectPort } from './subjects';
 
@@ -9,4 +11,6 @@ import type { SubjectPort } from './subjects';
  */
 export const SUBJECT_PORTS: Readonly<Partial<Record<ModerationType, SubjectPort>>> = {
   [petitionSubjectPort.type]: petitionSubjectPort,
+  [projectSubjectPort.type]: projectSubjectPort,
+  [commentSubjectPort.type]: commentSubjectPort,
 };

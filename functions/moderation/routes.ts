@@ -3,7 +3,6 @@ import { forbidden } from '../../domain/communities/permissions';
 import type { ModerationItem } from '../../domain/moderation/item';
 import { isItemAuthor, mayViewQueue } from '../../domain/moderation/permissions';
 import { transparencyReport } from '../../domain/moderation/transparency';
-import type { CommandContext } from '../../domain/shared/command';
 import { text } from '../../domain/shared/localized';
 import type { DomainError } from '../../domain/shared/outcome';
 import { documentClient } from '../shared/dynamo';
@@ -13,6 +12,7 @@ import {
   type RouteReply,
   type RouteRequest,
   type ToolDefinition,
+  userScope,
 } from '../shared/routes';
 import {
   AppealBodySchema,
@@ -45,16 +45,10 @@ const depsOf = (request: RouteRequest): SubjectDeps => ({
 const storeFor = (request: RouteRequest) =>
   dynamoModerationStore(depsOf(request).client, request.config.tableName);
 
-/** On `user` routes the stack guarantees both; one helper keeps handlers free of assertions. */
-function authenticated(request: RouteRequest): { command: CommandContext; community: Community } {
-  if (!request.command || !request.community) throw new Error('A user route ran without actor or community');
-  return { command: request.command, community: request.community };
-}
-
 /** An item (or a refusal) as the caller may see it. */
 function reply(request: RouteRequest, result: ModerationItem | DomainError, status = 200): RouteReply {
   if ('code' in result) return { error: result };
-  const { command, community } = authenticated(request);
+  const { command, community } = userScope(request);
   return {
     status,
     body: itemView(result, {
@@ -91,7 +85,7 @@ const routes: AnyRoute[] = [
     responses: { 200: { description: 'A page of items', schema: ItemListSchema } },
     errors: ['forbidden', 'community_not_found', 'invalid_cursor'],
     handle: async (request) => {
-      const { command, community } = authenticated(request);
+      const { command, community } = userScope(request);
       if (!mayViewQueue(command.actor)) return { error: forbidden('moderator') };
       const page = await storeFor(request).queue({ communityId: community.id, ...request.query });
       const viewer = {
@@ -121,7 +115,7 @@ const routes: AnyRoute[] = [
     responses: { 200: { description: 'The items', schema: ItemListSchema } },
     errors: ['community_not_found'],
     handle: async (request) => {
-      const { command, community } = authenticated(request);
+      const { command, community } = userScope(request);
       const items = await storeFor(request).byAuthor(community.id, command.actor.signerKey);
       const viewer = {
         staff: false,
@@ -147,7 +141,7 @@ const routes: AnyRoute[] = [
     responses: { 200: { description: 'The item', schema: ItemViewSchema } },
     errors: ITEM_ERRORS,
     handle: async (request) => {
-      const { command, community } = authenticated(request);
+      const { command, community } = userScope(request);
       const item = await storeFor(request).get(community.id, request.params.itemId);
       // Anyone else learns nothing, not even that the item exists.
       if (!item || !(mayViewQueue(command.actor) || isItemAuthor(command.actor, item))) {
@@ -167,7 +161,7 @@ const routes: AnyRoute[] = [
     responses: { 200: { description: 'The item with its claim', schema: ItemViewSchema } },
     errors: [...ITEM_ERRORS, 'forbidden', 'nothing_to_decide', 'item_claimed', 'version_conflict'],
     handle: async (request) => {
-      const { command, community } = authenticated(request);
+      const { command, community } = userScope(request);
       if (!mayViewQueue(command.actor)) return { error: forbidden('moderator') };
       return reply(request, await claim(depsOf(request), command, community.id, request.params.itemId));
     },
@@ -183,7 +177,7 @@ const routes: AnyRoute[] = [
     responses: { 200: { description: 'The item without a claim', schema: ItemViewSchema } },
     errors: [...ITEM_ERRORS, 'forbidden', 'not_claimed', 'item_claimed', 'version_conflict'],
     handle: async (request) => {
-      const { command, community } = authenticated(request);
+      const { command, community } = userScope(request);
       if (!mayViewQueue(command.actor)) return { error: forbidden('moderator') };
       return reply(request, await release(depsOf(request), command, community.id, request.params.itemId));
     },
@@ -213,7 +207,7 @@ const routes: AnyRoute[] = [
       'version_conflict',
     ],
     handle: async (request) => {
-      const { command, community } = authenticated(request);
+      const { command, community } = userScope(request);
       if (!mayViewQueue(command.actor)) return { error: forbidden('moderator') };
       return reply(
         request,
@@ -237,7 +231,7 @@ const routes: AnyRoute[] = [
     },
     errors: [...ITEM_ERRORS, 'not_eligible', 'not_reportable', 'invalid_state', 'version_conflict'],
     handle: async (request) => {
-      const { command, community } = authenticated(request);
+      const { command, community } = userScope(request);
       const result = await report(depsOf(request), command, community, request.params.itemId, request.body);
       if ('code' in result) return { error: result };
       return {
@@ -258,7 +252,7 @@ const routes: AnyRoute[] = [
     responses: { 200: { description: 'The item, now waiting for the council', schema: ItemViewSchema } },
     errors: [...ITEM_ERRORS, 'not_author', 'already_appealed', 'not_appealable', 'version_conflict'],
     handle: async (request) => {
-      const { command, community } = authenticated(request);
+      const { command, community } = userScope(request);
       const item = await storeFor(request).get(community.id, request.params.itemId);
       // Only the author may know the item exists; staff get the same answer as for a missing one.
       if (!item || !isItemAuthor(command.actor, item)) return { error: itemNotFound(request.params.itemId) };

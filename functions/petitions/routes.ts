@@ -22,6 +22,7 @@ import {
   type RouteReply,
   type RouteRequest,
   type ToolDefinition,
+  userScope,
 } from '../shared/routes';
 import { ttlCache } from '../shared/ttl-cache';
 import {
@@ -48,11 +49,6 @@ const ITEM = `${BASE}/{petitionId}`;
 
 const storeFor = (request: RouteRequest): PetitionStore =>
   dynamoPetitionStore(documentClient(request.config), request.config.tableName);
-
-function contextOf(request: RouteRequest): { command: CommandContext; community: Community } {
-  if (!request.command || !request.community) throw new Error('A user route ran without actor or community');
-  return { command: request.command, community: request.community };
-}
 
 const staff = (request: RouteRequest): boolean =>
   hasRole(request.actor, Role.moderator) || hasRole(request.actor, Role.council);
@@ -149,7 +145,7 @@ const routes: AnyRoute[] = [
     responses: { 201: { description: 'The new draft', schema: PetitionViewSchema } },
     errors: ['community_not_found', 'not_eligible', 'unknown_district'],
     handle: async (request) => {
-      const { command, community } = contextOf(request);
+      const { command, community } = userScope(request);
       const outcome = createPetition(command, community, request.body);
       if (!outcome.ok) return outcome;
       await storeFor(request).create(outcome.value, outcome.events);
@@ -221,7 +217,7 @@ const routes: AnyRoute[] = [
     responses: { 200: { description: 'The petitions', schema: PetitionListSchema } },
     errors: ['community_not_found'],
     handle: async (request) => {
-      const { command, community } = contextOf(request);
+      const { command, community } = userScope(request);
       const petitions = await storeFor(request).byAuthor(community.id, command.actor.signerKey);
       return { status: 200, body: { items: petitions.map(viewFor(request)) } };
     },
@@ -272,7 +268,7 @@ const routes: AnyRoute[] = [
       'version_conflict',
     ],
     handle: async (request) => {
-      const { command, community } = contextOf(request);
+      const { command, community } = userScope(request);
       const store = storeFor(request);
       for (let attempt = 0; attempt < 4; attempt += 1) {
         const petition = await store.get(community.id, request.params.petitionId);
@@ -309,7 +305,7 @@ const routes: AnyRoute[] = [
     responses: { 200: { description: 'The petition', schema: PetitionViewSchema } },
     errors: [...PETITION_ERRORS, 'not_author', 'invalid_state', 'version_conflict'],
     handle: async (request) => {
-      const { command, community } = contextOf(request);
+      const { command, community } = userScope(request);
       return changePetition(
         request,
         (petition) => submitPetition(command, community, petition),
@@ -335,7 +331,7 @@ const routes: AnyRoute[] = [
     },
     errors: [...PETITION_ERRORS, 'not_eligible', 'petition_not_open'],
     handle: async (request) => {
-      const { command, community } = contextOf(request);
+      const { command, community } = userScope(request);
       const store = storeFor(request);
       const petition = await signingPetitions.get(
         `${request.config.tableName}|${community.id}|${request.params.petitionId}`,
@@ -362,7 +358,7 @@ const routes: AnyRoute[] = [
     responses: { 200: { description: 'Whether and when', schema: MySignatureSchema } },
     errors: PETITION_ERRORS,
     handle: async (request) => {
-      const { command, community } = contextOf(request);
+      const { command, community } = userScope(request);
       const petition = await loadPetition(request);
       if ('code' in petition) return { error: petition };
       const signature = await storeFor(request).signatureOf(
@@ -388,7 +384,7 @@ const routes: AnyRoute[] = [
     responses: { 200: { description: 'The petition with its response', schema: PetitionViewSchema } },
     errors: [...PETITION_ERRORS, 'forbidden', 'already_answered', 'invalid_state', 'version_conflict'],
     handle: async (request) => {
-      const { command } = contextOf(request);
+      const { command } = userScope(request);
       return changePetition(
         request,
         (petition) => answerPetition(command, petition, request.body),
@@ -415,7 +411,7 @@ const routes: AnyRoute[] = [
     responses: { 200: { description: 'The petition with its new counts', schema: PetitionViewSchema } },
     errors: [...PETITION_ERRORS, 'forbidden', 'invalid_state', 'version_conflict'],
     handle: async (request) => {
-      const { command } = contextOf(request);
+      const { command } = userScope(request);
       return changePetition(
         request,
         (petition) => addOfflineSignatures(command, petition, request.body.count),

@@ -26,6 +26,19 @@ export const Entity = {
   moderationItem: 'moderation-item',
   moderationReport: 'moderation-report',
   moderationDecision: 'moderation-decision',
+  // consultations
+  consultation: 'consultation',
+  consultationDraft: 'consultation-draft',
+  consultationReport: 'consultation-report',
+  comment: 'comment',
+  commentVote: 'comment-vote',
+  commentVoteReceipt: 'comment-vote-receipt',
+  surveyResponse: 'survey-response',
+  budget: 'budget',
+  budgetProject: 'budget-project',
+  budgetBallot: 'budget-ballot',
+  budgetResult: 'budget-result',
+  budgetResultsJob: 'budget-results-job',
 } as const;
 export type Entity = (typeof Entity)[keyof typeof Entity];
 
@@ -43,9 +56,44 @@ const moderationItemPartition = (communityId: string, itemId: string): string =>
   `${communityPartition(communityId)}#MOD#${part(itemId)}`;
 
 const auditPartition = (communityId: string): string => `${communityPartition(communityId)}#AUDIT`;
+
+const budgetPartition = (communityId: string, budgetId: string): string =>
+  `${communityPartition(communityId)}#BUD#${budgetId}`;
+
+/** How many GSI1 partitions a budget's ballots are spread over (voter keys are uniform hex). */
+export const BALLOT_BUCKETS = 16;
+
+const ballotBucket = (communityId: string, budgetId: string, bucket: number): string =>
+  `${budgetPartition(communityId, budgetId)}#BALLOTS#${bucket}`;
 const AUDIT_ENTRY_PREFIX = 'ENTRY#';
 /** Digits of an audit entry's sequence number in its sort key: room for 10¹² entries. */
 const AUDIT_SEQ_DIGITS = 12;
+
+// ---- consultations: partitions ----
+const consultationPartition = (communityId: string, consultationId: string): string =>
+  `${communityPartition(communityId)}#CONS#${consultationId}`;
+
+/** A comment's own partition: the moderation centre and its votes find it by its id alone. */
+const commentPartition = (communityId: string, commentId: string): string =>
+  `${communityPartition(communityId)}#CMT#${commentId}`;
+
+const consultationComments = (communityId: string, consultationId: string): string =>
+  `${consultationPartition(communityId, consultationId)}#COMMENTS`;
+
+/** The comments made on one block of the draft, or (`undefined`) on the whole consultation. */
+const commentTargetPartition = (communityId: string, consultationId: string, targetId: string | undefined) =>
+  `${consultationPartition(communityId, consultationId)}#ON#${targetId === undefined ? 'WHOLE' : `B#${part(targetId)}`}`;
+
+/** How many GSI1 partitions a consultation's survey responses are spread over (respondent keys are uniform hex). */
+export const SURVEY_RESPONSE_BUCKETS = 16;
+
+const surveyResponseBucket = (communityId: string, consultationId: string, bucket: number): string =>
+  `${consultationPartition(communityId, consultationId)}#RESPONSES#${bucket}`;
+
+/** Digits of a draft version and of a part number in a draft part's sort key. */
+const DRAFT_VERSION_DIGITS = 6;
+const DRAFT_PART_DIGITS = 3;
+// ---- end consultations: partitions ----
 
 /** How many GSI1 partitions a petition's signatures are spread over (signer keys are uniform hex). */
 export const SIGNATURE_BUCKETS = 16;
@@ -198,4 +246,141 @@ export const keys = {
     PK: `${communityPartition(communityId)}#MODLOG`,
     SK: `${decidedAt}#${itemId}`,
   }),
+
+  // ---- consultations ----
+  /**
+   * A consultation, its draft versions and its report share its partition.
+   * Consultations are listed on GSI1 per phase, newest first; while a date
+   * is still to move its phase (a draft's `opensAt`, an open one's `closesAt`)
+   * the item is on GSI2 under one platform-wide key, so the phase job finds
+   * every due consultation with one query.
+   */
+  consultation: (communityId: string, consultationId: string): ItemKey => ({
+    PK: consultationPartition(communityId, consultationId),
+    SK: 'CONSULTATION',
+  }),
+  consultationListing: (communityId: string, phase: string) =>
+    `${communityPartition(communityId)}#CONSULTATIONS#${phase}`,
+  consultationNewest: (createdAt: string, consultationId: string) => `${createdAt}#${consultationId}`,
+  consultationSchedule: (communityId: string, dueAt: string, consultationId: string) => ({
+    GSI2PK: 'CONSULTATIONS#SCHEDULE',
+    GSI2SK: `${dueAt}#${communityId}#${consultationId}`,
+  }),
+  consultationScheduleDue: 'CONSULTATIONS#SCHEDULE',
+  /** A version of the draft is stored compressed, in parts (`DRAFT#000002#000`, …) that one query reads in order. */
+  consultationDraftPart: (
+    communityId: string,
+    consultationId: string,
+    version: number,
+    part: number,
+  ): ItemKey => ({
+    PK: consultationPartition(communityId, consultationId),
+    SK: `DRAFT#${String(version).padStart(DRAFT_VERSION_DIGITS, '0')}#${String(part).padStart(DRAFT_PART_DIGITS, '0')}`,
+  }),
+  consultationDraftPrefix: (version: number) =>
+    `DRAFT#${String(version).padStart(DRAFT_VERSION_DIGITS, '0')}#`,
+  consultationReport: (communityId: string, consultationId: string): ItemKey => ({
+    PK: consultationPartition(communityId, consultationId),
+    SK: 'REPORT',
+  }),
+
+  /**
+   * A comment, in its own partition beside its vote receipts. GSI1 lists a
+   * consultation's comments (counts, the report, the export); GSI2 the
+   * comments made on one block of the draft (or on the whole consultation),
+   * which a section's list gathers from the blocks that attach to it now.
+   */
+  comment: (communityId: string, commentId: string): ItemKey => ({
+    PK: commentPartition(communityId, commentId),
+    SK: 'COMMENT',
+  }),
+  commentIndex: (
+    communityId: string,
+    consultationId: string,
+    targetId: string | undefined,
+    createdAt: string,
+    commentId: string,
+  ) => ({
+    GSI1PK: consultationComments(communityId, consultationId),
+    GSI1SK: `${createdAt}#${commentId}`,
+    GSI2PK: commentTargetPartition(communityId, consultationId, targetId),
+    GSI2SK: `${createdAt}#${commentId}`,
+  }),
+  commentsOfConsultation: consultationComments,
+  commentsOnTarget: commentTargetPartition,
+  /**
+   * One resident's vote on one comment, in a partition of its own (like a
+   * signature): a popular comment's votes spread over the table.
+   */
+  commentVote: (communityId: string, commentId: string, voterKey: string): ItemKey => ({
+    PK: `${commentPartition(communityId, commentId)}#V#${voterKey}`,
+    SK: 'VOTE',
+  }),
+  /** Which vote changes made in one second (`votedAt.slice(0, 19)`) the tally has counted on a comment. */
+  commentVoteReceipt: (communityId: string, commentId: string, second: string): ItemKey => ({
+    PK: commentPartition(communityId, commentId),
+    SK: `RECEIPT#${second}`,
+  }),
+  /** One resident's survey response, in its own partition; GSI1 gathers a consultation's over buckets. */
+  surveyResponse: (communityId: string, consultationId: string, respondentKey: string): ItemKey => ({
+    PK: `${consultationPartition(communityId, consultationId)}#R#${respondentKey}`,
+    SK: 'RESPONSE',
+  }),
+  surveyResponseIndex: (communityId: string, consultationId: string, respondentKey: string) => ({
+    GSI1PK: surveyResponseBucket(
+      communityId,
+      consultationId,
+      Number.parseInt(respondentKey.slice(0, 2), 16) % SURVEY_RESPONSE_BUCKETS,
+    ),
+    GSI1SK: respondentKey,
+  }),
+  surveyResponseBucket: (communityId: string, consultationId: string, bucket: number) =>
+    surveyResponseBucket(communityId, consultationId, bucket),
+  // ---- end consultations ----
+
+  /**
+   * A participatory budget, with its projects, results and results jobs in its
+   * partition (one query reads them all); budgets listed on GSI1, newest first.
+   */
+  budget: (communityId: string, budgetId: string): ItemKey => ({
+    PK: budgetPartition(communityId, budgetId),
+    SK: 'BUDGET',
+  }),
+  budgetListing: (communityId: string) => `${communityPartition(communityId)}#BUDGETS`,
+  budgetProject: (communityId: string, budgetId: string, projectId: string): ItemKey => ({
+    PK: budgetPartition(communityId, budgetId),
+    SK: `PROJECT#${projectId}`,
+  }),
+  budgetProjectPrefix: 'PROJECT#',
+  budgetResult: (communityId: string, budgetId: string, potId: string): ItemKey => ({
+    PK: budgetPartition(communityId, budgetId),
+    SK: `RESULT#${part(potId)}`,
+  }),
+  budgetResultPrefix: 'RESULT#',
+  budgetResultsJob: (communityId: string, budgetId: string, jobId: string): ItemKey => ({
+    PK: budgetPartition(communityId, budgetId),
+    SK: `JOB#${jobId}`,
+  }),
+  /**
+   * While a budget has a scheduled phase change ahead, one platform-wide GSI2
+   * key lists it by due time, so the phase job finds every due budget with one query.
+   */
+  budgetDue: 'BUDGETS#DUE',
+  budgetDueOrder: (dueAt: string, communityId: string, budgetId: string) =>
+    `${dueAt}#${communityId}#${budgetId}`,
+  /**
+   * One ballot per voter and pot, in the voter's own partition (like a
+   * signature): a busy vote spreads over the whole table. GSI1 gathers a
+   * budget's ballots again for the results, over {@link BALLOT_BUCKETS} buckets.
+   */
+  budgetBallot: (communityId: string, budgetId: string, voterKey: string, potId: string): ItemKey => ({
+    PK: `${budgetPartition(communityId, budgetId)}#V#${voterKey}`,
+    SK: `POT#${part(potId)}`,
+  }),
+  budgetBallotIndex: (communityId: string, budgetId: string, voterKey: string, potId: string) => ({
+    GSI1PK: ballotBucket(communityId, budgetId, Number.parseInt(voterKey.slice(0, 2), 16) % BALLOT_BUCKETS),
+    GSI1SK: `${voterKey}#${part(potId)}`,
+  }),
+  budgetBallotBucket: (communityId: string, budgetId: string, bucket: number) =>
+    ballotBucket(communityId, budgetId, bucket),
 } as const;

@@ -81,6 +81,16 @@ export interface Route<Params = unknown, Query = unknown, Body = unknown> {
 // biome-ignore lint/suspicious/noExplicitAny: a tool's route list mixes routes of different parameter types
 export type AnyRoute = Route<any, any, any>;
 
+/**
+ * The actor's command context and the community of a `user` route, which the
+ * stack guarantees; one helper keeps handlers free of assertions.
+ * @throws Error when called on a route without them: a programming error.
+ */
+export function userScope(request: RouteRequest): { command: CommandContext; community: Community } {
+  if (!request.command || !request.community) throw new Error('A user route ran without actor or community');
+  return { command: request.command, community: request.community };
+}
+
 /** Declares a route with its types inferred from its schemas. */
 export function defineRoute<Params, Query, Body>(
   route: Route<Params, Query, Body>,

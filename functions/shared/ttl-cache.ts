@@ -10,7 +10,16 @@ export interface TtlCache<T> {
   clear(): void;
 }
 
-export function ttlCache<T>(ttlMs: number, maxEntries = 1000, now: () => number = Date.now): TtlCache<T> {
+/**
+ * @param keep which loaded values may be cached (default: all); the others are
+ *   loaded afresh each time, e.g. a budget that is not open for voting.
+ */
+export function ttlCache<T>(
+  ttlMs: number,
+  maxEntries = 1000,
+  now: () => number = Date.now,
+  keep: (value: T) => boolean = () => true,
+): TtlCache<T> {
   const entries = new Map<string, { value: Promise<T>; expiresAt: number }>();
   return {
     get(key, load) {
@@ -23,8 +32,13 @@ export function ttlCache<T>(ttlMs: number, maxEntries = 1000, now: () => number 
       }
       const value = load();
       entries.set(key, { value, expiresAt: now() + ttlMs });
-      // A failed load must not be served from the cache.
-      value.catch(() => entries.delete(key));
+      // A failed load must not be served from the cache, nor one it should not keep.
+      value.then(
+        (loaded) => {
+          if (!keep(loaded)) entries.delete(key);
+        },
+        () => entries.delete(key),
+      );
       return value;
     },
     clear: () => entries.clear(),

@@ -1,9 +1,11 @@
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { runResultsJobs } from '../budgets/results-job';
 import { Entity } from '../shared/keys';
 import { logLine } from '../shared/log';
 import { appendAuditIntents } from './audit-appender';
 import { publishOutbox } from './outbox-publisher';
 import { tallySignatures } from './tally';
+import { tallyCommentVotes } from './vote-tally';
 
 /** Handles the records routed to it; reports the ones to deliver again. */
 export type StreamConsumer = (records: readonly DynamoDBRecord[]) => Promise<DynamoDBBatchResponse>;
@@ -27,6 +29,9 @@ export const STREAM_ROUTES: readonly StreamRoute[] = [
   { entity: Entity.outbox, eventNames: ['INSERT'], consume: publishOutbox },
   { entity: Entity.signature, eventNames: ['INSERT'], consume: tallySignatures },
   { entity: Entity.auditIntent, eventNames: ['INSERT'], consume: appendAuditIntents },
+  // A vote item is written on the first vote and updated on each change: both kinds carry a change.
+  { entity: Entity.commentVote, eventNames: ['INSERT', 'MODIFY'], consume: tallyCommentVotes },
+  { entity: Entity.budgetResultsJob, eventNames: ['INSERT'], consume: runResultsJobs },
 ];
 
 /** The `entity` attribute of the record's item; the old image for removals. */

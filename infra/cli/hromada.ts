@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import { verifyChain } from '../../domain/audit/chain';
+import { PB_RESULTS_USAGE, pbResults } from './pb';
 
 /**
  * `npx hromada <command>`: the project's command line (the `bin` of
@@ -14,6 +15,12 @@ import { verifyChain } from '../../domain/audit/chain';
  *
  * Exit codes, for scripts: 0 the chain holds; 1 it is broken; 2 usage error,
  * or a file that cannot be read or holds no entries.
+ *
+ * `hromada pb results FILE.pb --rule greedy|equal-shares …` computes a
+ * participatory budget's outcome from a pabulib file (see `./pb.ts`): exit 0
+ * with the results, 1 for a file that is not valid pabulib (with the line and
+ * what is wrong) or ballots the rule cannot count, 2 for a usage error or a
+ * file that cannot be read.
  */
 
 export const ExitCode = { ok: 0, broken: 1, usage: 2 } as const;
@@ -22,7 +29,7 @@ const USAGE = `Usage: npx hromada <command>
 
 Commands:
   audit verify FILE.jsonl   Recompute an exported audit trail's hash chain and report the first broken link.
-`;
+${PB_RESULTS_USAGE}`;
 
 /** Where the command line writes and reads; the process's by default, a test's own in tests. */
 export interface CliIo {
@@ -78,6 +85,7 @@ export async function runHromada(args: readonly string[], io: CliIo = processIo)
   if (group === 'audit' && command === 'verify' && rest.length === 1 && rest[0]) {
     return auditVerify(rest[0], io);
   }
+  if (group === 'pb' && command === 'results') return pbResults(rest, io);
   if (args.length === 1 && (group === '--help' || group === '-h')) {
     io.stdout(USAGE);
     return ExitCode.ok;

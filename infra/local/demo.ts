@@ -18,6 +18,8 @@ import { signerKeyOf } from '../../functions/shared/auth/actor';
 import { documentClient } from '../../functions/shared/dynamo';
 import { systemClock, ulidGenerator } from '../../functions/shared/ids';
 import { putPlatformAdmin } from '../../functions/shared/tenancy';
+import { seedDemoBudget } from './demo-budget';
+import { seedDemoConsultation } from './demo-consultation';
 import type { DevTokenClaims } from './dev-identity';
 
 /** The demo people, with what their tokens say about them. Roles come from the seeded memberships. */
@@ -106,6 +108,8 @@ export async function seedDemo(config: {
   if (!moderator.ok || !moderator.value) throw new Error('Demo moderator rejected');
   await store.putMember(moderator.value, moderator.events);
   await seedDemoPetition(client, config, created.value.community);
+  await seedDemoBudget(client, config, created.value.community);
+  await seedDemoConsultation(client, config, created.value.community);
   return 'seeded';
 }
 

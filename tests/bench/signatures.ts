@@ -1,14 +1,26 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { ConditionalCheckFailedException, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { type DevIdentity, issueDevToken, loadDevIdentity } from '../../infra/local/dev-identity';
+import { expectStatus, residentTokens } from './lib/api';
 import { type Benchmark, sizeFromEnv } from './lib/benchmark';
 import { type ChildRuntime, ROOT, startChildRuntime } from './lib/child-runtime';
 import { type CpuUse, measureCpu } from './lib/cpu';
+import {
+  cpuPerOperationText,
+  cpuShareText,
+  errorsText,
+  markdownTable,
+  ms,
+  rate,
+  totalCpuPerOperation,
+  verdict,
+} from './lib/format';
 import { createHttpClient, type HttpClient } from './lib/http';
 import { closedLoop, type LoadSummary, openLoop, summarize, type Task } from './lib/load';
+import { measureRawPuts as measureConditionalPuts } from './lib/raw-puts';
 import { describeMachine, type Machine, writeSection } from './lib/report';
+import { machineLoadBefore, stopRuntime } from './lib/session';
 
 /**
  * `npm run bench -- signatures`: how close signing through the API comes to
@@ -21,9 +33,6 @@ import { describeMachine, type Machine, writeSection } from './lib/report';
 const REVOKE_ARTICLE_50_PEAK_TIMES_10 = 330;
 const GOAL = { ratio: 0.7, delaySeconds: 2 } as const;
 const COMMUNITY = 'bench';
-const REGION = 'eu-central-1';
-/** DynamoDB Local keeps one database per access key and region: use the runtime's. */
-const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 const POLL_EVERY_MS = 50;
 const COUNT_TIMEOUT_MS = 60_000;
 /** After the count first reads exact, read again this much later: it must not move on. */
@@ -112,13 +121,6 @@ interface Setup {
   readonly petitions: { readonly warmUp: string; readonly api: string; readonly replay: string };
 }
 
-function expectStatus(what: string, reply: { status: number; body: string }, status: number): unknown {
-  if (reply.status !== status) {
-    throw new Error(`${what}: expected ${status}, got ${reply.status || 'no answer'} ${reply.body}`);
-  }
-  return JSON.parse(reply.body) as unknown;
-}
-
 /** A community that opens petitions at once, and three open petitions in it. */
 async function setUp(http: HttpClient, runtime: ChildRuntime): Promise<Setup> {
   const identity = await loadDevIdentity(runtime.identityFile);
@@ -173,22 +175,6 @@ async function setUp(http: HttpClient, runtime: ChildRuntime): Promise<Setup> {
   };
 }
 
-/** Tokens of `count` distinct residents, minted before any clock starts. */
-async function residentTokens(identity: DevIdentity, prefix: string, count: number): Promise<string[]> {
-  const tokens: string[] = [];
-  for (let index = 0; index < count; index += 1) {
-    tokens.push(
-      await issueDevToken(identity, {
-        sub: `${prefix}-${index}`,
-        community: COMMUNITY,
-        district: `d${index % 7}`,
-        birthdate: '1985-03-03',
-      }),
-    );
-  }
-  return tokens;
-}
-
 // ---- measuring --------------------------------------------------------------------------------
 
 /**
@@ -197,53 +183,36 @@ async function residentTokens(identity: DevIdentity, prefix: string, count: numb
  * GSI1 attributes, so the index is written as well). The stream consumer
  * skips them: their entity is not a signature.
  */
-async function measureRawPuts(
+const measureRawPuts = (
   runtime: ChildRuntime,
   sizes: Sizes,
   processes: Record<string, number | undefined>,
-): Promise<Results['raw']> {
-  const client = new DynamoDBClient({
-    endpoint: runtime.endpoint,
-    region: REGION,
-    credentials: LOCAL_CREDENTIALS,
-  });
-  const put: Task = async (index) => {
-    const signerKey = createHash('sha256').update(`bench-${index}`).digest('hex');
-    const signedAt = new Date().toISOString();
-    try {
-      await client.send(
-        new PutItemCommand({
-          TableName: runtime.tableName,
-          Item: {
-            PK: { S: `BENCH#${index}` },
-            SK: { S: 'BENCH' },
-            GSI1PK: { S: `BENCH#BUCKET#${index % 16}` },
-            GSI1SK: { S: `${signedAt}#${signerKey}` },
-            entity: { S: 'bench' },
-            communityId: { S: COMMUNITY },
-            petitionId: { S: 'raw' },
-            signerKey: { S: signerKey },
-            signedAt: { S: signedAt },
-            districtId: { S: `d${index % 7}` },
-          },
-          ConditionExpression: 'attribute_not_exists(PK)',
-        }),
-      );
-      return { ok: true, status: 200 };
-    } catch (error) {
-      const status = error instanceof ConditionalCheckFailedException ? 400 : 0;
-      return { ok: false, status };
-    }
-  };
-  try {
-    await closedLoop(sizes.warmUp, sizes.concurrency, (index) => put(sizes.puts + index));
-    const meter = measureCpu(processes, 'java');
-    const load = summarize(await closedLoop(sizes.puts, sizes.concurrency, put));
-    return { load, cpu: meter.stop() };
-  } finally {
-    client.destroy();
-  }
-}
+): Promise<Results['raw']> =>
+  measureConditionalPuts(
+    runtime,
+    { count: sizes.puts, warmUp: sizes.warmUp, concurrency: sizes.concurrency },
+    processes,
+    (index) => {
+      const signerKey = createHash('sha256').update(`bench-${index}`).digest('hex');
+      const signedAt = new Date().toISOString();
+      return {
+        TableName: runtime.tableName,
+        Item: {
+          PK: { S: `BENCH#${index}` },
+          SK: { S: 'BENCH' },
+          GSI1PK: { S: `BENCH#BUCKET#${index % 16}` },
+          GSI1SK: { S: `${signedAt}#${signerKey}` },
+          entity: { S: 'bench' },
+          communityId: { S: COMMUNITY },
+          petitionId: { S: 'raw' },
+          signerKey: { S: signerKey },
+          signedAt: { S: signedAt },
+          districtId: { S: `d${index % 7}` },
+        },
+        ConditionExpression: 'attribute_not_exists(PK)',
+      };
+    },
+  );
 
 /** One signature through the API; 201 and 200 both count as answered. */
 const signTask =
@@ -310,46 +279,14 @@ const lastAcceptedAt = (samples: readonly { status: number; doneAt: number }[]):
 
 // ---- reporting --------------------------------------------------------------------------------
 
-const rate = (value: number) => `${Math.round(value)}/s`;
-const ms = (value: number) =>
-  Number.isNaN(value) ? '–' : `${value < 10 ? value.toFixed(1) : Math.round(value)} ms`;
 const seconds = (value: number | undefined) => (value === undefined ? 'never' : `${value.toFixed(2)} s`);
-const verdict = (pass: boolean) => (pass ? 'pass' : '**FAIL**');
-const errorsText = (load: LoadSummary) =>
-  load.errors === 0
-    ? '0'
-    : `${load.errors} (${Object.entries(load.errorsByStatus)
-        .map(([status, count]) => `${status === '0' ? 'network' : status}: ${count}`)
-        .join(', ')})`;
-const percent = (used: number | undefined, wallSeconds: number) =>
-  used === undefined || wallSeconds <= 0 ? '?' : `${Math.round((used / wallSeconds) * 100)}%`;
-/** Each process's CPU as a share of one core (two cores are 200%). */
-const cpuShareText = (cpu: CpuUse) =>
-  [
-    ...Object.entries(cpu.seconds).map(([name, used]) =>
-      name === 'java' && cpu.busiestThread !== undefined
-        ? `java ${percent(used, cpu.wallSeconds)} (busiest thread ${percent(cpu.busiestThread, cpu.wallSeconds)})`
-        : `${name} ${percent(used, cpu.wallSeconds)}`,
-    ),
-    `other ${percent(cpu.other, cpu.wallSeconds)}`,
-  ].join(', ');
-/** CPU milliseconds per operation of the phase. */
-const cpuPerOperationText = (cpu: CpuUse, operations: number) =>
-  Object.entries(cpu.seconds)
-    .map(([name, used]) => `${name} ${used === undefined ? '?' : ((used * 1000) / operations).toFixed(2)} ms`)
-    .join(', ');
 const countText = (count: CountWatch) =>
   `${count.final} of ${count.expected}${count.overshot ? `, read ${count.highest} at most (overshot)` : ''}`;
 
 /** CPU of every process together per operation, and the ratio those two predict when CPU is the limit. */
 function cpuModelText(raw: Results['raw'], api: SigningPhase): string {
-  const total = (cpu: CpuUse, operations: number): number | undefined => {
-    const used = Object.values(cpu.seconds);
-    if (used.some((value) => value === undefined) || operations === 0) return undefined;
-    return (used.reduce<number>((sum, value) => sum + (value ?? 0), 0) * 1000) / operations;
-  };
-  const perPut = total(raw.cpu, raw.load.requests);
-  const perSignature = total(api.cpu, api.load.requests);
+  const perPut = totalCpuPerOperation(raw.cpu, raw.load.requests);
+  const perSignature = totalCpuPerOperation(api.cpu, api.load.requests);
   if (perPut === undefined || perSignature === undefined) return '?';
   return `${perPut.toFixed(2)} ms ÷ ${perSignature.toFixed(2)} ms = ${(perPut / perSignature).toFixed(2)}`;
 }
@@ -417,11 +354,7 @@ function table(results: Results): string[] {
       verdict(replay.count.delaySeconds !== undefined && replay.count.delaySeconds <= GOAL.delaySeconds),
     ],
   ];
-  return [
-    '| Figure | Value | Goal | Result |',
-    '| --- | --- | --- | --- |',
-    ...rows.map((row) => `| ${row.map((cell) => cell.replaceAll('|', '\\|')).join(' | ')} |`),
-  ];
+  return markdownTable(rows);
 }
 
 function section(results: Results): string {
@@ -455,10 +388,7 @@ async function runSignatures(): Promise<void> {
   say('signatures: reading the machine…');
   const machine = describeMachine();
   // Another test run on the same two cores would make every figure low: say so in the results.
-  const idleMeter = measureCpu({});
-  await sleep(2_000);
-  const idle = idleMeter.stop();
-  const busyBefore = idle.other === undefined ? undefined : idle.other / idle.wallSeconds;
+  const busyBefore = (await machineLoadBefore()).share;
   say('signatures: starting the local runtime (child process)…');
   const runtime = await startChildRuntime();
   const http = createHttpClient(runtime.url, { maxSockets: sizes.concurrency });
@@ -472,9 +402,9 @@ async function runSignatures(): Promise<void> {
     const replayCount = Math.round(sizes.replayRate * sizes.replaySeconds);
     say(`signatures: minting ${sizes.warmUp + sizes.signers + replayCount} resident tokens…`);
     const tokens = {
-      warmUp: await residentTokens(identity, 'warm-up', sizes.warmUp),
-      api: await residentTokens(identity, 'signer', sizes.signers),
-      replay: await residentTokens(identity, 'replay', replayCount),
+      warmUp: await residentTokens(identity, COMMUNITY, 'warm-up', sizes.warmUp),
+      api: await residentTokens(identity, COMMUNITY, 'signer', sizes.signers),
+      replay: await residentTokens(identity, COMMUNITY, 'replay', replayCount),
     };
 
     say(`signatures: (a) ${sizes.puts} conditional PutItems at concurrency ${sizes.concurrency}…`);
@@ -565,15 +495,7 @@ async function runSignatures(): Promise<void> {
     http.close();
     replayHttp.close();
     poll.close();
-    const stopped = await runtime.stop();
-    if (stopped.exitCode !== 0 || stopped.leftBehind) {
-      const left = stopped.leftBehind ? 'processes were left behind and have been killed' : 'nothing left';
-      process.stderr.write(
-        `The local runtime did not stop cleanly (exit ${stopped.exitCode}, ${left}):\n` +
-          `${runtime.output().slice(-2000)}\n`,
-      );
-      process.exitCode = 1;
-    }
+    await stopRuntime(runtime);
   }
 
   writeSection(DOCS_FILE, 'signatures', section(results));

@@ -43,7 +43,8 @@ describe('the real app (functions/tools.ts handlers)', () => {
     const result = spawnSync('npx', ['cdk', 'synth', '--quiet', '-o', outdir], {
       cwd: REPO_ROOT,
       encoding: 'utf8',
-      timeout: 60_000,
+      // Bundling every Lambda with esbuild takes ~7 s alone, several times that beside a busy suite.
+      timeout: 170_000,
       env: {
         ...env,
         CDK_DISABLE_CLI_TELEMETRY: 'true',
@@ -55,5 +56,5 @@ describe('the real app (functions/tools.ts handlers)', () => {
     const templates = readdirSync(outdir).filter((name) => name.endsWith('.template.json'));
     expect(templates.sort()).toEqual(STACK_PARTS.map((part) => `Hromada-dev-${part}.template.json`).sort());
     expect(existsSync(join(outdir, 'manifest.json'))).toBe(true);
-  });
+  }, 180_000);
 });

@@ -1,5 +1,5 @@
 import { PetitionEvents } from '../../../events/petitions';
-import { Decision } from '../../moderation/item';
+import { Decision, SYSTEM_DECIDER } from '../../moderation/item';
 import { REASON_CODES, type ReasonCode, SYSTEM_REASON } from '../../moderation/reasons';
 import type { CommandContext } from '../../shared/command';
 import { text } from '../../shared/localized';
@@ -13,9 +13,6 @@ export interface ModeratePetitionInput {
   readonly reasonCode?: ReasonCode;
   readonly note?: string;
 }
-
-/** Who decided: a staff subject, or the system when reports hid the petition. */
-export const SYSTEM_DECIDER = 'system';
 
 const TARGET: Record<Decision, PetitionState> = {
   approve: PetitionState.open,

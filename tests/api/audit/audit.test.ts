@@ -24,6 +24,8 @@ let adminToken: string;
 let councilToken: string;
 let moderatorToken: string;
 let residentToken: string;
+/** Entries the demo data's own staff actions made before this file's: its entries follow them. */
+let seeded: number;
 
 /** `npx hromada audit verify FILE` as a child process, with the project's Node: its output and exit code. */
 async function verifyFile(path: string): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -88,6 +90,10 @@ beforeAll(async () => {
     district: 'd1',
     birthdate: '1990-01-01',
   });
+  await api.runtime.drain();
+  seeded =
+    (await jsonOf(await api.call('/v1/communities/demo/audit?limit=1', { token: councilToken }))).head?.seq ??
+    0;
   await recordActions(5);
 });
 
@@ -98,39 +104,50 @@ afterAll(async () => {
 
 describe('reading the audit trail', () => {
   it('gives the council the entries in seq order, with the head of the chain', async () => {
-    const response = await api.call('/v1/communities/demo/audit?limit=3', { token: councilToken });
+    const response = await api.call(`/v1/communities/demo/audit?from=${seeded + 1}&limit=3`, {
+      token: councilToken,
+    });
     const body = await jsonOf(response);
 
     expect(response.status).toBe(200);
     expect(response.headers.get('cache-control')).toBe('no-store');
-    expect(body.items.map((entry: { seq: number }) => entry.seq)).toEqual([1, 2, 3]);
-    // Seq 1 is the demo data's moderation decision; this file's actions follow it.
-    expect(body.items[0]).toMatchObject({ action: 'moderation.decide', previousHash: '0'.repeat(64) });
-    expect(body.items[1]).toMatchObject({
+    expect(body.items.map((entry: { seq: number }) => entry.seq)).toEqual([
+      seeded + 1,
+      seeded + 2,
+      seeded + 3,
+    ]);
+    expect(body.items[0]).toMatchObject({
       communityId: 'demo',
       actor: { subject: 'council-1', roles: ['council'] },
       action: 'community.settings.update',
       target: 'community/demo',
       before: { reportsBeforeHide: 0 },
       after: { reportsBeforeHide: 1, note: 'Рішення «ради»' },
-      previousHash: body.items[0].hash,
+      previousHash: expect.stringMatching(/^[0-9a-f]{64}$/),
       hash: expect.stringMatching(/^[0-9a-f]{64}$/),
     });
-    expect(body.head.seq).toBeGreaterThanOrEqual(6);
+    expect(body.items[1].previousHash).toBe(body.items[0].hash);
+    expect(body.head.seq).toBeGreaterThanOrEqual(seeded + 5);
 
     const next = await jsonOf(
       await api.call(`/v1/communities/demo/audit?limit=3&cursor=${body.cursor}`, { token: councilToken }),
     );
-    expect(next.items[0].seq).toBe(4);
+    expect(next.items[0].seq).toBe(seeded + 4);
     expect(next.items[0].previousHash).toBe(body.items[2].hash);
   });
 
   it('starts at `from`', async () => {
     const body = await jsonOf(
-      await api.call('/v1/communities/demo/audit?from=4&limit=2', { token: councilToken }),
+      await api.call(`/v1/communities/demo/audit?from=${seeded + 4}&limit=2`, { token: councilToken }),
     );
 
-    expect(body.items.map((entry: { seq: number }) => entry.seq)).toEqual([4, 5]);
+    expect(body.items.map((entry: { seq: number }) => entry.seq)).toEqual([seeded + 4, seeded + 5]);
+  });
+
+  it('starts at the first entry by default', async () => {
+    const body = await jsonOf(await api.call('/v1/communities/demo/audit?limit=1', { token: councilToken }));
+
+    expect(body.items[0]).toMatchObject({ seq: 1, previousHash: '0'.repeat(64) });
   });
 
   it.each([
@@ -201,8 +218,8 @@ describe('exporting the audit trail', () => {
   it('makes `hromada audit verify` name the line in which one character was changed', async () => {
     const body = await (await api.call('/v1/communities/demo/audit/export', { token: councilToken })).text();
     const lines = linesOf(body);
-    // Line 4 (seq 4) is the third recorded action: before 2, after 3.
-    const target = 3;
+    // The third recorded action (before 2, after 3) is on line seeded + 3, at index seeded + 2.
+    const target = seeded + 2;
     const line = lines[target] as string;
     lines[target] = line.replace('"reportsBeforeHide":3', '"reportsBeforeHide":8');
     expect(lines[target]).not.toBe(line);
@@ -218,14 +235,19 @@ describe('exporting the audit trail', () => {
   });
 
   it('exports from `from`, and that part verifies on its own', async () => {
-    const response = await api.call('/v1/communities/demo/audit/export?from=3', { token: councilToken });
+    const from = seeded + 3;
+    const response = await api.call(`/v1/communities/demo/audit/export?from=${from}`, {
+      token: councilToken,
+    });
     const body = await response.text();
     const file = join(folder, 'from-3.jsonl');
     writeFileSync(file, body);
 
-    expect(JSON.parse(linesOf(body)[0] as string).seq).toBe(3);
-    expect(response.headers.get('content-disposition')).toContain('audit-demo-from-3.jsonl');
-    expect((await verifyFile(file)).stdout).toMatch(/^OK: \d+ entries, seq 3\.\.\d+, head [0-9a-f]{64}\n$/);
+    expect(JSON.parse(linesOf(body)[0] as string).seq).toBe(from);
+    expect(response.headers.get('content-disposition')).toContain(`audit-demo-from-${from}.jsonl`);
+    expect((await verifyFile(file)).stdout).toMatch(
+      new RegExp(`^OK: \\d+ entries, seq ${from}\\.\\.\\d+, head [0-9a-f]{64}\\n$`),
+    );
   });
 });
 

@@ -53,4 +53,21 @@ describe('ttlCache', () => {
 
     expect(loads).toBe(4);
   });
+
+  it('keeps only the values it is told to keep', async () => {
+    let loads = 0;
+    const cache = ttlCache<string>(60_000, 10, Date.now, (value) => value === 'voting');
+    const load = (phase: string) => async () => {
+      loads += 1;
+      return phase;
+    };
+
+    await cache.get('closed', load('tallying'));
+    await new Promise((wake) => setTimeout(wake, 0));
+    await cache.get('closed', load('tallying'));
+    await cache.get('open', load('voting'));
+    await cache.get('open', load('voting'));
+
+    expect(loads).toBe(3);
+  });
 });

@@ -1,0 +1,151 @@
+import { BudgetEvents } from '../../../events/budgets';
+import type { Community } from '../../communities/community';
+import { forbidden } from '../../communities/permissions';
+import type { CommandContext } from '../../shared/command';
+import { type Localized, text } from '../../shared/localized';
+import { fail, type Outcome, ok, reject } from '../../shared/outcome';
+import {
+  type BallotRules,
+  BallotType,
+  type Budget,
+  BudgetPhase,
+  type BudgetSchedule,
+  CITY_POT,
+  type Pot,
+} from '../budget';
+import { budgetEvent } from '../events';
+import { mayManageBudget } from '../permissions';
+import { BudgetRule, type Completion, DEFAULT_COMPLETION } from '../rules/results';
+
+export interface CreateBudgetInput {
+  readonly names: Localized;
+  readonly currency: string;
+  readonly totalAmount: number;
+  /** District pots, carved out of the total; the rest is the city-wide pot. */
+  readonly districts?: readonly { readonly districtId: string; readonly amount: number }[];
+  readonly ballot: BallotRules;
+  readonly rule: BudgetRule;
+  readonly completion?: Completion;
+  readonly minimumAge?: number;
+  readonly schedule?: BudgetSchedule;
+}
+
+/** The voting age when a budget does not set its own: the age most Ukrainian PB rules use. */
+export const DEFAULT_MINIMUM_AGE = 16;
+
+const invalid = (pointer: string, uk: string, en: string, details: Record<string, unknown> = {}) =>
+  fail<Budget>('validation_failed', text(uk, en), { ...details, errors: [{ pointer, detail: en }] });
+
+/** Limits that only make sense together (zod checks each on its own). */
+function ballotProblem(ballot: BallotRules, rule: BudgetRule): Outcome<Budget> | undefined {
+  if (
+    ballot.minProjects !== undefined &&
+    ballot.maxProjects !== undefined &&
+    ballot.minProjects > ballot.maxProjects
+  ) {
+    return invalid(
+      '/body/ballot/minProjects',
+      'minProjects не може перевищувати maxProjects.',
+      'minProjects cannot exceed maxProjects.',
+    );
+  }
+  if (ballot.type === BallotType.cumulative && ballot.maxPoints === undefined) {
+    return invalid(
+      '/body/ballot/maxPoints',
+      'Кумулятивний бюлетень потребує maxPoints.',
+      'A cumulative ballot needs maxPoints.',
+    );
+  }
+  if (ballot.type === BallotType.ordinal && ballot.maxRanked === undefined) {
+    return invalid(
+      '/body/ballot/maxRanked',
+      'Рейтинговий бюлетень потребує maxRanked.',
+      'An ordinal ballot needs maxRanked.',
+    );
+  }
+  const approvalSets = ballot.type === BallotType.approval || ballot.type === BallotType.knapsack;
+  if (rule === BudgetRule.equalShares && !approvalSets) {
+    return fail(
+      'rule_needs_approval_ballots',
+      text(
+        'Метод рівних часток рахує лише бюлетені approval або knapsack; оберіть greedy.',
+        'Equal shares counts approval or knapsack ballots only; choose greedy.',
+      ),
+      { errors: [{ pointer: '/body/rule', detail: 'equal-shares needs approval or knapsack ballots' }] },
+    );
+  }
+  return undefined;
+}
+
+/**
+ * The council opens a participatory budget: its pots, its ballot and its
+ * result rule, fixed from the start so that nobody can change the rules once
+ * ballots are in. It starts in `submission`.
+ *
+ * Outcomes: ok (emits `budget.created.v1`); `forbidden` (not council);
+ * `unknown_district` (a district pot the community does not have);
+ * `validation_failed` (district pots over the total, inconsistent ballot
+ * limits); `rule_needs_approval_ballots` (equal shares with points or ranks).
+ */
+export function createBudget(
+  context: CommandContext,
+  community: Community,
+  input: CreateBudgetInput,
+): Outcome<Budget> {
+  const { actor, clock, ids } = context;
+  if (!mayManageBudget(actor)) return reject(forbidden('council'));
+  const known = new Set(community.settings.districts.map((district) => district.id));
+  const districts = input.districts ?? [];
+  const unknown = districts.find((district) => !known.has(district.districtId));
+  if (unknown) {
+    return fail(
+      'unknown_district',
+      text('У громади немає такого округу.', 'The community has no such district.'),
+      {
+        districts: [...known],
+        districtId: unknown.districtId,
+      },
+    );
+  }
+  const carved = districts.reduce((sum, district) => sum + district.amount, 0);
+  if (carved > input.totalAmount) {
+    return invalid(
+      '/body/districts',
+      `Окружні кошики (${carved}) перевищують загальну суму (${input.totalAmount}).`,
+      `The district pots (${carved}) exceed the total amount (${input.totalAmount}).`,
+    );
+  }
+  const problem = ballotProblem(input.ballot, input.rule);
+  if (problem) return problem;
+
+  const now = clock.now();
+  const pots: Pot[] = [
+    { id: CITY_POT, amount: input.totalAmount - carved },
+    ...districts.map((district) => ({ id: district.districtId, amount: district.amount })),
+  ];
+  const budget: Budget = {
+    id: ids.next(),
+    communityId: community.id,
+    names: input.names,
+    currency: input.currency,
+    totalAmount: input.totalAmount,
+    pots,
+    ballot: input.ballot,
+    rule: input.rule,
+    completion: input.completion ?? DEFAULT_COMPLETION[input.rule],
+    minimumAge: input.minimumAge ?? DEFAULT_MINIMUM_AGE,
+    phase: BudgetPhase.submission,
+    schedule: input.schedule ?? {},
+    imported: false,
+    createdAt: now.toISOString(),
+    createdBy: actor.subject,
+    version: 1,
+  };
+  return ok(budget, [
+    budgetEvent(ids, now, budget, BudgetEvents.created, {
+      totalAmount: budget.totalAmount,
+      currency: budget.currency,
+      imported: false,
+    }),
+  ]);
+}

@@ -1,0 +1,149 @@
+import { createHash } from 'node:crypto';
+import { BudgetEvents } from '../../../events/budgets';
+import type { Community } from '../../communities/community';
+import { forbidden } from '../../communities/permissions';
+import type { CommandContext } from '../../shared/command';
+import { text } from '../../shared/localized';
+import { fail, type Outcome, ok, reject } from '../../shared/outcome';
+import { type BallotRules, BallotType, type Budget, BudgetPhase, CITY_POT } from '../budget';
+import { budgetEvent } from '../events';
+import { type PabulibInstance, VoteType } from '../pabulib/instance';
+import { mayManageBudget } from '../permissions';
+import type { Project } from '../project';
+import { ProjectState } from '../project';
+import { BudgetRule, DEFAULT_COMPLETION } from '../rules/results';
+import type { Ballot } from './cast-ballot';
+import { DEFAULT_MINIMUM_AGE } from './create-budget';
+
+export interface ImportedBudget {
+  readonly budget: Budget;
+  readonly projects: readonly Project[];
+  readonly ballots: readonly Ballot[];
+}
+
+const BALLOT_OF: Partial<Record<VoteType, (meta: ReadonlyMap<string, string>) => BallotRules>> = {
+  approval: (meta) => ({
+    type: BallotType.approval,
+    ...(meta.has('min_length') ? { minProjects: Number(meta.get('min_length')) } : {}),
+    ...(meta.has('max_length') ? { maxProjects: Number(meta.get('max_length')) } : {}),
+  }),
+  cumulative: (meta) => ({
+    type: BallotType.cumulative,
+    maxPoints: Number(meta.get('max_sum_points') ?? 0) || Number.MAX_SAFE_INTEGER,
+    ...(meta.has('max_points') ? { maxPerProject: Number(meta.get('max_points')) } : {}),
+  }),
+  ordinal: (meta) => ({ type: BallotType.ordinal, maxRanked: Number(meta.get('max_length') ?? 0) || 1000 }),
+};
+
+/** The rule the file says the city used, when it is one of ours; greedy otherwise. */
+function ruleOf(meta: ReadonlyMap<string, string>): BudgetRule {
+  return (meta.get('rule') ?? '').startsWith('equalshares') ? BudgetRule.equalShares : BudgetRule.greedy;
+}
+
+/**
+ * A finished election from a pabulib file, as a budget ready for results:
+ * phase `tallying`, one city-wide pot of the file's budget, its projects
+ * feasible at their cost (their file ids kept as `externalId`), its ballots
+ * as they are (voters keyed by a hash of the budget and the file's voter id).
+ * Amounts are taken as they are: the file's unit is the budget's minor unit.
+ *
+ * Outcomes: ok (emits `budget.created.v1`); `forbidden` (not council);
+ * `unsupported_vote_type` (scoring ballots); `amount_too_large` (beyond
+ * what JSON carries exactly); `rule_needs_approval_ballots`.
+ */
+export function importBudget(
+  context: CommandContext,
+  community: Community,
+  instance: PabulibInstance,
+  options: { readonly rule?: BudgetRule; readonly name?: string },
+): Outcome<ImportedBudget> {
+  const { actor, clock, ids } = context;
+  if (!mayManageBudget(actor)) return reject(forbidden('council'));
+  const ballotOf = BALLOT_OF[instance.voteType];
+  if (!ballotOf) {
+    return fail(
+      'unsupported_vote_type',
+      text(
+        `Бюлетені типу ${instance.voteType} не підтримуються: approval, cumulative або ordinal.`,
+        `Ballots of type ${instance.voteType} are not supported: approval, cumulative or ordinal.`,
+      ),
+      { voteType: instance.voteType },
+    );
+  }
+  const safe = BigInt(Number.MAX_SAFE_INTEGER);
+  if (instance.budget > safe || instance.projects.some((project) => project.cost > safe)) {
+    return fail('amount_too_large', text('Суми завеликі.', 'The amounts are too large.'), {
+      limit: Number.MAX_SAFE_INTEGER,
+    });
+  }
+  const rule = options.rule ?? ruleOf(instance.meta);
+  if (rule === BudgetRule.equalShares && instance.voteType !== VoteType.approval) {
+    return fail(
+      'rule_needs_approval_ballots',
+      text('Метод рівних часток рахує лише бюлетені approval.', 'Equal shares counts approval ballots only.'),
+      { voteType: instance.voteType },
+    );
+  }
+  const now = clock.now().toISOString();
+  const budgetId = ids.next();
+  const name =
+    options.name ?? instance.meta.get('description') ?? instance.meta.get('instance') ?? 'Imported budget';
+  const budget: Budget = {
+    id: budgetId,
+    communityId: community.id,
+    names: { uk: name, en: name },
+    currency: instance.meta.get('currency') ?? 'UAH',
+    totalAmount: Number(instance.budget),
+    pots: [{ id: CITY_POT, amount: Number(instance.budget) }],
+    ballot: ballotOf(instance.meta),
+    rule,
+    completion: DEFAULT_COMPLETION[rule],
+    minimumAge: DEFAULT_MINIMUM_AGE,
+    phase: BudgetPhase.tallying,
+    schedule: {},
+    votingClosedAt: now,
+    imported: true,
+    createdAt: now,
+    createdBy: actor.subject,
+    version: 1,
+  };
+  const idOf = new Map<string, string>();
+  const projects: Project[] = instance.projects.map((source) => {
+    const project: Project = {
+      id: ids.next(),
+      budgetId,
+      communityId: community.id,
+      title: source.fields.name || source.id,
+      description: source.fields.description ?? '',
+      costEstimate: Number(source.cost),
+      finalCost: Number(source.cost),
+      potId: CITY_POT,
+      ...(source.fields.category ? { category: source.fields.category.slice(0, 63) } : {}),
+      authorKey: 'imported',
+      state: ProjectState.feasible,
+      progress: [],
+      externalId: source.id,
+      createdAt: now,
+      version: 1,
+    };
+    idOf.set(source.id, project.id);
+    return project;
+  });
+  const castAt = new Date(Date.parse(now) - 1).toISOString();
+  const ballots: Ballot[] = instance.ballots.map((source) => ({
+    communityId: community.id,
+    budgetId,
+    potId: CITY_POT,
+    voterKey: createHash('sha256').update(`${budgetId}\n${source.voterId}`).digest('hex'),
+    projectIds: source.projectIds.map((id) => idOf.get(id) ?? id),
+    ...(source.points ? { points: source.points.map(Number) } : {}),
+    castAt,
+  }));
+  return ok({ budget, projects, ballots }, [
+    budgetEvent(ids, clock.now(), budget, BudgetEvents.created, {
+      totalAmount: budget.totalAmount,
+      currency: budget.currency,
+      imported: true,
+    }),
+  ]);
+}

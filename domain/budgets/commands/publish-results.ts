@@ -1,0 +1,90 @@
+import { BudgetEvents } from '../../../events/budgets';
+import { forbidden } from '../../communities/permissions';
+import type { CommandContext } from '../../shared/command';
+import { text } from '../../shared/localized';
+import { fail, type Outcome, ok, reject } from '../../shared/outcome';
+import { type Budget, BudgetPhase } from '../budget';
+import { budgetEvent } from '../events';
+import { pabulibIdOf } from '../pabulib-of-budget';
+import { mayManageBudget, wrongPhase } from '../permissions';
+import { type Project, ProjectState } from '../project';
+
+/** One pot's computed result, as the results job stored it. */
+export interface PotResult {
+  readonly potId: string;
+  readonly rule: string;
+  readonly version: string;
+  readonly inputSha256: string;
+  /** Minor units, as decimal strings: exact whatever their size. */
+  readonly budget: string;
+  readonly spent: string;
+  readonly ballots: number;
+  /** Project ids as the pot's pabulib file has them (an imported file's own ids), in funding order. */
+  readonly selected: readonly string[];
+  readonly projects: readonly { id: string; cost: string; score: string; selected: boolean }[];
+}
+
+export interface PublishedResults {
+  readonly budget: Budget;
+  /** Every feasible project, now `selected` or `not_selected`. */
+  readonly projects: readonly Project[];
+}
+
+/**
+ * The council publishes the computed results: the budget moves to `published`
+ * and every project on the ballot becomes `selected` or `not_selected`, as the
+ * rule decided, pot by pot.
+ *
+ * Outcomes: ok (emits `budget.phase-changed.v1` and
+ * `budget.results-published.v1`); `forbidden`; `wrong_phase` (not tallying);
+ * `results_not_computed` (no finished results job yet).
+ */
+export function publishResults(
+  context: CommandContext,
+  budget: Budget,
+  projects: readonly Project[],
+  results: readonly PotResult[],
+): Outcome<PublishedResults> {
+  const { actor, clock, ids } = context;
+  if (!mayManageBudget(actor)) return reject(forbidden('council'));
+  if (budget.phase !== BudgetPhase.tallying) return reject(wrongPhase(budget, [BudgetPhase.tallying]));
+  if (budget.results?.status !== 'done' || results.length === 0) {
+    return fail(
+      'results_not_computed',
+      text(
+        'Спершу обчисліть результати (POST …/results) і дочекайтеся їх.',
+        'Compute the results first (POST …/results) and wait for them.',
+      ),
+      { resultsStatus: budget.results?.status ?? 'none' },
+    );
+  }
+  const now = clock.now();
+  const selected = new Set(results.flatMap((result) => result.selected));
+  const decided = projects
+    .filter((project) => project.state === ProjectState.feasible)
+    .map((project) => ({
+      ...project,
+      state: selected.has(pabulibIdOf(project)) ? ProjectState.selected : ProjectState.not_selected,
+      version: project.version + 1,
+    }));
+  const next: Budget = { ...budget, phase: BudgetPhase.published, version: budget.version + 1 };
+  return ok({ budget: next, projects: decided }, [
+    budgetEvent(ids, now, next, BudgetEvents.phaseChanged, {
+      from: budget.phase,
+      to: next.phase,
+      changedAt: now.toISOString(),
+      by: 'council',
+    }),
+    budgetEvent(ids, now, next, BudgetEvents.resultsPublished, {
+      publishedAt: now.toISOString(),
+      pots: results.map((result) => ({
+        potId: result.potId,
+        rule: result.rule,
+        version: result.version,
+        inputSha256: result.inputSha256,
+        selected: result.selected,
+        spent: result.spent,
+      })),
+    }),
+  ]);
+}

@@ -1,0 +1,2 @@
+export * from './pabulib';
+export * from './rules';

@@ -1,0 +1,5 @@
+export * from './errors';
+export * from './hash';
+export * from './instance';
+export * from './parse';
+export * from './write';

@@ -1,0 +1,78 @@
+import type { EventEnvelope } from '../../events/envelope';
+import type { AuditIntent } from '../audit/intent';
+import type { Page } from '../communities/ports';
+import type { Budget } from './budget';
+import type { Ballot } from './commands/cast-ballot';
+import type { PotResult } from './commands/publish-results';
+import type { Project } from './project';
+
+/** A results job: asked for by the council, run by the stream consumer, once. */
+export interface ResultsJob {
+  readonly communityId: string;
+  readonly budgetId: string;
+  readonly jobId: string;
+  readonly requestedAt: string;
+  readonly requestedBy: string;
+}
+
+/**
+ * Storage the budgets tool needs. Writes carry the command's events (the
+ * outbox, same transaction), the audit intent of a council action, and a
+ * version condition; `conflict` means another change came first.
+ */
+export interface BudgetStore {
+  getBudget(communityId: string, budgetId: string): Promise<Budget | undefined>;
+  listBudgets(communityId: string, limit: number, cursor?: string): Promise<Page<Budget>>;
+  createBudget(budget: Budget, events: readonly EventEnvelope[], audit?: AuditIntent): Promise<void>;
+  saveBudget(
+    previous: Budget,
+    next: Budget,
+    events: readonly EventEnvelope[],
+    audit?: AuditIntent,
+  ): Promise<'saved' | 'conflict'>;
+  getProject(communityId: string, budgetId: string, projectId: string): Promise<Project | undefined>;
+  /** Every project of a budget (a budget has tens to hundreds). */
+  projects(communityId: string, budgetId: string): Promise<Project[]>;
+  /** A new project; one sent to moderation enters the moderation queue in the same transaction. */
+  createProject(project: Project, events: readonly EventEnvelope[]): Promise<void>;
+  saveProject(
+    previous: Project,
+    next: Project,
+    events: readonly EventEnvelope[],
+    audit?: AuditIntent,
+  ): Promise<'saved' | 'conflict'>;
+  /** Each ballot is one conditional write: a newer ballot of the same voter is never overwritten by an older one. */
+  castBallots(ballots: readonly Ballot[]): Promise<void>;
+  ballotsOf(communityId: string, budgetId: string, voterKey: string): Promise<Ballot[]>;
+  /** Every ballot of a budget, for the results. */
+  allBallots(communityId: string, budgetId: string): Promise<Ballot[]>;
+  results(communityId: string, budgetId: string): Promise<PotResult[]>;
+  /** The budget marked `running` and the job item (which starts the computation), in one transaction. */
+  requestResults(
+    previous: Budget,
+    next: Budget,
+    job: ResultsJob,
+    audit: AuditIntent,
+  ): Promise<'saved' | 'conflict'>;
+  /** The results of a job, stored only if the budget still waits for that job. */
+  storeResults(budget: Budget, jobId: string, results: readonly PotResult[]): Promise<'saved' | 'stale'>;
+  /** The budget published and its projects selected or not, with the events, in one transaction per 100 items. */
+  publish(
+    previous: Budget,
+    next: Budget,
+    previousProjects: readonly Project[],
+    nextProjects: readonly Project[],
+    events: readonly EventEnvelope[],
+    audit: AuditIntent,
+  ): Promise<'saved' | 'conflict'>;
+  /** A finished budget from a pabulib file: the budget, its projects and its ballots. */
+  importBudget(
+    budget: Budget,
+    projects: readonly Project[],
+    ballots: readonly Ballot[],
+    events: readonly EventEnvelope[],
+    audit: AuditIntent,
+  ): Promise<void>;
+  /** Budgets whose schedule makes a phase change due by `now`. */
+  dueForPhaseChange(now: string, limit: number): Promise<{ communityId: string; budgetId: string }[]>;
+}

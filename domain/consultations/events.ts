@@ -1,0 +1,122 @@
+import { ConsultationEvents } from '../../events/consultations';
+import { type EventEnvelope, envelope } from '../../events/envelope';
+import type { IdGenerator } from '../shared/clock';
+import type { Comment } from './comment';
+import type { Consultation, ConsultationPhase } from './consultation';
+import type { Draft } from './draft';
+import type { ConsultationReport } from './report';
+
+/**
+ * The consultations' events. The commands stay as they are (pure, and tested
+ * without events); a use case builds its events here from the command's
+ * result, with the same clock and id generator, and stores them with it.
+ */
+
+/** Builds an event about a consultation; the id and time come from the use case's context. */
+export function consultationEvent(
+  ids: IdGenerator,
+  now: Date,
+  consultation: Pick<Consultation, 'id' | 'communityId'>,
+  name: string,
+  detail: Record<string, unknown>,
+): EventEnvelope {
+  return envelope({
+    id: ids.next(),
+    name,
+    communityId: consultation.communityId,
+    occurredAt: now,
+    subject: `consultation/${consultation.id}`,
+    detail: { communityId: consultation.communityId, consultationId: consultation.id, ...detail },
+  });
+}
+
+/** Builds an event about a comment. */
+export function commentEvent(
+  ids: IdGenerator,
+  now: Date,
+  comment: Pick<Comment, 'id' | 'communityId' | 'consultationId'>,
+  name: string,
+  detail: Record<string, unknown>,
+): EventEnvelope {
+  return envelope({
+    id: ids.next(),
+    name,
+    communityId: comment.communityId,
+    occurredAt: now,
+    subject: `comment/${comment.id}`,
+    detail: {
+      communityId: comment.communityId,
+      consultationId: comment.consultationId,
+      commentId: comment.id,
+      ...detail,
+    },
+  });
+}
+
+export const createdEvent = (ids: IdGenerator, now: Date, consultation: Consultation): EventEnvelope =>
+  consultationEvent(ids, now, consultation, ConsultationEvents.created, {
+    title: consultation.title,
+    opensAt: consultation.opensAt,
+    closesAt: consultation.closesAt,
+    draftVersion: consultation.currentVersion,
+  });
+
+export const phaseChangedEvent = (
+  ids: IdGenerator,
+  now: Date,
+  from: ConsultationPhase,
+  after: Consultation,
+  by: 'council' | 'schedule',
+): EventEnvelope =>
+  consultationEvent(ids, now, after, ConsultationEvents.phaseChanged, {
+    from,
+    to: after.phase,
+    changedAt: now.toISOString(),
+    by,
+  });
+
+export function revisedEvent(ids: IdGenerator, now: Date, consultation: Consultation, draft: Draft) {
+  const sections = draft.blocks.filter((block) => block.kind === 'section').length;
+  return consultationEvent(ids, now, consultation, ConsultationEvents.revised, {
+    draftVersion: draft.version,
+    sections,
+    paragraphs: draft.blocks.length - sections,
+    publishedAt: now.toISOString(),
+  });
+}
+
+export const surveySetEvent = (ids: IdGenerator, now: Date, consultation: Consultation): EventEnvelope =>
+  consultationEvent(ids, now, consultation, ConsultationEvents.surveySet, {
+    questions: consultation.survey?.questions.length ?? 0,
+  });
+
+export const commentPostedEvent = (ids: IdGenerator, now: Date, comment: Comment): EventEnvelope =>
+  commentEvent(ids, now, comment, ConsultationEvents.commentPosted, {
+    targetKind: comment.target.kind,
+    ...(comment.target.kind === 'whole' ? {} : { targetId: comment.target.id }),
+    ...(comment.parentCommentId ? { parentCommentId: comment.parentCommentId } : {}),
+    draftVersion: comment.draftVersion,
+    stance: comment.stance,
+    state: comment.state,
+  });
+
+export const reportPublishedEvent = (
+  ids: IdGenerator,
+  now: Date,
+  report: ConsultationReport,
+): EventEnvelope =>
+  consultationEvent(
+    ids,
+    now,
+    { id: report.consultationId, communityId: report.communityId },
+    ConsultationEvents.reportPublished,
+    {
+      draftVersion: report.draftVersion,
+      publishedAt: report.publishedAt,
+      sections: report.sections.map((section) => ({
+        sectionId: section.sectionId,
+        decision: section.decision,
+        comments: section.commentIds.length,
+      })),
+    },
+  );

@@ -1,0 +1,108 @@
+import type { EventEnvelope } from '../../events/envelope';
+import type { AuditIntent } from '../audit/intent';
+import type { Page } from '../communities/ports';
+import type { ConsultationWithDraft } from './commands/create-consultation';
+import type { ConsultationWithReport } from './commands/publish-report';
+import type { SurveyResponseToWrite } from './commands/submit-survey-response';
+import type { VoteWithdrawal } from './commands/withdraw-vote';
+import type { Comment, CommentVote, VoteValue } from './comment';
+import type { Consultation, ConsultationPhase } from './consultation';
+import type { Draft } from './draft';
+import type { ConsultationReport } from './report';
+import type { SurveyResponse } from './survey-results';
+import type { CountedComment } from './threads';
+
+export interface ConsultationQuery {
+  readonly communityId: string;
+  readonly phase: ConsultationPhase;
+  readonly limit: number;
+  readonly cursor?: string;
+}
+
+/** What a vote write did: a first vote, a changed one, or the same again (nothing written). */
+export type VoteWrite = 'cast' | 'changed' | 'unchanged';
+
+/**
+ * Storage the consultations tool needs. Writes carry the use case's events
+ * (the outbox, in the same transaction), a council action's audit intent, and
+ * a revision condition: a `conflict` means another change came first, so read
+ * again and run the command again.
+ */
+export interface ConsultationStore {
+  get(communityId: string, consultationId: string): Promise<Consultation | undefined>;
+  /** One published version of the draft; versions never change once written. */
+  draft(communityId: string, consultationId: string, version: number): Promise<Draft | undefined>;
+  create(created: ConsultationWithDraft, events: readonly EventEnvelope[], audit: AuditIntent): Promise<void>;
+  save(
+    previous: Consultation,
+    next: Consultation,
+    events: readonly EventEnvelope[],
+    audit?: AuditIntent,
+  ): Promise<'saved' | 'conflict'>;
+  /** The consultation pointing at a new version, and that version, in one write. */
+  saveRevision(
+    previous: Consultation,
+    revised: ConsultationWithDraft,
+    events: readonly EventEnvelope[],
+    audit: AuditIntent,
+  ): Promise<'saved' | 'conflict'>;
+  /** The consultation moving to `report_published`, and the report, in one write. */
+  saveReport(
+    previous: Consultation,
+    published: ConsultationWithReport,
+    events: readonly EventEnvelope[],
+    audit: AuditIntent,
+  ): Promise<'saved' | 'conflict'>;
+  report(communityId: string, consultationId: string): Promise<ConsultationReport | undefined>;
+  /** Newest first. */
+  list(query: ConsultationQuery): Promise<Page<Consultation>>;
+  /** Drafts whose `opensAt` and open consultations whose `closesAt` is at or before `now`, across communities. */
+  dueForPhaseChange(now: string): Promise<readonly { communityId: string; consultationId: string }[]>;
+
+  comment(communityId: string, commentId: string): Promise<CountedComment | undefined>;
+  /** A new comment; a waiting one (pre-moderation) enters the moderation queue in the same write. */
+  postComment(consultation: Consultation, comment: Comment, events: readonly EventEnvelope[]): Promise<void>;
+  /** A command's change of a comment (never its vote counts); a comment waiting again is queued again. */
+  saveComment(
+    consultation: Consultation,
+    previous: Comment,
+    next: Comment,
+    events: readonly EventEnvelope[],
+  ): Promise<'saved' | 'conflict'>;
+  /** Every comment of a consultation, for counts, the report and the export. */
+  comments(communityId: string, consultationId: string): Promise<CountedComment[]>;
+  /** The comments made on these targets (block ids, and the whole consultation when `whole`). */
+  commentsOn(
+    communityId: string,
+    consultationId: string,
+    targets: { readonly whole: boolean; readonly blockIds: readonly string[] },
+  ): Promise<CountedComment[]>;
+
+  /** One conditional write per resident and comment; the stream tally counts it. */
+  vote(vote: CommentVote): Promise<VoteWrite>;
+  /** `withdrawn`, or `none` when there was no vote to take back. */
+  withdrawVote(withdrawal: VoteWithdrawal): Promise<'withdrawn' | 'none'>;
+  voteOf(
+    communityId: string,
+    commentId: string,
+    voterKey: string,
+  ): Promise<{ value: VoteValue; votedAt: string } | undefined>;
+
+  /**
+   * One conditional write per resident: `created` the first time, `replaced`
+   * after; `superseded` when a later response of the same resident is stored already.
+   */
+  submitResponse(response: SurveyResponseToWrite): Promise<'created' | 'replaced' | 'superseded'>;
+  responseOf(
+    communityId: string,
+    consultationId: string,
+    respondentKey: string,
+  ): Promise<StoredSurveyResponse | undefined>;
+  responses(communityId: string, consultationId: string): Promise<StoredSurveyResponse[]>;
+}
+
+/** A stored response: what the results read, and who (pseudonymously) and when, for the export. */
+export interface StoredSurveyResponse extends SurveyResponse {
+  readonly respondentKey: string;
+  readonly submittedAt: string;
+}

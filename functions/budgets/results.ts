@@ -1,0 +1,75 @@
+import type { Budget, Pot } from '../../domain/budgets/budget';
+import type { Ballot } from '../../domain/budgets/commands/cast-ballot';
+import type { PotResult } from '../../domain/budgets/commands/publish-results';
+import { pabulibSha256 } from '../../domain/budgets/pabulib/hash';
+import { parsePabulib } from '../../domain/budgets/pabulib/parse';
+import { writePabulib } from '../../domain/budgets/pabulib/write';
+import { pabulibOfPot } from '../../domain/budgets/pabulib-of-budget';
+import type { Project } from '../../domain/budgets/project';
+import { computeResults } from '../../domain/budgets/rules/results';
+
+/** A rule refused the input (a budget whose rule does not fit its ballots): the job fails, it is not retried. */
+export class ResultsError extends Error {
+  override readonly name = 'ResultsError';
+}
+
+/**
+ * One pot's result, computed from the exact pabulib text of its ballots (the
+ * export gives the same text, so anyone can recompute it with
+ * `npx hromada pb results`). A pot without projects or without ballots selects
+ * nothing: no rule should fund what nobody voted on.
+ */
+export function potResult(
+  budget: Budget,
+  pot: Pot,
+  projects: readonly Project[],
+  ballots: readonly Ballot[],
+): PotResult {
+  const instance = pabulibOfPot(budget, pot, projects, ballots);
+  const text = writePabulib(instance);
+  const base = { potId: pot.id, budget: String(pot.amount), ballots: instance.ballots.length };
+  if (instance.projects.length === 0 || instance.ballots.length === 0) {
+    return {
+      ...base,
+      rule: budget.rule,
+      version: 'none',
+      inputSha256: pabulibSha256(text),
+      spent: '0',
+      selected: [],
+      projects: instance.projects.map((project) => ({
+        id: project.id,
+        cost: project.cost.toString(),
+        score: '0',
+        selected: false,
+      })),
+    };
+  }
+  const outcome = computeResults(parsePabulib(text), {
+    rule: budget.rule,
+    completion: budget.completion,
+    sourceText: text,
+  });
+  if (!outcome.ok) throw new ResultsError(`${outcome.error.code}: ${outcome.error.message.en}`);
+  const results = outcome.value;
+  return {
+    ...base,
+    rule: results.rule,
+    version: results.version,
+    inputSha256: results.inputSha256,
+    spent: results.spent.toString(),
+    selected: results.selected,
+    projects: results.projects.map((project) => ({
+      id: project.id,
+      cost: project.cost.toString(),
+      score: project.score.toString(),
+      selected: project.selected,
+    })),
+  };
+}
+
+/** Every pot's result. */
+export const budgetResults = (
+  budget: Budget,
+  projects: readonly Project[],
+  ballots: readonly Ballot[],
+): PotResult[] => budget.pots.map((pot) => potResult(budget, pot, projects, ballots));

@@ -1,0 +1,283 @@
+import { z } from 'zod';
+import { BALLOT_TYPES, BUDGET_PHASES, type Budget, BudgetPhase } from '../../domain/budgets/budget';
+import type { Ballot } from '../../domain/budgets/commands/cast-ballot';
+import { mayReadProject } from '../../domain/budgets/permissions';
+import { PROJECT_STATES, type Project } from '../../domain/budgets/project';
+import { BUDGET_RULES, COMPLETIONS } from '../../domain/budgets/rules/results';
+import type { Actor } from '../../domain/identity/actor';
+import { itemIdOf, ModerationType } from '../../domain/moderation/item';
+import { reasonText } from '../../domain/moderation/reasons';
+import { CommunityIdSchema } from '../communities/schemas';
+import { PageQuerySchema } from '../shared/pagination';
+import { projectSubjectId } from './snapshot';
+
+const Ulid = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/);
+const Slug = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/);
+/** Money in minor units (kopiykas): whole, and exact in JSON. */
+const Money = z.int().min(0).max(Number.MAX_SAFE_INTEGER);
+const Localized = z.object({ uk: z.string().trim().min(1).max(200), en: z.string().trim().min(1).max(200) });
+const Instant = z.iso.datetime();
+
+export const BudgetsPathSchema = z.object({ communityId: CommunityIdSchema });
+export const BudgetPathSchema = z.object({ communityId: CommunityIdSchema, budgetId: Ulid });
+export const ProjectPathSchema = BudgetPathSchema.extend({ projectId: Ulid });
+
+const Count = z.int().min(0).max(1000);
+
+export const BallotRulesSchema = z
+  .object({
+    type: z.enum(BALLOT_TYPES),
+    minProjects: Count.min(1).optional(),
+    maxProjects: Count.min(1).optional(),
+    minSharePercent: z.int().min(0).max(100).optional(),
+    maxPoints: z.int().min(1).max(1_000_000).optional(),
+    maxPerProject: z.int().min(1).max(1_000_000).optional(),
+    maxRanked: Count.min(1).optional(),
+  })
+  .strict();
+
+export const CreateBudgetBodySchema = z
+  .object({
+    names: Localized,
+    currency: z
+      .string()
+      .regex(/^[A-Z]{3}$/)
+      .default('UAH'),
+    totalAmount: Money.min(1),
+    districts: z
+      .array(z.object({ districtId: Slug, amount: Money.min(1) }).strict())
+      .max(100)
+      .optional(),
+    ballot: BallotRulesSchema,
+    rule: z.enum(BUDGET_RULES),
+    completion: z.enum(COMPLETIONS).optional(),
+    minimumAge: z.int().min(0).max(120).optional(),
+    schedule: z
+      .object({
+        reviewStartsAt: Instant.optional(),
+        votingStartsAt: Instant.optional(),
+        votingEndsAt: Instant.optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+export const PhaseBodySchema = z.object({ phase: z.enum(BUDGET_PHASES) }).strict();
+
+export const SubmitProjectBodySchema = z
+  .object({
+    title: z.string().trim().min(5).max(200),
+    description: z.string().trim().min(1).max(10_000),
+    costEstimate: Money.min(1),
+    districtId: Slug.optional(),
+    category: Slug.optional(),
+    location: z
+      .object({ lat: z.number().min(-90).max(90), lng: z.number().min(-180).max(180) })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+export const ReviewBodySchema = z.discriminatedUnion('outcome', [
+  z
+    .object({
+      outcome: z.literal('feasible'),
+      finalCost: Money.min(1),
+      reason: z.string().trim().max(2000).optional(),
+    })
+    .strict(),
+  z.object({ outcome: z.literal('unfeasible'), reason: z.string().trim().min(1).max(2000) }).strict(),
+]);
+
+export const ProgressBodySchema = z
+  .object({
+    state: z.enum(['in_progress', 'done', 'cancelled']).optional(),
+    note: z.string().trim().min(1).max(2000).optional(),
+  })
+  .strict()
+  .refine((body) => body.state !== undefined || body.note !== undefined, {
+    error: 'give a state, a note, or both',
+  });
+
+export const BallotBodySchema = z
+  .object({
+    ballots: z
+      .array(
+        z
+          .object({
+            potId: z.string().min(1).max(64),
+            projectIds: z.array(z.string().min(1).max(64)).max(200),
+            points: z.array(z.number()).max(200).optional(),
+          })
+          .strict(),
+      )
+      .min(1)
+      .max(2),
+  })
+  .strict();
+
+export const ListProjectsQuerySchema = z.object({
+  pot: z.string().min(1).max(64).optional(),
+  state: z.enum(PROJECT_STATES).optional(),
+});
+
+export const ListBudgetsQuerySchema = PageQuerySchema;
+
+export const ExportQuerySchema = z.object({
+  format: z.enum(['pabulib', 'pabulib-input', 'csv', 'json']).default('json'),
+  pot: z.string().min(1).max(64).optional(),
+});
+
+/** A pabulib `.pb` file, as text. */
+export const ImportBodySchema = z.string().min(1);
+
+export const ImportQuerySchema = z.object({
+  rule: z.enum(BUDGET_RULES).optional(),
+  names: z.string().min(1).max(200).optional(),
+});
+
+const PotSchema = z.object({ id: z.string(), amount: z.int() });
+
+export const BudgetViewSchema = z
+  .object({
+    id: z.string(),
+    communityId: z.string(),
+    names: z.object({ uk: z.string(), en: z.string() }),
+    currency: z.string(),
+    totalAmount: z.int(),
+    pots: z.array(PotSchema),
+    ballot: BallotRulesSchema,
+    rule: z.string(),
+    completion: z.string(),
+    minimumAge: z.int(),
+    phase: z.enum(BUDGET_PHASES),
+    schedule: z.record(z.string(), z.string()),
+    votingClosedAt: z.string().optional(),
+    results: z
+      .object({
+        jobId: z.string(),
+        status: z.string(),
+        requestedAt: z.string(),
+        computedAt: z.string().optional(),
+        error: z.string().optional(),
+      })
+      .optional(),
+    imported: z.boolean(),
+    createdAt: z.string(),
+    version: z.int(),
+  })
+  .meta({ id: 'Budget' });
+
+export const BudgetListSchema = z.object({ items: z.array(BudgetViewSchema), cursor: z.string().optional() });
+
+export const ProjectViewSchema = z
+  .object({
+    id: z.string(),
+    budgetId: z.string(),
+    title: z.string(),
+    description: z.string(),
+    costEstimate: z.int(),
+    finalCost: z.int().optional(),
+    potId: z.string(),
+    category: z.string().optional(),
+    location: z.object({ lat: z.number(), lng: z.number() }).optional(),
+    state: z.enum(PROJECT_STATES),
+    review: z.object({ reason: z.string().optional(), reviewedAt: z.string() }).optional(),
+    moderation: z
+      .object({
+        decision: z.string(),
+        reasonCode: z.string().optional(),
+        reason: z.object({ uk: z.string(), en: z.string() }).optional(),
+        decidedAt: z.string(),
+      })
+      .optional(),
+    progress: z.array(z.object({ at: z.string(), note: z.string() })),
+    cancelReason: z.string().optional(),
+    externalId: z.string().optional(),
+    /** The moderation item id, for reports: `budget-project.<budgetId>_<projectId>`. */
+    moderationItemId: z.string(),
+    createdAt: z.string(),
+    version: z.int(),
+  })
+  .meta({ id: 'BudgetProject' });
+
+export const ProjectListSchema = z.object({ items: z.array(ProjectViewSchema) });
+
+export const MyBallotsSchema = z.object({
+  ballots: z.array(
+    z.object({
+      potId: z.string(),
+      projectIds: z.array(z.string()),
+      points: z.array(z.number()).optional(),
+      castAt: z.string(),
+    }),
+  ),
+  /** The pots the caller may vote in. */
+  pots: z.array(z.string()),
+});
+
+export const JobSchema = z.object({ jobId: z.string(), status: z.string(), requestedAt: z.string() });
+
+const PotResultSchema = z.object({
+  potId: z.string(),
+  rule: z.string(),
+  version: z.string(),
+  inputSha256: z.string(),
+  budget: z.string(),
+  spent: z.string(),
+  ballots: z.int(),
+  selected: z.array(z.string()),
+  projects: z.array(z.object({ id: z.string(), cost: z.string(), score: z.string(), selected: z.boolean() })),
+});
+
+export const ResultsViewSchema = z
+  .object({
+    status: z.string(),
+    phase: z.enum(BUDGET_PHASES),
+    computedAt: z.string().optional(),
+    error: z.string().optional(),
+    pots: z.array(PotResultSchema),
+  })
+  .meta({ id: 'BudgetResults' });
+
+export const budgetView = (budget: Budget) => {
+  const { createdBy: _createdBy, ...view } = budget;
+  return view;
+};
+
+/** A project as the public sees it; the author's key never leaves. */
+export function projectView(project: Project) {
+  const { authorKey: _author, communityId: _community, review, moderation, progress, ...rest } = project;
+  const reason = reasonText(moderation?.reasonCode);
+  return {
+    ...rest,
+    ...(review
+      ? { review: { ...(review.reason ? { reason: review.reason } : {}), reviewedAt: review.reviewedAt } }
+      : {}),
+    ...(moderation
+      ? {
+          moderation: {
+            decision: moderation.decision,
+            ...(moderation.reasonCode ? { reasonCode: moderation.reasonCode } : {}),
+            ...(reason ? { reason } : {}),
+            decidedAt: moderation.decidedAt,
+          },
+        }
+      : {}),
+    progress: progress.map(({ at, note }) => ({ at, note })),
+    moderationItemId: itemIdOf(ModerationType.budgetProject, projectSubjectId(project)),
+  };
+}
+
+export const ballotView = (ballot: Ballot) => ({
+  potId: ballot.potId,
+  projectIds: [...ballot.projectIds],
+  ...(ballot.points ? { points: [...ballot.points] } : {}),
+  castAt: ballot.castAt,
+});
+
+export const visibleTo = (actor: Actor | undefined) => (project: Project) => mayReadProject(actor, project);
+
+/** Results are public once published; before that, only the council sees them. */
+export const RESULTS_PUBLIC = new Set<string>([BudgetPhase.published, BudgetPhase.implementation]);

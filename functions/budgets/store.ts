@@ -1,0 +1,349 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  BatchWriteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { Budget } from '../../domain/budgets/budget';
+import type { BudgetStore } from '../../domain/budgets/ports';
+import { type Project, ProjectState } from '../../domain/budgets/project';
+import { ItemStatus, newModerationItem } from '../../domain/moderation/item';
+import { auditIntentPut, auditPuts } from '../audit/intents';
+import { enqueuePut } from '../moderation/items';
+import { queryAll } from '../shared/dynamo';
+import { BALLOT_BUCKETS, Entity, keys } from '../shared/keys';
+import { commitWithEvents, type TransactItem } from '../shared/outbox';
+import { decodeCursor, encodeCursor } from '../shared/pagination';
+import {
+  ballotFromItem,
+  ballotToItem,
+  budgetFromItem,
+  budgetToItem,
+  projectFromItem,
+  projectToItem,
+  resultFromItem,
+  resultToItem,
+} from './items';
+import { projectSnapshot } from './snapshot';
+
+/** TransactWriteItems takes at most 100 items; leave room for the budget, events and the audit intent. */
+const PROJECTS_PER_TRANSACTION = 80;
+/** BatchWriteItem takes at most 25 puts. */
+const BATCH = 25;
+
+/** A whole item written over the version it was read at: two writers that read the same version cannot both win. */
+function versionedPut(
+  tableName: string,
+  item: Record<string, unknown>,
+  previousVersion: number,
+): TransactItem {
+  return {
+    Put: {
+      TableName: tableName,
+      Item: item,
+      ConditionExpression: '#version = :expected',
+      ExpressionAttributeNames: { '#version': 'version' },
+      ExpressionAttributeValues: { ':expected': previousVersion },
+    },
+  };
+}
+
+export const budgetPut = (tableName: string, previous: Budget, next: Budget): TransactItem =>
+  versionedPut(tableName, budgetToItem(next), previous.version);
+
+export const projectPut = (tableName: string, previous: Project, next: Project): TransactItem =>
+  versionedPut(tableName, projectToItem(next), previous.version);
+
+/** The DynamoDB implementation of {@link BudgetStore}. */
+export function dynamoBudgetStore(client: DynamoDBDocumentClient, tableName: string): BudgetStore {
+  const committed = async (items: readonly TransactItem[], events: Parameters<typeof commitWithEvents>[3]) =>
+    (await commitWithEvents(client, tableName, items, events)) === 'committed' ? 'saved' : 'conflict';
+
+  const batchPut = async (items: readonly Record<string, unknown>[]) => {
+    for (let start = 0; start < items.length; start += BATCH) {
+      let pending = items.slice(start, start + BATCH).map((Item) => ({ PutRequest: { Item } }));
+      // BatchWrite may leave some items unprocessed under load: send those again.
+      while (pending.length > 0) {
+        const result = await client.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } }));
+        pending = (result.UnprocessedItems?.[tableName] ?? []) as typeof pending;
+      }
+    }
+  };
+
+  return {
+    async getBudget(communityId, budgetId) {
+      const result = await client.send(
+        new GetCommand({
+          TableName: tableName,
+          Key: keys.budget(communityId, budgetId),
+          ConsistentRead: true,
+        }),
+      );
+      return result.Item ? budgetFromItem(result.Item) : undefined;
+    },
+
+    async listBudgets(communityId, limit, cursor) {
+      const partition = keys.budgetListing(communityId);
+      const page = await client.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: 'GSI1',
+          KeyConditionExpression: 'GSI1PK = :pk',
+          ExpressionAttributeValues: { ':pk': partition },
+          ScanIndexForward: false,
+          Limit: limit,
+          ExclusiveStartKey: decodeCursor(cursor, { attribute: 'GSI1PK', value: partition }),
+        }),
+      );
+      const next = encodeCursor(page.LastEvaluatedKey);
+      return { items: (page.Items ?? []).map(budgetFromItem), ...(next ? { cursor: next } : {}) };
+    },
+
+    async createBudget(budget, events, audit) {
+      await commitWithEvents(
+        client,
+        tableName,
+        [
+          {
+            Put: {
+              TableName: tableName,
+              Item: budgetToItem(budget),
+              ConditionExpression: 'attribute_not_exists(PK)',
+            },
+          },
+          ...auditPuts(tableName, audit),
+        ],
+        events,
+      );
+    },
+
+    saveBudget: (previous, next, events, audit) =>
+      committed([budgetPut(tableName, previous, next), ...auditPuts(tableName, audit)], events),
+
+    async getProject(communityId, budgetId, projectId) {
+      const result = await client.send(
+        new GetCommand({
+          TableName: tableName,
+          Key: keys.budgetProject(communityId, budgetId, projectId),
+          ConsistentRead: true,
+        }),
+      );
+      return result.Item ? projectFromItem(result.Item) : undefined;
+    },
+
+    async projects(communityId, budgetId) {
+      const items = await queryAll(client, {
+        TableName: tableName,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+        ExpressionAttributeValues: {
+          ':pk': keys.budget(communityId, budgetId).PK,
+          ':prefix': keys.budgetProjectPrefix,
+        },
+        ConsistentRead: true,
+      });
+      return items.map(projectFromItem);
+    },
+
+    async createProject(project, events) {
+      const queued =
+        project.state === ProjectState.in_moderation
+          ? [
+              enqueuePut(
+                tableName,
+                newModerationItem(
+                  project.communityId,
+                  projectSnapshot(project),
+                  new Date(),
+                  ItemStatus.pending,
+                ),
+              ),
+            ]
+          : [];
+      await commitWithEvents(
+        client,
+        tableName,
+        [
+          {
+            Put: {
+              TableName: tableName,
+              Item: projectToItem(project),
+              ConditionExpression: 'attribute_not_exists(PK)',
+            },
+          },
+          ...queued,
+        ],
+        events,
+      );
+    },
+
+    saveProject: (previous, next, events, audit) =>
+      committed([projectPut(tableName, previous, next), ...auditPuts(tableName, audit)], events),
+
+    async castBallots(ballots) {
+      await Promise.all(
+        ballots.map(async (ballot) => {
+          try {
+            await client.send(
+              new PutCommand({
+                TableName: tableName,
+                Item: ballotToItem(ballot),
+                ConditionExpression: 'attribute_not_exists(PK) OR castAt <= :castAt',
+                ExpressionAttributeValues: { ':castAt': ballot.castAt },
+              }),
+            );
+          } catch (error) {
+            // A newer ballot of the same voter got there first: it stands, this one is older.
+            if (!(error instanceof ConditionalCheckFailedException)) throw error;
+          }
+        }),
+      );
+    },
+
+    async ballotsOf(communityId, budgetId, voterKey) {
+      const items = await queryAll(client, {
+        TableName: tableName,
+        KeyConditionExpression: 'PK = :pk',
+        ExpressionAttributeValues: { ':pk': keys.budgetBallot(communityId, budgetId, voterKey, '').PK },
+        ConsistentRead: true,
+      });
+      return items.map(ballotFromItem);
+    },
+
+    async allBallots(communityId, budgetId) {
+      const buckets = await Promise.all(
+        Array.from({ length: BALLOT_BUCKETS }, (_, bucket) =>
+          queryAll(client, {
+            TableName: tableName,
+            IndexName: 'GSI1',
+            KeyConditionExpression: 'GSI1PK = :pk',
+            ExpressionAttributeValues: { ':pk': keys.budgetBallotBucket(communityId, budgetId, bucket) },
+          }),
+        ),
+      );
+      return buckets.flat().map(ballotFromItem);
+    },
+
+    async results(communityId, budgetId) {
+      const items = await queryAll(client, {
+        TableName: tableName,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+        ExpressionAttributeValues: {
+          ':pk': keys.budget(communityId, budgetId).PK,
+          ':prefix': keys.budgetResultPrefix,
+        },
+        ConsistentRead: true,
+      });
+      return items.map(resultFromItem);
+    },
+
+    requestResults: (previous, next, job, audit) =>
+      committed(
+        [
+          budgetPut(tableName, previous, next),
+          {
+            Put: {
+              TableName: tableName,
+              Item: {
+                ...keys.budgetResultsJob(job.communityId, job.budgetId, job.jobId),
+                entity: Entity.budgetResultsJob,
+                ...job,
+              },
+              ConditionExpression: 'attribute_not_exists(PK)',
+            },
+          },
+          auditIntentPut(tableName, audit),
+        ],
+        [],
+      ),
+
+    async storeResults(budget, jobId, results) {
+      const done: Budget = {
+        ...budget,
+        results: {
+          ...(budget.results ?? { requestedAt: new Date().toISOString() }),
+          jobId,
+          status: 'done',
+          computedAt: new Date().toISOString(),
+        },
+        version: budget.version + 1,
+      };
+      const saved = await committed(
+        [
+          {
+            Put: {
+              TableName: tableName,
+              Item: budgetToItem(done),
+              ConditionExpression: '#version = :expected AND #results.#job = :job',
+              ExpressionAttributeNames: { '#version': 'version', '#results': 'results', '#job': 'jobId' },
+              ExpressionAttributeValues: { ':expected': budget.version, ':job': jobId },
+            },
+          },
+          ...results.map((result) => ({
+            Put: { TableName: tableName, Item: resultToItem(budget.communityId, budget.id, jobId, result) },
+          })),
+        ],
+        [],
+      );
+      return saved === 'saved' ? 'saved' : 'stale';
+    },
+
+    async publish(previous, next, previousProjects, nextProjects, events, audit) {
+      const before = new Map(previousProjects.map((project) => [project.id, project]));
+      const projectPuts = nextProjects.map((project) =>
+        projectPut(tableName, before.get(project.id) ?? project, project),
+      );
+      // Projects first, in chunks; the budget, its events and the audit entry with the last chunk: until
+      // that transaction commits the budget is not published, and publishing again finishes the job.
+      const chunks: TransactItem[][] = [];
+      for (let start = 0; start < projectPuts.length; start += PROJECTS_PER_TRANSACTION) {
+        chunks.push(projectPuts.slice(start, start + PROJECTS_PER_TRANSACTION));
+      }
+      const last = chunks.pop() ?? [];
+      for (const chunk of chunks) {
+        if ((await committed(chunk, [])) === 'conflict') return 'conflict';
+      }
+      return committed(
+        [budgetPut(tableName, previous, next), ...last, auditIntentPut(tableName, audit)],
+        events,
+      );
+    },
+
+    async importBudget(budget, projects, ballots, events, audit) {
+      // Ballots and projects first: until the budget item exists nobody can see any of it.
+      await batchPut([...projects.map(projectToItem), ...ballots.map(ballotToItem)]);
+      await commitWithEvents(
+        client,
+        tableName,
+        [
+          {
+            Put: {
+              TableName: tableName,
+              Item: budgetToItem(budget),
+              ConditionExpression: 'attribute_not_exists(PK)',
+            },
+          },
+          auditIntentPut(tableName, audit),
+        ],
+        events,
+      );
+    },
+
+    async dueForPhaseChange(now, limit) {
+      const page = await client.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: 'GSI2',
+          KeyConditionExpression: 'GSI2PK = :pk AND GSI2SK < :bound',
+          ExpressionAttributeValues: { ':pk': keys.budgetDue, ':bound': `${now}#\uffff` },
+          Limit: limit,
+        }),
+      );
+      return (page.Items ?? []).map((item) => ({
+        communityId: item.communityId as string,
+        budgetId: item.id as string,
+      }));
+    },
+  };
+}

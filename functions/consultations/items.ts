@@ -1,0 +1,234 @@
+import { gunzipSync, gzipSync } from 'node:zlib';
+import type { SurveyResponseToWrite } from '../../domain/consultations/commands/submit-survey-response';
+import type { Comment } from '../../domain/consultations/comment';
+import { type Consultation, ConsultationPhase } from '../../domain/consultations/consultation';
+import type { Draft } from '../../domain/consultations/draft';
+import type { StoredSurveyResponse } from '../../domain/consultations/ports';
+import type { ConsultationReport } from '../../domain/consultations/report';
+import type { SurveyAnswers } from '../../domain/consultations/survey';
+import type { CountedComment } from '../../domain/consultations/threads';
+import { ModerationType, type SubjectSnapshot } from '../../domain/moderation/item';
+import { Entity, keys } from '../shared/keys';
+
+/**
+ * How consultations, draft versions, comments, votes, survey responses and
+ * reports are stored. The store, the vote tally and the moderation port all
+ * read and write these shapes, so they are declared here once.
+ */
+
+/** When the schedule moves a consultation next: a draft opens, an open one closes; nothing after. */
+function nextScheduledChange(consultation: Consultation): string | undefined {
+  if (consultation.phase === ConsultationPhase.draft) return consultation.opensAt;
+  if (consultation.phase === ConsultationPhase.open) return consultation.closesAt;
+  return undefined;
+}
+
+/**
+ * The whole consultation item. A save writes it whole (no stream consumer owns
+ * any of its attributes), which also drops it from the schedule index once
+ * nothing is scheduled any more.
+ */
+export function consultationToItem(consultation: Consultation): Record<string, unknown> {
+  const due = nextScheduledChange(consultation);
+  return {
+    ...keys.consultation(consultation.communityId, consultation.id),
+    entity: Entity.consultation,
+    GSI1PK: keys.consultationListing(consultation.communityId, consultation.phase),
+    GSI1SK: keys.consultationNewest(consultation.createdAt, consultation.id),
+    ...(due ? keys.consultationSchedule(consultation.communityId, due, consultation.id) : {}),
+    ...consultation,
+  };
+}
+
+const CONSULTATION_FIELDS: readonly (keyof Consultation)[] = [
+  'id',
+  'communityId',
+  'title',
+  'summary',
+  'ownerDepartment',
+  'opensAt',
+  'closesAt',
+  'phase',
+  'currentVersion',
+  'versions',
+  'survey',
+  'createdBy',
+  'createdAt',
+  'openedAt',
+  'closedAt',
+  'reportPublishedAt',
+  'revision',
+];
+
+/** Picks the fields of a type from a stored item, leaving keys and index attributes behind. */
+function pick<T>(item: Record<string, unknown>, fields: readonly (keyof T)[]): T {
+  const value: Record<string, unknown> = {};
+  for (const field of fields)
+    if (item[field as string] !== undefined) value[field as string] = item[field as string];
+  return value as T;
+}
+
+export const consultationFromItem = (item: Record<string, unknown>): Consultation =>
+  pick<Consultation>(item, CONSULTATION_FIELDS);
+
+/**
+ * A part of a stored draft version holds at most this many bytes of the
+ * gzipped JSON: an item stays far below DynamoDB's 400 KB, and a version of
+ * the largest allowed draft (200 KB of Markdown plus ids) needs one or two.
+ */
+export const DRAFT_PART_BYTES = 300_000;
+
+/** A draft version as the items that store it: its JSON gzipped, cut into parts. */
+export function draftItems(
+  communityId: string,
+  consultationId: string,
+  draft: Draft,
+): Record<string, unknown>[] {
+  const packed = gzipSync(Buffer.from(JSON.stringify(draft), 'utf8'));
+  const parts = Math.max(1, Math.ceil(packed.byteLength / DRAFT_PART_BYTES));
+  return Array.from({ length: parts }, (_, part) => ({
+    ...keys.consultationDraftPart(communityId, consultationId, draft.version, part),
+    entity: Entity.consultationDraft,
+    communityId,
+    consultationId,
+    version: draft.version,
+    part,
+    parts,
+    data: packed.subarray(part * DRAFT_PART_BYTES, (part + 1) * DRAFT_PART_BYTES),
+  }));
+}
+
+/** The draft the parts of one version hold; undefined when a part is missing. */
+export function draftFromItems(items: readonly Record<string, unknown>[]): Draft | undefined {
+  const first = items[0];
+  if (!first || items.length !== first.parts) return undefined;
+  const ordered = [...items].sort((a, b) => (a.part as number) - (b.part as number));
+  const packed = Buffer.concat(ordered.map((item) => item.data as Uint8Array));
+  return JSON.parse(gunzipSync(packed).toString('utf8')) as Draft;
+}
+
+/** Attributes only the vote tally writes; a command's save never touches them. */
+export const TALLY_OWNED = ['up', 'down'] as const;
+
+/** A new comment's item, with no votes yet. */
+export function commentToItem(comment: Comment): Record<string, unknown> {
+  return {
+    ...keys.comment(comment.communityId, comment.id),
+    ...keys.commentIndex(
+      comment.communityId,
+      comment.consultationId,
+      comment.target.kind === 'whole' ? undefined : comment.target.id,
+      comment.createdAt,
+      comment.id,
+    ),
+    entity: Entity.comment,
+    ...comment,
+    up: 0,
+    down: 0,
+  };
+}
+
+const COMMENT_FIELDS: readonly (keyof Comment)[] = [
+  'id',
+  'communityId',
+  'consultationId',
+  'target',
+  'draftVersion',
+  'parentCommentId',
+  'threadId',
+  'depth',
+  'stance',
+  'text',
+  'state',
+  'authorKey',
+  'districtId',
+  'createdAt',
+  'editedAt',
+  'deletedAt',
+  'moderation',
+  'revision',
+];
+
+export function commentFromItem(item: Record<string, unknown>): CountedComment {
+  return {
+    ...pick<Comment>(item, COMMENT_FIELDS),
+    up: (item.up as number | undefined) ?? 0,
+    down: (item.down as number | undefined) ?? 0,
+  };
+}
+
+/** The attributes a comment command owns: everything but the keys and the tally's counts. */
+export function commentOwned(comment: Comment): Record<string, unknown> {
+  return pick<Record<string, unknown>>({ ...comment }, COMMENT_FIELDS);
+}
+
+/** A vote as stored: `none` once withdrawn, so that the item (and its sequence) lives on. */
+export const STORED_NO_VOTE = 'none';
+
+/** The part of a vote item the tally reads: every change bumps `seq`, so `(voter, seq)` names one change. */
+export interface VoteItem {
+  readonly communityId: string;
+  readonly consultationId: string;
+  readonly commentId: string;
+  readonly voterKey: string;
+  readonly value: 'up' | 'down' | typeof STORED_NO_VOTE;
+  readonly votedAt: string;
+  readonly seq: number;
+}
+
+export function surveyResponseItem(response: SurveyResponseToWrite): Record<string, unknown> {
+  return {
+    ...keys.surveyResponse(response.communityId, response.consultationId, response.respondentKey),
+    ...keys.surveyResponseIndex(response.communityId, response.consultationId, response.respondentKey),
+    entity: Entity.surveyResponse,
+    ...response,
+  };
+}
+
+export function surveyResponseFromItem(item: Record<string, unknown>): StoredSurveyResponse {
+  return {
+    respondentKey: item.respondentKey as string,
+    answers: item.answers as SurveyAnswers,
+    submittedAt: item.submittedAt as string,
+    ...(item.districtId ? { districtId: item.districtId as string } : {}),
+  };
+}
+
+export function reportToItem(report: ConsultationReport): Record<string, unknown> {
+  return {
+    ...keys.consultationReport(report.communityId, report.consultationId),
+    entity: Entity.consultationReport,
+    ...report,
+  };
+}
+
+const REPORT_FIELDS: readonly (keyof ConsultationReport)[] = [
+  'communityId',
+  'consultationId',
+  'draftVersion',
+  'summary',
+  'sections',
+  'publishedAt',
+  'publishedBy',
+];
+
+export const reportFromItem = (item: Record<string, unknown>): ConsultationReport =>
+  pick<ConsultationReport>(item, REPORT_FIELDS);
+
+/** How much of a comment the queue shows: enough to judge, small enough for a list. */
+const EXCERPT_CHARS = 280;
+
+/** What the moderation queue shows of a comment: the consultation it is in, and its text. */
+export function commentSnapshot(
+  consultation: Pick<Consultation, 'title'>,
+  comment: Comment,
+): SubjectSnapshot {
+  return {
+    type: ModerationType.comment,
+    subjectId: comment.id,
+    parentId: comment.consultationId,
+    title: consultation.title,
+    excerpt: [...comment.text].slice(0, EXCERPT_CHARS).join(''),
+    authorKey: comment.authorKey,
+  };
+}

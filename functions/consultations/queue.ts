@@ -1,0 +1,53 @@
+import type { Comment } from '../../domain/consultations/comment';
+import { CommentState } from '../../domain/consultations/comment';
+import type { Consultation } from '../../domain/consultations/consultation';
+import { ItemStatus, itemIdOf, ModerationType, newModerationItem } from '../../domain/moderation/item';
+import { enqueuePut, moderationItemPut } from '../moderation/items';
+import { dynamoModerationStore } from '../moderation/store';
+import type { SubjectDeps } from '../moderation/subjects';
+import type { TransactItem } from '../shared/outbox';
+import { commentSnapshot } from './items';
+
+/**
+ * The moderation queue's part of a comment write, under pre-moderation: a
+ * comment that starts waiting (new, or edited after a moderator saw it)
+ * enters the moderation centre's queue in the same transaction, so it can
+ * never wait unseen. A comment edited while it waits only refreshes what the
+ * queue shows. The queue item is written over the version read here, so a
+ * decision made meanwhile fails the whole write, which the caller retries.
+ */
+export async function queueWrites(
+  deps: SubjectDeps,
+  consultation: Pick<Consultation, 'title'>,
+  previous: Comment | undefined,
+  next: Comment,
+): Promise<TransactItem[]> {
+  if (next.state !== CommentState.pending) return [];
+  if (previous?.state === CommentState.pending && previous.text === next.text) return [];
+  const snapshot = commentSnapshot(consultation, next);
+  const since = new Date(next.editedAt ?? next.createdAt);
+  const stored =
+    previous === undefined
+      ? undefined
+      : await dynamoModerationStore(deps.client, deps.tableName).get(
+          next.communityId,
+          itemIdOf(ModerationType.comment, next.id),
+        );
+  if (!stored) {
+    return [
+      enqueuePut(deps.tableName, newModerationItem(next.communityId, snapshot, since, ItemStatus.pending)),
+    ];
+  }
+  const waitingAgain =
+    stored.status === ItemStatus.decided
+      ? { status: ItemStatus.pending, waitingSince: since.toISOString() }
+      : {};
+  return [
+    moderationItemPut(deps.tableName, stored.version, {
+      ...stored,
+      ...snapshot,
+      ...waitingAgain,
+      version: stored.version + 1,
+    }),
+  ];
+}

@@ -1,0 +1,369 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { Comment } from '../../domain/consultations/comment';
+import type { Consultation } from '../../domain/consultations/consultation';
+import type { Draft } from '../../domain/consultations/draft';
+import type { ConsultationStore } from '../../domain/consultations/ports';
+import { auditPuts } from '../audit/intents';
+import { queryAll, setExpression } from '../shared/dynamo';
+import { Entity, keys, SURVEY_RESPONSE_BUCKETS } from '../shared/keys';
+import { commitWithEvents, type TransactItem } from '../shared/outbox';
+import { decodeCursor, encodeCursor } from '../shared/pagination';
+import {
+  commentFromItem,
+  commentOwned,
+  commentToItem,
+  consultationFromItem,
+  consultationToItem,
+  draftFromItems,
+  draftItems,
+  reportFromItem,
+  reportToItem,
+  STORED_NO_VOTE,
+  surveyResponseFromItem,
+  surveyResponseItem,
+} from './items';
+import { queueWrites } from './queue';
+
+/**
+ * Above this many blocks a section's list reads the consultation's comments
+ * in one query (GSI1) and keeps those on its blocks, instead of one query per
+ * block (GSI2): a draft without headings has up to 2,000 top-level paragraphs.
+ */
+const MAX_TARGET_QUERIES = 24;
+
+/** The conditional write of the whole consultation over the revision it was read at (or only if absent). */
+function consultationPut(
+  tableName: string,
+  consultation: Consultation,
+  previousRevision?: number,
+): TransactItem {
+  return {
+    Put: {
+      TableName: tableName,
+      Item: consultationToItem(consultation),
+      ...(previousRevision === undefined
+        ? { ConditionExpression: 'attribute_not_exists(PK)' }
+        : {
+            ConditionExpression: '#revision = :expected',
+            ExpressionAttributeNames: { '#revision': 'revision' },
+            ExpressionAttributeValues: { ':expected': previousRevision },
+          }),
+    },
+  };
+}
+
+const draftPuts = (tableName: string, consultation: Consultation, draft: Draft): TransactItem[] =>
+  draftItems(consultation.communityId, consultation.id, draft).map((item) => ({
+    Put: { TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(PK)' },
+  }));
+
+/**
+ * The conditional update of a comment's command-owned attributes over the
+ * revision it was read at; the tally's vote counts are left alone.
+ */
+export function commentUpdate(tableName: string, previous: Comment, next: Comment): TransactItem {
+  const set = setExpression(commentOwned(next));
+  return {
+    Update: {
+      TableName: tableName,
+      Key: keys.comment(previous.communityId, previous.id),
+      UpdateExpression: `SET ${set.assignments.join(', ')}`,
+      ConditionExpression: '#revision = :expectedRevision',
+      ExpressionAttributeNames: { ...set.names, '#revision': 'revision' },
+      ExpressionAttributeValues: { ...set.values, ':expectedRevision': previous.revision },
+    },
+  };
+}
+
+/** The DynamoDB implementation of {@link ConsultationStore}. */
+export function dynamoConsultationStore(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+): ConsultationStore {
+  const committed = async (items: readonly TransactItem[], events: Parameters<typeof commitWithEvents>[3]) =>
+    (await commitWithEvents(client, tableName, items, events)) === 'committed' ? 'saved' : 'conflict';
+
+  const getItem = async (key: { PK: string; SK: string }) =>
+    (await client.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }))).Item;
+
+  const allComments = async (communityId: string, consultationId: string) =>
+    (
+      await queryAll(client, {
+        TableName: tableName,
+        IndexName: 'GSI1',
+        KeyConditionExpression: 'GSI1PK = :pk',
+        ExpressionAttributeValues: { ':pk': keys.commentsOfConsultation(communityId, consultationId) },
+      })
+    ).map(commentFromItem);
+
+  return {
+    async get(communityId, consultationId) {
+      const item = await getItem(keys.consultation(communityId, consultationId));
+      return item ? consultationFromItem(item) : undefined;
+    },
+
+    async draft(communityId, consultationId, version) {
+      const items = await queryAll(client, {
+        TableName: tableName,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+        ExpressionAttributeValues: {
+          ':pk': keys.consultation(communityId, consultationId).PK,
+          ':prefix': keys.consultationDraftPrefix(version),
+        },
+        ConsistentRead: true,
+      });
+      return draftFromItems(items);
+    },
+
+    async create({ consultation, draft }, events, audit) {
+      const result = await commitWithEvents(
+        client,
+        tableName,
+        [
+          consultationPut(tableName, consultation),
+          ...draftPuts(tableName, consultation, draft),
+          ...auditPuts(tableName, audit),
+        ],
+        events,
+      );
+      if (result !== 'committed') throw new Error(`Consultation ${consultation.id} exists already`);
+    },
+
+    save: (previous, next, events, audit) =>
+      committed(
+        [consultationPut(tableName, next, previous.revision), ...auditPuts(tableName, audit)],
+        events,
+      ),
+
+    saveRevision: (previous, { consultation, draft }, events, audit) =>
+      committed(
+        [
+          consultationPut(tableName, consultation, previous.revision),
+          ...draftPuts(tableName, consultation, draft),
+          ...auditPuts(tableName, audit),
+        ],
+        events,
+      ),
+
+    saveReport: (previous, { consultation, report }, events, audit) =>
+      committed(
+        [
+          consultationPut(tableName, consultation, previous.revision),
+          {
+            Put: {
+              TableName: tableName,
+              Item: reportToItem(report),
+              ConditionExpression: 'attribute_not_exists(PK)',
+            },
+          },
+          ...auditPuts(tableName, audit),
+        ],
+        events,
+      ),
+
+    async report(communityId, consultationId) {
+      const item = await getItem(keys.consultationReport(communityId, consultationId));
+      return item ? reportFromItem(item) : undefined;
+    },
+
+    async list(query) {
+      const partition = keys.consultationListing(query.communityId, query.phase);
+      const page = await client.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: 'GSI1',
+          KeyConditionExpression: 'GSI1PK = :pk',
+          ExpressionAttributeValues: { ':pk': partition },
+          ScanIndexForward: false,
+          Limit: query.limit,
+          ExclusiveStartKey: decodeCursor(query.cursor, { attribute: 'GSI1PK', value: partition }),
+        }),
+      );
+      const cursor = encodeCursor(page.LastEvaluatedKey);
+      return { items: (page.Items ?? []).map(consultationFromItem), ...(cursor ? { cursor } : {}) };
+    },
+
+    async dueForPhaseChange(now) {
+      const items = await queryAll(client, {
+        TableName: tableName,
+        IndexName: 'GSI2',
+        KeyConditionExpression: 'GSI2PK = :pk AND GSI2SK < :bound',
+        ExpressionAttributeValues: { ':pk': keys.consultationScheduleDue, ':bound': `${now}#\uffff` },
+      });
+      return items.map((item) => ({
+        communityId: item.communityId as string,
+        consultationId: item.id as string,
+      }));
+    },
+
+    async comment(communityId, commentId) {
+      const item = await getItem(keys.comment(communityId, commentId));
+      return item ? commentFromItem(item) : undefined;
+    },
+
+    async postComment(consultation, comment, events) {
+      const result = await commitWithEvents(
+        client,
+        tableName,
+        [
+          {
+            Put: {
+              TableName: tableName,
+              Item: commentToItem(comment),
+              ConditionExpression: 'attribute_not_exists(PK)',
+            },
+          },
+          ...(await queueWrites({ client, tableName }, consultation, undefined, comment)),
+        ],
+        events,
+      );
+      if (result !== 'committed') throw new Error(`Comment ${comment.id} exists already`);
+    },
+
+    saveComment: async (consultation, previous, next, events) =>
+      committed(
+        [
+          commentUpdate(tableName, previous, next),
+          ...(await queueWrites({ client, tableName }, consultation, previous, next)),
+        ],
+        events,
+      ),
+
+    comments: allComments,
+
+    async commentsOn(communityId, consultationId, targets) {
+      if (targets.blockIds.length + Number(targets.whole) > MAX_TARGET_QUERIES) {
+        const wanted = new Set(targets.blockIds);
+        return (await allComments(communityId, consultationId)).filter((comment) =>
+          comment.target.kind === 'whole' ? targets.whole : wanted.has(comment.target.id),
+        );
+      }
+      const partitions = [
+        ...(targets.whole ? [keys.commentsOnTarget(communityId, consultationId, undefined)] : []),
+        ...targets.blockIds.map((blockId) => keys.commentsOnTarget(communityId, consultationId, blockId)),
+      ];
+      const pages = await Promise.all(
+        partitions.map((partition) =>
+          queryAll(client, {
+            TableName: tableName,
+            IndexName: 'GSI2',
+            KeyConditionExpression: 'GSI2PK = :pk',
+            ExpressionAttributeValues: { ':pk': partition },
+          }),
+        ),
+      );
+      return pages.flat().map(commentFromItem);
+    },
+
+    async vote(vote) {
+      try {
+        const result = await client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: keys.commentVote(vote.communityId, vote.commentId, vote.voterKey),
+            UpdateExpression:
+              'SET entity = :entity, communityId = :communityId, consultationId = :consultationId, ' +
+              'commentId = :commentId, voterKey = :voterKey, #value = :value, votedAt = :votedAt ADD seq :one',
+            // One vote per resident and comment; voting the same again writes nothing (and so counts nothing).
+            ConditionExpression: 'attribute_not_exists(#value) OR #value <> :value',
+            ExpressionAttributeNames: { '#value': 'value' },
+            ExpressionAttributeValues: {
+              ':entity': Entity.commentVote,
+              ':communityId': vote.communityId,
+              ':consultationId': vote.consultationId,
+              ':commentId': vote.commentId,
+              ':voterKey': vote.voterKey,
+              ':value': vote.value,
+              ':votedAt': vote.votedAt,
+              ':one': 1,
+            },
+            ReturnValues: 'ALL_OLD',
+          }),
+        );
+        const before = result.Attributes?.value;
+        return before === undefined || before === STORED_NO_VOTE ? 'cast' : 'changed';
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return 'unchanged';
+        throw error;
+      }
+    },
+
+    async withdrawVote(withdrawal) {
+      try {
+        await client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: keys.commentVote(withdrawal.communityId, withdrawal.commentId, withdrawal.voterKey),
+            UpdateExpression: 'SET #value = :none, votedAt = :votedAt ADD seq :one',
+            ConditionExpression: '#value IN (:up, :down)',
+            ExpressionAttributeNames: { '#value': 'value' },
+            ExpressionAttributeValues: {
+              ':none': STORED_NO_VOTE,
+              ':up': 'up',
+              ':down': 'down',
+              ':votedAt': withdrawal.votedAt,
+              ':one': 1,
+            },
+          }),
+        );
+        return 'withdrawn';
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return 'none';
+        throw error;
+      }
+    },
+
+    async voteOf(communityId, commentId, voterKey) {
+      const item = await getItem(keys.commentVote(communityId, commentId, voterKey));
+      if (!item || item.value === STORED_NO_VOTE) return undefined;
+      return { value: item.value as 'up' | 'down', votedAt: item.votedAt as string };
+    },
+
+    async submitResponse(response) {
+      try {
+        const result = await client.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: surveyResponseItem(response),
+            // Replaceable while open, but never by a request that was overtaken by a later one.
+            ConditionExpression: 'attribute_not_exists(PK) OR submittedAt <= :submittedAt',
+            ExpressionAttributeValues: { ':submittedAt': response.submittedAt },
+            ReturnValues: 'ALL_OLD',
+          }),
+        );
+        return result.Attributes ? 'replaced' : 'created';
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return 'superseded';
+        throw error;
+      }
+    },
+
+    async responseOf(communityId, consultationId, respondentKey) {
+      const item = await getItem(keys.surveyResponse(communityId, consultationId, respondentKey));
+      return item ? surveyResponseFromItem(item) : undefined;
+    },
+
+    async responses(communityId, consultationId) {
+      const buckets = await Promise.all(
+        Array.from({ length: SURVEY_RESPONSE_BUCKETS }, (_, bucket) =>
+          queryAll(client, {
+            TableName: tableName,
+            IndexName: 'GSI1',
+            KeyConditionExpression: 'GSI1PK = :pk',
+            ExpressionAttributeValues: {
+              ':pk': keys.surveyResponseBucket(communityId, consultationId, bucket),
+            },
+          }),
+        ),
+      );
+      return buckets.flat().map(surveyResponseFromItem);
+    },
+  };
+}

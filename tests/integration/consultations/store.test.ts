@@ -1,0 +1,115 @@
+import { randomBytes } from 'node:crypto';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { SurveyResponseToWrite } from '../../../domain/consultations/commands/submit-survey-response';
+import { type Consultation, ConsultationPhase } from '../../../domain/consultations/consultation';
+import type { Draft } from '../../../domain/consultations/draft';
+import { DRAFT_PART_BYTES } from '../../../functions/consultations/items';
+import { dynamoConsultationStore } from '../../../functions/consultations/store';
+import { documentClient } from '../../../functions/shared/dynamo';
+import { ulidGenerator } from '../../../functions/shared/ids';
+import { Entity } from '../../../functions/shared/keys';
+import { createTestTable, type TestTable } from '../../support/table';
+
+const COMMUNITY = 'store';
+
+let table: TestTable;
+const store = () =>
+  dynamoConsultationStore(
+    documentClient({ dynamoEndpoint: table.endpoint, region: table.region }),
+    table.tableName,
+  );
+const audit = () => ({
+  id: ulidGenerator().next(),
+  communityId: COMMUNITY,
+  actor: { subject: 'council', roles: ['council'] },
+  action: 'consultation.create' as const,
+  target: 'consultation/x',
+  at: new Date().toISOString(),
+});
+
+function consultation(id: string, overrides: Partial<Consultation> = {}): Consultation {
+  return {
+    id,
+    communityId: COMMUNITY,
+    title: 'A consultation',
+    summary: 'On something.',
+    ownerDepartment: 'A department',
+    opensAt: '2026-05-01T00:00:00.000Z',
+    closesAt: '2026-06-01T00:00:00.000Z',
+    phase: ConsultationPhase.draft,
+    currentVersion: 1,
+    versions: [],
+    createdBy: 'council',
+    createdAt: '2026-04-01T00:00:00.000Z',
+    revision: 1,
+    ...overrides,
+  };
+}
+
+/** A draft whose gzipped JSON needs several parts: random text hardly compresses. */
+function largeDraft(): Draft {
+  return {
+    version: 1,
+    blocks: Array.from({ length: 400 }, (_, index) => ({
+      kind: 'paragraph' as const,
+      id: `p${index}`,
+      parentId: null,
+      text: randomBytes(1_500).toString('base64'),
+    })),
+    retired: {},
+  };
+}
+
+beforeEach(async () => {
+  table = await createTestTable('consultations');
+});
+
+describe('the consultations store on DynamoDB Local', () => {
+  it('stores a draft version larger than one item in parts, and reads it back whole', async () => {
+    const draft = largeDraft();
+
+    await store().create({ consultation: consultation('big'), draft }, [], audit());
+
+    const parts = (await table.scanAll()).filter((item) => item.entity === Entity.consultationDraft);
+    expect(parts.length).toBeGreaterThan(1);
+    for (const part of parts)
+      expect((part.data as Uint8Array).byteLength).toBeLessThanOrEqual(DRAFT_PART_BYTES);
+    expect(await store().draft(COMMUNITY, 'big', 1)).toEqual(draft);
+    expect(await store().draft(COMMUNITY, 'big', 2)).toBeUndefined();
+  });
+
+  it('keeps one survey response per resident: created, replaced, never overwritten by an older request', async () => {
+    const response = (submittedAt: string, answer: string): SurveyResponseToWrite => ({
+      communityId: COMMUNITY,
+      consultationId: 'c1',
+      respondentKey: 'ab'.repeat(32),
+      answers: { q1: answer },
+      submittedAt,
+    });
+
+    const first = await store().submitResponse(response('2026-05-02T10:00:00.000Z', 'bus'));
+    const second = await store().submitResponse(response('2026-05-02T10:05:00.000Z', 'bike'));
+    const overtaken = await store().submitResponse(response('2026-05-02T10:01:00.000Z', 'car'));
+
+    expect([first, second, overtaken]).toEqual(['created', 'replaced', 'superseded']);
+    expect(await store().responses(COMMUNITY, 'c1')).toEqual([
+      { respondentKey: 'ab'.repeat(32), answers: { q1: 'bike' }, submittedAt: '2026-05-02T10:05:00.000Z' },
+    ]);
+  });
+
+  it('lists for the phase job only drafts and open consultations whose date has come', async () => {
+    const draft = { blocks: [], retired: {}, version: 1 };
+    for (const [id, overrides] of [
+      ['due-to-open', { phase: ConsultationPhase.draft, opensAt: '2026-05-01T00:00:00.000Z' }],
+      ['not-yet', { phase: ConsultationPhase.draft, opensAt: '2026-05-20T00:00:00.000Z' }],
+      ['due-to-close', { phase: ConsultationPhase.open, closesAt: '2026-05-09T00:00:00.000Z' }],
+      ['closed', { phase: ConsultationPhase.closed, closesAt: '2026-05-09T00:00:00.000Z' }],
+    ] as const) {
+      await store().create({ consultation: consultation(id, overrides), draft }, [], audit());
+    }
+
+    const due = await store().dueForPhaseChange('2026-05-10T00:00:00.000Z');
+
+    expect(due.map((entry) => entry.consultationId).sort()).toEqual(['due-to-close', 'due-to-open']);
+  });
+});
