@@ -94,7 +94,8 @@ describe('appendAuditEntry on DynamoDB Local', () => {
     });
     expect(await itemsOf(Entity.auditEntry, 'alpha')).toHaveLength(100);
     expect(await itemsOf(Entity.auditApplied, 'alpha')).toHaveLength(100);
-  });
+    // ~10 s alone; a hundred writers racing for one head slow down a lot beside a busy suite.
+  }, 180_000);
 
   it('appends an intent delivered twice once, in turn and at the same time', async () => {
     const again = intent('beta', 1);
