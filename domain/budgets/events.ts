@@ -1,45 +1,32 @@
-import { type EventEnvelope, envelope } from '../../events/envelope';
+import type { EventEnvelope } from '../../events/envelope';
 import type { IdGenerator } from '../shared/clock';
+import { communityEvent } from '../shared/events';
 import type { Budget } from './budget';
 import type { Project } from './project';
 
 /** Builds a budget event; the id and time come from the command's context. */
-export function budgetEvent(
+export const budgetEvent = (
   ids: IdGenerator,
   now: Date,
   budget: Pick<Budget, 'id' | 'communityId'>,
   name: string,
   detail: Record<string, unknown>,
-): EventEnvelope {
-  return envelope({
-    id: ids.next(),
-    name,
-    communityId: budget.communityId,
-    occurredAt: now,
-    subject: `budget/${budget.id}`,
-    detail: { communityId: budget.communityId, budgetId: budget.id, ...detail },
+): EventEnvelope =>
+  communityEvent(ids, now, budget.communityId, `budget/${budget.id}`, name, {
+    budgetId: budget.id,
+    ...detail,
   });
-}
 
 /** Builds a project event, about the project rather than its budget. */
-export function projectEvent(
+export const projectEvent = (
   ids: IdGenerator,
   now: Date,
   project: Project,
   name: string,
   detail: Record<string, unknown>,
-): EventEnvelope {
-  return envelope({
-    id: ids.next(),
-    name,
-    communityId: project.communityId,
-    occurredAt: now,
-    subject: `budget-project/${project.id}`,
-    detail: {
-      communityId: project.communityId,
-      budgetId: project.budgetId,
-      projectId: project.id,
-      ...detail,
-    },
+): EventEnvelope =>
+  communityEvent(ids, now, project.communityId, `budget-project/${project.id}`, name, {
+    budgetId: project.budgetId,
+    projectId: project.id,
+    ...detail,
   });
-}

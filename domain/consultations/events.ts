@@ -1,6 +1,7 @@
 import { ConsultationEvents } from '../../events/consultations';
-import { type EventEnvelope, envelope } from '../../events/envelope';
+import type { EventEnvelope } from '../../events/envelope';
 import type { IdGenerator } from '../shared/clock';
+import { communityEvent } from '../shared/events';
 import type { Comment } from './comment';
 import type { Consultation, ConsultationPhase } from './consultation';
 import type { Draft } from './draft';
@@ -13,45 +14,31 @@ import type { ConsultationReport } from './report';
  */
 
 /** Builds an event about a consultation; the id and time come from the use case's context. */
-export function consultationEvent(
+export const consultationEvent = (
   ids: IdGenerator,
   now: Date,
   consultation: Pick<Consultation, 'id' | 'communityId'>,
   name: string,
   detail: Record<string, unknown>,
-): EventEnvelope {
-  return envelope({
-    id: ids.next(),
-    name,
-    communityId: consultation.communityId,
-    occurredAt: now,
-    subject: `consultation/${consultation.id}`,
-    detail: { communityId: consultation.communityId, consultationId: consultation.id, ...detail },
+): EventEnvelope =>
+  communityEvent(ids, now, consultation.communityId, `consultation/${consultation.id}`, name, {
+    consultationId: consultation.id,
+    ...detail,
   });
-}
 
 /** Builds an event about a comment. */
-export function commentEvent(
+export const commentEvent = (
   ids: IdGenerator,
   now: Date,
   comment: Pick<Comment, 'id' | 'communityId' | 'consultationId'>,
   name: string,
   detail: Record<string, unknown>,
-): EventEnvelope {
-  return envelope({
-    id: ids.next(),
-    name,
-    communityId: comment.communityId,
-    occurredAt: now,
-    subject: `comment/${comment.id}`,
-    detail: {
-      communityId: comment.communityId,
-      consultationId: comment.consultationId,
-      commentId: comment.id,
-      ...detail,
-    },
+): EventEnvelope =>
+  communityEvent(ids, now, comment.communityId, `comment/${comment.id}`, name, {
+    consultationId: comment.consultationId,
+    commentId: comment.id,
+    ...detail,
   });
-}
 
 export const createdEvent = (ids: IdGenerator, now: Date, consultation: Consultation): EventEnvelope =>
   consultationEvent(ids, now, consultation, ConsultationEvents.created, {

@@ -1,5 +1,6 @@
-import { type EventEnvelope, envelope } from '../../events/envelope';
+import type { EventEnvelope } from '../../events/envelope';
 import type { IdGenerator } from '../shared/clock';
+import { communityEvent } from '../shared/events';
 import type { ModerationItem } from './item';
 
 /** Builds a moderation event about an item; the id and time come from the command's context. */
@@ -10,18 +11,10 @@ export function moderationEvent(
   name: string,
   detail: Record<string, unknown>,
 ): EventEnvelope {
-  return envelope({
-    id: ids.next(),
-    name,
-    communityId: item.communityId,
-    occurredAt: now,
-    subject: `moderation/${item.id}`,
-    detail: {
-      communityId: item.communityId,
-      itemId: item.id,
-      type: item.type,
-      subjectId: item.subjectId,
-      ...detail,
-    },
+  return communityEvent(ids, now, item.communityId, `moderation/${item.id}`, name, {
+    itemId: item.id,
+    type: item.type,
+    subjectId: item.subjectId,
+    ...detail,
   });
 }

@@ -1,6 +1,7 @@
-import { type EventEnvelope, envelope } from '../../events/envelope';
+import type { EventEnvelope } from '../../events/envelope';
 import { PetitionEvents } from '../../events/petitions';
 import type { IdGenerator } from '../shared/clock';
+import { communityEvent } from '../shared/events';
 import { type Petition, PetitionState, type PetitionThreshold, totalSignatures } from './petition';
 
 /** Builds a petition event; the id and time come from the command's context. */
@@ -11,13 +12,9 @@ export function petitionEvent(
   name: string,
   detail: Record<string, unknown>,
 ): EventEnvelope {
-  return envelope({
-    id: ids.next(),
-    name,
-    communityId: petition.communityId,
-    occurredAt: now,
-    subject: `petition/${petition.id}`,
-    detail: { communityId: petition.communityId, petitionId: petition.id, ...detail },
+  return communityEvent(ids, now, petition.communityId, `petition/${petition.id}`, name, {
+    petitionId: petition.id,
+    ...detail,
   });
 }
 

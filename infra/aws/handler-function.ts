@@ -26,6 +26,8 @@ export interface HandlerFunctionProps {
   readonly spec: HandlerSpec;
   readonly environment: Readonly<Record<string, string>>;
   readonly timeout?: Duration;
+  /** MB; 512 unless a handler computes more than it waits. */
+  readonly memorySize?: number;
 }
 
 /**
@@ -46,7 +48,7 @@ export function createHandlerFunction(
     depsLockFilePath: join(REPO_ROOT, 'package-lock.json'),
     runtime: Runtime.NODEJS_22_X,
     architecture: Architecture.ARM_64,
-    memorySize: 512,
+    memorySize: props.memorySize ?? 512,
     timeout: props.timeout ?? Duration.seconds(10),
     logGroup,
     environment: {

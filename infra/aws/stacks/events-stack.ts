@@ -39,7 +39,10 @@ export class EventsStack extends Stack {
 
     this.streamFunction = createHandlerFunction(this, 'StreamFunction', {
       spec: props.streamHandler,
-      timeout: Duration.seconds(30),
+      // The budget results job runs here too: reading a city's ballots and running equal shares
+      // with add1 in kopiykas can take tens of seconds, once per budget.
+      timeout: Duration.minutes(3),
+      memorySize: 1024,
       environment: { TABLE_NAME: props.table.tableName, EVENT_BUS_NAME: this.bus.eventBusName },
     });
     grantTableActions(this.streamFunction, props.table, props.streamHandler.tableActions);
