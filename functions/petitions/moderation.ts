@@ -9,6 +9,10 @@ import { keys } from '../shared/keys';
 import { petitionFromItem, petitionSnapshot } from './items';
 import { petitionChangeWrites } from './store';
 
+/** Drafts and petitions still gathering sponsors are their author's: nothing for the moderators yet. */
+const NOT_SUBMITTED = new Set<PetitionState>([PetitionState.draft, PetitionState.gathering_sponsors]);
+
+/** The petition, if it has reached the moderators (submitted, and past its sponsors). */
 async function readPetition(deps: SubjectDeps, communityId: string, petitionId: string) {
   const result = await deps.client.send(
     new GetCommand({
@@ -17,7 +21,8 @@ async function readPetition(deps: SubjectDeps, communityId: string, petitionId: 
       ConsistentRead: true,
     }),
   );
-  return result.Item ? petitionFromItem(result.Item) : undefined;
+  const petition = result.Item ? petitionFromItem(result.Item) : undefined;
+  return petition && !NOT_SUBMITTED.has(petition.state) ? petition : undefined;
 }
 
 /** A petition that is not there, as the moderation centre reports it. */

@@ -261,6 +261,22 @@ describe('a petition through the moderation centre', () => {
     expect(await jsonOf(response)).toMatchObject({ code });
   });
 
+  it('does not let a moderator decide a draft its author has not submitted', async () => {
+    const draft = await jsonOf(
+      await api.call(
+        petitions,
+        call(tokens.author, 'POST', { title: 'A draft still being written', text: 'x' }),
+      ),
+    );
+
+    const approved = await decide(draft.id, tokens['moderator-a'] as string, { decision: 'approve' });
+    const mine = await jsonOf(await api.call(`${petitions}/mine`, call(tokens.author, 'GET')));
+
+    expect(approved.status).toBe(404);
+    expect(await jsonOf(approved)).toMatchObject({ code: 'item_not_found' });
+    expect(mine.items.find((petition: { id: string }) => petition.id === draft.id).state).toBe('draft');
+  });
+
   it('answers 404 for an item id that names nothing', async () => {
     const response = await api.call(
       `${moderation()}/items/petition.01ARZ3NDEKTSV4RRFFQ69G5FAV/decisions`,
