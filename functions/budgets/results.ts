@@ -35,6 +35,7 @@ export function potResult(
       version: 'none',
       inputSha256: pabulibSha256(text),
       spent: '0',
+      left: String(pot.amount),
       selected: [],
       projects: instance.projects.map((project) => ({
         id: project.id,
@@ -57,6 +58,7 @@ export function potResult(
     version: results.version,
     inputSha256: results.inputSha256,
     spent: results.spent.toString(),
+    left: (results.budget - results.spent).toString(),
     selected: results.selected,
     projects: results.projects.map((project) => ({
       id: project.id,

@@ -226,6 +226,7 @@ const PotResultSchema = z.object({
   inputSha256: z.string(),
   budget: z.string(),
   spent: z.string(),
+  left: z.string(),
   ballots: z.int(),
   selected: z.array(z.string()),
   projects: z.array(z.object({ id: z.string(), cost: z.string(), score: z.string(), selected: z.boolean() })),

@@ -18,6 +18,8 @@ export interface PotResult {
   /** Minor units, as decimal strings: exact whatever their size. */
   readonly budget: string;
   readonly spent: string;
+  /** What the rule left unspent: `budget − spent`. */
+  readonly left: string;
   readonly ballots: number;
   /** Project ids as the pot's pabulib file has them (an imported file's own ids), in funding order. */
   readonly selected: readonly string[];

@@ -294,6 +294,7 @@ describe('publishing and tracking', () => {
     inputSha256: '0'.repeat(64),
     budget: '600',
     spent: '300',
+    left: '300',
     ballots: 3,
     selected: ['a'],
     projects: [],
