@@ -129,9 +129,10 @@ function knapsackViolations(
       ),
     );
   }
-  // Whole percent of a whole amount: compare spent·100 with amount·percent, exactly.
+  // Whole percent of a whole amount: compare spent·100 with amount·percent, exactly (in bigint:
+  // amounts near 2⁵³ times 100 are past what a double holds exactly).
   const minShare = rules.minSharePercent;
-  if (minShare !== undefined && spent * 100 < pot.amount * minShare) {
+  if (minShare !== undefined && BigInt(spent) * 100n < BigInt(pot.amount) * BigInt(minShare)) {
     found.push(
       violation(
         'ballot_under_min_share',

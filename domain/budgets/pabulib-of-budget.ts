@@ -21,6 +21,9 @@ const WAS_ON_BALLOT = new Set<string>([
   ProjectState.cancelled,
 ]);
 
+/** A text as one `.pb` field can hold it: line breaks and separators become spaces. */
+const fieldText = (value: string): string => value.replaceAll(/[\r\n;]+/g, ' ');
+
 /** The id a project has in pabulib files: the imported file's own id, or ours. */
 export const pabulibIdOf = (project: Pick<Project, 'id' | 'externalId'>): string =>
   project.externalId ?? project.id;
@@ -88,8 +91,8 @@ export function pabulibOfPot(
     cost: BigInt(costOf(project)),
     fields: {
       votes: String(votes.get(project.id) ?? 0),
-      name: project.title.replaceAll(/[\r\n;]+/g, ' '),
-      category: project.category ?? '',
+      name: fieldText(project.title),
+      category: fieldText(project.category ?? ''),
       ...(selected ? { selected: selected.has(pabulibIdOf(project)) ? '1' : '0' } : {}),
     },
   }));
@@ -101,7 +104,7 @@ export function pabulibOfPot(
   }));
   return {
     meta: new Map<string, string>([
-      ['description', budget.names.en.replaceAll(/[\r\n;]+/g, ' ')],
+      ['description', fieldText(budget.names.en)],
       ['country', 'Ukraine'],
       ['unit', budget.communityId],
       ['instance', budget.id],

@@ -2,17 +2,9 @@ import { type Actor, hasRole, Role } from '../identity/actor';
 import { text } from '../shared/localized';
 import type { DomainError } from '../shared/outcome';
 import type { Budget, BudgetPhase } from './budget';
-import { type Project, PUBLIC_PROJECT_STATES } from './project';
 
 /** Budgets, phases, reviews, results and implementation are the council's. */
 export const mayManageBudget = (actor: Actor): boolean => hasRole(actor, Role.council);
-
-const isStaff = (actor: Actor | undefined): boolean =>
-  hasRole(actor, Role.council) || hasRole(actor, Role.moderator);
-
-/** Projects waiting for moderation, rejected or hidden are seen by their author and the staff only. */
-export const mayReadProject = (actor: Actor | undefined, project: Project): boolean =>
-  PUBLIC_PROJECT_STATES.has(project.state) || isStaff(actor) || actor?.signerKey === project.authorKey;
 
 /** The 409 for something the budget's current phase does not allow; it names the phase. */
 export function wrongPhase(budget: Pick<Budget, 'phase'>, needed: readonly BudgetPhase[]): DomainError {

@@ -33,13 +33,23 @@ export interface BudgetStore {
   getProject(communityId: string, budgetId: string, projectId: string): Promise<Project | undefined>;
   /** Every project of a budget (a budget has tens to hundreds). */
   projects(communityId: string, budgetId: string): Promise<Project[]>;
-  /** A new project; one sent to moderation enters the moderation queue in the same transaction. */
-  createProject(project: Project, events: readonly EventEnvelope[]): Promise<void>;
+  /**
+   * A new project; one sent to moderation enters the moderation queue in the
+   * same transaction. `conflict` when the budget has left the phase it was
+   * read in meanwhile (`whilePhase`).
+   */
+  createProject(
+    project: Project,
+    events: readonly EventEnvelope[],
+    whilePhase: Budget,
+  ): Promise<'saved' | 'conflict'>;
+  /** `whilePhase`: the write holds only while the budget is still in the phase it was read in. */
   saveProject(
     previous: Project,
     next: Project,
     events: readonly EventEnvelope[],
     audit?: AuditIntent,
+    whilePhase?: Budget,
   ): Promise<'saved' | 'conflict'>;
   /** Each ballot is one conditional write: a newer ballot of the same voter is never overwritten by an older one. */
   castBallots(ballots: readonly Ballot[]): Promise<void>;

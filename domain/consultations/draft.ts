@@ -59,6 +59,9 @@ export type DraftTarget =
 
 export const WHOLE: DraftTarget = { kind: 'whole' };
 
+/** The id that names the whole consultation where a block id is expected (`?section=whole`). */
+export const WHOLE_ID = 'whole';
+
 /** The version before the first: parsing a draft is revising nothing. */
 const NO_DRAFT: Draft = { version: 0, blocks: [], retired: {} };
 
@@ -134,15 +137,16 @@ function sizeRefusal(scanned: readonly ScannedBlock[]): Outcome<never> | undefin
       { maxParagraphs: DRAFT_LIMITS.maxParagraphs, paragraphs },
     );
   }
-  const seen = new Set<string>();
+  // `whole` names the consultation as a whole in lists (`?section=whole`): no heading may take it.
+  const seen = new Set<string>([WHOLE_ID]);
   for (const block of scanned) {
     if (block.kind !== 'section' || !block.explicitId) continue;
     if (seen.has(block.explicitId)) {
       return fail(
         'duplicate_block_id',
         text(
-          `Ідентифікатор {#${block.explicitId}} ужито в кількох заголовках; кожен має бути унікальним.`,
-          `The id {#${block.explicitId}} is used on more than one heading; each must be unique.`,
+          `Ідентифікатор {#${block.explicitId}} ужито в кількох заголовках або він зарезервований («${WHOLE_ID}»); кожен має бути унікальним.`,
+          `The id {#${block.explicitId}} is used on more than one heading, or is reserved ("${WHOLE_ID}"); each must be unique.`,
         ),
         { blockId: block.explicitId, pattern: EXPLICIT_ID_PATTERN },
       );

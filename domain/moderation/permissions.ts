@@ -1,5 +1,6 @@
 import { forbidden } from '../communities/permissions';
 import { type Actor, hasRole, Role } from '../identity/actor';
+import { text } from '../shared/localized';
 import type { DomainError } from '../shared/outcome';
 import { ItemStatus, type ModerationItem } from './item';
 
@@ -10,10 +11,20 @@ export const mayViewQueue = (actor: Actor | undefined): boolean =>
 /**
  * Who may decide an item now: a moderator decides what waits for moderation,
  * only the council decides an appeal (it reviews a moderator's decision), and
- * only the council changes what it decided on appeal.
+ * only the council changes what it decided on appeal, and nobody decides
+ * their own submission.
  * Returns the refusal, or undefined when the actor may.
  */
 export function decisionRefusal(actor: Actor, item: ModerationItem): DomainError | undefined {
+  if (actor.signerKey === item.authorKey) {
+    return {
+      code: 'own_item',
+      message: text(
+        'Не можна модерувати власне звернення: це зробить інший модератор чи рада.',
+        'You cannot moderate what you submitted yourself: another moderator or the council will.',
+      ),
+    };
+  }
   if (item.status === ItemStatus.appeal || item.appeal?.decidedAt !== undefined) {
     return hasRole(actor, Role.council) ? undefined : forbidden('council');
   }

@@ -9,6 +9,9 @@ import { commitWithEvents } from '../shared/outbox';
 import { budgetResults, ResultsError } from './results';
 import { budgetPut, dynamoBudgetStore } from './store';
 
+/** How long a global secondary index may lag behind the table (typically well under a second). */
+const INDEX_SETTLE_MS = 1_000;
+
 /**
  * The stream consumer of results jobs: a job item written by
  * `POST …/budgets/{b}/results` is computed here, once. The results are stored
@@ -24,8 +27,9 @@ export async function runResultsJobs(records: readonly DynamoDBRecord[]): Promis
     const job = unmarshall((record.dynamodb?.NewImage ?? {}) as Record<string, AttributeValue>) as ResultsJob;
     const budget = await store.getBudget(job.communityId, job.budgetId);
     if (!budget || budget.results?.jobId !== job.jobId || budget.results.status !== 'running') continue;
-    // A council's close takes effect a moment later (BALLOT_BOX_GRACE_MS): count only once it has.
-    const settling = Date.parse(budget.votingClosedAt ?? '') - Date.now();
+    // A council's close takes effect a moment later (BALLOT_BOX_GRACE_MS), and the ballots are read
+    // from an index, which follows the table within about a second: count only once both have settled.
+    const settling = Date.parse(budget.votingClosedAt ?? '') + INDEX_SETTLE_MS - Date.now();
     if (settling > 0) await new Promise((wake) => setTimeout(wake, settling));
     const started = performance.now();
     try {

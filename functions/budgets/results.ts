@@ -1,6 +1,7 @@
 import type { Budget, Pot } from '../../domain/budgets/budget';
 import type { Ballot } from '../../domain/budgets/commands/cast-ballot';
 import type { PotResult } from '../../domain/budgets/commands/publish-results';
+import { PabulibError } from '../../domain/budgets/pabulib/errors';
 import { pabulibSha256 } from '../../domain/budgets/pabulib/hash';
 import { parsePabulib } from '../../domain/budgets/pabulib/parse';
 import { writePabulib } from '../../domain/budgets/pabulib/write';
@@ -11,6 +12,25 @@ import { computeResults } from '../../domain/budgets/rules/results';
 /** A rule refused the input (a budget whose rule does not fit its ballots): the job fails, it is not retried. */
 export class ResultsError extends Error {
   override readonly name = 'ResultsError';
+}
+
+/** The pot's text; what no `.pb` file can hold (a line break in a field) fails the job, not the stream. */
+function pabulibTextOf(instance: ReturnType<typeof pabulibOfPot>): string {
+  try {
+    return writePabulib(instance);
+  } catch (error) {
+    if (error instanceof PabulibError) throw new ResultsError(error.message);
+    throw error;
+  }
+}
+
+function parsedOf(text: string) {
+  try {
+    return parsePabulib(text);
+  } catch (error) {
+    if (error instanceof PabulibError) throw new ResultsError(error.message);
+    throw error;
+  }
 }
 
 /**
@@ -26,7 +46,7 @@ export function potResult(
   ballots: readonly Ballot[],
 ): PotResult {
   const instance = pabulibOfPot(budget, pot, projects, ballots);
-  const text = writePabulib(instance);
+  const text = pabulibTextOf(instance);
   const base = { potId: pot.id, budget: String(pot.amount), ballots: instance.ballots.length };
   if (instance.projects.length === 0 || instance.ballots.length === 0) {
     return {
@@ -45,7 +65,7 @@ export function potResult(
       })),
     };
   }
-  const outcome = computeResults(parsePabulib(text), {
+  const outcome = computeResults(parsedOf(text), {
     rule: budget.rule,
     completion: budget.completion,
     sourceText: text,

@@ -13,7 +13,7 @@ import { PabulibError } from '../../domain/budgets/pabulib/errors';
 import { parsePabulib } from '../../domain/budgets/pabulib/parse';
 import { mayManageBudget, wrongPhase } from '../../domain/budgets/permissions';
 import type { BudgetStore } from '../../domain/budgets/ports';
-import type { Project } from '../../domain/budgets/project';
+import { type Project, ProjectState, PUBLIC_PROJECT_STATES } from '../../domain/budgets/project';
 import type { Community } from '../../domain/communities/community';
 import { forbidden } from '../../domain/communities/permissions';
 import { text } from '../../domain/shared/localized';
@@ -56,7 +56,6 @@ import {
   ResultsViewSchema,
   ReviewBodySchema,
   SubmitProjectBodySchema,
-  visibleTo,
 } from './schemas';
 import { dynamoBudgetStore } from './store';
 
@@ -66,8 +65,15 @@ const PROJECT = `${BUDGET}/projects/{projectId}`;
 const ATTEMPTS = 4;
 
 /**
+ * How old the ballot box's view of a budget may be: clearly less than the
+ * grace a council's close gives, so that a ballot accepted from the cache is
+ * written (and stamped) before the close takes effect.
+ */
+const BALLOT_BOX_CACHE_MS = BALLOT_BOX_GRACE_MS - 500;
+
+/**
  * Budgets open for voting, with their projects, as the ballot box sees them:
- * up to {@link BALLOT_BOX_GRACE_MS} old, so that a ballot costs one write and
+ * up to {@link BALLOT_BOX_CACHE_MS} old, so that a ballot costs one write and
  * no reads. While voting is open the projects on the ballot cannot change
  * (review is over, results are not in). The council may close voting
  * meanwhile: its close takes effect that much later, so a ballot accepted
@@ -75,7 +81,7 @@ const ATTEMPTS = 4;
  * the clock, exactly. Budgets in other phases are read afresh every time.
  */
 const votingBudgets = ttlCache<{ budget: Budget; projects: Project[] } | undefined>(
-  BALLOT_BOX_GRACE_MS,
+  BALLOT_BOX_CACHE_MS,
   1000,
   Date.now,
   (box) => box?.budget.phase === BudgetPhase.voting,
@@ -111,6 +117,19 @@ async function loadBudget(request: RouteRequest<{ budgetId: string }>): Promise<
 }
 
 const BUDGET_ERRORS = ['community_not_found', 'budget_not_found'];
+
+/**
+ * A project as the public may know it: selected or not only once the council
+ * has published the results (publication marks projects before it flips the
+ * budget, and the job's outcome is the council's to announce).
+ */
+const asPublishedBy =
+  (budget: Budget) =>
+  (project: Project): Project =>
+    !RESULTS_PUBLIC.has(budget.phase) &&
+    (project.state === ProjectState.selected || project.state === ProjectState.not_selected)
+      ? { ...project, state: ProjectState.feasible }
+      : project;
 
 function resultsNotPublic(budget: Budget): DomainError {
   return {
@@ -176,7 +195,7 @@ async function changeProject(
       target: `budget-project/${project.id}`,
       ...changes(project, outcome.value, ['state', 'finalCost', 'review', 'cancelReason']),
     });
-    if ((await store.saveProject(project, outcome.value, outcome.events, audit)) === 'saved') {
+    if ((await store.saveProject(project, outcome.value, outcome.events, audit, budget)) === 'saved') {
       return { status: 200, body: projectView(outcome.value) };
     }
   }
@@ -378,15 +397,27 @@ const routes: AnyRoute[] = [
     responses: {
       201: { description: 'The project (in moderation, or proposed)', schema: ProjectViewSchema },
     },
-    errors: [...BUDGET_ERRORS, 'not_eligible', 'wrong_phase', 'unknown_pot', 'cost_over_pot'],
+    errors: [
+      ...BUDGET_ERRORS,
+      'not_eligible',
+      'wrong_phase',
+      'unknown_pot',
+      'cost_over_pot',
+      'version_conflict',
+    ],
     handle: async (request) => {
       const { command, community } = userScope(request);
-      const budget = await loadBudget(request);
-      if ('code' in budget) return { error: budget };
-      const outcome = submitProject(command, community, budget, request.body);
-      if (!outcome.ok) return outcome;
-      await storeFor(request).createProject(outcome.value, outcome.events);
-      return { status: 201, body: projectView(outcome.value) };
+      for (let attempt = 0; attempt < ATTEMPTS; attempt += 1) {
+        const budget = await loadBudget(request);
+        if ('code' in budget) return { error: budget };
+        const outcome = submitProject(command, community, budget, request.body);
+        if (!outcome.ok) return outcome;
+        // A conflict means the phase moved on meanwhile: read again, and the command says so.
+        if ((await storeFor(request).createProject(outcome.value, outcome.events, budget)) === 'saved') {
+          return { status: 201, body: projectView(outcome.value) };
+        }
+      }
+      return { error: conflict };
     },
   }),
 
@@ -395,7 +426,11 @@ const routes: AnyRoute[] = [
     path: `${BUDGET}/projects`,
     auth: 'public',
     operationId: 'listBudgetProjects',
-    summary: "A budget's projects: public ones for everyone; the staff and each author also see the rest",
+    summary:
+      "A budget's public projects (filter by pot and state); authors see their own at `…/projects/mine`",
+    description:
+      'Until the results are published, projects the results job has marked show as `feasible`: the outcome ' +
+      'is public when the council publishes it, not before.',
     params: BudgetPathSchema,
     query: ListProjectsQuerySchema,
     responses: { 200: { description: 'The projects', schema: ProjectListSchema } },
@@ -404,9 +439,35 @@ const routes: AnyRoute[] = [
       const budget = await loadBudget(request);
       if ('code' in budget) return { error: budget };
       const projects = (await storeFor(request).projects(budget.communityId, budget.id))
-        .filter(visibleTo(request.actor))
+        .filter((project) => PUBLIC_PROJECT_STATES.has(project.state))
+        .map(asPublishedBy(budget))
         .filter((project) => !request.query.pot || project.potId === request.query.pot)
         .filter((project) => !request.query.state || project.state === request.query.state)
+        .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+      return {
+        status: 200,
+        body: { items: projects.map(projectView) },
+        headers: { 'cache-control': 'no-store' },
+      };
+    },
+  }),
+
+  defineRoute({
+    method: 'GET',
+    path: `${BUDGET}/projects/mine`,
+    auth: 'user',
+    operationId: 'listMyBudgetProjects',
+    summary: "The caller's own projects in this budget, in every state (moderation reasons in uk and en)",
+    params: BudgetPathSchema,
+    responses: { 200: { description: 'The projects', schema: ProjectListSchema } },
+    errors: BUDGET_ERRORS,
+    handle: async (request) => {
+      const { command } = userScope(request);
+      const budget = await loadBudget(request);
+      if ('code' in budget) return { error: budget };
+      const projects = (await storeFor(request).projects(budget.communityId, budget.id))
+        .filter((project) => project.authorKey === command.actor.signerKey)
+        .map(asPublishedBy(budget))
         .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
       return {
         status: 200,
@@ -421,20 +482,26 @@ const routes: AnyRoute[] = [
     path: PROJECT,
     auth: 'public',
     operationId: 'getBudgetProject',
-    summary: 'A project with its review, moderation reason (uk/en) and progress notes',
+    summary: 'A public project with its review, moderation reason (uk/en) and progress notes',
     params: ProjectPathSchema,
     responses: { 200: { description: 'The project', schema: ProjectViewSchema } },
     errors: PROJECT_ERRORS,
     handle: async (request) => {
-      const community = request.community as Community;
+      const budget = await loadBudget(request);
+      if ('code' in budget) return { error: budget };
       const project = await storeFor(request).getProject(
-        community.id,
-        request.params.budgetId,
+        budget.communityId,
+        budget.id,
         request.params.projectId,
       );
-      if (!project || !visibleTo(request.actor)(project))
+      if (!project || !PUBLIC_PROJECT_STATES.has(project.state)) {
         return { error: projectNotFound(request.params.projectId) };
-      return { status: 200, body: projectView(project), headers: { 'cache-control': 'no-store' } };
+      }
+      return {
+        status: 200,
+        body: projectView(asPublishedBy(budget)(project)),
+        headers: { 'cache-control': 'no-store' },
+      };
     },
   }),
 
@@ -537,12 +604,14 @@ const routes: AnyRoute[] = [
       );
       if (!ballotBox) return { error: budgetNotFound(request.params.budgetId) };
       const { budget, projects } = ballotBox;
+      // One reading of the clock: the schedule's close is checked against the ballot's own castAt.
+      const now = command.clock.now();
       const endsAt = budget.schedule.votingEndsAt;
-      if (endsAt !== undefined && command.clock.now().toISOString() >= endsAt) {
+      if (endsAt !== undefined && now.toISOString() >= endsAt) {
         return { error: wrongPhase({ phase: BudgetPhase.tallying }, [BudgetPhase.voting]) };
       }
       const outcome = castBallot(
-        command,
+        { ...command, clock: { now: () => now } },
         budget,
         new Map(projects.map((project) => [project.id, project])),
         request.body.ballots,

@@ -1,10 +1,8 @@
 import { z } from 'zod';
 import { BALLOT_TYPES, BUDGET_PHASES, type Budget, BudgetPhase } from '../../domain/budgets/budget';
 import type { Ballot } from '../../domain/budgets/commands/cast-ballot';
-import { mayReadProject } from '../../domain/budgets/permissions';
 import { PROJECT_STATES, type Project } from '../../domain/budgets/project';
 import { BUDGET_RULES, COMPLETIONS } from '../../domain/budgets/rules/results';
-import type { Actor } from '../../domain/identity/actor';
 import { itemIdOf, ModerationType } from '../../domain/moderation/item';
 import { reasonText } from '../../domain/moderation/reasons';
 import { CommunityIdSchema } from '../communities/schemas';
@@ -16,7 +14,8 @@ const Slug = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/);
 /** Money in minor units (kopiykas): whole, and exact in JSON. */
 const Money = z.int().min(0).max(Number.MAX_SAFE_INTEGER);
 const Localized = z.object({ uk: z.string().trim().min(1).max(200), en: z.string().trim().min(1).max(200) });
-const Instant = z.iso.datetime();
+/** An instant, normalised to UTC milliseconds: the stored dates are compared as strings. */
+const Instant = z.iso.datetime({ offset: true }).transform((value) => new Date(value).toISOString());
 
 export const BudgetsPathSchema = z.object({ communityId: CommunityIdSchema });
 export const BudgetPathSchema = z.object({ communityId: CommunityIdSchema, budgetId: Ulid });
@@ -277,8 +276,6 @@ export const ballotView = (ballot: Ballot) => ({
   ...(ballot.points ? { points: [...ballot.points] } : {}),
   castAt: ballot.castAt,
 });
-
-export const visibleTo = (actor: Actor | undefined) => (project: Project) => mayReadProject(actor, project);
 
 /** Results are public once published; before that, only the council sees them. */
 export const RESULTS_PUBLIC = new Set<string>([BudgetPhase.published, BudgetPhase.implementation]);

@@ -50,6 +50,17 @@ function versionedPut(
   };
 }
 
+/** Holds a write to the budget's phase as it was read: a move of phase meanwhile cancels the write. */
+const phaseCheck = (tableName: string, budget: Budget): TransactItem => ({
+  ConditionCheck: {
+    TableName: tableName,
+    Key: keys.budget(budget.communityId, budget.id),
+    ConditionExpression: '#phase = :phase',
+    ExpressionAttributeNames: { '#phase': 'phase' },
+    ExpressionAttributeValues: { ':phase': budget.phase },
+  },
+});
+
 export const budgetPut = (tableName: string, previous: Budget, next: Budget): TransactItem =>
   versionedPut(tableName, budgetToItem(next), previous.version);
 
@@ -146,7 +157,7 @@ export function dynamoBudgetStore(client: DynamoDBDocumentClient, tableName: str
       return items.map(projectFromItem);
     },
 
-    async createProject(project, events) {
+    async createProject(project, events, whilePhase) {
       const queued =
         project.state === ProjectState.in_moderation
           ? [
@@ -161,9 +172,7 @@ export function dynamoBudgetStore(client: DynamoDBDocumentClient, tableName: str
               ),
             ]
           : [];
-      await commitWithEvents(
-        client,
-        tableName,
+      return committed(
         [
           {
             Put: {
@@ -172,14 +181,22 @@ export function dynamoBudgetStore(client: DynamoDBDocumentClient, tableName: str
               ConditionExpression: 'attribute_not_exists(PK)',
             },
           },
+          phaseCheck(tableName, whilePhase),
           ...queued,
         ],
         events,
       );
     },
 
-    saveProject: (previous, next, events, audit) =>
-      committed([projectPut(tableName, previous, next), ...auditPuts(tableName, audit)], events),
+    saveProject: (previous, next, events, audit, whilePhase) =>
+      committed(
+        [
+          projectPut(tableName, previous, next),
+          ...(whilePhase ? [phaseCheck(tableName, whilePhase)] : []),
+          ...auditPuts(tableName, audit),
+        ],
+        events,
+      ),
 
     async castBallots(ballots) {
       await Promise.all(

@@ -7,7 +7,7 @@ import { voteOnComment } from '../../domain/consultations/commands/vote-on-comme
 import { withdrawVote } from '../../domain/consultations/commands/withdraw-vote';
 import { type Comment, commentNotFound } from '../../domain/consultations/comment';
 import type { Consultation } from '../../domain/consultations/consultation';
-import { findBlock, WHOLE } from '../../domain/consultations/draft';
+import { findBlock, WHOLE, WHOLE_ID } from '../../domain/consultations/draft';
 import { commentPostedEvent } from '../../domain/consultations/events';
 import type { CommentCursor } from '../../domain/consultations/ranking';
 import { type CountedComment, targetsUnder, threadPage } from '../../domain/consultations/threads';
@@ -146,7 +146,7 @@ export const commentRoutes: AnyRoute[] = [
       if ('code' in consultation) return { error: consultation };
       const draft = await currentDraftOf(request, consultation);
       const { section, sort, limit, cursor } = request.query;
-      if (section !== undefined && section !== 'whole' && findBlock(draft, section)?.kind !== 'section') {
+      if (section !== undefined && section !== WHOLE_ID && findBlock(draft, section)?.kind !== 'section') {
         return { error: unknownSection(section) };
       }
       const list = `${consultation.id}|${section ?? '*'}|${sort}`;
@@ -158,7 +158,7 @@ export const commentRoutes: AnyRoute[] = [
           : await store.commentsOn(
               consultation.communityId,
               consultation.id,
-              targetsUnder(draft, section === 'whole' ? undefined : section),
+              targetsUnder(draft, section === WHOLE_ID ? undefined : section),
             );
       const page = threadPage(comments, sort, limit, after);
       const next = page.next ? encodeCursor({ list, ...page.next }) : undefined;

@@ -13,7 +13,7 @@ import { commentSnapshot } from './items';
  * comment that starts waiting (new, or edited after a moderator saw it)
  * enters the moderation centre's queue in the same transaction, so it can
  * never wait unseen. A comment edited while it waits only refreshes what the
- * queue shows. The queue item is written over the version read here, so a
+ * queue shows, as does an edit or a deletion of a comment that is not waiting. The queue item is written over the version read here, so a
  * decision made meanwhile fails the whole write, which the caller retries.
  */
 export async function queueWrites(
@@ -22,8 +22,9 @@ export async function queueWrites(
   previous: Comment | undefined,
   next: Comment,
 ): Promise<TransactItem[]> {
-  if (next.state !== CommentState.pending) return [];
-  if (previous?.state === CommentState.pending && previous.text === next.text) return [];
+  const textChanged = previous !== undefined && previous.text !== next.text;
+  if (next.state !== CommentState.pending && !textChanged) return [];
+  if (previous?.state === CommentState.pending && !textChanged) return [];
   const snapshot = commentSnapshot(consultation, next);
   const since = new Date(next.editedAt ?? next.createdAt);
   const stored =
@@ -33,6 +34,19 @@ export async function queueWrites(
           next.communityId,
           itemIdOf(ModerationType.comment, next.id),
         );
+  if (next.state !== CommentState.pending) {
+    // Edited under post-moderation, or deleted: the queue shows the text as it is now (none, once
+    // deleted), so that moderators judge reports against it and a deleted text does not linger.
+    return stored
+      ? [
+          moderationItemPut(deps.tableName, stored.version, {
+            ...stored,
+            ...snapshot,
+            version: stored.version + 1,
+          }),
+        ]
+      : [];
+  }
   if (!stored) {
     return [
       enqueuePut(deps.tableName, newModerationItem(next.communityId, snapshot, since, ItemStatus.pending)),

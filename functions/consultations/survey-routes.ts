@@ -123,7 +123,8 @@ export const surveyRoutes: AnyRoute[] = [
     summary: 'Survey results: counts per option, scale distribution and mean, Borda ranking; by district too',
     description:
       'Computed from the responses on read. Free-text answers are counted here; their text is in the ' +
-      "council's export. `byDistrict` groups the responses whose token named a district.",
+      "council's export. `byDistrict` groups the responses whose token named a district; a district with " +
+      "fewer than 5 respondents shows its count only, so that nobody's answers can be read off it.",
     params: ConsultationPathSchema,
     cache: { maxAgeSeconds: 60 },
     responses: { 200: { description: 'The results', schema: SurveyResultsSchema } },

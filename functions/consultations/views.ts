@@ -151,11 +151,23 @@ const publicTally = (tally: ResultsTally) => ({
   ),
 });
 
+/**
+ * The fewest respondents a district's public breakdown may have: below it a
+ * district shows its count only, so that nobody's answers can be read off a
+ * district of one or two (the council's export still has them all).
+ */
+export const MIN_PUBLIC_DISTRICT_RESPONDENTS = 5;
+
 export function resultsView(results: SurveyResults): z.infer<typeof SurveyResultsSchema> {
   return {
     ...publicTally(results),
     byDistrict: Object.fromEntries(
-      Object.entries(results.byDistrict).map(([districtId, tally]) => [districtId, publicTally(tally)]),
+      Object.entries(results.byDistrict).map(([districtId, tally]) => [
+        districtId,
+        tally.respondents < MIN_PUBLIC_DISTRICT_RESPONDENTS
+          ? { respondents: tally.respondents, questions: {} }
+          : publicTally(tally),
+      ]),
     ),
   };
 }

@@ -49,6 +49,7 @@ export const PROBLEM_TYPES = {
   not_reportable: { status: 409, title: text('Скарга неможлива', 'Cannot be reported') },
   already_appealed: { status: 409, title: text('Уже оскаржено', 'Already appealed') },
   not_appealable: { status: 409, title: text('Оскарження неможливе', 'Cannot be appealed') },
+  own_item: { status: 403, title: text('Власне звернення', 'Your own submission') },
   // Participatory budgets.
   budget_not_found: { status: 404, title: text('Бюджет не знайдено', 'Budget not found') },
   project_not_found: { status: 404, title: text('Проєкт не знайдено', 'Project not found') },

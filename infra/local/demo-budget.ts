@@ -77,7 +77,7 @@ export async function seedDemoBudget(
         ...(districtId ? { districtId } : {}),
       }),
     );
-    await store.createProject(submitted.value, submitted.events);
+    await store.createProject(submitted.value, submitted.events, budget);
     const approved = await decide(
       { client, tableName: config.tableName },
       person('moderator-1', [Role.moderator]),

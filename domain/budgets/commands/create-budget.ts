@@ -15,7 +15,7 @@ import {
 } from '../budget';
 import { budgetEvent } from '../events';
 import { mayManageBudget } from '../permissions';
-import { BudgetRule, type Completion, DEFAULT_COMPLETION } from '../rules/results';
+import { BudgetRule, Completion, DEFAULT_COMPLETION } from '../rules/results';
 
 export interface CreateBudgetInput {
   readonly names: Localized;
@@ -37,7 +37,18 @@ const invalid = (pointer: string, uk: string, en: string, details: Record<string
   fail<Budget>('validation_failed', text(uk, en), { ...details, errors: [{ pointer, detail: en }] });
 
 /** Limits that only make sense together (zod checks each on its own). */
-function ballotProblem(ballot: BallotRules, rule: BudgetRule): Outcome<Budget> | undefined {
+function ballotProblem(
+  ballot: BallotRules,
+  rule: BudgetRule,
+  completion: Completion,
+): Outcome<Budget> | undefined {
+  if (rule === BudgetRule.greedy && completion !== Completion.none) {
+    return invalid(
+      '/body/completion',
+      'Доповнення add1 буває лише в методі рівних часток; для greedy не вказуйте completion.',
+      'The add1 completion belongs to equal shares; leave completion out for greedy.',
+    );
+  }
   if (
     ballot.minProjects !== undefined &&
     ballot.maxProjects !== undefined &&
@@ -77,6 +88,40 @@ function ballotProblem(ballot: BallotRules, rule: BudgetRule): Outcome<Budget> |
   return undefined;
 }
 
+/** District pots: each district once, and none named like the city-wide pot. */
+function districtProblem(districts: CreateBudgetInput['districts'] = []): Outcome<Budget> | undefined {
+  const seen = new Set<string>([CITY_POT]);
+  for (const [index, district] of districts.entries()) {
+    if (seen.has(district.districtId)) {
+      return invalid(
+        `/body/districts/${index}/districtId`,
+        `Кошик округу ${district.districtId} вказано двічі (або він збігається з «${CITY_POT}»).`,
+        `The pot of district ${district.districtId} is given twice (or is named "${CITY_POT}").`,
+      );
+    }
+    seen.add(district.districtId);
+  }
+  return undefined;
+}
+
+/** The schedule's dates, in order: review starts, voting starts, voting ends. */
+function scheduleProblem(schedule: BudgetSchedule = {}): Outcome<Budget> | undefined {
+  const dates = (['reviewStartsAt', 'votingStartsAt', 'votingEndsAt'] as const).flatMap((name) =>
+    schedule[name] ? [{ name, at: schedule[name] as string }] : [],
+  );
+  for (const [index, date] of dates.entries()) {
+    const before = dates[index - 1];
+    if (before && before.at >= date.at) {
+      return invalid(
+        `/body/schedule/${date.name}`,
+        `${date.name} має бути пізніше за ${before.name}.`,
+        `${date.name} must come after ${before.name}.`,
+      );
+    }
+  }
+  return undefined;
+}
+
 /**
  * The council opens a participatory budget: its pots, its ballot and its
  * result rule, fixed from the start so that nobody can change the rules once
@@ -84,8 +129,8 @@ function ballotProblem(ballot: BallotRules, rule: BudgetRule): Outcome<Budget> |
  *
  * Outcomes: ok (emits `budget.created.v1`); `forbidden` (not council);
  * `unknown_district` (a district pot the community does not have);
- * `validation_failed` (district pots over the total, inconsistent ballot
- * limits); `rule_needs_approval_ballots` (equal shares with points or ranks).
+ * `validation_failed` (district pots over the total or given twice, schedule
+ * dates out of order, inconsistent ballot limits, a completion with greedy); `rule_needs_approval_ballots` (equal shares with points or ranks).
  */
 export function createBudget(
   context: CommandContext,
@@ -115,7 +160,11 @@ export function createBudget(
       `The district pots (${carved}) exceed the total amount (${input.totalAmount}).`,
     );
   }
-  const problem = ballotProblem(input.ballot, input.rule);
+  const completion = input.completion ?? DEFAULT_COMPLETION[input.rule];
+  const problem =
+    districtProblem(input.districts) ??
+    scheduleProblem(input.schedule) ??
+    ballotProblem(input.ballot, input.rule, completion);
   if (problem) return problem;
 
   const now = clock.now();
@@ -132,7 +181,7 @@ export function createBudget(
     pots,
     ballot: input.ballot,
     rule: input.rule,
-    completion: input.completion ?? DEFAULT_COMPLETION[input.rule],
+    completion,
     minimumAge: input.minimumAge ?? DEFAULT_MINIMUM_AGE,
     phase: BudgetPhase.submission,
     schedule: input.schedule ?? {},

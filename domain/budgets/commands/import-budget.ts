@@ -21,18 +21,35 @@ export interface ImportedBudget {
   readonly ballots: readonly Ballot[];
 }
 
+/** The META rows that carry ballot limits: whole numbers when present. */
+const LIMIT_KEYS = ['min_length', 'max_length', 'max_sum_points', 'max_points'] as const;
+
+/** A META limit as a number; undefined when the file has none. */
+const limit = (meta: ReadonlyMap<string, string>, key: (typeof LIMIT_KEYS)[number]): number | undefined =>
+  meta.has(key) ? Number(meta.get(key)) : undefined;
+
+/** The first META limit that is not a whole number the budget can keep, if any. */
+const badLimit = (meta: ReadonlyMap<string, string>): string | undefined =>
+  LIMIT_KEYS.find((key) => meta.has(key) && !/^[0-9]{1,9}$/.test((meta.get(key) ?? '').trim()));
+
 const BALLOT_OF: Partial<Record<VoteType, (meta: ReadonlyMap<string, string>) => BallotRules>> = {
-  approval: (meta) => ({
-    type: BallotType.approval,
-    ...(meta.has('min_length') ? { minProjects: Number(meta.get('min_length')) } : {}),
-    ...(meta.has('max_length') ? { maxProjects: Number(meta.get('max_length')) } : {}),
-  }),
-  cumulative: (meta) => ({
-    type: BallotType.cumulative,
-    maxPoints: Number(meta.get('max_sum_points') ?? 0) || Number.MAX_SAFE_INTEGER,
-    ...(meta.has('max_points') ? { maxPerProject: Number(meta.get('max_points')) } : {}),
-  }),
-  ordinal: (meta) => ({ type: BallotType.ordinal, maxRanked: Number(meta.get('max_length') ?? 0) || 1000 }),
+  approval: (meta) => {
+    const [min, max] = [limit(meta, 'min_length'), limit(meta, 'max_length')];
+    return {
+      type: BallotType.approval,
+      ...(min ? { minProjects: min } : {}),
+      ...(max ? { maxProjects: max } : {}),
+    };
+  },
+  cumulative: (meta) => {
+    const perProject = limit(meta, 'max_points');
+    return {
+      type: BallotType.cumulative,
+      maxPoints: limit(meta, 'max_sum_points') || Number.MAX_SAFE_INTEGER,
+      ...(perProject ? { maxPerProject: perProject } : {}),
+    };
+  },
+  ordinal: (meta) => ({ type: BallotType.ordinal, maxRanked: limit(meta, 'max_length') || 1000 }),
 };
 
 /** The rule the file says the city used, when it is one of ours; greedy otherwise. */
@@ -48,6 +65,7 @@ function ruleOf(meta: ReadonlyMap<string, string>): BudgetRule {
  * Amounts are taken as they are: the file's unit is the budget's minor unit.
  *
  * Outcomes: ok (emits `budget.created.v1`); `forbidden` (not council);
+ * `invalid_pabulib` (a ballot limit in META that is not a whole number);
  * `unsupported_vote_type` (scoring ballots); `amount_too_large` (beyond
  * what JSON carries exactly); `rule_needs_approval_ballots`.
  */
@@ -68,6 +86,17 @@ export function importBudget(
         `Ballots of type ${instance.voteType} are not supported: approval, cumulative or ordinal.`,
       ),
       { voteType: instance.voteType },
+    );
+  }
+  const unreadable = badLimit(instance.meta);
+  if (unreadable) {
+    return fail(
+      'invalid_pabulib',
+      text(
+        `META ${unreadable} має бути цілим числом, а тут «${instance.meta.get(unreadable)}».`,
+        `META ${unreadable} must be a whole number, and it is "${instance.meta.get(unreadable)}".`,
+      ),
+      { key: unreadable },
     );
   }
   const safe = BigInt(Number.MAX_SAFE_INTEGER);

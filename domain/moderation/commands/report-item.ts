@@ -21,7 +21,8 @@ export interface ReportedItem {
 /**
  * A resident reports something they think breaks the rules. Each resident
  * reports an item once (the store's conditional write decides that, as with
- * signatures). A report puts a decided item back in the queue; the report that
+ * signatures). A report puts a decided item back in the queue (the council's,
+ * when the council decided it on appeal); the report that
  * brings the reports since the last decision to the community's
  * `reportsBeforeHide` hides the subject until a moderator decides.
  *
@@ -47,7 +48,7 @@ export function reportItem(
     reportsSinceDecision,
     autoHidden: item.autoHidden || hide,
     ...(item.status === ItemStatus.decided
-      ? { status: ItemStatus.pending, waitingSince: now.toISOString() }
+      ? { status: reopenedStatus(item), waitingSince: now.toISOString() }
       : {}),
     version: item.version + 1,
   };
@@ -61,6 +62,13 @@ export function reportItem(
     : [];
   return ok({ item: reported, hide }, events);
 }
+
+/**
+ * Where reports send a settled item back: to the moderators, or to the council
+ * when the council has decided it on appeal (only the council may change that).
+ */
+const reopenedStatus = (item: ModerationItem): ItemStatus =>
+  item.appeal?.decidedAt !== undefined ? ItemStatus.appeal : ItemStatus.pending;
 
 function reportRefusal(
   actor: Actor,

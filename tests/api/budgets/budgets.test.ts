@@ -511,6 +511,66 @@ describe('every limit of every ballot type has its own 422', () => {
   });
 });
 
+describe('results for every ballot type, recomputed offline from the export', () => {
+  it.each([
+    [
+      'approval',
+      'equal-shares',
+      { type: 'approval', maxProjects: 3 },
+      (ids: string[]) => [[ids[0], ids[1]], [ids[1], ids[2]], [ids[0]], [ids[2], ids[3]]],
+    ],
+    [
+      'knapsack',
+      'equal-shares',
+      { type: 'knapsack' },
+      (ids: string[]) => [[ids[0], ids[1]], [ids[1], ids[2]], [ids[3]], [ids[0], ids[2]]],
+    ],
+    [
+      'cumulative',
+      'greedy',
+      { type: 'cumulative', maxPoints: 5 },
+      (ids: string[]) => [[ids[0], ids[1]], [ids[1]], [ids[2], ids[3]], [ids[3]]],
+    ],
+    [
+      'ordinal',
+      'greedy',
+      { type: 'ordinal', maxRanked: 3 },
+      (ids: string[]) => [[ids[2], ids[0], ids[1]], [ids[1], ids[3]], [ids[3]], [ids[0], ids[2]]],
+    ],
+  ] as const)('%s ballots with %s', async (type, rule, ballot, choices) => {
+    const { budgetId, ids } = await votingBudget({ ballot, rule }, [300, 250, 200, 150]);
+    const voters = ['r1', 'r2', 'r3', 'r4'];
+    for (const [index, projectIds] of choices(ids).entries()) {
+      const points = type === 'cumulative' ? { points: projectIds.map((_, at) => (at === 0 ? 3 : 2)) } : {};
+      expect(
+        (await vote(budgetId, tokens[voters[index] as string], [{ potId: 'city', projectIds, ...points }]))
+          .status,
+      ).toBe(200);
+    }
+    await movePhase(budgetId, 'tallying');
+    expect((await api.call(`${base}/${budgetId}/results`, call(tokens.council, 'POST'))).status).toBe(202);
+    await api.runtime.drain();
+    const preview = await jsonOf(
+      await api.call(`${base}/${budgetId}/results/preview`, call(tokens.council, 'GET')),
+    );
+    expect((await api.call(`${base}/${budgetId}/results/publish`, call(tokens.council, 'POST'))).status).toBe(
+      200,
+    );
+
+    const city = preview.pots[0];
+    const file = join(folder, `${type}.pb`);
+    writeFileSync(file, await (await api.call(`${base}/${budgetId}/export?format=pabulib`)).text());
+    const cli = JSON.parse(await hromada(['pb', 'results', file, '--rule', rule, '--json']));
+
+    expect(preview.status).toBe('done');
+    expect(city).toMatchObject({ rule, ballots: 4 });
+    expect(city.selected.length).toBeGreaterThan(0);
+    expect(BigInt(city.spent)).toBeLessThanOrEqual(1000n);
+    expect(cli.selected).toEqual(city.selected);
+    expect(cli.totals.spent).toBe(city.spent);
+  });
+});
+
 describe('importing a pabulib file', () => {
   it('imports Warszawa Rembertów and greedy selects exactly its official projects', async () => {
     const text = pabulibText('Poland_Warszawa_2023_Rembertow.pb');
@@ -535,6 +595,20 @@ describe('importing a pabulib file', () => {
     expect(imported.status).toBe(201);
     expect(budget).toMatchObject({ phase: 'tallying', imported: true, rule: 'greedy' });
     expect([...results.pots[0].selected].sort()).toEqual(official);
+  });
+
+  it('answers a ballot limit in META that is not a number with 400 naming it, and writes nothing', async () => {
+    const before = await jsonOf(await api.call(base));
+    const response = await api.call(`${base}/import`, {
+      method: 'POST',
+      token: tokens.council,
+      headers: { 'content-type': 'text/plain', 'accept-language': 'en' },
+      body: 'META\nkey;value\nbudget;100\nvote_type;approval\nmax_length;many\nPROJECTS\nproject_id;cost\n1;10\nVOTES\nvoter_id;vote\n1;1\n',
+    });
+
+    expect(response.status).toBe(400);
+    expect(await jsonOf(response)).toMatchObject({ code: 'invalid_pabulib', key: 'max_length' });
+    expect((await jsonOf(await api.call(base))).items).toHaveLength(before.items.length);
   });
 
   it('answers a broken file with 400 naming the line', async () => {

@@ -230,7 +230,8 @@ describe('a consultation from creation to export', () => {
         priority: { type: 'ranking', answered: 2, borda: { safety: 2, speed: 2, cost: 2 } },
         ideas: { type: 'text', answered: 1 },
       },
-      byDistrict: { north: { respondents: 2 }, south: { respondents: 2 } },
+      // Two respondents a district: counts only, nobody's answers readable off a district.
+      byDistrict: { north: { respondents: 2, questions: {} }, south: { respondents: 2, questions: {} } },
     });
     expect(results.questions.ideas.answers).toBeUndefined();
 

@@ -178,6 +178,27 @@ describe('a comment under pre-moderation', () => {
     });
   });
 
+  it('keeps no deleted text in the queue: the item shows the comment as it is now', async () => {
+    const consultation = await createConsultation(api, COMMUNITY, council, { open: true });
+    const item = `${base}/${consultation.id}`;
+    const comment = await jsonOf(
+      await api.call(
+        `${item}/comments`,
+        call(tokens.author, 'POST', { stance: 'against', text: 'Something I regret.' }),
+      ),
+    );
+    await api.call(
+      `${itemOf(comment.id)}/decisions`,
+      call(tokens['moderator-a'], 'POST', { decision: 'approve' }),
+    );
+
+    const deleted = await api.call(`${item}/comments/${comment.id}`, call(tokens.author, 'DELETE'));
+    const queued = await jsonOf(await api.call(itemOf(comment.id), call(tokens['moderator-b'], 'GET')));
+
+    expect(deleted.status).toBeLessThan(300);
+    expect(queued.excerpt).toBe('');
+  });
+
   it('answers 404 for the comment item of another community', async () => {
     const other = 'cmod-other';
     const { council: otherCouncil } = await createCommunity(api, other);

@@ -436,6 +436,26 @@ describe('one community cannot reach into another', () => {
     expect([403, 404]).toContain(response.status);
   });
 
+  it.each([
+    ['an item', 'GET', '', undefined],
+    ['a claim', 'POST', '/claim', undefined],
+    ['a release', 'DELETE', '/claim', undefined],
+    ['a decision', 'POST', '/decisions', { decision: 'approve' }],
+    ['an appeal', 'POST', '/appeal', { text: 'Let me in' }],
+    ['a report', 'POST', '/reports', { reasonCode: 'spam' }],
+  ])(
+    "answers %s on this community's item through another community's path with 404",
+    async (_route, method, suffix, body) => {
+      const response = await api.call(
+        `${itemPath(petitionId, OTHER)}${suffix}`,
+        call(tokens.otherModerator, method, body),
+      );
+
+      expect(response.status).toBe(404);
+      expect(await jsonOf(response)).toMatchObject({ code: 'item_not_found' });
+    },
+  );
+
   it("keeps another community's items out of its own queue and item routes", async () => {
     const viaOwnCommunity = await api.call(itemPath(petitionId, OTHER), call(tokens.otherModerator, 'GET'));
     const queue = await jsonOf(

@@ -1,6 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type Budget, BudgetPhase } from '../../../domain/budgets/budget';
 import type { Ballot } from '../../../domain/budgets/commands/cast-ballot';
+import { parsePabulib } from '../../../domain/budgets/pabulib/parse';
+import { writePabulib } from '../../../domain/budgets/pabulib/write';
 import { pabulibOfPot } from '../../../domain/budgets/pabulib-of-budget';
 import { dynamoBudgetStore } from '../../../functions/budgets/store';
 import { documentClient } from '../../../functions/shared/dynamo';
@@ -113,5 +115,21 @@ describe('pabulibOfPot', () => {
       ['p2', '1'],
     ]);
     expect(JSON.stringify([...instance.meta])).not.toContain('ff'.repeat(32));
+  });
+
+  it('writes texts no .pb field can hold (line breaks, separators) as spaces, so the file is always written', () => {
+    const instance = pabulibOfPot(
+      budget,
+      budget.pots[0] as Budget['pots'][number],
+      [{ ...project, id: 'p1', title: 'Parks;\r\nand trees', category: 'green\rspace' }],
+      [ballot('00'.repeat(32), ['p1'], '2026-11-22T09:00:00.000Z')],
+    );
+
+    const text = writePabulib(instance);
+
+    expect(parsePabulib(text).projects[0]?.fields).toMatchObject({
+      name: 'Parks and trees',
+      category: 'green space',
+    });
   });
 });

@@ -180,6 +180,22 @@ describe('createBudget', () => {
       { ballot: { type: 'ordinal', maxRanked: 3 }, rule: 'equal-shares' },
       'rule_needs_approval_ballots',
     ],
+    ['add1 with greedy', { completion: 'add1' }, 'validation_failed'],
+    [
+      'a district pot twice',
+      {
+        districts: [
+          { districtId: 'north', amount: 1 },
+          { districtId: 'north', amount: 1 },
+        ],
+      },
+      'validation_failed',
+    ],
+    [
+      'voting that ends before it starts',
+      { schedule: { votingStartsAt: '2026-12-02T00:00:00.000Z', votingEndsAt: '2026-12-01T00:00:00.000Z' } },
+      'validation_failed',
+    ],
   ] as const)('refuses %s', (_case, overrides, code) => {
     const outcome = createBudget(council, community, {
       names: { uk: 'Б', en: 'B' },

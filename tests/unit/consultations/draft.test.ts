@@ -81,6 +81,7 @@ describe('parseDraft', () => {
   it.each([
     ['draft_empty', ' \n\t\n', {}],
     ['duplicate_block_id', '# A {#x}\n\n# B {#x}', { blockId: 'x' }],
+    ['duplicate_block_id', '# Whole {#whole}', { blockId: 'whole' }],
     ['draft_too_large', 'я'.repeat(100_001), { maxBytes: 200_000, bytes: 200_002 }],
     ['too_many_sections', '# s\n\n'.repeat(501), { maxSections: 500, sections: 501 }],
     ['too_many_paragraphs', 'p\n\n'.repeat(2_001), { maxParagraphs: 2_000, paragraphs: 2_001 }],

@@ -218,6 +218,42 @@ describe('decideItem', () => {
     expect(decideItem(context, item, input)).toMatchObject({ ok: false, error: { code } });
   });
 
+  it('refuses a moderator their own submission, and the council its own appeal', () => {
+    const ownModerator = contextOf('moderator-a', [Role.moderator], NOW, { signerKey: AUTHOR_KEY });
+    const ownCouncil = contextOf('council-1', [Role.council], NOW, { signerKey: AUTHOR_KEY });
+    const appealed = { ...rejected, status: ItemStatus.appeal, appeal: { text: 'Please', appealedAt: NOW } };
+
+    expect(decideItem(ownModerator, pendingItem(), { decision: 'approve' })).toMatchObject({
+      ok: false,
+      error: { code: 'own_item' },
+    });
+    expect(claimItem(ownModerator, pendingItem())).toMatchObject({ ok: false, error: { code: 'own_item' } });
+    expect(decideItem(ownCouncil, appealed, { decision: 'approve' })).toMatchObject({
+      ok: false,
+      error: { code: 'own_item' },
+    });
+  });
+
+  it('sends reports on an item the council decided on appeal to the council, not the moderators', () => {
+    const decidedOnAppeal = pendingItem({
+      status: ItemStatus.decided,
+      decisions: [rejection, { ...rejection, decision: 'approve', onAppeal: true }],
+      appeal: { text: 'x', appealedAt: NOW, decidedAt: NOW },
+    });
+
+    const reported = reportItem(
+      resident('r1'),
+      decidedOnAppeal,
+      { reasonCode: 'spam' },
+      {
+        reportsBeforeHide: 3,
+        subjectPublic: true,
+      },
+    );
+
+    expect(reported).toMatchObject({ ok: true, value: { item: { status: 'appeal' } } });
+  });
+
   it('lets the council decide an appeal and marks the appeal decided', () => {
     const appealed = { ...rejected, status: ItemStatus.appeal, appeal: { text: 'Please', appealedAt: NOW } };
 
