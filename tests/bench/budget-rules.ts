@@ -25,17 +25,26 @@ export interface BudgetRuleTiming {
 }
 
 /**
- * Times each rule once on each instance, the generated one last.
+ * Times each rule once on each instance, the generated one last; with
+ * `inMinorUnits` (the default), the generated one once more with every cost
+ * and the budget ×100, as the system stores money in kopiykas: add1 then
+ * raises the shares in steps a hundred times finer.
  * @example const { rows, mes100kSeconds } = await measureBudgetRules();
  */
-export async function measureBudgetRules(): Promise<{ rows: BudgetRuleTiming[]; mes100kSeconds: number }> {
+export async function measureBudgetRules({ inMinorUnits = true }: { inMinorUnits?: boolean } = {}): Promise<{
+  rows: BudgetRuleTiming[];
+  mes100kSeconds: number;
+}> {
   const instances = readdirSync(PABULIB_DIR)
     .filter((file) => file.endsWith('.pb'))
     .sort()
     .map((file) => ({ name: file, instance: parsePabulib(readFileSync(join(PABULIB_DIR, file), 'utf8')) }));
   const generated = { name: 'generated 100,000 voters × 80 projects', instance: generatedApprovalInstance() };
+  const scaled = inMinorUnits
+    ? [{ name: `${generated.name}, costs ×100`, instance: timesHundred(generated.instance) }]
+    : [];
   const rows: BudgetRuleTiming[] = [];
-  for (const { name, instance } of [...instances, generated]) {
+  for (const { name, instance } of [...instances, generated, ...scaled]) {
     for (const rule of rulesFor(instance)) rows.push(timeRule(name, instance, rule));
   }
   const mes100k = rows.find((row) => row.instance === generated.name && row.rule.startsWith('equal-shares'));
@@ -55,6 +64,17 @@ function timeRule(name: string, instance: PabulibInstance, rule: BudgetRule): Bu
   if (!result.ok) throw new Error(`${rule} on ${name}: ${result.error.message.en}`);
   const heapMiB = process.memoryUsage().heapUsed / 2 ** 20;
   return { instance: name, rule: result.value.version, seconds, heapMiB };
+}
+
+/** The same election counted in minor units: every cost and the budget ×100. */
+export function timesHundred(instance: PabulibInstance): PabulibInstance {
+  const budget = instance.budget * 100n;
+  return {
+    ...instance,
+    meta: new Map([...instance.meta, ['budget', budget.toString()]]),
+    budget,
+    projects: instance.projects.map((project) => ({ ...project, cost: project.cost * 100n })),
+  };
 }
 
 /** mulberry32: a small seeded generator, so that every run measures the same election. */

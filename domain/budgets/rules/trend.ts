@@ -13,6 +13,12 @@ export interface Trend {
   readonly slope: bigint;
 }
 
+/** A fraction with a positive denominator, not necessarily in lowest terms. */
+export interface Fraction {
+  readonly numerator: bigint;
+  readonly denominator: bigint;
+}
+
 /** A {@link Trend} with its own denominator, for amounts of different scales (prices per unit of cost). */
 export interface Ratio extends Trend {
   readonly denominator: bigint;
@@ -37,6 +43,12 @@ export class Reach {
   /** The increment may grow by less than this before a condition may fail; `undefined` for any amount. */
   get reach(): Rational | undefined {
     return this.#denominator === 0n ? undefined : rational(this.#numerator, this.#denominator);
+  }
+
+  /** The increment `from` plus {@link reach}, as a fraction not reduced (to save the divisions). */
+  after(from: bigint): Fraction | undefined {
+    if (this.#denominator === 0n) return undefined;
+    return { numerator: from * this.#denominator + this.#numerator, denominator: this.#denominator };
   }
 
   /**

@@ -81,17 +81,115 @@ function expectFairCharges(outcome: EqualSharesOutcome, voterCount: number): voi
   expect(paid).toEqual(rational(outcome.cost));
 }
 
+/** The same election counted in minor units: every cost and the budget ×100, as kopiykas are. */
+const inMinorUnits = (instance: PabulibInstance): PabulibInstance => ({
+  ...instance,
+  budget: instance.budget * 100n,
+  projects: instance.projects.map((project) => ({ ...project, cost: project.cost * 100n })),
+});
+
+/**
+ * Small elections ×100: up to 6 projects costing 0–3000, up to 12 voters, a
+ * budget of 0–10,000, so that trying every budget in turn stays quick.
+ */
+const minorUnitElections = fc
+  .record({
+    costs: fc.array(fc.bigInt({ min: 0n, max: 30n }), { minLength: 1, maxLength: 6 }),
+    votes: fc.array(fc.uniqueArray(fc.nat({ max: 5 }), { minLength: 1, maxLength: 6 }), { maxLength: 12 }),
+    budget: fc.bigInt({ min: 0n, max: 100n }),
+  })
+  .map(({ costs, votes, budget }): PabulibInstance => {
+    const ids = costs.map((_, index) => `p${index}`);
+    return inMinorUnits({
+      meta: new Map([['vote_type', VoteType.approval]]),
+      budget,
+      voteType: VoteType.approval,
+      projectColumns: ['project_id', 'cost'],
+      projects: ids.map((id, index) => ({ id, cost: costs[index] as bigint, fields: {} })),
+      voteColumns: ['voter_id', 'vote'],
+      ballots: votes.map((picks, voter) => ({
+        voterId: `v${voter}`,
+        projectIds: picks.filter((pick) => pick < ids.length).map((pick) => ids[pick] as string),
+        fields: {},
+      })),
+    });
+  });
+
+type Run = (profile: ApprovalProfile, budget: bigint, increment: bigint) => EqualSharesOutcome;
+
+/** One run of the rule itself at an increment, without skipping anything. */
+const ruleRun: Run = (profile, budget, increment) =>
+  runEqualShares(profile, budget, increment, false).outcome();
+
 /** add1 exactly as defined: every budget B, B + n, B + 2n, … in turn, no skipping. */
-function add1StepByStep(profile: ApprovalProfile, budget: bigint): EqualSharesOutcome {
+function add1StepByStep(profile: ApprovalProfile, budget: bigint, run: Run = ruleRun): EqualSharesOutcome {
   const fundable = profile.supporters.filter((voters) => voters.length > 0).length;
-  let kept = runEqualShares(profile, budget, 0n, false).outcome();
+  let kept = run(profile, budget, 0n);
   for (let increment = 1n; kept.selected.length < fundable; increment++) {
-    const next = runEqualShares(profile, budget, increment, false).outcome();
+    const next = run(profile, budget, increment);
     if (next.cost > budget) break;
     kept = next;
   }
   return kept;
 }
+
+const minus = (a: Rational, b: Rational): Rational =>
+  rational(a.numerator * b.denominator - b.numerator * a.denominator, a.denominator * b.denominator);
+
+/**
+ * Equal shares word for word, voter by voter, in fractions, as a reference
+ * that shares nothing with the rule's own arithmetic: each voter holds
+ * B / n + increment; while some project can be paid by its supporters, each
+ * gets the least α with Σ min(left, α) = cost (walking up from the poorest),
+ * and the least ρ = α / cost is funded (ties: more supporters, then the
+ * smaller id); supported projects that cost nothing come first.
+ */
+const byDefinition: Run = (profile, budget, increment) => {
+  const voterCount = BigInt(profile.voterCount);
+  if (voterCount === 0n) return { selected: [], cost: 0n, share: rational(0n), remaining: [] };
+  const share = rational(budget + voterCount * increment, voterCount);
+  const left = Array.from({ length: profile.voterCount }, () => share);
+  const supported = profile.projects
+    .map((project, index) => ({ ...project, voters: [...(profile.supporters[index] ?? [])] }))
+    .filter(({ voters }) => voters.length > 0);
+  const tieBreak = (a: (typeof supported)[number], b: (typeof supported)[number]): number =>
+    a.voters.length !== b.voters.length ? b.voters.length - a.voters.length : a.id < b.id ? -1 : 1;
+  const selected = supported.filter(({ cost }) => cost === 0n).sort(tieBreak);
+  let open = supported.filter(({ cost }) => cost > 0n);
+  for (;;) {
+    let best: { project: (typeof supported)[number]; alpha: Rational; rho: Rational } | undefined;
+    for (const project of open) {
+      const poorestFirst = project.voters.map((voter) => left[voter] as Rational).sort(compare);
+      let missing = rational(project.cost);
+      let alpha: Rational | undefined;
+      poorestFirst.forEach((amount, index) => {
+        if (alpha) return;
+        const payers = BigInt(poorestFirst.length - index);
+        const split = rational(missing.numerator, missing.denominator * payers);
+        if (compare(amount, split) >= 0) alpha = split;
+        else missing = minus(missing, amount);
+      });
+      if (!alpha) continue;
+      const rho = rational(alpha.numerator, alpha.denominator * project.cost);
+      const order = best ? compare(rho, best.rho) || tieBreak(project, best.project) : -1;
+      if (order < 0) best = { project, alpha, rho };
+    }
+    if (!best) break;
+    const { project, alpha } = best;
+    for (const voter of project.voters) {
+      const amount = left[voter] as Rational;
+      left[voter] = compare(amount, alpha) < 0 ? rational(0n) : minus(amount, alpha);
+    }
+    selected.push(project);
+    open = open.filter((other) => other !== project);
+  }
+  return {
+    selected: selected.map(({ id }) => id),
+    cost: selected.reduce((total, { cost }) => total + cost, 0n),
+    share,
+    remaining: left,
+  };
+};
 
 describe('the result rules, on any election', () => {
   it('never spend more than the budget, and report what the selected projects cost', () => {
@@ -177,6 +275,33 @@ describe('the result rules, on any election', () => {
         expect(skipping).toEqual(add1StepByStep(profile, instance.budget));
       }),
       { numRuns: 150 },
+    );
+  });
+
+  it('equal shares gives, at any increment, what the rule worked voter by voter gives', () => {
+    fc.assert(
+      fc.property(elections, fc.bigInt({ min: 0n, max: 50n }), (instance, increment) => {
+        const profile = approvalProfile(instance);
+
+        const outcome = runEqualShares(profile, instance.budget, increment, true).outcome();
+
+        expect(outcome).toEqual(byDefinition(profile, instance.budget, increment));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('add1 in minor units (costs and budget ×100) gives what trying every budget in turn gives', () => {
+    fc.assert(
+      fc.property(minorUnitElections, (instance) => {
+        const profile = approvalProfile(instance);
+
+        const skipping = equalSharesAdd1(profile, instance.budget);
+
+        expect(skipping).toEqual(add1StepByStep(profile, instance.budget));
+        expect(skipping).toEqual(add1StepByStep(profile, instance.budget, byDefinition));
+      }),
+      { numRuns: 60 },
     );
   });
 });
