@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ageOn } from '../../../domain/petitions/eligibility';
+import { ageOn } from '../../../domain/identity/eligibility';
 import {
   canTransition,
   PETITION_STATES,
