@@ -80,7 +80,7 @@ const BALLOT_BOX_CACHE_MS = BALLOT_BOX_GRACE_MS - 500;
  * from the cache is still counted. The schedule's close is checked against
  * the clock, exactly. Budgets in other phases are read afresh every time.
  */
-const votingBudgets = ttlCache<{ budget: Budget; projects: Project[] } | undefined>(
+const votingBudgets = ttlCache<{ budget: Budget; projects: ReadonlyMap<string, Project> } | undefined>(
   BALLOT_BOX_CACHE_MS,
   1000,
   Date.now,
@@ -599,7 +599,11 @@ const routes: AnyRoute[] = [
         `${request.config.tableName}|${community.id}|${request.params.budgetId}`,
         async () => {
           const budget = await store.getBudget(community.id, request.params.budgetId);
-          return budget && { budget, projects: await store.projects(community.id, budget.id) };
+          if (!budget) return undefined;
+          // The projects matter only while voting is open; a refusal needs none of them.
+          const projects =
+            budget.phase === BudgetPhase.voting ? await store.projects(community.id, budget.id) : [];
+          return { budget, projects: new Map(projects.map((project) => [project.id, project])) };
         },
       );
       if (!ballotBox) return { error: budgetNotFound(request.params.budgetId) };
@@ -613,7 +617,7 @@ const routes: AnyRoute[] = [
       const outcome = castBallot(
         { ...command, clock: { now: () => now } },
         budget,
-        new Map(projects.map((project) => [project.id, project])),
+        projects,
         request.body.ballots,
       );
       if (!outcome.ok) return outcome;
