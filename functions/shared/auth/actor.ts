@@ -16,7 +16,12 @@ export function signerKeyOf(secret: string, issuer: string, subject: string): st
 
 let cachedSecret: { arn: string; value: Promise<string> } | undefined;
 
-/** The HMAC secret: from the environment locally, from Secrets Manager in AWS (read once per container). */
+/**
+ * The HMAC secret: from the environment locally, from Secrets Manager in AWS
+ * (read once per container). Concurrent first requests share one read; a read
+ * that failed is forgotten, so that the next request reads again instead of the
+ * container answering 500 until it is replaced.
+ */
 export function signerSecret(
   config: Pick<AppConfig, 'signerSecret' | 'signerSecretArn' | 'region'>,
 ): Promise<string> {
@@ -30,7 +35,11 @@ export function signerSecret(
       if (!result.SecretString) throw new Error(`Secret ${arn} has no string value`);
       return result.SecretString;
     });
-    cachedSecret = { arn, value };
+    const entry = { arn, value };
+    cachedSecret = entry;
+    value.catch(() => {
+      if (cachedSecret === entry) cachedSecret = undefined;
+    });
   }
   return cachedSecret.value;
 }
