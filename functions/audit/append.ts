@@ -158,20 +158,37 @@ const RETRYABLE_REASONS = new Set([
   'ProvisionedThroughputExceeded',
 ]);
 
-/**
- * What a refused segment means: the positions (in the segment) of intents
- * whose marker exists, so appended before; and whether the rest is worth
- * another try. Anything else is a real failure, thrown as it came.
- */
-function readFailure(error: unknown, size: number): { duplicates: number[]; reason: string } {
-  if (!(error instanceof TransactionCanceledException)) throw error;
+/** What a refused segment means for its intents. */
+type Refusal =
+  /** These positions' markers exist: appended before; the rest may go at once. */
+  | { readonly kind: 'duplicates'; readonly positions: readonly number[] }
+  /** A rival moved the head or the write collided: the same intents, after a pause. */
+  | { readonly kind: 'retry'; readonly reason: string }
+  /**
+   * Retrying cannot fix it. The items refused name the first intent involved
+   * (the head names them all): the `innocent` intents before it can still go.
+   */
+  | { readonly kind: 'fatal'; readonly innocent: number; readonly error: unknown };
+
+/** Reads a refused segment of `size` entries: its items are the entries, the head, then the markers. */
+function readRefusal(error: unknown, size: number): Refusal {
+  if (!(error instanceof TransactionCanceledException)) return { kind: 'fatal', innocent: 0, error };
   const codes = (error.CancellationReasons ?? []).map((reason) => reason.Code ?? 'None');
-  const duplicates = Array.from({ length: size }, (_, index) => index).filter(
-    (index) => codes[size + 1 + index] === 'ConditionalCheckFailed',
-  );
+  const positions = Array.from({ length: size }, (_, position) => position);
+  const duplicates = positions.filter((position) => codes[size + 1 + position] === 'ConditionalCheckFailed');
+  if (duplicates.length > 0) return { kind: 'duplicates', positions: duplicates };
   const failing = codes.filter((code) => code !== 'None');
-  if (duplicates.length === 0 && !failing.every((code) => RETRYABLE_REASONS.has(code))) throw error;
-  return { duplicates, reason: failing.join(', ') || 'cancelled without reasons' };
+  if (failing.every((code) => RETRYABLE_REASONS.has(code))) {
+    return { kind: 'retry', reason: failing.join(', ') || 'cancelled without reasons' };
+  }
+  const fatal = (code: string | undefined) =>
+    code !== undefined && code !== 'None' && !RETRYABLE_REASONS.has(code);
+  const implicated = fatal(codes[size])
+    ? 0
+    : Math.min(
+        ...positions.filter((position) => fatal(codes[position]) || fatal(codes[size + 1 + position])),
+      );
+  return { kind: 'fatal', innocent: Number.isFinite(implicated) ? implicated : 0, error };
 }
 
 const jsonBytes = (entry: AuditEntry): number => Buffer.byteLength(JSON.stringify(entry), 'utf8');
@@ -186,7 +203,9 @@ const jsonBytes = (entry: AuditEntry): number => Buffer.byteLength(JSON.stringif
  * refused, intents whose marker exists are settled as `duplicate` (as is a
  * repeat of an intent within `intents`) and the rest is chained again on the
  * head as it is now; a head that a rival moved is read again after a jittered
- * pause, up to `maxAttempts` times in a row.
+ * pause, up to `maxAttempts` times in a row. A refusal that retrying cannot
+ * fix fails the intent whose item was refused, once the intents before it
+ * are appended.
  *
  * It does not throw: what could not be appended is reported as the outcome's
  * `failure` (an {@link AuditAppendError} when the attempts ran out, or the
@@ -230,6 +249,8 @@ export async function appendAuditEntries(
   }
 
   let attempt = 0;
+  /** How many entries the next segment may hold at most, below `maxEntries` after a refusal that named one. */
+  let limit = maxEntries;
   while (open.length > 0) {
     let head: AuditHead;
     try {
@@ -242,14 +263,14 @@ export async function appendAuditEntries(
     const segmentIds = new Set<string>();
     let bytes = 0;
     for (const index of open) {
-      if (segment.length >= maxEntries) break;
+      if (segment.length >= Math.min(maxEntries, limit)) break;
       const intent = intents[index] as AuditIntent;
       if (settledIds.has(intent.id)) {
         settle(index, { status: 'duplicate', intentId: intent.id });
         continue;
       }
-      // One transaction cannot write an item twice: a repeat waits for the next segment, where it is a duplicate.
-      if (segmentIds.has(intent.id)) break;
+      // One transaction cannot write an item twice: a repeat stays open, and is a duplicate once its first commits.
+      if (segmentIds.has(intent.id)) continue;
       const entry = chainEntry(entries.at(-1) ?? head, intent);
       const size = jsonBytes(entry);
       if (entries.length > 0 && bytes + size > maxBytes) break;
@@ -268,26 +289,28 @@ export async function appendAuditEntries(
       }
       open = open.filter((index) => results[index] === undefined);
       attempt = 0;
+      limit = maxEntries;
     } catch (error) {
-      let failure: { duplicates: number[]; reason: string };
-      try {
-        failure = readFailure(error, entries.length);
-      } catch (fatal) {
-        return outcome(fatal);
-      }
-      if (failure.duplicates.length > 0) {
+      const refusal = readRefusal(error, entries.length);
+      if (refusal.kind === 'duplicates') {
         // Progress: those intents are in the chain already; the rest is chained again at once.
-        for (const position of failure.duplicates) {
+        for (const position of refusal.positions) {
           const index = segment[position] as number;
           settle(index, { status: 'duplicate', intentId: (intents[index] as AuditIntent).id });
         }
         open = open.filter((index) => results[index] === undefined);
         continue;
       }
+      if (refusal.kind === 'fatal') {
+        if (refusal.innocent === 0) return outcome(refusal.error);
+        // The intents before the one refused are not at fault: they go alone, and the refused one fails next.
+        limit = refusal.innocent;
+        continue;
+      }
       attempt += 1;
       if (attempt >= maxAttempts) {
         const stuck = intents[open[0] as number] as AuditIntent;
-        return outcome(new AuditAppendError(stuck.communityId, stuck.id, attempt, failure.reason));
+        return outcome(new AuditAppendError(stuck.communityId, stuck.id, attempt, refusal.reason));
       }
       try {
         await pause(attempt);
