@@ -7,10 +7,10 @@ import { Entity, type ItemKey, keys } from '../shared/keys';
 import type { TransactItem } from '../shared/outbox';
 
 /**
- * Transactions tried per segment, without progress, before giving up. Every
- * refused attempt means that a rival moved the head, that is appended a
- * segment of its own; the budget is for bursts of writers in several
- * processes on one chain.
+ * Refused transactions in a row, for one segment, before giving up. Each
+ * refusal means that a rival moved the head (it appended a segment of its
+ * own), so the chain moves on meanwhile; the budget is for bursts of writers
+ * in several processes on one chain.
  */
 export const MAX_APPEND_ATTEMPTS = 100;
 
@@ -24,10 +24,11 @@ export const MAX_SEGMENT_ENTRIES = 49;
 /**
  * What the entries of one transaction may weigh, measured as their JSON in
  * UTF-8: half of the 4 MB a transaction may carry, because DynamoDB's own
- * measure can exceed JSON's (a number is stored in up to 21 bytes). A valid
- * intent weighs at most about 26 KB (two summaries of 4,096 UTF-16 units, 3
- * bytes each at worst), so 49 of them fit; the budget guards entries that
- * gain fields. A single entry heavier than the budget still goes alone.
+ * measure can exceed JSON's (a number is stored in up to 21 bytes). Entries
+ * are mostly their two summaries, at most 4,096 UTF-16 units (12 KB of UTF-8)
+ * each, so 49 of them fit with room to spare; the budget guards entries with
+ * long actors or targets and entries that gain fields. A single entry heavier
+ * than the budget still goes alone.
  */
 export const MAX_SEGMENT_BYTES = 2_000_000;
 
@@ -358,11 +359,12 @@ export function auditAppendQueue(
   const queues = new Map<string, Waiting[]>();
 
   const drain = async (communityId: string, waiting: Waiting[]) => {
+    let taken: Waiting[] = [];
     try {
       // Calls made in the same turn as the first one join its first segment.
       await Promise.resolve();
       while (waiting.length > 0) {
-        const taken = waiting.splice(0);
+        taken = waiting.splice(0);
         const { results, failure } = await appendAuditEntries(
           client,
           tableName,
@@ -376,7 +378,8 @@ export function auditAppendQueue(
         }
       }
     } catch (error) {
-      for (const { reject } of waiting.splice(0)) reject(error);
+      // Settling twice is harmless: a promise keeps its first answer.
+      for (const { reject } of [...taken, ...waiting.splice(0)]) reject(error);
     } finally {
       queues.delete(communityId);
     }
