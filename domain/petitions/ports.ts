@@ -52,6 +52,20 @@ export interface PetitionStore {
     sponsorKey: string,
     events: readonly EventEnvelope[],
   ): Promise<'added' | 'already' | 'conflict'>;
+  /**
+   * Several sponsors in one write, the petition moved from `previous` to
+   * `next` by all of them: `already` names those who sponsored before (then
+   * nothing was written).
+   */
+  addSponsors(
+    previous: Petition,
+    next: Petition,
+    sponsorKeys: readonly string[],
+    events: readonly EventEnvelope[],
+  ): Promise<
+    | { readonly status: 'added' | 'conflict' }
+    | { readonly status: 'already'; readonly sponsorKeys: readonly string[] }
+  >;
   /** One conditional write: `already` when this signer signed before. */
   sign(signature: {
     communityId: string;

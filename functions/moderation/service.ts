@@ -208,45 +208,181 @@ export interface ReportResult {
   readonly alreadyReported: boolean;
 }
 
+/** A report waiting for its item's next write in this process. */
+interface WaitingReport {
+  readonly context: CommandContext;
+  readonly input: ReportItemInput;
+  readonly resolve: (result: ReportResult | DomainError) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/**
+ * Reports written by one transaction at most: each is one put, beside the
+ * item, the subject's hiding writes and a few events, within the 100 items
+ * a transaction may hold.
+ */
+export const MAX_REPORTS_PER_WRITE = 40;
+
+/** The reports waiting in this process, per `table|community|item`. */
+const waitingReports = new Map<string, WaitingReport[]>();
+
+/** A pause of up to 10 ms × 2^attempt (at most 100 ms), jittered so that writers in other processes spread out. */
+const jitteredPause = (attempt: number): Promise<void> =>
+  new Promise((wake) => setTimeout(wake, Math.random() * Math.min(100, 10 * 2 ** attempt)));
+
+/**
+ * Writes the reports of `open` on one item together, as if they came one
+ * after another in that order: each is checked against the item as the
+ * reports before it left it (the one that reaches `reportsBeforeHide` hides
+ * the subject, and those after it find the subject no longer public), and all
+ * go in one transaction with the item (conditioned on the version read). A
+ * resident's report that exists already answers `alreadyReported` and leaves
+ * the write; a resident twice in `open` waits for the next write. Settles
+ * every waiting report.
+ */
+async function reportTogether(
+  deps: SubjectDeps,
+  community: Community,
+  itemId: string,
+  taken: readonly WaitingReport[],
+): Promise<void> {
+  let open = [...taken];
+  for (let misses = 0; open.length > 0 && misses < ATTEMPTS * 2; ) {
+    const loaded = await load(deps, community.id, itemId);
+    if ('code' in loaded) {
+      for (const waiting of open) waiting.resolve(loaded);
+      return;
+    }
+    const { port } = loaded;
+    let item = loaded.item;
+    let subjectPublic = loaded.subject.isPublic;
+    const answers = new Map<WaitingReport, ReportResult | DomainError>();
+    const writing: { readonly waiting: WaitingReport; readonly put: TransactItem }[] = [];
+    const hidingWrites: TransactItem[] = [];
+    const events: EventEnvelope[] = [];
+    const signers = new Set<string>();
+    for (const waiting of open) {
+      const { context, input } = waiting;
+      // One transaction cannot put one resident's report twice: the repeat waits, then finds it.
+      if (signers.has(context.actor.signerKey)) continue;
+      const outcome = reportItem(context, item, input, {
+        reportsBeforeHide: community.settings.reportsBeforeHide,
+        subjectPublic,
+      });
+      if (!outcome.ok) {
+        answers.set(waiting, outcome.error);
+        continue;
+      }
+      const hiding = outcome.value.hide
+        ? await port.hide(deps, context, community, item.subjectId)
+        : undefined;
+      if (hiding && 'code' in hiding) {
+        answers.set(waiting, hiding);
+        continue;
+      }
+      if (hiding) subjectPublic = false;
+      signers.add(context.actor.signerKey);
+      writing.push({
+        waiting,
+        put: reportPut(deps.tableName, item, context.actor.signerKey, {
+          reasonCode: input.reasonCode,
+          ...(input.note ? { note: input.note } : {}),
+          reportedAt: context.clock.now().toISOString(),
+        }),
+      });
+      item = outcome.value.item;
+      hidingWrites.push(...(hiding?.writes ?? []));
+      events.push(...outcome.events, ...(hiding?.events ?? []));
+      answers.set(waiting, { item, alreadyReported: false });
+    }
+    const settle = (settled: readonly WaitingReport[]) => {
+      for (const waiting of settled) {
+        const answer = answers.get(waiting);
+        if (answer) waiting.resolve(answer);
+      }
+      open = open.filter((waiting) => !settled.includes(waiting) || !answers.has(waiting));
+    };
+    if (writing.length === 0) {
+      settle(open);
+      continue;
+    }
+    const result = await commit(
+      deps,
+      [
+        ...writing.map(({ put }) => put),
+        moderationItemPut(deps.tableName, loaded.item.version, item),
+        ...hidingWrites,
+      ],
+      events,
+    );
+    if (result.committed) {
+      settle(open);
+      misses = 0;
+      continue;
+    }
+    // A refused report put: that resident reported before. The others are checked again on the item as it is.
+    const already = writing
+      .filter((_, index) => result.failedIndexes.includes(index))
+      .map(({ waiting }) => waiting);
+    for (const waiting of already) waiting.resolve({ item: loaded.item, alreadyReported: true });
+    open = open.filter((waiting) => !already.includes(waiting));
+    if (already.length > 0) continue;
+    misses += 1;
+    await jitteredPause(misses);
+  }
+  for (const waiting of open) waiting.resolve(itemChanged(itemId));
+}
+
 /**
  * A resident's report: one conditional put per resident and item, the item's
  * counts, and (at the community's threshold) the tool hiding the subject, in
  * one transaction. Reports race each other often (a storm after a post goes
- * round), so a lost race on the item is retried, not answered with a 409.
+ * round), so reports of one item in this process wait in one queue and are
+ * written together (group commit, up to {@link MAX_REPORTS_PER_WRITE} a
+ * transaction) instead of racing for the item's version; a lost race with
+ * another process is retried after a jittered pause, not answered with a 409.
  */
-export async function report(
+export function report(
   deps: SubjectDeps,
   context: CommandContext,
   community: Community,
   itemId: string,
   input: ReportItemInput,
 ): Promise<ReportResult | DomainError> {
-  for (let attempt = 0; attempt < ATTEMPTS * 2; attempt += 1) {
-    const loaded = await load(deps, community.id, itemId);
-    if ('code' in loaded) return loaded;
-    const { item, port, subject } = loaded;
-    const outcome = reportItem(context, item, input, {
-      reportsBeforeHide: community.settings.reportsBeforeHide,
-      subjectPublic: subject.isPublic,
-    });
-    if (!outcome.ok) return outcome.error;
-    const hiding = outcome.value.hide ? await port.hide(deps, context, community, item.subjectId) : undefined;
-    if (hiding && 'code' in hiding) return hiding;
-    const result = await commit(
-      deps,
-      [
-        reportPut(deps.tableName, item, context.actor.signerKey, {
-          reasonCode: input.reasonCode,
-          ...(input.note ? { note: input.note } : {}),
-          reportedAt: context.clock.now().toISOString(),
-        }),
-        moderationItemPut(deps.tableName, item.version, outcome.value.item),
-        ...(hiding?.writes ?? []),
-      ],
-      [...outcome.events, ...(hiding?.events ?? [])],
-    );
-    if (result.committed) return { item: outcome.value.item, alreadyReported: false };
-    if (result.failedIndexes.includes(0)) return { item, alreadyReported: true };
+  return new Promise((resolve, reject) => {
+    const key = `${deps.tableName}|${community.id}|${itemId}`;
+    const entry: WaitingReport = { context, input, resolve, reject };
+    const waiting = waitingReports.get(key);
+    if (waiting) {
+      waiting.push(entry);
+      return;
+    }
+    const started = [entry];
+    waitingReports.set(key, started);
+    void drainReports(deps, community, itemId, key, started);
+  });
+}
+
+/** Writes an item's waiting reports, a group at a time, until none waits; then forgets the queue. */
+async function drainReports(
+  deps: SubjectDeps,
+  community: Community,
+  itemId: string,
+  key: string,
+  waiting: WaitingReport[],
+): Promise<void> {
+  let taken: WaitingReport[] = [];
+  try {
+    // Reports made in the same turn as the first join its write.
+    await Promise.resolve();
+    while (waiting.length > 0) {
+      taken = waiting.splice(0, MAX_REPORTS_PER_WRITE);
+      await reportTogether(deps, community, itemId, taken);
+    }
+  } catch (error) {
+    // Settling twice is harmless: a promise keeps its first answer.
+    for (const { reject } of [...taken, ...waiting.splice(0)]) reject(error);
+  } finally {
+    waitingReports.delete(key);
   }
-  return itemChanged(itemId);
 }

@@ -6,7 +6,6 @@ import { addOfflineSignatures } from '../../domain/petitions/commands/add-offlin
 import { answerPetition } from '../../domain/petitions/commands/answer-petition';
 import { createPetition } from '../../domain/petitions/commands/create-petition';
 import { signPetition } from '../../domain/petitions/commands/sign-petition';
-import { sponsorPetition } from '../../domain/petitions/commands/sponsor-petition';
 import { submitPetition } from '../../domain/petitions/commands/submit-petition';
 import { mayRead } from '../../domain/petitions/permissions';
 import { type Petition, PUBLIC_STATES, totalSignatures } from '../../domain/petitions/petition';
@@ -42,6 +41,7 @@ import {
   SponsorResultSchema,
   StatsSchema,
 } from './schemas';
+import { sponsor } from './sponsoring';
 import { dynamoPetitionStore } from './store';
 
 const BASE = '/v1/communities/{communityId}/petitions';
@@ -269,29 +269,32 @@ const routes: AnyRoute[] = [
     ],
     handle: async (request) => {
       const { command, community } = userScope(request);
-      const store = storeFor(request);
-      for (let attempt = 0; attempt < 4; attempt += 1) {
-        const petition = await store.get(community.id, request.params.petitionId);
-        if (!petition || (petition.state !== 'gathering_sponsors' && !PUBLIC_STATES.has(petition.state))) {
-          return { error: notFound(request.params.petitionId) };
-        }
-        const outcome = sponsorPetition(command, community, petition, request.body.sponsorToken);
-        if (!outcome.ok) return outcome;
-        const added = await store.addSponsor(
-          petition,
-          outcome.value,
-          command.actor.signerKey,
-          outcome.events,
-        );
-        if (added === 'already')
-          return { status: 200, body: { alreadySponsored: true, petition: viewFor(request)(petition) } };
-        if (added === 'added')
+      const outcome = await sponsor(
+        storeFor(request),
+        request.config.tableName,
+        command,
+        community,
+        request.params.petitionId,
+        request.body.sponsorToken,
+      );
+      switch (outcome.kind) {
+        case 'added':
           return {
             status: 201,
-            body: { alreadySponsored: false, petition: viewFor(request)(outcome.value) },
+            body: { alreadySponsored: false, petition: viewFor(request)(outcome.petition) },
           };
+        case 'already':
+          return {
+            status: 200,
+            body: { alreadySponsored: true, petition: viewFor(request)(outcome.petition) },
+          };
+        case 'refused':
+          return { error: outcome.error };
+        case 'not_found':
+          return { error: notFound(request.params.petitionId) };
+        case 'conflict':
+          return { error: conflict };
       }
-      return { error: conflict };
     },
   }),
 

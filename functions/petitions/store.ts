@@ -114,6 +114,30 @@ export function dynamoPetitionStore(client: DynamoDBDocumentClient, tableName: s
   const update = (previous: Petition, values: Record<string, unknown>, extraCondition = ''): TransactItem =>
     petitionUpdate(tableName, previous, values, extraCondition);
 
+  /** Sponsors' puts (each on the condition that this person has not sponsored) and the petition's change, together. */
+  const addSponsors: PetitionStore['addSponsors'] = async (previous, next, sponsorKeys, events) => {
+    const sponsorPuts: TransactItem[] = sponsorKeys.map((sponsorKey) => ({
+      Put: {
+        TableName: tableName,
+        Item: {
+          ...keys.petitionSponsor(next.communityId, next.id, sponsorKey),
+          entity: Entity.petitionSponsor,
+          sponsoredAt: new Date().toISOString(),
+        },
+        ConditionExpression: 'attribute_not_exists(PK)',
+      },
+    }));
+    const result = await commitWithEventsAt(
+      client,
+      tableName,
+      [...sponsorPuts, ...petitionChangeWrites(tableName, previous, next)],
+      events,
+    );
+    if (result.committed) return { status: 'added' };
+    const already = sponsorKeys.filter((_, index) => result.failedIndexes.includes(index));
+    return already.length > 0 ? { status: 'already', sponsorKeys: already } : { status: 'conflict' };
+  };
+
   const batchGetPetitions = async (communityId: string, ids: readonly string[]): Promise<Petition[]> => {
     if (ids.length === 0) return [];
     const result = await client.send(
@@ -254,26 +278,10 @@ export function dynamoPetitionStore(client: DynamoDBDocumentClient, tableName: s
       return committed === 'committed' ? 'saved' : 'conflict';
     },
 
+    addSponsors,
+
     async addSponsor(previous, next, sponsorKey, events) {
-      const sponsorPut: TransactItem = {
-        Put: {
-          TableName: tableName,
-          Item: {
-            ...keys.petitionSponsor(next.communityId, next.id, sponsorKey),
-            entity: Entity.petitionSponsor,
-            sponsoredAt: new Date().toISOString(),
-          },
-          ConditionExpression: 'attribute_not_exists(PK)',
-        },
-      };
-      const result = await commitWithEventsAt(
-        client,
-        tableName,
-        [sponsorPut, ...petitionChangeWrites(tableName, previous, next)],
-        events,
-      );
-      if (result.committed) return 'added';
-      return result.failedIndexes.includes(0) ? 'already' : 'conflict';
+      return (await addSponsors(previous, next, [sponsorKey], events)).status;
     },
 
     async sign(signature) {

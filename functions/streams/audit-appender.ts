@@ -4,7 +4,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord } from 'aws-lambda';
 import { z } from 'zod';
 import { type AuditIntent, AuditIntentSchema } from '../../domain/audit/intent';
-import { type AppendOptions, appendAuditEntry } from '../audit/append';
+import { type AppendOptions, appendAuditEntries } from '../audit/append';
 import { loadConfig } from '../shared/config';
 import { documentClient } from '../shared/dynamo';
 import { keys } from '../shared/keys';
@@ -13,7 +13,7 @@ import { logLine } from '../shared/log';
 export interface AuditAppenderDependencies {
   readonly client: DynamoDBDocumentClient;
   readonly tableName: string;
-  /** Retry policy of each append (pause and attempts); the defaults of `appendAuditEntry` otherwise. */
+  /** Retry policy and segment size of the appends; the defaults of `appendAuditEntries` otherwise. */
   readonly append?: AppendOptions;
 }
 
@@ -50,10 +50,11 @@ function readRecord(record: DynamoDBRecord): IntentRecord {
 }
 
 /**
- * The audit appender: the stream consumer of audit-intent INSERTs. It appends
- * each intent to its community's chain with {@link appendAuditEntry}, in
- * stream order within a community (communities side by side). An intent that
- * an earlier delivery appended is skipped by the chain's own marker.
+ * The audit appender: the stream consumer of audit-intent INSERTs. It hands
+ * each community's intents of the batch, in stream order, to
+ * {@link appendAuditEntries}, which writes them as chain segments (up to 49
+ * entries a transaction), communities side by side. An intent that an earlier
+ * delivery appended is skipped by the chain's own marker.
  *
  * When an append fails (a chain too contended to move, DynamoDB down), that
  * record and every later record of the same community are reported as batch
@@ -72,21 +73,22 @@ export function auditAppender(
 
   /** Appends one community's intents in order; the sequence numbers of those not appended. */
   const appendInOrder = async (intents: readonly { sequenceNumber: string; intent: AuditIntent }[]) => {
-    for (const [index, { sequenceNumber, intent }] of intents.entries()) {
-      try {
-        await appendAuditEntry(client, tableName, intent, dependencies.append);
-      } catch (error) {
-        logLine('error', {
-          msg: 'audit intent not appended; it and the later ones of its community will be retried',
-          sequenceNumber,
-          communityId: intent.communityId,
-          intentId: intent.id,
-          error: String(error),
-        });
-        return intents.slice(index).map((record) => record.sequenceNumber);
-      }
-    }
-    return [];
+    const { results, failure } = await appendAuditEntries(
+      client,
+      tableName,
+      intents.map(({ intent }) => intent),
+      dependencies.append,
+    );
+    if (results.length === intents.length) return [];
+    const failed = intents[results.length];
+    logLine('error', {
+      msg: 'audit intent not appended; it and the later ones of its community will be retried',
+      sequenceNumber: failed?.sequenceNumber,
+      communityId: failed?.intent.communityId,
+      intentId: failed?.intent.id,
+      error: String(failure),
+    });
+    return intents.slice(results.length).map((record) => record.sequenceNumber);
   };
 
   return async (records) => {

@@ -354,6 +354,76 @@ describe('reports', () => {
     expect(await jsonOf(notPublic)).toMatchObject({ code: 'not_reportable' });
   });
 
+  it('takes a storm of reports on one item at once: each resident counted once, nobody refused for the race', async () => {
+    const storm = 'rstorm';
+    await createCommunity(storm, { reportsBeforeHide: 100, moderation: { petitions: 'post' } });
+    const author = await resident('storm-author', storm);
+    const petitionId = await submittedPetition(
+      'A storm of reports',
+      author,
+      `/v1/communities/${storm}/petitions`,
+    );
+    const residents = Array.from({ length: 40 }, (_, index) => `storm-r${index}`);
+    const residentTokens = await Promise.all(residents.map((sub) => resident(sub, storm)));
+    const reasonOf = (index: number) => (index % 4 === 0 ? 'spam' : 'offensive');
+    // The first 8 residents report twice, at the same time as everyone else.
+    const calls = [...residents.keys(), ...residents.keys()].slice(0, residents.length + 8);
+
+    const answers = await Promise.all(
+      calls.map((index) =>
+        api.call(
+          `${itemPath(petitionId, storm)}/reports`,
+          call(residentTokens[index], 'POST', { reasonCode: reasonOf(index) }),
+        ),
+      ),
+    );
+
+    const statuses = answers.map((answer) => answer.status);
+    expect(statuses.filter((status) => status === 201)).toHaveLength(40);
+    expect(statuses.filter((status) => status === 200)).toHaveLength(8);
+    for (const index of residents.keys()) {
+      const own = calls.flatMap((called, position) => (called === index ? [statuses[position]] : []));
+      expect(own.filter((status) => status === 201)).toHaveLength(1);
+    }
+    const council = await resident(`council-${storm}`, storm);
+    const item = await jsonOf(await api.call(itemPath(petitionId, storm), call(council, 'GET')));
+    expect(item.reports).toEqual({ byReason: { spam: 10, offensive: 30 }, total: 40, sinceDecision: 40 });
+  });
+
+  it('hides once when a storm of reports crosses reportsBeforeHide; later reports find it no longer public', async () => {
+    const storm = 'hstorm';
+    await createCommunity(storm, { reportsBeforeHide: 5, moderation: { petitions: 'post' } });
+    const author = await resident('hstorm-author', storm);
+    const base = `/v1/communities/${storm}/petitions`;
+    const petitionId = await submittedPetition('Hidden by a storm', author, base);
+    const residentTokens = await Promise.all(
+      Array.from({ length: 20 }, (_, index) => resident(`hstorm-r${index}`, storm)),
+    );
+
+    const answers = await Promise.all(
+      residentTokens.map((token) =>
+        api.call(`${itemPath(petitionId, storm)}/reports`, call(token, 'POST', { reasonCode: 'spam' })),
+      ),
+    );
+    await api.runtime.drain();
+
+    const statuses = answers.map((answer) => answer.status);
+    expect(statuses.filter((status) => status === 201)).toHaveLength(5);
+    expect(statuses.filter((status) => status === 409)).toHaveLength(15);
+    for (const answer of answers.filter((one) => one.status === 409)) {
+      expect(await jsonOf(answer)).toMatchObject({ code: 'not_reportable' });
+    }
+    expect(await jsonOf(await api.call(`${base}/${petitionId}`))).toMatchObject({ state: 'hidden' });
+    const council = await resident(`council-${storm}`, storm);
+    const item = await jsonOf(await api.call(itemPath(petitionId, storm), call(council, 'GET')));
+    expect(item).toMatchObject({ autoHidden: true, reports: { total: 5, sinceDecision: 5 } });
+    const hidden = api.runtime.bus.published.filter(
+      (event) =>
+        event.subject === `moderation/petition.${petitionId}` && event.name === 'moderation.auto-hidden.v1',
+    );
+    expect(hidden).toHaveLength(1);
+  });
+
   it('lets a moderator hide a published petition that never was in the queue', async () => {
     const base = `/v1/communities/${OTHER}/petitions`;
     const petitionId = await submittedPetition('Post-moderated: open at once', tokens.otherAuthor, base);

@@ -3,7 +3,13 @@ import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type AuditEntry, auditLine, verifyChain } from '../../../domain/audit/chain';
 import { AuditAction, type AuditIntent } from '../../../domain/audit/intent';
-import { appendAuditEntry, readAuditHead } from '../../../functions/audit/append';
+import {
+  type AppendResult,
+  appendAuditEntries,
+  appendAuditEntry,
+  auditAppendQueue,
+  readAuditHead,
+} from '../../../functions/audit/append';
 import { auditIntentPut } from '../../../functions/audit/intents';
 import { dynamoAuditStore } from '../../../functions/audit/store';
 import { documentClient } from '../../../functions/shared/dynamo';
@@ -94,7 +100,8 @@ describe('appendAuditEntry on DynamoDB Local', () => {
     });
     expect(await itemsOf(Entity.auditEntry, 'alpha')).toHaveLength(100);
     expect(await itemsOf(Entity.auditApplied, 'alpha')).toHaveLength(100);
-    // ~10 s alone; a hundred writers racing for one head slow down a lot beside a busy suite.
+    // The calls share one queue and are written as three segments: seconds, not minutes.
+    // The limit is a safety net for a busy machine, not a measure.
   }, 180_000);
 
   it('appends an intent delivered twice once, in turn and at the same time', async () => {
@@ -127,6 +134,112 @@ describe('appendAuditEntry on DynamoDB Local', () => {
     expect((await chainOf('two')).map((entry) => entry.seq)).toEqual([1, 2, 3]);
     expect((await chainOf('two')).every((entry) => entry.communityId === 'two')).toBe(true);
   });
+});
+
+/** Where each intent's entry is in the chain (seq), by intent id. */
+const seqById = (entries: readonly AuditEntry[]) =>
+  new Map(entries.map((entry) => [entry.intentId, entry.seq]));
+
+/** True when the intents of `offered` that `results` appended are in the chain in the order they were offered. */
+function appendedInOrder(
+  offered: readonly AuditIntent[],
+  results: readonly AppendResult[],
+  seqs: Map<string, number>,
+): boolean {
+  const appended = offered.filter((_, index) => results[index]?.status === 'appended');
+  const positions = appended.map((made) => seqs.get(made.id) ?? Number.NaN);
+  return positions.every((seq, index) => index === 0 || seq > (positions[index - 1] as number));
+}
+
+describe('appendAuditEntries: chain segments on DynamoDB Local', () => {
+  it('appends a segment in the order given, skipping once an intent that was appended before', async () => {
+    const intents = Array.from({ length: 5 }, (_, index) => intent('zeta', index));
+    const earlier = intents[2] as AuditIntent;
+    await appendAuditEntry(client(), table.tableName, earlier);
+
+    const { results, failure } = await appendAuditEntries(client(), table.tableName, intents);
+
+    expect(failure).toBeUndefined();
+    expect(results.map((result) => result.status)).toEqual([
+      'appended',
+      'appended',
+      'duplicate',
+      'appended',
+      'appended',
+    ]);
+    const entries = await chainOf('zeta');
+    expect(entries.map((entry) => entry.intentId)).toEqual([
+      earlier.id,
+      ...intents.filter((made) => made !== earlier).map((made) => made.id),
+    ]);
+    expect(results.flatMap((result) => (result.status === 'appended' ? [result.entry] : []))).toEqual(
+      entries.slice(1),
+    );
+    expect(await itemsOf(Entity.auditApplied, 'zeta')).toHaveLength(5);
+  });
+
+  it('splits more intents than one transaction holds into segments, in order', async () => {
+    const intents = Array.from({ length: 120 }, (_, index) => intent('eta', index));
+
+    const { results, failure } = await appendAuditEntries(client(), table.tableName, intents);
+
+    expect(failure).toBeUndefined();
+    const entries = await chainOf('eta');
+    expect(entries.map((entry) => entry.intentId)).toEqual(intents.map((made) => made.id));
+    expect(results.map((result) => result.status === 'appended' && result.entry.seq)).toEqual(
+      entries.map((entry) => entry.seq),
+    );
+    expect(await readAuditHead(client(), table.tableName, 'eta')).toEqual({
+      seq: 120,
+      hash: entries.at(-1)?.hash,
+    });
+  });
+
+  it('keeps one chain when two processes, each with its own queue, race on the head with overlapping intents', async () => {
+    const intents = Array.from({ length: 100 }, (_, index) => intent('theta', index));
+    // Two processes: queues that know nothing of each other; 40 intents are offered to both.
+    const first = intents.slice(0, 70);
+    const second = intents.slice(30);
+    const one = auditAppendQueue(client(), table.tableName);
+    const other = auditAppendQueue(client(), table.tableName);
+
+    const [firstResults, secondResults] = await Promise.all([
+      Promise.all(first.map((made) => one.append(made))),
+      Promise.all(second.map((made) => other.append(made))),
+    ]);
+
+    const entries = await chainOf('theta');
+    expect(entries.map((entry) => entry.seq)).toEqual(Array.from({ length: 100 }, (_, index) => index + 1));
+    expect(new Set(entries.map((entry) => entry.intentId))).toEqual(new Set(intents.map((made) => made.id)));
+    const appended = [...firstResults, ...secondResults].filter((result) => result.status === 'appended');
+    expect(appended).toHaveLength(100);
+    const seqs = seqById(entries);
+    expect(appendedInOrder(first, firstResults, seqs)).toBe(true);
+    expect(appendedInOrder(second, secondResults, seqs)).toBe(true);
+    expect(await itemsOf(Entity.auditEntry, 'theta')).toHaveLength(100);
+    expect(await itemsOf(Entity.auditApplied, 'theta')).toHaveLength(100);
+  }, 180_000);
+
+  it('keeps one chain when two processes append small segments of the same intents at once', async () => {
+    const intents = Array.from({ length: 40 }, (_, index) => intent('iota', index));
+    // Small segments make the two writers take the head from each other many times.
+    const options = { maxSegmentEntries: 3 };
+
+    const [one, other] = await Promise.all([
+      appendAuditEntries(client(), table.tableName, intents, options),
+      appendAuditEntries(client(), table.tableName, intents, options),
+    ]);
+
+    expect(one.failure).toBeUndefined();
+    expect(other.failure).toBeUndefined();
+    const entries = await chainOf('iota');
+    // The same intents in the same order from both: the chain is that order, each intent once.
+    expect(entries.map((entry) => entry.intentId)).toEqual(intents.map((made) => made.id));
+    intents.forEach((_, index) => {
+      const statuses = [one.results[index]?.status, other.results[index]?.status].sort();
+      expect(statuses).toEqual(['appended', 'duplicate']);
+    });
+  }, 180_000);
 });
 
 describe('the audit appender on the table’s stream', () => {

@@ -1,0 +1,174 @@
+import type { Community } from '../../domain/communities/community';
+import { sponsorPetition } from '../../domain/petitions/commands/sponsor-petition';
+import { type Petition, PetitionState, PUBLIC_STATES } from '../../domain/petitions/petition';
+import type { PetitionStore } from '../../domain/petitions/ports';
+import type { CommandContext } from '../../domain/shared/command';
+import type { DomainError } from '../../domain/shared/outcome';
+import type { EventEnvelope } from '../../events/envelope';
+
+/** What became of one sponsorship: added, found from before, refused by the command, or lost in races. */
+export type SponsorOutcome =
+  | { readonly kind: 'added' | 'already'; readonly petition: Petition }
+  | { readonly kind: 'refused'; readonly error: DomainError }
+  | { readonly kind: 'not_found' | 'conflict' };
+
+/** A sponsorship waiting for its petition's next write in this process. */
+interface WaitingSponsor {
+  readonly command: CommandContext;
+  readonly sponsorToken: string;
+  readonly resolve: (outcome: SponsorOutcome) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/**
+ * Sponsors written by one transaction at most: each is one put, beside the
+ * petition's change (and its queue and closing items) and its events,
+ * within the 100 items a transaction may hold.
+ */
+export const MAX_SPONSORS_PER_WRITE = 40;
+
+/** Lost races (with other processes) in a row before a sponsor is answered `conflict`. */
+const ATTEMPTS = 8;
+
+const waitingSponsors = new Map<string, WaitingSponsor[]>();
+
+/** A pause of up to 10 ms × 2^attempt (at most 100 ms), jittered so that writers in other processes spread out. */
+const jitteredPause = (attempt: number): Promise<void> =>
+  new Promise((wake) => setTimeout(wake, Math.random() * Math.min(100, 10 * 2 ** attempt)));
+
+/** The petition as sponsors may see it: gathering sponsors or public; otherwise it does not exist for them. */
+const sponsorable = (petition: Petition | undefined): petition is Petition =>
+  petition !== undefined &&
+  (petition.state === PetitionState.gathering_sponsors || PUBLIC_STATES.has(petition.state));
+
+/**
+ * Writes the sponsorships of `taken` on one petition together, as if they came
+ * one after another in that order (the last sponsor needed sends the petition
+ * on; those after it find it no longer gathering sponsors), in one
+ * transaction conditioned on the petition's version. A person who sponsored
+ * before is answered `already` and leaves the write; a person twice in
+ * `taken` waits for the next write. Settles every one of `taken`.
+ */
+async function sponsorTogether(
+  store: PetitionStore,
+  community: Community,
+  petitionId: string,
+  taken: readonly WaitingSponsor[],
+): Promise<void> {
+  let open = [...taken];
+  for (let misses = 0; open.length > 0 && misses < ATTEMPTS; ) {
+    const petition = await store.get(community.id, petitionId);
+    if (!sponsorable(petition)) {
+      for (const waiting of open) waiting.resolve({ kind: 'not_found' });
+      return;
+    }
+    let current = petition;
+    const answers = new Map<WaitingSponsor, SponsorOutcome>();
+    const writing: WaitingSponsor[] = [];
+    const events: EventEnvelope[] = [];
+    for (const waiting of open) {
+      const sponsorKey = waiting.command.actor.signerKey;
+      // One transaction cannot put one person's sponsorship twice: the repeat waits, then finds it.
+      if (writing.some((other) => other.command.actor.signerKey === sponsorKey)) continue;
+      const outcome = sponsorPetition(waiting.command, community, current, waiting.sponsorToken);
+      if (!outcome.ok) {
+        answers.set(waiting, { kind: 'refused', error: outcome.error });
+        continue;
+      }
+      current = outcome.value;
+      writing.push(waiting);
+      events.push(...outcome.events);
+      answers.set(waiting, { kind: 'added', petition: current });
+    }
+    const settleAnswered = () => {
+      for (const waiting of open) {
+        const answer = answers.get(waiting);
+        if (answer) waiting.resolve(answer);
+      }
+      open = open.filter((waiting) => !answers.has(waiting));
+    };
+    if (writing.length === 0) {
+      settleAnswered();
+      continue;
+    }
+    const result = await store.addSponsors(
+      petition,
+      current,
+      writing.map((waiting) => waiting.command.actor.signerKey),
+      events,
+    );
+    if (result.status === 'added') {
+      settleAnswered();
+      misses = 0;
+      continue;
+    }
+    if (result.status === 'already') {
+      // Those people sponsored before; the others are run again on the petition as it is.
+      const already = writing.filter((waiting) =>
+        result.sponsorKeys.includes(waiting.command.actor.signerKey),
+      );
+      for (const waiting of already) waiting.resolve({ kind: 'already', petition });
+      open = open.filter((waiting) => !already.includes(waiting));
+      continue;
+    }
+    misses += 1;
+    await jitteredPause(misses);
+  }
+  for (const waiting of open) waiting.resolve({ kind: 'conflict' });
+}
+
+/** Writes a petition's waiting sponsorships, a group at a time, until none waits; then forgets the queue. */
+async function drainSponsors(
+  store: PetitionStore,
+  community: Community,
+  petitionId: string,
+  key: string,
+  waiting: WaitingSponsor[],
+): Promise<void> {
+  let taken: WaitingSponsor[] = [];
+  try {
+    // Sponsorships made in the same turn as the first join its write.
+    await Promise.resolve();
+    while (waiting.length > 0) {
+      taken = waiting.splice(0, MAX_SPONSORS_PER_WRITE);
+      await sponsorTogether(store, community, petitionId, taken);
+    }
+  } catch (error) {
+    // Settling twice is harmless: a promise keeps its first answer.
+    for (const { reject } of [...taken, ...waiting.splice(0)]) reject(error);
+  } finally {
+    waitingSponsors.delete(key);
+  }
+}
+
+/**
+ * Sponsors a petition. Sponsors of one petition in this process wait in one
+ * queue and are written together (group commit, up to
+ * {@link MAX_SPONSORS_PER_WRITE} a transaction) instead of racing for the
+ * petition's version, so a link shared widely does not answer 409s; a lost
+ * race with another process is retried after a jittered pause.
+ * @example
+ * const outcome = await sponsor(store, tableName, command, community, petitionId, sponsorToken);
+ * if (outcome.kind === 'added') console.log(outcome.petition.sponsorCount);
+ */
+export function sponsor(
+  store: PetitionStore,
+  tableName: string,
+  command: CommandContext,
+  community: Community,
+  petitionId: string,
+  sponsorToken: string,
+): Promise<SponsorOutcome> {
+  return new Promise((resolve, reject) => {
+    const key = `${tableName}|${community.id}|${petitionId}`;
+    const entry: WaitingSponsor = { command, sponsorToken, resolve, reject };
+    const waiting = waitingSponsors.get(key);
+    if (waiting) {
+      waiting.push(entry);
+      return;
+    }
+    const started = [entry];
+    waitingSponsors.set(key, started);
+    void drainSponsors(store, community, petitionId, key, started);
+  });
+}
