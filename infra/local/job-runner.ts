@@ -31,8 +31,13 @@ export interface JobRequest {
   readonly timeLimitMs: number;
 }
 
-/** The worker's answer to a {@link JobRequest}. */
+/**
+ * The worker's answers to a {@link JobRequest}: `started` once the job's module
+ * is loaded (the time limit starts then, as Lambda's timeout leaves out the
+ * module's initialisation), then the outcome.
+ */
 export type JobResponse =
+  | { readonly id: number; readonly started: true }
   | { readonly id: number; readonly ok: true; readonly outcome: string }
   | { readonly id: number; readonly ok: false; readonly error: string };
 
@@ -127,6 +132,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     const startedAt = Date.now();
     return new Promise<void>((settled) => {
       let done = false;
+      let timer: NodeJS.Timeout | undefined;
       const finish = (failure?: string) => {
         if (done) return;
         done = true;
@@ -138,7 +144,14 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
       };
       const onMessage = (response: JobResponse) => {
         if (response.id !== id) return;
-        if (response.ok) {
+        if ('started' in response) {
+          // Like Lambda at its timeout: the computation is stopped, whatever it is doing.
+          timer = setTimeout(() => {
+            finish(JOB_OUT_OF_TIME);
+            if (worker === current) worker = undefined;
+            void current.terminate();
+          }, timeLimitMs);
+        } else if (response.ok) {
           log({
             level: 'info',
             msg: 'job done',
@@ -151,12 +164,6 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
           finish(`The job failed unexpectedly: ${response.error}`);
         }
       };
-      // Like Lambda at its timeout: the computation is stopped, whatever it is doing.
-      const timer = setTimeout(() => {
-        finish(JOB_OUT_OF_TIME);
-        if (worker === current) worker = undefined;
-        void current.terminate();
-      }, timeLimitMs);
       interrupts.set(current, finish);
       current.on('message', onMessage);
       current.postMessage({ id, entry: job.entry, event, timeLimitMs } satisfies JobRequest);

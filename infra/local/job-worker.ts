@@ -21,6 +21,7 @@ port.on('message', async (request: JobRequest) => {
       pathToFileURL(resolve(root, request.entry)).href
     )) as Partial<QueuedJobModule>;
     if (typeof module.runJob !== 'function') throw new Error(`${request.entry} does not export runJob`);
+    port.postMessage({ id: request.id, started: true } satisfies JobResponse);
     const outcome = await module.runJob(request.event, { timeLimitMs: request.timeLimitMs });
     response = { id: request.id, ok: true, outcome: String(outcome) };
   } catch (error) {
