@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { routeKey } from '../../functions/shared/routes';
 import { QUEUED_JOB_HANDLERS, SCHEDULED_HANDLERS, STREAM_HANDLER, TOOLS } from '../../functions/tools';
 import { REPO_ROOT } from '../../infra/aws/handler-function';
-import { HROMADA_HANDLERS } from '../../infra/aws/hromada';
+import { HROMADA_HANDLERS, type HromadaStacks } from '../../infra/aws/hromada';
 import { logicalIdOf, TestApps } from './support';
 
 const apps = new TestApps();
@@ -19,9 +19,16 @@ afterAll(() => {
 
 const STACK_PARTS = ['Data', 'Events', 'Exports', 'Api', 'Jobs'];
 
+/** Bundling every real Lambda takes a while (longer on a busy machine): synthesize once, for both tests. */
+let real: HromadaStacks | undefined;
+const realStacks = (): HromadaStacks => {
+  real ??= apps.synthesize(HROMADA_HANDLERS).stacks;
+  return real;
+};
+
 describe('the real app (functions/tools.ts handlers)', () => {
   it('deploys every tool with every route of its route table, and the stream handler', () => {
-    const { stacks } = apps.synthesize(HROMADA_HANDLERS);
+    const stacks = realStacks();
     const api = Template.fromStack(stacks.api);
     api.resourceCountIs('AWS::Lambda::Function', TOOLS.length);
     const routes = TOOLS.flatMap((tool) => tool.routes);
@@ -37,10 +44,10 @@ describe('the real app (functions/tools.ts handlers)', () => {
       'AWS::Events::Rule',
       SCHEDULED_HANDLERS.length + QUEUED_JOB_HANDLERS.length,
     );
-  });
+  }, 180_000);
 
   it('runs the budget results job in a function of its own, fed by a queue, and not in the stream consumer', () => {
-    const { stacks } = apps.synthesize(HROMADA_HANDLERS);
+    const stacks = realStacks();
     const events = Template.fromStack(stacks.events);
     const jobs = Template.fromStack(stacks.jobs);
     const stream =
@@ -62,7 +69,7 @@ describe('the real app (functions/tools.ts handlers)', () => {
     jobs.hasResourceProperties('AWS::Events::Rule', {
       EventPattern: { source: ['hromada'], 'detail-type': ['budget.results-requested.v1'] },
     });
-  });
+  }, 180_000);
 
   it('synthesizes with `npx cdk synth` offline, without credentials, one template per stack', () => {
     const outdir = mkdtempSync(join(tmpdir(), 'hromada-cdk-synth-'));
