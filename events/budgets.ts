@@ -4,6 +4,7 @@ import { z } from 'zod';
 export const BudgetEvents = {
   created: 'budget.created.v1',
   phaseChanged: 'budget.phase-changed.v1',
+  resultsRequested: 'budget.results-requested.v1',
   resultsPublished: 'budget.results-published.v1',
   projectSubmitted: 'budget.project-submitted.v1',
   projectPublished: 'budget.project-published.v1',
@@ -29,6 +30,16 @@ export const BudgetPhaseChangedV1 = z.object({
   changedAt: z.string(),
   /** `council` or `schedule`. */
   by: z.string(),
+});
+
+/**
+ * The council asked for the results: the results job, a function of its own
+ * fed by this event, computes job `jobId` (a later request supersedes it).
+ */
+export const BudgetResultsRequestedV1 = z.object({
+  ...base,
+  jobId: z.string(),
+  requestedAt: z.string(),
 });
 
 export const BudgetResultsPublishedV1 = z.object({

@@ -8,6 +8,7 @@ import {
   BudgetProjectReviewedV1,
   BudgetProjectSubmittedV1,
   BudgetResultsPublishedV1,
+  BudgetResultsRequestedV1,
 } from './budgets';
 import {
   CommunityCreatedV1,
@@ -63,6 +64,7 @@ export const EVENT_DETAIL_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
   [PetitionEvents.restored]: PetitionRestoredV1,
   [BudgetEvents.created]: BudgetCreatedV1,
   [BudgetEvents.phaseChanged]: BudgetPhaseChangedV1,
+  [BudgetEvents.resultsRequested]: BudgetResultsRequestedV1,
   [BudgetEvents.resultsPublished]: BudgetResultsPublishedV1,
   [BudgetEvents.projectSubmitted]: BudgetProjectSubmittedV1,
   [BudgetEvents.projectPublished]: BudgetProjectModeratedV1,

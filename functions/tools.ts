@@ -1,3 +1,4 @@
+import { BudgetEvents } from '../events/budgets';
 import { auditTool } from './audit/routes';
 import { budgetsTool } from './budgets/routes';
 import { communitiesTool } from './communities/routes';
@@ -21,15 +22,14 @@ export const TOOLS: readonly ToolDefinition[] = [
 /**
  * The one stream consumer of the table (a stream allows two consumers per shard):
  * it routes each record to the tally, the audit appender or the outbox publisher.
- * PutItem is for the Puts inside the tally's transactions (threshold marks, outbox events);
- * Query is for the budget results job, which reads a budget's projects and ballots.
+ * PutItem is for the Puts inside the tally's transactions (threshold marks, outbox events).
+ * Nothing long runs here: a slow batch would hold up every count on its shard.
  */
 export const STREAM_HANDLER = {
   name: 'streams',
   entry: 'functions/streams/handler.ts',
   tableActions: [
     'dynamodb:GetItem',
-    'dynamodb:Query',
     'dynamodb:PutItem',
     'dynamodb:UpdateItem',
     'dynamodb:TransactWriteItems',
@@ -68,5 +68,41 @@ export const SCHEDULED_HANDLERS: readonly {
     entry: 'functions/budgets/phase-job.ts',
     schedule: 'rate(5 minutes)',
     tableActions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:TransactWriteItems'],
+  },
+];
+
+/**
+ * Work too long for a request or the stream (budget results; later large exports, deliveries):
+ * each runs in a function of its own, fed by the events it names. In AWS an EventBridge rule puts
+ * them on a queue that feeds the function; locally the bus hands them to a worker thread. The
+ * module exports `handler` (SQS) and, for the local runtime, `runJob` and `failJob`.
+ */
+export const QUEUED_JOB_HANDLERS: readonly {
+  readonly name: string;
+  readonly entry: string;
+  /** The event names that start a run. */
+  readonly events: readonly string[];
+  readonly timeoutMinutes: number;
+  /** MB. */
+  readonly memorySize: number;
+  readonly tableActions: readonly TableAction[];
+}[] = [
+  {
+    // Equal shares with add1 in kopiykas over every ballot of a city: minutes of one core, and
+    // every ballot in memory at once.
+    name: 'budget-results',
+    entry: 'functions/budgets/results-job.ts',
+    events: [BudgetEvents.resultsRequested],
+    timeoutMinutes: 15,
+    memorySize: 3008,
+    // Query reads the projects and ballots; UpdateItem claims the job; PutItem is for the
+    // Puts inside the transactions that store the results or the failure.
+    tableActions: [
+      'dynamodb:GetItem',
+      'dynamodb:Query',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:TransactWriteItems',
+    ],
   },
 ];

@@ -6,7 +6,7 @@ import type { Ballot } from './commands/cast-ballot';
 import type { PotResult } from './commands/publish-results';
 import type { Project } from './project';
 
-/** A results job: asked for by the council, run by the stream consumer, once. */
+/** A results job: asked for by the council, run once by the results function (fed by `budget.results-requested.v1`). */
 export interface ResultsJob {
   readonly communityId: string;
   readonly budgetId: string;
@@ -57,11 +57,15 @@ export interface BudgetStore {
   /** Every ballot of a budget, for the results. */
   allBallots(communityId: string, budgetId: string): Promise<Ballot[]>;
   results(communityId: string, budgetId: string): Promise<PotResult[]>;
-  /** The budget marked `running` and the job item (which starts the computation), in one transaction. */
+  /**
+   * The budget marked `running`, the job item (where the job records its start
+   * and deadline) and the event that starts the computation, in one transaction.
+   */
   requestResults(
     previous: Budget,
     next: Budget,
     job: ResultsJob,
+    events: readonly EventEnvelope[],
     audit: AuditIntent,
   ): Promise<'saved' | 'conflict'>;
   /** The results of a job, stored only if the budget still waits for that job. */

@@ -1,9 +1,14 @@
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
-import type { DynamoDBBatchResponse, DynamoDBRecord } from 'aws-lambda';
-import type { ResultsJob } from '../../domain/budgets/ports';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { z } from 'zod';
+import type { Budget, ResultsSummary } from '../../domain/budgets/budget';
+import type { BudgetStore } from '../../domain/budgets/ports';
+import { BudgetResultsRequestedV1 } from '../../events/budgets';
+import { type EventEnvelope, EventEnvelopeSchema } from '../../events/envelope';
 import { loadConfig } from '../shared/config';
 import { documentClient } from '../shared/dynamo';
+import { keys } from '../shared/keys';
 import { logLine } from '../shared/log';
 import { commitWithEvents } from '../shared/outbox';
 import { budgetResults, ResultsError } from './results';
@@ -13,48 +18,236 @@ import { budgetPut, dynamoBudgetStore } from './store';
 const INDEX_SETTLE_MS = 1_000;
 
 /**
- * The stream consumer of results jobs: a job item written by
- * `POST …/budgets/{b}/results` is computed here, once. The results are stored
- * only while the budget still waits for that job, so a redelivered or
- * superseded job changes nothing. A rule that refuses the input fails the job
- * (recorded on the budget); a storage failure throws, and the record comes back.
+ * The results function's time limit in AWS (Lambda's maximum); the local
+ * runtime holds its job worker to the same limit.
  */
-export async function runResultsJobs(records: readonly DynamoDBRecord[]): Promise<DynamoDBBatchResponse> {
+export const RESULTS_JOB_TIME_LIMIT_MS = 15 * 60_000;
+
+/** What the council reads at `GET …/results/preview` when a job ran out of time or was cut off. */
+export const RAN_OUT_OF_TIME =
+  'The results job ran out of time (or was interrupted) before it finished; request the results again.';
+
+/** Which job to run: the detail of `budget.results-requested.v1`. */
+export type ResultsRequest = z.infer<typeof BudgetResultsRequestedV1>;
+
+/**
+ * What became of one delivery of a job: `done` (results stored), `failed`
+ * (reason recorded on the budget), `skipped` (superseded, finished, or the
+ * budget is gone), `busy` (another delivery of the same job is still within
+ * its deadline: look again later).
+ */
+export type ResultsJobOutcome = 'done' | 'failed' | 'skipped' | 'busy';
+
+/** The computation, replaceable so that a test can hold a job open or make it throw. */
+export type ComputeResults = typeof budgetResults;
+
+export interface ResultsJobOptions {
+  /** How long this run may take from now; past it a second delivery marks the job failed. */
+  readonly timeLimitMs: number;
+  readonly compute?: ComputeResults;
+}
+
+interface JobDependencies {
+  readonly client: DynamoDBDocumentClient;
+  readonly tableName: string;
+  readonly store: BudgetStore;
+}
+
+function dependencies(): JobDependencies {
   const config = loadConfig();
   const client = documentClient(config);
-  const store = dynamoBudgetStore(client, config.tableName);
-  for (const record of records) {
-    const job = unmarshall((record.dynamodb?.NewImage ?? {}) as Record<string, AttributeValue>) as ResultsJob;
-    const budget = await store.getBudget(job.communityId, job.budgetId);
-    if (!budget || budget.results?.jobId !== job.jobId || budget.results.status !== 'running') continue;
+  return { client, tableName: config.tableName, store: dynamoBudgetStore(client, config.tableName) };
+}
+
+/** Whether the budget still waits for this job (not superseded by a later request, not finished). */
+const waitsFor = (
+  budget: Budget | undefined,
+  jobId: string,
+): budget is Budget & { results: ResultsSummary } =>
+  budget?.results?.jobId === jobId && budget.results.status === 'running';
+
+/**
+ * Records on the job item that a run started and until when it may run. Only
+ * the first delivery gets the claim; a later one learns the deadline instead.
+ */
+async function claim(
+  { client, tableName }: JobDependencies,
+  request: ResultsRequest,
+  deadline: Date,
+): Promise<{ claimed: true } | { claimed: false; deadline: number }> {
+  const key = keys.budgetResultsJob(request.communityId, request.budgetId, request.jobId);
+  try {
+    await client.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: key,
+        UpdateExpression: 'SET startedAt = :now, deadline = :deadline',
+        ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(startedAt)',
+        ExpressionAttributeValues: { ':now': new Date().toISOString(), ':deadline': deadline.toISOString() },
+      }),
+    );
+    return { claimed: true };
+  } catch (error) {
+    if (!(error instanceof ConditionalCheckFailedException)) throw error;
+  }
+  const { Item } = await client.send(
+    new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }),
+  );
+  // No job item: the request came from before jobs recorded their runs; its time is long gone.
+  return { claimed: false, deadline: Date.parse(String(Item?.deadline ?? '')) || 0 };
+}
+
+/**
+ * Marks the job failed with `reason`, while the budget still waits for it
+ * (a later request, or results stored meanwhile, win). Retries a moved version.
+ */
+async function markFailed(deps: JobDependencies, request: ResultsRequest, reason: string): Promise<void> {
+  for (let attempt = 0; attempt < 3; attempt += 1) {
+    const budget = await deps.store.getBudget(request.communityId, request.budgetId);
+    if (!waitsFor(budget, request.jobId)) return;
+    const failed: Budget = {
+      ...budget,
+      results: { ...budget.results, status: 'failed', error: reason },
+      version: budget.version + 1,
+    };
+    const outcome = await commitWithEvents(
+      deps.client,
+      deps.tableName,
+      [budgetPut(deps.tableName, budget, failed)],
+      [],
+    );
+    if (outcome === 'committed') return;
+  }
+  throw new Error(`Could not mark results job ${request.jobId} failed: the budget kept changing`);
+}
+
+/** The reason the council reads for an error: a rule's refusal as it is, anything else as unexpected. */
+const reasonOf = (error: unknown): string =>
+  error instanceof ResultsError
+    ? error.message
+    : `The results job failed unexpectedly: ${error instanceof Error ? error.message : String(error)}`;
+
+/**
+ * Runs one results job, once. The results are stored only while the budget
+ * still waits for that job, so a superseded job changes nothing.
+ *
+ * Nothing is ever computed twice and nothing fails silently:
+ * - a job that throws (a rule refusing its input, or anything unexpected) is
+ *   marked `failed` with the error's message and the error is not rethrown, so
+ *   no queue or stream runs it again; only when even that write fails does this
+ *   throw, and the next delivery settles the job as below;
+ * - a job that runs out of time cannot say so itself: equal shares is one
+ *   synchronous computation, so no timer of this run fires before the function
+ *   is stopped. Instead the first delivery records a deadline on the job item
+ *   (now + the time it has), and the queue delivers the message again after its
+ *   visibility timeout, which is longer than the function's. A delivery that
+ *   finds the job claimed, still `running` and past its deadline marks it
+ *   failed ({@link RAN_OUT_OF_TIME}) and does not recompute. One that finds it
+ *   claimed within the deadline is a duplicate of a run still going: `busy`.
+ */
+export async function runResultsJob(
+  request: ResultsRequest,
+  options: ResultsJobOptions,
+  deps: JobDependencies = dependencies(),
+): Promise<ResultsJobOutcome> {
+  const compute = options.compute ?? budgetResults;
+  const budget = await deps.store.getBudget(request.communityId, request.budgetId);
+  if (!waitsFor(budget, request.jobId)) return 'skipped';
+
+  const claimed = await claim(deps, request, new Date(Date.now() + options.timeLimitMs));
+  if (!claimed.claimed) {
+    if (Date.now() < claimed.deadline) return 'busy';
+    logLine('error', {
+      msg: 'budget results job ran out of time',
+      budgetId: request.budgetId,
+      jobId: request.jobId,
+    });
+    await markFailed(deps, request, RAN_OUT_OF_TIME);
+    return 'failed';
+  }
+
+  const started = performance.now();
+  try {
     // A council's close takes effect a moment later (BALLOT_BOX_GRACE_MS), and the ballots are read
     // from an index, which follows the table within about a second: count only once both have settled.
     const settling = Date.parse(budget.votingClosedAt ?? '') + INDEX_SETTLE_MS - Date.now();
     if (settling > 0) await new Promise((wake) => setTimeout(wake, settling));
-    const started = performance.now();
+    const [projects, ballots] = await Promise.all([
+      deps.store.projects(request.communityId, request.budgetId),
+      deps.store.allBallots(request.communityId, request.budgetId),
+    ]);
+    const results = compute(budget, projects, ballots);
+    const stored = await deps.store.storeResults(budget, request.jobId, results);
+    logLine('info', {
+      msg: 'budget results computed',
+      budgetId: budget.id,
+      ballots: ballots.length,
+      ms: Math.round(performance.now() - started),
+      stored,
+    });
+    return 'done';
+  } catch (error) {
+    logLine(error instanceof ResultsError ? 'warn' : 'error', {
+      msg: 'budget results job failed',
+      budgetId: budget.id,
+      jobId: request.jobId,
+      error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+    });
+    await markFailed(deps, request, reasonOf(error));
+    return 'failed';
+  }
+}
+
+/**
+ * The job of a `budget.results-requested.v1` event, as the local runtime's job
+ * worker calls it (the contract of a queued job module: `runJob` and `failJob`).
+ */
+export function runJob(event: EventEnvelope, options: ResultsJobOptions): Promise<ResultsJobOutcome> {
+  return runResultsJob(BudgetResultsRequestedV1.parse(event.detail), options);
+}
+
+/** Marks the event's job failed with `reason`: for a run its host had to stop (a worker that died or overran). */
+export function failJob(event: EventEnvelope, reason: string): Promise<void> {
+  return markFailed(dependencies(), BudgetResultsRequestedV1.parse(event.detail), reason);
+}
+
+/** The body of an SQS message that an EventBridge rule sent: the event, with our envelope as its detail. */
+const QueuedEventSchema = z.object({
+  detail: EventEnvelopeSchema.extend({ detail: BudgetResultsRequestedV1 }),
+});
+
+/**
+ * The results function in AWS: an SQS event source (batch size 1) on the
+ * queue an EventBridge rule fills with `budget.results-requested.v1`. Only a
+ * `busy` job, or one whose failure could not even be recorded, goes back to
+ * the queue (see {@link runResultsJob}); a message that is not a results
+ * request is logged and dropped, as no retry can fix it.
+ */
+export async function handler(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
+  const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
+  for (const record of event.Records) {
+    let request: ResultsRequest;
     try {
-      const [projects, ballots] = await Promise.all([
-        store.projects(job.communityId, job.budgetId),
-        store.allBallots(job.communityId, job.budgetId),
-      ]);
-      const results = budgetResults(budget, projects, ballots);
-      const stored = await store.storeResults(budget, job.jobId, results);
-      logLine('info', {
-        msg: 'budget results computed',
-        budgetId: budget.id,
-        ballots: ballots.length,
-        ms: Math.round(performance.now() - started),
-        stored,
-      });
+      request = QueuedEventSchema.parse(JSON.parse(record.body)).detail.detail;
     } catch (error) {
-      if (!(error instanceof ResultsError)) throw error;
-      const failed = {
-        ...budget,
-        results: { ...budget.results, status: 'failed' as const, error: error.message },
-        version: budget.version + 1,
-      };
-      await commitWithEvents(client, config.tableName, [budgetPut(config.tableName, budget, failed)], []);
+      logLine('error', {
+        msg: 'not a results request: dropped',
+        messageId: record.messageId,
+        error: String(error),
+      });
+      continue;
+    }
+    try {
+      const outcome = await runResultsJob(request, { timeLimitMs: context.getRemainingTimeInMillis() });
+      if (outcome === 'busy') batchItemFailures.push({ itemIdentifier: record.messageId });
+    } catch (error) {
+      logLine('error', {
+        msg: 'results job could not record its outcome',
+        jobId: request.jobId,
+        error: String(error),
+      });
+      batchItemFailures.push({ itemIdentifier: record.messageId });
     }
   }
-  return { batchItemFailures: [] };
+  return { batchItemFailures };
 }

@@ -9,6 +9,7 @@ import { publishResults } from '../../domain/budgets/commands/publish-results';
 import { reviewProject } from '../../domain/budgets/commands/review-project';
 import { submitProject } from '../../domain/budgets/commands/submit-project';
 import { trackProject } from '../../domain/budgets/commands/track-project';
+import { budgetEvent } from '../../domain/budgets/events';
 import { PabulibError } from '../../domain/budgets/pabulib/errors';
 import { parsePabulib } from '../../domain/budgets/pabulib/parse';
 import { mayManageBudget, wrongPhase } from '../../domain/budgets/permissions';
@@ -18,6 +19,7 @@ import type { Community } from '../../domain/communities/community';
 import { forbidden } from '../../domain/communities/permissions';
 import { text } from '../../domain/shared/localized';
 import type { DomainError, Outcome } from '../../domain/shared/outcome';
+import { BudgetEvents } from '../../events/budgets';
 import type { EventEnvelope } from '../../events/envelope';
 import { documentClient } from '../shared/dynamo';
 import {
@@ -698,7 +700,18 @@ const routes: AnyRoute[] = [
           target: `budget/${budget.id}`,
           after: { jobId: job.jobId, rule: budget.rule, completion: budget.completion },
         });
-        if ((await store.requestResults(budget, next, job, audit)) === 'saved') {
+        // The event, not the stream, starts the job: it runs in a function of its own (see results-job.ts).
+        const requested = budgetEvent(
+          command.ids,
+          command.clock.now(),
+          budget,
+          BudgetEvents.resultsRequested,
+          {
+            jobId: job.jobId,
+            requestedAt,
+          },
+        );
+        if ((await store.requestResults(budget, next, job, [requested], audit)) === 'saved') {
           return {
             status: 202,
             body: { jobId: job.jobId, status: 'running', requestedAt },

@@ -255,7 +255,7 @@ export function dynamoBudgetStore(client: DynamoDBDocumentClient, tableName: str
       return items.map(resultFromItem);
     },
 
-    requestResults: (previous, next, job, audit) =>
+    requestResults: (previous, next, job, events, audit) =>
       committed(
         [
           budgetPut(tableName, previous, next),
@@ -272,7 +272,7 @@ export function dynamoBudgetStore(client: DynamoDBDocumentClient, tableName: str
           },
           auditIntentPut(tableName, audit),
         ],
-        [],
+        events,
       ),
 
     async storeResults(budget, jobId, results) {

@@ -1,5 +1,4 @@
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { runResultsJobs } from '../budgets/results-job';
 import { Entity } from '../shared/keys';
 import { logLine } from '../shared/log';
 import { appendAuditIntents } from './audit-appender';
@@ -31,7 +30,6 @@ export const STREAM_ROUTES: readonly StreamRoute[] = [
   { entity: Entity.auditIntent, eventNames: ['INSERT'], consume: appendAuditIntents },
   // A vote item is written on the first vote and updated on each change: both kinds carry a change.
   { entity: Entity.commentVote, eventNames: ['INSERT', 'MODIFY'], consume: tallyCommentVotes },
-  { entity: Entity.budgetResultsJob, eventNames: ['INSERT'], consume: runResultsJobs },
 ];
 
 /** The `entity` attribute of the record's item; the old image for removals. */

@@ -1,19 +1,21 @@
 import { type App, CrossStackReferences, ReferenceStrength } from 'aws-cdk-lib';
 import type { ToolDefinition } from '../../functions/shared/routes';
-import { SCHEDULED_HANDLERS, STREAM_HANDLER, TOOLS } from '../../functions/tools';
+import { QUEUED_JOB_HANDLERS, SCHEDULED_HANDLERS, STREAM_HANDLER, TOOLS } from '../../functions/tools';
 import type { DeploymentConfig } from './config';
 import type { HandlerSpec } from './handler-function';
 import { ApiStack } from './stacks/api-stack';
 import { DataStack } from './stacks/data-stack';
 import { EventsStack } from './stacks/events-stack';
 import { ExportsStack } from './stacks/exports-stack';
-import { JobsStack, type ScheduledHandlerSpec } from './stacks/jobs-stack';
+import { JobsStack, type QueuedJobHandlerSpec, type ScheduledHandlerSpec } from './stacks/jobs-stack';
 
 /** The handlers to deploy; tests pass small fixtures, the app passes the real lists. */
 export interface HromadaHandlers {
   readonly tools: readonly ToolDefinition[];
   readonly streamHandler: HandlerSpec;
   readonly scheduledHandlers: readonly ScheduledHandlerSpec[];
+  /** Long jobs in functions of their own; none unless given. */
+  readonly queuedJobHandlers?: readonly QueuedJobHandlerSpec[];
 }
 
 /** Every handler the system has, as `functions/tools.ts` lists them. */
@@ -21,6 +23,7 @@ export const HROMADA_HANDLERS: HromadaHandlers = {
   tools: TOOLS,
   streamHandler: STREAM_HANDLER,
   scheduledHandlers: SCHEDULED_HANDLERS,
+  queuedJobHandlers: QUEUED_JOB_HANDLERS,
 };
 
 export interface HromadaStacks {
@@ -63,6 +66,7 @@ export function addHromadaStacks(
   const jobs = new JobsStack(app, `${prefix}-Jobs`, {
     stage,
     handlers: handlers.scheduledHandlers,
+    queuedHandlers: handlers.queuedJobHandlers ?? [],
     table: data.table,
     bus: events.bus,
   });

@@ -15,9 +15,10 @@ import type { IssuerConfig } from '../../functions/shared/config';
 import { setEventPublisher } from '../../functions/shared/event-publisher';
 import type { ToolDefinition } from '../../functions/shared/routes';
 import { createTableInput } from '../../functions/shared/table';
-import { SCHEDULED_HANDLERS, STREAM_HANDLER, TOOLS } from '../../functions/tools';
+import { QUEUED_JOB_HANDLERS, SCHEDULED_HANDLERS, STREAM_HANDLER, TOOLS } from '../../functions/tools';
 import { createLocalBus, jsonLog, type LocalBus, type Log } from './bus';
 import { startDynamoDbLocal } from './dynamodb';
+import { createJobRunner, type JobRunner, type QueuedJob, subscribeJobs } from './job-runner';
 import { createScheduler, type Scheduler } from './scheduler';
 import { type Authorize, createLocalServer, lambdaContext, REPOSITORY_ROOT } from './server';
 import { createStreamPoller, type StreamPoller } from './stream-poller';
@@ -41,6 +42,10 @@ export interface LocalRuntimeOptions {
   readonly authorize?: Authorize;
   /** The HTTP tools to serve; every tool by default. */
   readonly tools?: readonly ToolDefinition[];
+  /** The long jobs to run in the job worker; `QUEUED_JOB_HANDLERS` by default (tests swap an entry). */
+  readonly queuedJobs?: readonly QueuedJob[];
+  /** Overrides every queued job's time limit (tests use a short one). */
+  readonly jobTimeLimitMs?: number;
   readonly log?: Log;
 }
 
@@ -53,7 +58,9 @@ export interface LocalRuntime {
   readonly bus: LocalBus;
   readonly poller: StreamPoller;
   readonly scheduler: Scheduler;
-  /** Resolves once the stream has been read to its end and every batch handled. */
+  /** Runs the long jobs (budget results) in a worker thread. */
+  readonly jobs: JobRunner;
+  /** Resolves once the stream has been read to its end, every batch handled and every queued job run. */
   drain(): Promise<void>;
   /** Stops everything this runtime started, DynamoDB Local included when it started it. */
   stop(): Promise<void>;
@@ -119,7 +126,8 @@ function listen(server: ReturnType<typeof createLocalServer>, port: number, host
  * Hosts the whole system on this machine: DynamoDB Local (started unless an
  * endpoint is given) with the table, the HTTP API over the tools' real
  * handlers, the stream poller over the real stream handler, the scheduled
- * handlers on timers, and the in-process bus as the event publisher.
+ * handlers on timers, the in-process bus as the event publisher, and the
+ * long jobs (budget results) in a worker thread fed by the bus.
  *
  * The handlers read their configuration from the environment, as in Lambda, so
  * this sets `TABLE_NAME`, `DYNAMODB_ENDPOINT`, `AWS_REGION`, `ISSUERS` and
@@ -155,6 +163,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     const bus = createLocalBus({ log });
     setEventPublisher(bus);
     stops.unshift(async () => setEventPublisher(undefined));
+
+    // Stopped after the poller (nothing new arrives then) and before DynamoDB Local (failures get recorded).
+    const jobs = createJobRunner({
+      root: REPOSITORY_ROOT,
+      log,
+      ...(options.jobTimeLimitMs === undefined ? {} : { timeLimitMs: options.jobTimeLimitMs }),
+    });
+    subscribeJobs(bus, jobs, options.queuedJobs ?? QUEUED_JOB_HANDLERS);
+    stops.unshift(() => jobs.stop());
 
     const streamHandler = await importHandler<LambdaHandler<DynamoDBStreamEvent, DynamoDBBatchResponse>>(
       STREAM_HANDLER.entry,
@@ -208,7 +225,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       bus,
       poller,
       scheduler,
-      drain: () => poller.drain(),
+      jobs,
+      drain: async () => {
+        await poller.drain();
+        // A job's event arrives through the stream, and its outcome is written back to the table.
+        while (jobs.busy) {
+          await jobs.idle();
+          await poller.drain();
+        }
+      },
       stop: async () => {
         for (const stop of stops.splice(0)) await stop();
       },

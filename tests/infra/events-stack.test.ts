@@ -35,9 +35,9 @@ describe('events stack', () => {
       Runtime: 'nodejs22.x',
       Architectures: ['arm64'],
       Handler: 'index.handler',
-      // Room for the budget results job, which runs in this consumer.
-      Timeout: 180,
-      MemorySize: 1024,
+      // Counting and publishing only: the budget results job has a function of its own (jobs stack).
+      Timeout: 30,
+      MemorySize: 512,
     });
     expect(properties.Environment.Variables.EVENT_BUS_NAME).toEqual({ Ref: busId });
     expect(resolveImports(properties.Environment.Variables.TABLE_NAME, [dataStack])).toEqual({

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { inject } from 'vitest';
 import { DEMO_COMMUNITY_ID, seedDemo } from '../../infra/local/demo';
 import { type DevTokenClaims, issueDevToken, loadDevIdentity } from '../../infra/local/dev-identity';
-import { startLocalRuntime } from '../../infra/local/runtime';
+import { type LocalRuntimeOptions, startLocalRuntime } from '../../infra/local/runtime';
 import { createTestTable, type TestTable } from './table';
 
 export interface TestRuntime {
@@ -27,7 +27,13 @@ export interface TestRuntime {
  * The whole local runtime (HTTP server, stream poller, bus) on a free port, on
  * its own table in the run's DynamoDB Local, with the demo community loaded.
  */
-export async function startTestRuntime(options: { demo?: boolean } = {}): Promise<TestRuntime> {
+export async function startTestRuntime(
+  options: {
+    demo?: boolean;
+    /** Runtime options a test changes: a stand-in job module, a short job time limit. */
+    runtime?: Pick<LocalRuntimeOptions, 'queuedJobs' | 'jobTimeLimitMs'>;
+  } = {},
+): Promise<TestRuntime> {
   process.env.LOG_LEVEL = process.env.TEST_LOG ? '' : 'silent';
   const folder = mkdtempSync(join(tmpdir(), 'hromada-identity-'));
   const identity = await loadDevIdentity(join(folder, 'dev-identity.json'));
@@ -39,6 +45,7 @@ export async function startTestRuntime(options: { demo?: boolean } = {}): Promis
     issuers: [identity.issuer],
     signerSecret: identity.signerSecret,
     log: () => {},
+    ...options.runtime,
   });
   if (options.demo !== false) {
     await seedDemo({

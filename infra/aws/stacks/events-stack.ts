@@ -39,10 +39,9 @@ export class EventsStack extends Stack {
 
     this.streamFunction = createHandlerFunction(this, 'StreamFunction', {
       spec: props.streamHandler,
-      // The budget results job runs here too: reading a city's ballots and running equal shares
-      // with add1 in kopiykas can take tens of seconds, once per budget.
-      timeout: Duration.minutes(3),
-      memorySize: 1024,
+      // Counting and publishing only (long jobs have functions of their own, see the jobs stack):
+      // a batch that takes long would hold up every count on its shard.
+      timeout: Duration.seconds(30),
       environment: { TABLE_NAME: props.table.tableName, EVENT_BUS_NAME: this.bus.eventBusName },
     });
     grantTableActions(this.streamFunction, props.table, props.streamHandler.tableActions);
