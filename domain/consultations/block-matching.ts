@@ -65,8 +65,9 @@ export function matchBlocks(
 
 /**
  * How much comparing one unmatched block may cost. With the draft limits
- * (2,000 paragraphs), a revision compares at most 64,000 pairs of word sets
- * and visits at most a million entries of the word index, whatever the text.
+ * (500 sections, 2,000 paragraphs), a revision compares at most 80,000 pairs
+ * of word sets and reads at most 640,000 entries of the word-pair index,
+ * whatever the text; each comparison costs the shorter block's words.
  */
 export const MATCH_LIMITS = {
   /** Previous blocks one block is compared with, at most. */
@@ -74,7 +75,7 @@ export const MATCH_LIMITS = {
   /** Of those, the ones nearest to the block's expected position. */
   nearby: 8,
   /** Entries of the word index read to find the blocks that share its rarest words. */
-  postingsPerBlock: 512,
+  postingsPerBlock: 256,
 } as const;
 
 /** The work a matching did, counted for tests that the bound holds. */
@@ -183,17 +184,38 @@ function exactPass(
 }
 
 const WORD = /[\p{L}\p{N}]+/gu;
-const words = (value: string): Set<string> => new Set(value.toLowerCase().match(WORD) ?? []);
 
 /**
- * The words of one version's blocks of a kind, by index. A section is
+ * What similarity is judged on (its words, as a set) and, in a large group,
+ * what candidates are found by (pairs of consecutive words: even in a text of
+ * few distinct words, a pair is held by few blocks, so it points at the block
+ * it came from). The pairs are made only when a group needs them.
+ */
+interface Fingerprint {
+  readonly sequence: readonly string[];
+  readonly words: ReadonlySet<string>;
+}
+
+function fingerprint(value: string): Fingerprint {
+  const sequence = value.toLowerCase().match(WORD) ?? [];
+  return { sequence, words: new Set(sequence) };
+}
+
+function shinglesOf({ sequence }: Fingerprint): Set<string> {
+  const shingles = new Set<string>(sequence.length === 1 ? sequence : []);
+  for (let at = 1; at < sequence.length; at += 1) shingles.add(`${sequence[at - 1]} ${sequence[at]}`);
+  return shingles;
+}
+
+/**
+ * The fingerprints of one version's blocks of a kind, by index. A section is
  * recognised by its heading and the words of its own paragraphs.
  */
-function wordSets(
+function fingerprints(
   blocks: readonly Content[],
   parents: readonly (number | null)[],
   kind: Kind,
-): Map<number, Set<string>> {
+): Map<number, Fingerprint> {
   const texts = new Map<number, string[]>();
   blocks.forEach((block, index) => {
     if (block.kind === kind) texts.set(index, [block.kind === 'section' ? block.heading : block.text]);
@@ -205,7 +227,7 @@ function wordSets(
         texts.get(parent)?.push(block.text);
     });
   }
-  return new Map([...texts].map(([index, parts]) => [index, words(parts.join(' '))]));
+  return new Map([...texts].map(([index, parts]) => [index, fingerprint(parts.join('\n'))]));
 }
 
 /** Words both sets hold: the smaller one is walked, so a comparison costs the shorter block. */
@@ -240,12 +262,15 @@ function byStrength(a: Pair, b: Pair): number {
 /**
  * The unmatched previous blocks of one candidate list, with what choosing
  * among them needs: their ordinals (in document order) and an index from
- * each word to the blocks that hold it.
+ * each pair of consecutive words to the blocks that hold it.
  */
 interface CandidateGroup {
   readonly indexes: readonly number[];
   readonly ordinals: readonly number[];
+  /** Word pair → positions (in `indexes`) of the blocks that hold it. */
   readonly postings: ReadonlyMap<string, readonly number[]>;
+  /** Shared pairs per position while one block's candidates are chosen; all zero between blocks. */
+  readonly hits: Int32Array;
 }
 
 /** First position in an ascending list whose value is at least `value`. */
@@ -263,12 +288,12 @@ function lowerBound(values: readonly number[], value: number): number {
 /**
  * The previous blocks one block is compared with: all of the group when it
  * is small; else the ones nearest to its expected ordinal, then the ones that
- * share its rarest words (a word few blocks hold says more than a common one),
- * within the limits of {@link MATCH_LIMITS}.
+ * share most of its rarest word pairs (a pair few blocks hold says more than
+ * a common one), within the limits of {@link MATCH_LIMITS}.
  */
 function candidatesFor(
   group: CandidateGroup,
-  mine: ReadonlySet<string>,
+  mine: Fingerprint,
   expectedOrdinal: number,
   work: MatchWork,
 ): readonly number[] {
@@ -284,22 +309,30 @@ function candidatesFor(
     if (beforeGap <= afterGap) chosen.add(group.indexes[before--] as number);
     else chosen.add(group.indexes[after++] as number);
   }
-  const rarestFirst = [...mine]
-    .flatMap((word) => {
-      const holders = group.postings.get(word);
+  const rarestFirst = [...shinglesOf(mine)]
+    .flatMap((shingle) => {
+      const holders = group.postings.get(shingle);
       return holders ? [holders] : [];
     })
     .sort((a, b) => a.length - b.length);
+  /** Positions met, in the order first met: the rarer pairs first. */
+  const met: number[] = [];
   let visited = 0;
   search: for (const holders of rarestFirst) {
-    for (const candidate of holders) {
-      if (chosen.size >= MATCH_LIMITS.candidatesPerBlock || visited >= MATCH_LIMITS.postingsPerBlock)
-        break search;
+    for (const position of holders) {
+      if (visited >= MATCH_LIMITS.postingsPerBlock) break search;
       visited += 1;
-      chosen.add(candidate);
+      if (group.hits[position] === 0) met.push(position);
+      group.hits[position] = (group.hits[position] as number) + 1;
     }
   }
   work.postingsVisited += visited;
+  // A stable sort: equal counts keep the order first met.
+  met.sort((a, b) => (group.hits[b] as number) - (group.hits[a] as number));
+  for (const position of met) {
+    if (chosen.size < MATCH_LIMITS.candidatesPerBlock) chosen.add(group.indexes[position] as number);
+    group.hits[position] = 0;
+  }
   return [...chosen];
 }
 
@@ -314,19 +347,19 @@ function similarityPass(
   candidatesOf: (index: number) => readonly number[],
 ): void {
   const previousPosition = new Map(state.previous.map((block, index) => [block.id, index]));
-  const previousWords = wordSets(
+  const previousPrints = fingerprints(
     state.previous,
     state.previous.map((block) =>
       block.parentId === null ? null : (previousPosition.get(block.parentId) ?? null),
     ),
     kind,
   );
-  const scannedWords = wordSets(
+  const scannedPrints = fingerprints(
     state.scanned,
     state.scanned.map((block) => block.parentIndex),
     kind,
   );
-  const ordinalOf = new Map([...previousWords.keys()].map((index, ordinal) => [index, ordinal]));
+  const ordinalOf = new Map([...previousPrints.keys()].map((index, ordinal) => [index, ordinal]));
   const groups = new WeakMap<readonly number[], CandidateGroup>();
   const groupOf = (candidates: readonly number[]): CandidateGroup => {
     let group = groups.get(candidates);
@@ -335,14 +368,21 @@ function similarityPass(
         (candidate) => !state.taken.has((state.previous[candidate] as DraftBlock).id),
       );
       const postings = new Map<string, number[]>();
-      for (const candidate of indexes) {
-        for (const word of previousWords.get(candidate) ?? []) {
-          const holders = postings.get(word);
-          if (holders) holders.push(candidate);
-          else postings.set(word, [candidate]);
-        }
-      }
-      group = { indexes, ordinals: indexes.map((index) => ordinalOf.get(index) as number), postings };
+      // A small group is compared whole ({@link candidatesFor}) and needs no index.
+      if (indexes.length > MATCH_LIMITS.candidatesPerBlock)
+        indexes.forEach((candidate, position) => {
+          for (const shingle of shinglesOf(previousPrints.get(candidate) as Fingerprint)) {
+            const holders = postings.get(shingle);
+            if (holders) holders.push(position);
+            else postings.set(shingle, [position]);
+          }
+        });
+      group = {
+        indexes,
+        ordinals: indexes.map((index) => ordinalOf.get(index) as number),
+        postings,
+        hits: new Int32Array(indexes.length),
+      };
       groups.set(candidates, group);
     }
     return group;
@@ -350,7 +390,7 @@ function similarityPass(
   const pairs: Pair[] = [];
   /** The last matched block so far, as (its ordinal, its previous block's ordinal): where a diff would align. */
   let anchor = { ordinal: -1, previousOrdinal: -1 };
-  [...scannedWords].forEach(([index, mine], ordinal) => {
+  [...scannedPrints].forEach(([index, mine], ordinal) => {
     const assigned = state.assigned[index];
     if (assigned !== undefined) {
       const previousIndex = previousPosition.get(assigned);
@@ -361,10 +401,10 @@ function similarityPass(
     const group = groupOf(candidatesOf(index));
     const expectedOrdinal = anchor.previousOrdinal + (ordinal - anchor.ordinal);
     for (const candidateIndex of candidatesFor(group, mine, expectedOrdinal, state.work)) {
-      const theirs = previousWords.get(candidateIndex) ?? new Set<string>();
+      const theirs = (previousPrints.get(candidateIndex) as Fingerprint).words;
       state.work.comparisons += 1;
-      const shared = sharedWords(mine, theirs);
-      const total = mine.size + theirs.size;
+      const shared = sharedWords(mine.words, theirs);
+      const total = mine.words.size + theirs.size;
       if (shared === 0 || 4 * shared < total) continue;
       const candidate = state.previous[candidateIndex] as DraftBlock;
       const candidateOrdinal = ordinalOf.get(candidateIndex) as number;
