@@ -27,7 +27,11 @@ import type { ScannedBlock } from './markdown-blocks';
  * more unmatched candidates than that, it is compared with all of them (so a
  * small draft matches exactly as without the bound); otherwise with the ones
  * nearest to where it would be (counted from the nearest matched block before
- * it, as a diff aligns) and the ones sharing its rarest words.
+ * it, as a diff aligns) and the ones sharing most of its rarest word pairs.
+ *
+ * @param work - counts the comparisons and index reads, for a test of the bound
+ * @returns per scanned block, the previous id it keeps, or undefined for a new block
+ * @example matchBlocks(v1.blocks, scanMarkdown('# Goals\n\nLess traffic, more trees.')) // → [goalsId, itsParagraphId]
  */
 export function matchBlocks(
   previous: readonly DraftBlock[],
