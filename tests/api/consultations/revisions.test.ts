@@ -169,6 +169,54 @@ describe('publishing a revised draft', () => {
     expect(onVersion2).toMatchObject({ draftVersion: 2, sectionId: 'transport' });
   });
 
+  it('revises a draft at the limits, every paragraph edited, keeping every id and comment', async () => {
+    // Prepare: 2,000 paragraphs (the most allowed) of about 56 bytes, 100 to a section; a comment on the last.
+    const texts = Array.from(
+      { length: 2_000 },
+      (_, at) => `Item ${at}: buses every ${at % 15} minutes on route ${at % 7}.`,
+    );
+    const draftOf = (paragraphs: readonly string[]) =>
+      paragraphs
+        .flatMap((paragraph, at) => (at % 100 === 0 ? [`# Part ${at / 100}`, paragraph] : [paragraph]))
+        .join('\n\n');
+    const consultation = await createConsultation(api, COMMUNITY, council, {
+      open: true,
+      markdown: draftOf(texts),
+    });
+    const item = `${base}/${consultation.id}`;
+    const last = consultation.draft.blocks.at(-1);
+    const commented = await api.call(
+      `${item}/comments`,
+      call(resident, 'POST', {
+        stance: 'against',
+        text: 'Too rare.',
+        target: { kind: 'paragraph', id: last?.id },
+      }),
+    );
+    expect(commented.status).toBe(201);
+
+    // Act
+    const revised = await api.call(
+      `${item}/revisions`,
+      call(council, 'POST', {
+        markdown: draftOf(texts.map((text) => text.replace('buses', 'electric buses'))),
+      }),
+    );
+
+    // Assess
+    expect(revised.status).toBe(201);
+    const version2 = await jsonOf(revised);
+    expect(version2.draft.blocks.map((block: { id: string }) => block.id)).toEqual(
+      consultation.draft.blocks.map((block) => block.id),
+    );
+    expect(version2.counts).toMatchObject({
+      all: { total: 1 },
+      bySection: { [last?.parentId as string]: { total: 1 } },
+    });
+    const comment = await get(`${item}/comments/${(await jsonOf(commented)).id}`);
+    expect(comment).toMatchObject({ attachedTo: { kind: 'paragraph', id: last?.id }, draftVersion: 1 });
+  });
+
   it('refuses a revision that changes nothing, one by a resident, and one after closing', async () => {
     const consultation = await createConsultation(api, COMMUNITY, council, {
       open: true,
