@@ -3,6 +3,7 @@ import { runResultsJobs } from '../budgets/results-job';
 import { Entity } from '../shared/keys';
 import { logLine } from '../shared/log';
 import { appendAuditIntents } from './audit-appender';
+import { tallyCommentCounts } from './comment-count-tally';
 import { publishOutbox } from './outbox-publisher';
 import { tallySignatures } from './tally';
 import { tallyCommentVotes } from './vote-tally';
@@ -31,6 +32,8 @@ export const STREAM_ROUTES: readonly StreamRoute[] = [
   { entity: Entity.auditIntent, eventNames: ['INSERT'], consume: appendAuditIntents },
   // A vote item is written on the first vote and updated on each change: both kinds carry a change.
   { entity: Entity.commentVote, eventNames: ['INSERT', 'MODIFY'], consume: tallyCommentVotes },
+  // Every command's change of a comment may change what is counted (visible or not).
+  { entity: Entity.comment, eventNames: ['INSERT', 'MODIFY'], consume: tallyCommentCounts },
   { entity: Entity.budgetResultsJob, eventNames: ['INSERT'], consume: runResultsJobs },
 ];
 
