@@ -30,10 +30,10 @@ export const STREAM_ROUTES: readonly StreamRoute[] = [
   { entity: Entity.outbox, eventNames: ['INSERT'], consume: publishOutbox },
   { entity: Entity.signature, eventNames: ['INSERT'], consume: tallySignatures },
   { entity: Entity.auditIntent, eventNames: ['INSERT'], consume: appendAuditIntents },
-  // A vote item is written on the first vote and updated on each change: both kinds carry a change.
-  { entity: Entity.commentVote, eventNames: ['INSERT', 'MODIFY'], consume: tallyCommentVotes },
   // Every command's change of a comment may change what is counted (visible or not).
   { entity: Entity.comment, eventNames: ['INSERT', 'MODIFY'], consume: tallyCommentCounts },
+  // A vote item is written on the first vote and updated on each change: both kinds carry a change.
+  { entity: Entity.commentVote, eventNames: ['INSERT', 'MODIFY'], consume: tallyCommentVotes },
   { entity: Entity.budgetResultsJob, eventNames: ['INSERT'], consume: runResultsJobs },
 ];
 
