@@ -72,6 +72,8 @@ export interface ConsultationStore {
   ): Promise<'saved' | 'conflict'>;
   /** Every comment of a consultation, for the report and the export (not for a public read). */
   comments(communityId: string, consultationId: string): Promise<CountedComment[]>;
+  /** Which of these ids are comments of this consultation (read by key: the cost grows with the ids, not the comments). */
+  commentIdsAmong(communityId: string, consultationId: string, ids: readonly string[]): Promise<Set<string>>;
   /** The counts of visible comments per target and stance, as the count tally keeps them: no comment is read. */
   commentCounts(communityId: string, consultationId: string): Promise<TargetCommentCounts[]>;
   /**

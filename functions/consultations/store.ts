@@ -1,5 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
+  BatchGetCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -40,6 +41,9 @@ import { queueWrites } from './queue';
  * (GSI2): a draft without headings has up to 2,000 top-level paragraphs.
  */
 const MAX_TARGET_QUERIES = 24;
+
+/** BatchGetItem takes at most 100 keys. */
+const BATCH_GET_KEYS = 100;
 
 /** The index and partition that hold a consultation's top-level comments in `order`. */
 function orderIndex(communityId: string, consultationId: string, order: CommentOrder) {
@@ -284,6 +288,37 @@ export function dynamoConsultationStore(
       ),
 
     comments: allComments,
+
+    async commentIdsAmong(communityId, consultationId, ids) {
+      const found = new Set<string>();
+      const unique = [...new Set(ids)];
+      for (let start = 0; start < unique.length; start += BATCH_GET_KEYS) {
+        let pending: Record<string, unknown>[] = unique
+          .slice(start, start + BATCH_GET_KEYS)
+          .map((id) => ({ ...keys.comment(communityId, id) }));
+        // BatchGetItem may return some keys unprocessed under load; ask again for those.
+        for (let attempt = 0; pending.length > 0; attempt += 1) {
+          if (attempt > 0) await new Promise((wake) => setTimeout(wake, 20 * 2 ** attempt));
+          if (attempt > 5) throw new Error('DynamoDB left keys unprocessed after 5 retries');
+          const result = await client.send(
+            new BatchGetCommand({
+              RequestItems: {
+                [tableName]: {
+                  Keys: pending,
+                  ConsistentRead: true,
+                  ProjectionExpression: 'id, consultationId',
+                },
+              },
+            }),
+          );
+          for (const item of result.Responses?.[tableName] ?? []) {
+            if (item.consultationId === consultationId) found.add(item.id as string);
+          }
+          pending = result.UnprocessedKeys?.[tableName]?.Keys ?? [];
+        }
+      }
+      return found;
+    },
 
     async commentCounts(communityId, consultationId) {
       const items = await queryAll(client, {
