@@ -77,41 +77,52 @@ const median = (values: readonly number[]): number => {
     : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 };
 
-/** The median time of `count` sequential requests, after three unmeasured ones. */
-async function timePerRequest(
-  http: HttpClient,
-  path: string,
-  count: number,
-  token?: string,
-): Promise<number> {
-  const once = async () => {
+/**
+ * The median times of requests to `paths` (one per size), sent in turns — one
+ * to each, `count` rounds after three unmeasured ones — so that whatever else
+ * the machine does weighs on both sizes alike.
+ */
+async function timeSideBySide(http: HttpClient, paths: readonly string[], count: number): Promise<number[]> {
+  const once = async (path: string) => {
     const started = performance.now();
-    const reply = await http.send('GET', path, token ? { token } : {});
+    const reply = await http.send('GET', path);
     const elapsed = performance.now() - started;
     expectStatus(`GET ${path}`, reply, 200);
     return elapsed;
   };
-  for (let warm = 0; warm < 3; warm += 1) await once();
-  const times: number[] = [];
-  for (let n = 0; n < count; n += 1) times.push(await once());
-  return median(times);
+  for (let warm = 0; warm < 3; warm += 1) for (const path of paths) await once(path);
+  const times: number[][] = paths.map(() => []);
+  for (let round = 0; round < count; round += 1) {
+    for (const [index, path] of paths.entries()) times[index]?.push(await once(path));
+  }
+  return times.map(median);
 }
 
 // ---- setting up -------------------------------------------------------------------------------
 
-interface Setup {
-  readonly council: string;
+/** A consultation that comments are loaded onto. */
+interface Commented {
   readonly consultationId: string;
   /** The ids of the draft's sections and paragraphs, comments are spread over. */
   readonly targets: readonly { kind: 'section' | 'paragraph'; id: string }[];
 }
 
-/** Markdown of `paragraphs` paragraphs, a heading every 20; `variant` changes one word in every paragraph. */
-function draftMarkdown(paragraphs: number, variant: number): string {
+interface Setup {
+  readonly council: string;
+  /** The consultation of the smaller size and the one of the larger, measured side by side. */
+  readonly small: Commented;
+  readonly large: Commented;
+}
+
+/**
+ * Markdown of `paragraphs` paragraphs, with a heading every 20 when
+ * `headings`; `variant` changes one word in every paragraph.
+ */
+function draftMarkdown(paragraphs: number, variant: number, headings = true): string {
   const verbs = ['proposes', 'suggests', 'plans', 'intends'];
   const lines: string[] = [];
   for (let n = 0; n < paragraphs; n += 1) {
-    if (n % 20 === 0) lines.push(`# Part ${n / 20 + 1} {#part-${n / 20 + 1}}`);
+    if (headings && n % 20 === 0) lines.push(`# Part ${n / 20 + 1} {#part-${n / 20 + 1}}`);
     lines.push(
       `Item ${n + 1}: the council ${verbs[variant % verbs.length]} to improve street number ${n + 1}.`,
     );
@@ -154,33 +165,35 @@ async function setUp(http: HttpClient, runtime: ChildRuntime): Promise<Setup> {
     201,
   );
   const council = await issueDevToken(identity, { sub: 'bench-council', community: COMMUNITY });
-  const consultation = await createConsultation(http, council, draftMarkdown(60, 0), 'Comments');
-  return {
-    council,
-    consultationId: consultation.id,
-    targets: consultation.draft.blocks.map(({ kind, id }) => ({ kind, id })),
+  const commented = async (title: string): Promise<Commented> => {
+    const consultation = await createConsultation(http, council, draftMarkdown(60, 0), title);
+    return {
+      consultationId: consultation.id,
+      targets: consultation.draft.blocks.map(({ kind, id }) => ({ kind, id })),
+    };
   };
+  return { council, small: await commented('Fewer comments'), large: await commented('More comments') };
 }
 
 /**
- * Comments `from` … `to − 1`, written straight into the table as the API
+ * `count` comments, written straight into the table as the API
  * writes them (the count tally counts them off the stream, as it would
  * theirs): one in five a reply, one in fifty hidden, votes spread so that the
  * `top` and `controversial` orders have work to do (their index keys written
  * as the vote tally writes them). Returns how many are visible.
  */
-async function writeComments(runtime: ChildRuntime, setup: Setup, from: number, to: number): Promise<number> {
+async function writeComments(runtime: ChildRuntime, setup: Commented, count: number): Promise<number> {
   // DynamoDB Local keeps one database per access key and region: the runtime's.
   const client = documentClient({ dynamoEndpoint: runtime.endpoint, region: 'eu-central-1' });
   const start = Date.parse('2026-05-01T09:00:00.000Z');
-  const idOf = (n: number) => `01BENCH${String(n).padStart(19, '0')}`;
+  const idOf = (n: number) => `01BENCH${setup.consultationId.slice(-6)}${String(n).padStart(13, '0')}`;
   let visible = 0;
   const items: Record<string, unknown>[] = [];
-  for (let n = from; n < to; n += 1) {
+  for (let n = 0; n < count; n += 1) {
     // Every fifth comment replies to the one before it, a top-level comment.
     const isReply = n % 5 === 4;
     const threadRoot = isReply ? n - 1 : n;
-    const target = setup.targets[threadRoot % setup.targets.length] as Setup['targets'][number];
+    const target = setup.targets[threadRoot % setup.targets.length] as Commented['targets'][number];
     const state = n % 50 === 7 ? CommentState.hidden : CommentState.visible;
     if (state === CommentState.visible) visible += 1;
     const comment: Comment = {
@@ -258,16 +271,28 @@ const READS = [
   'GET …/comments controversial, page 4',
 ] as const;
 
-/** Every read of {@link READS} at the consultation's current size, in that order. */
-async function measureReads(http: HttpClient, setup: Setup, requests: number): Promise<number[]> {
-  const item = `/v1/communities/${COMMUNITY}/consultations/${setup.consultationId}`;
-  const list = (sort: string) => `${item}/comments?sort=${sort}&limit=25`;
-  const paths = [item];
-  for (const sort of ['newest', 'top', 'controversial'])
-    paths.push(list(sort), await laterPage(http, list(sort)));
-  const times: number[] = [];
-  for (const path of paths) times.push(await timePerRequest(http, path, requests));
-  return times;
+/** Every read of {@link READS}, at both sizes side by side. */
+async function measureReads(http: HttpClient, setup: Setup, requests: number): Promise<Measured[]> {
+  const item = (of: Commented) => `/v1/communities/${COMMUNITY}/consultations/${of.consultationId}`;
+  const list = (of: Commented, sort: string) => `${item(of)}/comments?sort=${sort}&limit=25`;
+  const pathsOf = async (of: Commented) => {
+    const paths = [item(of)];
+    for (const sort of ['newest', 'top', 'controversial'])
+      paths.push(list(of, sort), await laterPage(http, list(of, sort)));
+    return paths;
+  };
+  const small = await pathsOf(setup.small);
+  const large = await pathsOf(setup.large);
+  const measured: Measured[] = [];
+  for (const [index, name] of READS.entries()) {
+    const [smallMs = Number.NaN, largeMs = Number.NaN] = await timeSideBySide(
+      http,
+      [small[index] as string, large[index] as string],
+      requests,
+    );
+    measured.push({ name, small: smallMs, large: largeMs });
+  }
+  return measured;
 }
 
 /** Median time of `runs` revisions of a draft of `paragraphs` paragraphs, each revision editing every paragraph. */
@@ -289,7 +314,7 @@ async function measureRevision(
     const reply = await http.send(
       'POST',
       `/v1/communities/${COMMUNITY}/consultations/${consultation.id}/revisions`,
-      { token: council, body: { markdown: draftMarkdown(paragraphs, run) } },
+      { token: council, body: { markdown: draftMarkdown(paragraphs, run, false) } },
     );
     times.push(performance.now() - started);
     expectStatus(`Revising the draft of ${paragraphs} paragraphs`, reply, 201);
@@ -364,15 +389,17 @@ function section(results: Results): string {
     '',
     ...table(results),
     '',
-    'How it is measured: the benchmark starts `infra/local/start.ts` as a child process. One consultation',
-    'gets its comments written straight into the table as the API writes them (one in five a reply, one',
-    'in fifty hidden, vote counts and ranking keys set as the vote tally sets them), first the smaller',
-    'number, then up to ten times as many; the stream’s count tally counts them before anything is',
-    'timed. Each read is sent sequentially, three times unmeasured and then as many times as the sizes',
-    'say; the table shows the median time per request from the load generator (HTTP included), at both',
-    'sizes, and their ratio: near 1 when the cost does not grow with the comments. Page 4 is reached by',
-    'following the cursors (25 threads a page). The revision publishes a draft whose every paragraph',
-    'has one word changed, on a consultation created with the previous text.',
+    'How it is measured: the benchmark starts `infra/local/start.ts` as a child process. Two',
+    'consultations get their comments written straight into the table as the API writes them (one in',
+    'five a reply, one in fifty hidden, vote counts and ranking keys set as the vote tally sets them),',
+    'one the smaller number, the other ten times as many; the stream’s count tally counts them before',
+    'anything is timed. Each read is sent sequentially, to the two consultations in turns (three rounds',
+    'unmeasured, then as many as the sizes say), so that other work on the machine weighs on both alike;',
+    'the table shows the median time per request from the load generator (HTTP included) at both sizes,',
+    'and their ratio: near 1 when the cost does not grow with the comments. Page 4 is reached by',
+    'following the cursors (25 threads a page). The revision publishes a draft without headings (every',
+    'paragraph under one parent, the hardest case for matching) whose every paragraph has one word',
+    'changed, on a consultation created with the previous text.',
   ].join('\n');
 }
 
@@ -389,20 +416,23 @@ async function runRequests(): Promise<void> {
   let results: Results;
   try {
     const setup = await setUp(http, runtime);
-    const item = `/v1/communities/${COMMUNITY}/consultations/${setup.consultationId}`;
     const large = sizes.comments * FACTOR;
+    const itemOf = (of: Commented) => `/v1/communities/${COMMUNITY}/consultations/${of.consultationId}`;
 
-    say(`requests: writing ${sizes.comments} comments…`);
-    const visibleSmall = await writeComments(runtime, setup, 0, sizes.comments);
-    const tallySmall = await waitForCounts(http, item, visibleSmall);
-    say(`requests: measuring the reads at ${sizes.comments} comments…`);
-    const smallTimes = await measureReads(http, setup, sizes.requests);
-
-    say(`requests: writing ${large - sizes.comments} more comments…`);
-    const visibleLarge = visibleSmall + (await writeComments(runtime, setup, sizes.comments, large));
-    const tallyLarge = await waitForCounts(http, item, visibleLarge);
-    say(`requests: measuring the reads at ${large} comments…`);
-    const largeTimes = await measureReads(http, setup, sizes.requests);
+    say(`requests: writing ${sizes.comments} comments on one consultation…`);
+    const tallySmall = await waitForCounts(
+      http,
+      itemOf(setup.small),
+      await writeComments(runtime, setup.small, sizes.comments),
+    );
+    say(`requests: writing ${large} comments on another…`);
+    const tallyLarge = await waitForCounts(
+      http,
+      itemOf(setup.large),
+      await writeComments(runtime, setup.large, large),
+    );
+    say(`requests: measuring the reads at ${sizes.comments} and ${large} comments, side by side…`);
+    const reads = await measureReads(http, setup, sizes.requests);
 
     say(`requests: revising drafts of ${sizes.paragraphs} and ${sizes.paragraphs * FACTOR} paragraphs…`);
     const revisionSmall = await measureRevision(http, setup.council, sizes.paragraphs, sizes.revisions);
@@ -418,11 +448,7 @@ async function runRequests(): Promise<void> {
       busyBefore,
       date: new Date().toISOString().slice(0, 10),
       sizes,
-      reads: READS.map((name, index) => ({
-        name,
-        small: smallTimes[index] as number,
-        large: largeTimes[index] as number,
-      })),
+      reads,
       revision: { name: 'revision', small: revisionSmall, large: revisionLarge },
       tallyMs: { small: tallySmall, large: tallyLarge },
     };
