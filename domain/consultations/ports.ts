@@ -142,7 +142,7 @@ export const MAX_REPLIES_READ = 1_000;
  * revision) by votes. Beyond it the oldest comments of the section drop out of
  * its list (they stay in the consultation-wide lists).
  */
-export const MAX_SECTION_READ = 5_000;
+export const MAX_SECTION_READ = 2_000;
 
 /** A stored response: what the results read, and who (pseudonymously) and when, for the export. */
 export interface StoredSurveyResponse extends SurveyResponse {

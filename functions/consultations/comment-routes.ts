@@ -189,7 +189,7 @@ export const commentRoutes: AnyRoute[] = [
       'and on its own paragraphs, including those made on earlier versions that attach there now. `top` sorts ' +
       'by up − down votes, `controversial` by many votes evenly split. Hidden and deleted comments keep their ' +
       "place without their text. The whole consultation's lists page through indexes kept in these orders; " +
-      "a section's list sorts at most its 5,000 newest comments in memory (see README).",
+      "a section's list sorts at most its 2,000 newest comments in memory (see README).",
     params: ConsultationPathSchema,
     query: CommentsQuerySchema,
     cache: { maxAgeSeconds: 5 },

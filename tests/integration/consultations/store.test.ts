@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { SurveyResponseToWrite } from '../../../domain/consultations/commands/submit-survey-response';
 import { type Comment, CommentState } from '../../../domain/consultations/comment';
 import { type Consultation, ConsultationPhase } from '../../../domain/consultations/consultation';
 import type { Draft } from '../../../domain/consultations/draft';
+import { MAX_SECTION_READ } from '../../../domain/consultations/ports';
 import { commentToItem, DRAFT_PART_BYTES } from '../../../functions/consultations/items';
 import { dynamoConsultationStore } from '../../../functions/consultations/store';
 import { documentClient } from '../../../functions/shared/dynamo';
@@ -149,5 +150,43 @@ describe('the consultations store on DynamoDB Local', () => {
     ]);
 
     expect([...found].sort()).toEqual(mine);
+  });
+
+  it("reads at most MAX_SECTION_READ of a section's comments, the newest", async () => {
+    const client = documentClient({ dynamoEndpoint: table.endpoint, region: table.region });
+    const total = MAX_SECTION_READ + 50;
+    const items = Array.from({ length: total }, (_, n) => {
+      const id = `SEC${String(n).padStart(6, '0')}`;
+      return commentToItem({
+        id,
+        communityId: COMMUNITY,
+        consultationId: 'c1',
+        target: { kind: 'paragraph', id: 'P1' },
+        draftVersion: 1,
+        threadId: id,
+        depth: 1,
+        stance: 'for',
+        text: 'On P1.',
+        state: CommentState.visible,
+        authorKey: 'a'.repeat(64),
+        createdAt: new Date(Date.parse('2026-05-01T09:00:00.000Z') + n * 1_000).toISOString(),
+        revision: 1,
+      });
+    });
+    for (let start = 0; start < items.length; start += 25) {
+      let pending = items.slice(start, start + 25).map((Item) => ({ PutRequest: { Item } }));
+      while (pending.length > 0) {
+        const result = await client.send(
+          new BatchWriteCommand({ RequestItems: { [table.tableName]: pending } }),
+        );
+        pending = (result.UnprocessedItems?.[table.tableName] ?? []) as typeof pending;
+      }
+    }
+
+    const read = await store().commentsOn(COMMUNITY, 'c1', { whole: false, blockIds: ['P1'] });
+
+    expect(read).toHaveLength(MAX_SECTION_READ);
+    expect(read[0]?.id).toBe(`SEC${String(total - 1).padStart(6, '0')}`);
+    expect(read.at(-1)?.id).toBe(`SEC${String(50).padStart(6, '0')}`);
   });
 });
