@@ -146,6 +146,13 @@ export const keys = {
   petitionListing: (communityId: string, state: string) =>
     `${communityPartition(communityId)}#PETITIONS#${state}`,
   petitionNewest: (createdAt: string, petitionId: string) => `${createdAt}#${petitionId}`,
+  /** An author's petitions on GSI3, newest first: `GET …/petitions/mine` reads only these. */
+  petitionAuthorIndex: (communityId: string, authorKey: string, createdAt: string, petitionId: string) => ({
+    GSI3PK: `${communityPartition(communityId)}#PETITIONS#AUTHOR#${authorKey}`,
+    GSI3SK: `${createdAt}#${petitionId}`,
+  }),
+  petitionsOfAuthor: (communityId: string, authorKey: string): string =>
+    `${communityPartition(communityId)}#PETITIONS#AUTHOR#${authorKey}`,
   /** Zero-padded so that the string order of GSI2SK is the numeric order of totals. */
   petitionBySignatures: (total: number, petitionId: string) =>
     `${String(total).padStart(10, '0')}#${petitionId}`,
