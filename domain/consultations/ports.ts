@@ -8,6 +8,7 @@ import type { VoteWithdrawal } from './commands/withdraw-vote';
 import type { Comment, CommentVote, VoteValue } from './comment';
 import type { Consultation, ConsultationPhase } from './consultation';
 import type { Draft } from './draft';
+import type { CommentOrder, TargetCommentCounts } from './ranking';
 import type { ConsultationReport } from './report';
 import type { SurveyResponse } from './survey-results';
 import type { CountedComment } from './threads';
@@ -69,9 +70,34 @@ export interface ConsultationStore {
     next: Comment,
     events: readonly EventEnvelope[],
   ): Promise<'saved' | 'conflict'>;
-  /** Every comment of a consultation, for counts, the report and the export. */
+  /** Every comment of a consultation, for the report and the export (not for a public read). */
   comments(communityId: string, consultationId: string): Promise<CountedComment[]>;
-  /** The comments made on these targets (block ids, and the whole consultation when `whole`). */
+  /** Which of these ids are comments of this consultation (read by key: the cost grows with the ids, not the comments). */
+  commentIdsAmong(communityId: string, consultationId: string, ids: readonly string[]): Promise<Set<string>>;
+  /** The counts of visible comments per target and stance, as the count tally keeps them: no comment is read. */
+  commentCounts(communityId: string, consultationId: string): Promise<TargetCommentCounts[]>;
+  /**
+   * Up to `limit` top-level comments in `order`, from the order's index, each
+   * with its sort key there; `after` is the key the previous page ended at.
+   * `more` says whether the index holds more after these.
+   */
+  topLevelComments(
+    communityId: string,
+    consultationId: string,
+    order: CommentOrder,
+    limit: number,
+    after?: string,
+  ): Promise<{ readonly items: readonly RankedEntry[]; readonly more: boolean }>;
+  /** The replies in each of these threads (by the top-level comment's id), oldest first, at most {@link MAX_REPLIES_READ} each. */
+  replies(
+    communityId: string,
+    consultationId: string,
+    threadIds: readonly string[],
+  ): Promise<ReadonlyMap<string, readonly CountedComment[]>>;
+  /**
+   * The comments made on these targets (block ids, and the whole consultation
+   * when `whole`), newest first, at most {@link MAX_SECTION_READ} of them.
+   */
   commentsOn(
     communityId: string,
     consultationId: string,
@@ -100,6 +126,23 @@ export interface ConsultationStore {
   ): Promise<StoredSurveyResponse | undefined>;
   responses(communityId: string, consultationId: string): Promise<StoredSurveyResponse[]>;
 }
+
+/** A top-level comment in a list, with its sort key in the list's index. */
+export interface RankedEntry {
+  readonly comment: CountedComment;
+  readonly key: string;
+}
+
+/** A thread's replies read for one list page: a thread deeper than this shows its oldest replies. */
+export const MAX_REPLIES_READ = 1_000;
+
+/**
+ * A section's list is sorted in memory from at most this many of its newest
+ * comments: no index orders a section (a set of blocks that changes with each
+ * revision) by votes. Beyond it the oldest comments of the section drop out of
+ * its list (they stay in the consultation-wide lists).
+ */
+export const MAX_SECTION_READ = 2_000;
 
 /** A stored response: what the results read, and who (pseudonymously) and when, for the export. */
 export interface StoredSurveyResponse extends SurveyResponse {

@@ -1,5 +1,5 @@
 import { type Comment, CommentState, STANCES, type Stance, type VoteCounts } from './comment';
-import { anchorFor, type Draft, sectionOf } from './draft';
+import { anchorFor, type Draft, type DraftTarget, sectionOf, WHOLE } from './draft';
 
 /** The orders a comment list can be read in. */
 export const CommentOrder = { newest: 'newest', top: 'top', controversial: 'controversial' } as const;
@@ -139,6 +139,100 @@ export function commentCounts(
     for (const tally of [all, bucket]) {
       tally.total += 1;
       tally.byStance[comment.stance] += 1;
+    }
+  }
+  return { all, whole, bySection: Object.fromEntries(bySection) };
+}
+
+/** Added to `up − down` so that the `top` key is never negative: room for 10¹² votes either way. */
+const TOP_OFFSET = 10 ** 12;
+const TOP_DIGITS = 13;
+/** `balance · ln(magnitude)` in units of 10⁻¹²: at most ln(2⁵³) · 10¹² ≈ 3.7 · 10¹³, 16 digits hold it. */
+const CONTROVERSY_SCALE = 1e12;
+const CONTROVERSY_DIGITS = 16;
+
+/**
+ * The sort key of the `newest` order: later first when read descending,
+ * ULIDs breaking a tie within one millisecond.
+ */
+export const newestKey = (comment: Pick<RankedComment, 'id' | 'createdAt'>): string =>
+  `${comment.createdAt}#${comment.id}`;
+
+/**
+ * The sort key of the `top` order, as a string whose descending order is
+ * {@link commentComparator}('top'): `up − down` offset and zero-padded, then
+ * the newest key, so ties go newest first and the order is total.
+ * @example topKey({ id: 'A', createdAt: '2026-…', up: 3, down: 1 }) // → '1000000000002#2026-…#A'
+ */
+export function topKey(comment: RankedComment): string {
+  const score = comment.up - comment.down + TOP_OFFSET;
+  return `${String(score).padStart(TOP_DIGITS, '0')}#${newestKey(comment)}`;
+}
+
+/**
+ * The sort key of the `controversial` order: `balance · ln(magnitude)` (the
+ * log of {@link compareControversy}'s score) rounded to 10⁻¹², plus one so that
+ * any comment with votes on both sides sorts above every one without, then the
+ * newest key. Unlike the comparator, scores closer than 10⁻¹² may tie (and then
+ * go newest first); it is a display order, no outcome depends on it.
+ */
+export function controversyKey(comment: RankedComment): string {
+  const { up, down } = comment;
+  const score =
+    up === 0 || down === 0
+      ? 0
+      : Math.round((Math.min(up, down) / Math.max(up, down)) * Math.log(up + down) * CONTROVERSY_SCALE) + 1;
+  return `${String(score).padStart(CONTROVERSY_DIGITS, '0')}#${newestKey(comment)}`;
+}
+
+/** The sort key of `order` for a comment, as the indexes of the store hold it. */
+export function orderKey(order: CommentOrder, comment: RankedComment): string {
+  switch (order) {
+    case 'newest':
+      return newestKey(comment);
+    case 'top':
+      return topKey(comment);
+    case 'controversial':
+      return controversyKey(comment);
+  }
+}
+
+/** The counts of visible comments made on one target, as the count tally keeps them. */
+export interface TargetCommentCounts {
+  /** A block id, or undefined for the whole consultation. */
+  readonly targetId: string | undefined;
+  readonly byStance: Readonly<Record<Stance, number>>;
+}
+
+/**
+ * {@link commentCounts} from per-target counters instead of the comments: each
+ * target's counts go where the target attaches in the current version, so the
+ * result is the same as counting the comments one by one.
+ * @example commentCountsFromTargets(draft, [{ targetId: 'P1', byStance: { for: 2, against: 0, neutral: 1 } }])
+ */
+export function commentCountsFromTargets(
+  draft: Draft,
+  targets: readonly TargetCommentCounts[],
+): ConsultationCommentCounts {
+  const all = counter();
+  const whole = counter();
+  const bySection = new Map<string, ReturnType<typeof counter>>();
+  for (const target of targets) {
+    const made: DraftTarget =
+      target.targetId === undefined ? WHOLE : { kind: 'paragraph', id: target.targetId };
+    const sectionId = sectionOf(draft, anchorFor(draft, made));
+    let bucket = whole;
+    if (sectionId !== undefined) {
+      bucket = bySection.get(sectionId) ?? counter();
+      bySection.set(sectionId, bucket);
+    }
+    for (const stance of STANCES) {
+      const count = target.byStance[stance];
+      if (count === 0) continue;
+      for (const tally of [all, bucket]) {
+        tally.total += count;
+        tally.byStance[stance] += count;
+      }
     }
   }
   return { all, whole, bySection: Object.fromEntries(bySection) };

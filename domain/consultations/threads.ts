@@ -62,6 +62,25 @@ export function listedComments<T extends CountedComment>(comments: readonly T[])
   return listed;
 }
 
+/** Oldest first, ids breaking a tie: the order of replies in a thread. */
+const oldestFirst = (a: CountedComment, b: CountedComment) =>
+  a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id);
+
+/**
+ * One thread as a list shows it, from its top-level comment and every reply
+ * in it: the listed replies oldest first; undefined when the top-level comment
+ * is not listed (waiting or rejected, with no listed reply under it).
+ * @example listedThread(root, replies) // → { comment: root, replies: [the published ones, oldest first] }
+ */
+export function listedThread<T extends CountedComment>(
+  root: T,
+  replies: readonly T[],
+): CommentThread<T> | undefined {
+  const listed = listedComments([root, ...replies]);
+  if (!listed.has(root)) return undefined;
+  return { comment: root, replies: replies.filter((reply) => listed.has(reply)).sort(oldestFirst) };
+}
+
 /**
  * One page of threads: top-level comments in `order` ({@link commentPage},
  * keyset pagination, so votes arriving between pages neither repeat nor skip a
@@ -83,7 +102,6 @@ export function threadPage<T extends CountedComment>(
     thread.push(comment);
     replies.set(comment.threadId, thread);
   }
-  const oldestFirst = (a: T, b: T) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id);
   return {
     threads: page.items.map((comment) => ({
       comment,

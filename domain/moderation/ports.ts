@@ -19,8 +19,12 @@ export interface ModerationStore {
   get(communityId: string, itemId: string): Promise<ModerationItem | undefined>;
   /** Waiting items oldest first; decided ones most recent first. */
   queue(query: QueueQuery): Promise<Page<ModerationItem>>;
-  /** The items about one author's subjects, newest first. */
-  byAuthor(communityId: string, authorKey: string): Promise<ModerationItem[]>;
+  /** A page of the items about one author's subjects, newest first. */
+  byAuthor(
+    communityId: string,
+    authorKey: string,
+    page: { limit: number; cursor?: string },
+  ): Promise<Page<ModerationItem>>;
   /** Decisions made in `[from, to)`, in time order. */
   decisionsBetween(communityId: string, from: string, to: string): Promise<LoggedDecision[]>;
 }

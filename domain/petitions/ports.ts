@@ -80,8 +80,12 @@ export interface PetitionStore {
     signerKey: string,
   ): Promise<{ signedAt: string } | undefined>;
   list(query: PetitionQuery): Promise<Page<Petition>>;
-  /** Petitions of one author, every state. */
-  byAuthor(communityId: string, authorKey: string): Promise<readonly Petition[]>;
+  /** A page of one author's petitions, every state, newest first. */
+  byAuthor(
+    communityId: string,
+    authorKey: string,
+    page: { limit: number; cursor?: string },
+  ): Promise<Page<Petition>>;
   stats(communityId: string, petitionId: string): Promise<PetitionStats>;
   /** Open petitions whose `closesAt` is at or before `now`, across communities. */
   dueForClosing(now: string, limit: number): Promise<readonly { communityId: string; petitionId: string }[]>;

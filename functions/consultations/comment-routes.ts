@@ -9,8 +9,15 @@ import { type Comment, commentNotFound } from '../../domain/consultations/commen
 import type { Consultation } from '../../domain/consultations/consultation';
 import { findBlock, WHOLE, WHOLE_ID } from '../../domain/consultations/draft';
 import { commentPostedEvent } from '../../domain/consultations/events';
-import type { CommentCursor } from '../../domain/consultations/ranking';
-import { type CountedComment, targetsUnder, threadPage } from '../../domain/consultations/threads';
+import type { ConsultationStore } from '../../domain/consultations/ports';
+import type { CommentCursor, CommentOrder } from '../../domain/consultations/ranking';
+import {
+  type CommentThread,
+  type CountedComment,
+  listedThread,
+  targetsUnder,
+  threadPage,
+} from '../../domain/consultations/threads';
 import type { CommandContext } from '../../domain/shared/command';
 import { text } from '../../domain/shared/localized';
 import type { DomainError, Outcome } from '../../domain/shared/outcome';
@@ -76,31 +83,77 @@ function changeComment(
   });
 }
 
-/** Where a page of a comment list ended, tied to that list so a cursor cannot be used on another. */
-const CursorSchema = z.object({
-  list: z.string(),
-  id: z.string(),
-  createdAt: z.string(),
-  up: z.int(),
-  down: z.int(),
-});
+/**
+ * Where a page of a comment list ended, tied to that list so a cursor cannot
+ * be used on another: the last thread's sort key in the order's index (the
+ * consultation-wide lists), or its ranking as it was then (a section's list,
+ * sorted in memory).
+ */
+const CursorSchema = z.union([
+  z.object({ list: z.string(), after: z.string().min(1) }).strict(),
+  z.object({ list: z.string(), id: z.string(), createdAt: z.string(), up: z.int(), down: z.int() }).strict(),
+]);
 
-function decodeCommentCursor(cursor: string | undefined, list: string): CommentCursor | undefined {
+const damagedCursor = () =>
+  new ProblemError(
+    'invalid_cursor',
+    text(
+      'Курсор пошкоджено. Почніть з першої сторінки без cursor.',
+      'The cursor is damaged. Start again from the first page without a cursor.',
+    ),
+    [{ pointer: '/query/cursor', detail: 'unknown cursor' }],
+  );
+
+function decodeCommentCursor(cursor: string | undefined, list: string): string | CommentCursor | undefined {
   const raw = decodeCursor(cursor, { attribute: 'list', value: list });
   if (raw === undefined) return undefined;
   const parsed = CursorSchema.safeParse(raw);
-  if (!parsed.success) {
-    throw new ProblemError(
-      'invalid_cursor',
-      text(
-        'Курсор пошкоджено. Почніть з першої сторінки без cursor.',
-        'The cursor is damaged. Start again from the first page without a cursor.',
-      ),
-      [{ pointer: '/query/cursor', detail: 'unknown cursor' }],
-    );
-  }
+  if (!parsed.success) throw damagedCursor();
+  if ('after' in parsed.data) return parsed.data.after;
   const { list: _list, ...key } = parsed.data;
   return key;
+}
+
+/**
+ * At most this many top-level comments are read for one page of a
+ * consultation-wide list. Waiting and rejected ones without a listed reply are
+ * skipped; a page that meets this many of them ends early, with a cursor.
+ */
+const MAX_ROOTS_SCANNED = 500;
+
+/**
+ * One page of a consultation's threads in `order`, read from the order's
+ * index after the sort key `after`: the top-level comments of the page, then
+ * the replies of just those threads. The cost depends on the page size, not
+ * on how many comments the consultation has.
+ */
+async function indexedThreadPage(
+  store: ConsultationStore,
+  consultation: Consultation,
+  order: CommentOrder,
+  limit: number,
+  after: string | undefined,
+): Promise<{ threads: CommentThread[]; next?: string }> {
+  const { communityId, id } = consultation;
+  const threads: CommentThread[] = [];
+  let key = after;
+  let scanned = 0;
+  for (;;) {
+    const page = await store.topLevelComments(communityId, id, order, limit - threads.length, key);
+    const replies = await store.replies(
+      communityId,
+      id,
+      page.items.map((entry) => entry.comment.id),
+    );
+    for (const entry of page.items) {
+      const thread = listedThread(entry.comment, replies.get(entry.comment.id) ?? []);
+      if (thread) threads.push(thread);
+      key = entry.key;
+    }
+    scanned += page.items.length;
+    if (!page.more || key === undefined) return { threads };
+    if (threads.length >= limit || scanned >= MAX_ROOTS_SCANNED) return { threads, next: key };
+  }
 }
 
 const unknownSection = (sectionId: string): DomainError => ({
@@ -135,7 +188,8 @@ export const commentRoutes: AnyRoute[] = [
       'Each item is a top-level comment with its replies (oldest first). A section lists the comments on it ' +
       'and on its own paragraphs, including those made on earlier versions that attach there now. `top` sorts ' +
       'by up − down votes, `controversial` by many votes evenly split. Hidden and deleted comments keep their ' +
-      "place without their text. The section's comments are read and sorted in memory (see README).",
+      "place without their text. The whole consultation's lists page through indexes kept in these orders; " +
+      "a section's list sorts at most its 2,000 newest comments in memory (see README).",
     params: ConsultationPathSchema,
     query: CommentsQuerySchema,
     cache: { maxAgeSeconds: 5 },
@@ -152,20 +206,28 @@ export const commentRoutes: AnyRoute[] = [
       const list = `${consultation.id}|${section ?? '*'}|${sort}`;
       const after = decodeCommentCursor(cursor, list);
       const store = storeFor(request);
-      const comments =
-        section === undefined
-          ? await store.comments(consultation.communityId, consultation.id)
-          : await store.commentsOn(
-              consultation.communityId,
-              consultation.id,
-              targetsUnder(draft, section === WHOLE_ID ? undefined : section),
-            );
-      const page = threadPage(comments, sort, limit, after);
-      const next = page.next ? encodeCursor({ list, ...page.next }) : undefined;
+      let threads: CommentThread[];
+      let next: string | undefined;
+      if (section === undefined) {
+        if (typeof after === 'object') throw damagedCursor();
+        const page = await indexedThreadPage(store, consultation, sort, limit, after);
+        threads = page.threads;
+        next = page.next === undefined ? undefined : encodeCursor({ list, after: page.next });
+      } else {
+        if (typeof after === 'string') throw damagedCursor();
+        const comments = await store.commentsOn(
+          consultation.communityId,
+          consultation.id,
+          targetsUnder(draft, section === WHOLE_ID ? undefined : section),
+        );
+        const page = threadPage(comments, sort, limit, after);
+        threads = page.threads;
+        next = page.next ? encodeCursor({ list, ...page.next }) : undefined;
+      }
       return {
         status: 200,
         body: {
-          items: page.threads.map((thread) => threadView(draft, thread)),
+          items: threads.map((thread) => threadView(draft, thread)),
           ...(next ? { cursor: next } : {}),
         },
       };

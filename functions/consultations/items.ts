@@ -1,9 +1,10 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { SurveyResponseToWrite } from '../../domain/consultations/commands/submit-survey-response';
-import type { Comment } from '../../domain/consultations/comment';
+import { type Comment, STANCES, type Stance, type VoteCounts } from '../../domain/consultations/comment';
 import { type Consultation, ConsultationPhase } from '../../domain/consultations/consultation';
 import type { Draft } from '../../domain/consultations/draft';
 import type { StoredSurveyResponse } from '../../domain/consultations/ports';
+import { controversyKey, type TargetCommentCounts, topKey } from '../../domain/consultations/ranking';
 import type { ConsultationReport } from '../../domain/consultations/report';
 import type { SurveyAnswers } from '../../domain/consultations/survey';
 import type { CountedComment } from '../../domain/consultations/threads';
@@ -120,12 +121,32 @@ export function commentToItem(comment: Comment): Record<string, unknown> {
       comment.target.kind === 'whole' ? undefined : comment.target.id,
       comment.createdAt,
       comment.id,
+      comment,
     ),
+    ...(comment.depth === 1 ? commentRanking(comment, { up: 0, down: 0 }) : {}),
     entity: Entity.comment,
     ...comment,
     up: 0,
     down: 0,
   };
+}
+
+/**
+ * The `top` and `controversial` index keys of a top-level comment with these
+ * counts: written with the comment, rewritten by the vote tally in the same
+ * write as its counts, so the indexes order by the counts the comment shows.
+ */
+export function commentRanking(
+  comment: Pick<Comment, 'communityId' | 'consultationId' | 'id' | 'createdAt'>,
+  counts: VoteCounts,
+): Record<string, string> {
+  const ranked = { id: comment.id, createdAt: comment.createdAt, ...counts };
+  return keys.commentRanking(
+    comment.communityId,
+    comment.consultationId,
+    topKey(ranked),
+    controversyKey(ranked),
+  );
 }
 
 const COMMENT_FIELDS: readonly (keyof Comment)[] = [
@@ -160,6 +181,14 @@ export function commentFromItem(item: Record<string, unknown>): CountedComment {
 /** The attributes a comment command owns: everything but the keys and the tally's counts. */
 export function commentOwned(comment: Comment): Record<string, unknown> {
   return pick<Record<string, unknown>>({ ...comment }, COMMENT_FIELDS);
+}
+
+/** A comment counter as the count tally keeps it (attributes named by stance; absent ones are 0). */
+export function counterFromItem(item: Record<string, unknown>): TargetCommentCounts {
+  const byStance = Object.fromEntries(
+    STANCES.map((stance) => [stance, (item[stance] as number | undefined) ?? 0]),
+  ) as Record<Stance, number>;
+  return { targetId: (item.targetId as string | null | undefined) ?? undefined, byStance };
 }
 
 /** A vote as stored: `none` once withdrawn, so that the item (and its sequence) lives on. */

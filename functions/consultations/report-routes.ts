@@ -68,11 +68,12 @@ export const reportRoutes: AnyRoute[] = [
       return retrying(async () => {
         const consultation = await loadConsultation(request);
         if ('code' in consultation) return { error: consultation };
-        const [draft, comments] = await Promise.all([
+        // Only the comments the report names are read, never every comment of the consultation.
+        const named = request.body.sections.flatMap((entry) => entry.commentIds ?? []);
+        const [draft, commentIds] = await Promise.all([
           currentDraftOf(request, consultation),
-          store.comments(consultation.communityId, consultation.id),
+          store.commentIdsAmong(consultation.communityId, consultation.id, named),
         ]);
-        const commentIds = new Set(comments.map((comment) => comment.id));
         const outcome = publishReport(command, consultation, draft, request.body, commentIds);
         if (!outcome.ok) return outcome;
         const published = outcome.value;

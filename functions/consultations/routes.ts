@@ -10,7 +10,7 @@ import {
   revisedEvent,
   surveySetEvent,
 } from '../../domain/consultations/events';
-import { commentCounts } from '../../domain/consultations/ranking';
+import { commentCounts, commentCountsFromTargets } from '../../domain/consultations/ranking';
 import { SurveySchema } from '../../domain/consultations/survey';
 import { text } from '../../domain/shared/localized';
 import { systemClock } from '../shared/ids';
@@ -134,7 +134,8 @@ const consultationRoutes: AnyRoute[] = [
     summary: 'A consultation with its current draft, survey and comment counts per section and stance',
     description:
       'Counts are of published comments (replies included), each counted under the section it attaches to ' +
-      'in the current version; `whole` holds comments on the whole consultation and on text before the first heading.',
+      'in the current version; `whole` holds comments on the whole consultation and on text before the first heading. ' +
+      'They come from counters the stream tally keeps, so they follow a new comment within seconds.',
     params: ConsultationPathSchema,
     cache: { maxAgeSeconds: 10 },
     responses: { 200: { description: 'The consultation', schema: ConsultationViewSchema } },
@@ -142,13 +143,19 @@ const consultationRoutes: AnyRoute[] = [
     handle: async (request) => {
       const consultation = await loadConsultation(request);
       if ('code' in consultation) return { error: consultation };
-      const [draft, comments] = await Promise.all([
+      // The counters the count tally keeps, never the comments: the cost does not grow with them.
+      const [draft, counters] = await Promise.all([
         currentDraftOf(request, consultation),
-        storeFor(request).comments(consultation.communityId, consultation.id),
+        storeFor(request).commentCounts(consultation.communityId, consultation.id),
       ]);
       return {
         status: 200,
-        body: consultationView(consultation, draft, commentCounts(draft, comments), systemClock.now()),
+        body: consultationView(
+          consultation,
+          draft,
+          commentCountsFromTargets(draft, counters),
+          systemClock.now(),
+        ),
       };
     },
   }),
@@ -229,13 +236,13 @@ const consultationRoutes: AnyRoute[] = [
           ),
         );
         if (saved === 'conflict') return 'conflict';
-        const comments = await store.comments(consultation.communityId, consultation.id);
+        const counters = await store.commentCounts(consultation.communityId, consultation.id);
         return {
           status: 201,
           body: consultationView(
             revised.consultation,
             revised.draft,
-            commentCounts(revised.draft, comments),
+            commentCountsFromTargets(revised.draft, counters),
             now,
           ),
         };

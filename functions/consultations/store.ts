@@ -1,5 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
+  BatchGetCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -9,7 +10,8 @@ import {
 import type { Comment } from '../../domain/consultations/comment';
 import type { Consultation } from '../../domain/consultations/consultation';
 import type { Draft } from '../../domain/consultations/draft';
-import type { ConsultationStore } from '../../domain/consultations/ports';
+import { type ConsultationStore, MAX_REPLIES_READ, MAX_SECTION_READ } from '../../domain/consultations/ports';
+import type { CommentOrder } from '../../domain/consultations/ranking';
 import { auditPuts } from '../audit/intents';
 import { queryAll, setExpression } from '../shared/dynamo';
 import { Entity, keys, SURVEY_RESPONSE_BUCKETS } from '../shared/keys';
@@ -21,6 +23,7 @@ import {
   commentToItem,
   consultationFromItem,
   consultationToItem,
+  counterFromItem,
   draftFromItems,
   draftItems,
   reportFromItem,
@@ -32,11 +35,27 @@ import {
 import { queueWrites } from './queue';
 
 /**
- * Above this many blocks a section's list reads the consultation's comments
- * in one query (GSI1) and keeps those on its blocks, instead of one query per
- * block (GSI2): a draft without headings has up to 2,000 top-level paragraphs.
+ * Above this many blocks a section's list reads the consultation's newest
+ * comments (GSI1, at most {@link MAX_SECTION_READ} top-level and as many
+ * replies) and keeps those on its blocks, instead of one query per block
+ * (GSI2): a draft without headings has up to 2,000 top-level paragraphs.
  */
 const MAX_TARGET_QUERIES = 24;
+
+/** BatchGetItem takes at most 100 keys. */
+const BATCH_GET_KEYS = 100;
+
+/** The index and partition that hold a consultation's top-level comments in `order`. */
+function orderIndex(communityId: string, consultationId: string, order: CommentOrder) {
+  switch (order) {
+    case 'newest':
+      return { index: 'GSI1', partition: keys.commentsOfConsultation(communityId, consultationId) } as const;
+    case 'top':
+      return { index: 'GSI3', partition: keys.commentsByTop(communityId, consultationId) } as const;
+    case 'controversial':
+      return { index: 'GSI4', partition: keys.commentsByControversy(communityId, consultationId) } as const;
+  }
+}
 
 /** The conditional write of the whole consultation over the revision it was read at (or only if absent). */
 function consultationPut(
@@ -93,15 +112,47 @@ export function dynamoConsultationStore(
   const getItem = async (key: { PK: string; SK: string }) =>
     (await client.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }))).Item;
 
+  /** Every comment: the top-level ones and the replies, each in its own GSI1 partition. */
   const allComments = async (communityId: string, consultationId: string) =>
     (
-      await queryAll(client, {
-        TableName: tableName,
-        IndexName: 'GSI1',
-        KeyConditionExpression: 'GSI1PK = :pk',
-        ExpressionAttributeValues: { ':pk': keys.commentsOfConsultation(communityId, consultationId) },
-      })
-    ).map(commentFromItem);
+      await Promise.all(
+        [
+          keys.commentsOfConsultation(communityId, consultationId),
+          keys.repliesOfConsultation(communityId, consultationId),
+        ].map((partition) =>
+          queryAll(client, {
+            TableName: tableName,
+            IndexName: 'GSI1',
+            KeyConditionExpression: 'GSI1PK = :pk',
+            ExpressionAttributeValues: { ':pk': partition },
+          }),
+        ),
+      )
+    )
+      .flat()
+      .map(commentFromItem);
+
+  /** Up to `cap` items of a partition, newest (highest sort key) first. */
+  const newestOf = async (index: 'GSI1' | 'GSI2', partition: string, cap: number) => {
+    const items: Record<string, unknown>[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await client.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: index,
+          KeyConditionExpression: `${index}PK = :pk`,
+          ExpressionAttributeValues: { ':pk': partition },
+          ScanIndexForward: false,
+          Limit: cap - items.length,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      items.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey && items.length < cap);
+    return items;
+  };
 
   return {
     async get(communityId, consultationId) {
@@ -238,28 +289,130 @@ export function dynamoConsultationStore(
 
     comments: allComments,
 
+    async commentIdsAmong(communityId, consultationId, ids) {
+      const found = new Set<string>();
+      const unique = [...new Set(ids)];
+      for (let start = 0; start < unique.length; start += BATCH_GET_KEYS) {
+        let pending: Record<string, unknown>[] = unique
+          .slice(start, start + BATCH_GET_KEYS)
+          .map((id) => ({ ...keys.comment(communityId, id) }));
+        // BatchGetItem may return some keys unprocessed under load; ask again for those.
+        for (let attempt = 0; pending.length > 0; attempt += 1) {
+          if (attempt > 0) await new Promise((wake) => setTimeout(wake, 20 * 2 ** attempt));
+          if (attempt > 5) throw new Error('DynamoDB left keys unprocessed after 5 retries');
+          const result = await client.send(
+            new BatchGetCommand({
+              RequestItems: {
+                [tableName]: {
+                  Keys: pending,
+                  ConsistentRead: true,
+                  ProjectionExpression: 'id, consultationId',
+                },
+              },
+            }),
+          );
+          for (const item of result.Responses?.[tableName] ?? []) {
+            if (item.consultationId === consultationId) found.add(item.id as string);
+          }
+          pending = result.UnprocessedKeys?.[tableName]?.Keys ?? [];
+        }
+      }
+      return found;
+    },
+
+    async commentCounts(communityId, consultationId) {
+      const items = await queryAll(client, {
+        TableName: tableName,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+        ExpressionAttributeValues: {
+          ':pk': keys.consultation(communityId, consultationId).PK,
+          ':prefix': keys.commentCounterPrefix,
+        },
+      });
+      return items.map(counterFromItem);
+    },
+
+    async topLevelComments(communityId, consultationId, order, limit, after) {
+      const { index, partition } = orderIndex(communityId, consultationId, order);
+      const page = await client.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: index,
+          KeyConditionExpression:
+            after === undefined ? `${index}PK = :pk` : `${index}PK = :pk AND ${index}SK < :after`,
+          ExpressionAttributeValues: {
+            ':pk': partition,
+            ...(after === undefined ? {} : { ':after': after }),
+          },
+          ScanIndexForward: false,
+          // One more than asked: whether a next page exists is known without another request.
+          Limit: limit + 1,
+        }),
+      );
+      const items = (page.Items ?? []).map((item) => ({
+        comment: commentFromItem(item),
+        key: item[`${index}SK`] as string,
+      }));
+      return { items: items.slice(0, limit), more: items.length > limit };
+    },
+
+    async replies(communityId, consultationId, threadIds) {
+      const threads = await Promise.all(
+        threadIds.map(async (threadId) => {
+          const items: Record<string, unknown>[] = [];
+          let startKey: Record<string, unknown> | undefined;
+          do {
+            const page = await client.send(
+              new QueryCommand({
+                TableName: tableName,
+                IndexName: 'GSI3',
+                KeyConditionExpression: 'GSI3PK = :pk',
+                ExpressionAttributeValues: {
+                  ':pk': keys.repliesOfThread(communityId, consultationId, threadId),
+                },
+                Limit: MAX_REPLIES_READ - items.length,
+                ExclusiveStartKey: startKey,
+              }),
+            );
+            items.push(...(page.Items ?? []));
+            startKey = page.LastEvaluatedKey;
+          } while (startKey && items.length < MAX_REPLIES_READ);
+          return [threadId, items.map(commentFromItem)] as const;
+        }),
+      );
+      return new Map(threads);
+    },
+
     async commentsOn(communityId, consultationId, targets) {
       if (targets.blockIds.length + Number(targets.whole) > MAX_TARGET_QUERIES) {
+        // The consultation's newest comments, kept when they are on these targets.
         const wanted = new Set(targets.blockIds);
-        return (await allComments(communityId, consultationId)).filter((comment) =>
-          comment.target.kind === 'whole' ? targets.whole : wanted.has(comment.target.id),
-        );
+        const onTargets = (item: Record<string, unknown>) => {
+          const comment = commentFromItem(item);
+          return comment.target.kind === 'whole' ? targets.whole : wanted.has(comment.target.id);
+        };
+        const [roots, replies] = await Promise.all([
+          newestOf('GSI1', keys.commentsOfConsultation(communityId, consultationId), MAX_SECTION_READ),
+          newestOf('GSI1', keys.repliesOfConsultation(communityId, consultationId), MAX_SECTION_READ),
+        ]);
+        return [...roots, ...replies]
+          .filter(onTargets)
+          .sort((a, b) => ((a.GSI1SK as string) < (b.GSI1SK as string) ? 1 : -1))
+          .slice(0, MAX_SECTION_READ)
+          .map(commentFromItem);
       }
       const partitions = [
         ...(targets.whole ? [keys.commentsOnTarget(communityId, consultationId, undefined)] : []),
         ...targets.blockIds.map((blockId) => keys.commentsOnTarget(communityId, consultationId, blockId)),
       ];
       const pages = await Promise.all(
-        partitions.map((partition) =>
-          queryAll(client, {
-            TableName: tableName,
-            IndexName: 'GSI2',
-            KeyConditionExpression: 'GSI2PK = :pk',
-            ExpressionAttributeValues: { ':pk': partition },
-          }),
-        ),
+        partitions.map((partition) => newestOf('GSI2', partition, MAX_SECTION_READ)),
       );
-      return pages.flat().map(commentFromItem);
+      return pages
+        .flat()
+        .sort((a, b) => ((a.GSI2SK as string) < (b.GSI2SK as string) ? 1 : -1))
+        .slice(0, MAX_SECTION_READ)
+        .map(commentFromItem);
     },
 
     async vote(vote) {

@@ -6,6 +6,7 @@ import { transparencyReport } from '../../domain/moderation/transparency';
 import { text } from '../../domain/shared/localized';
 import type { DomainError } from '../../domain/shared/outcome';
 import { documentClient } from '../shared/dynamo';
+import { PageQuerySchema } from '../shared/pagination';
 import {
   type AnyRoute,
   defineRoute,
@@ -112,11 +113,16 @@ const routes: AnyRoute[] = [
     operationId: 'listMyModerationItems',
     summary: "Decisions about the caller's own submissions, with reasons in uk and en and appeal rights",
     params: ModerationPathSchema,
-    responses: { 200: { description: 'The items', schema: ItemListSchema } },
-    errors: ['community_not_found'],
+    query: PageQuerySchema,
+    responses: { 200: { description: 'A page of the items, newest first', schema: ItemListSchema } },
+    errors: ['community_not_found', 'invalid_cursor'],
     handle: async (request) => {
       const { command, community } = userScope(request);
-      const items = await storeFor(request).byAuthor(community.id, command.actor.signerKey);
+      const { limit, cursor } = request.query;
+      const page = await storeFor(request).byAuthor(community.id, command.actor.signerKey, {
+        limit,
+        ...(cursor ? { cursor } : {}),
+      });
       const viewer = {
         staff: false,
         actor: command.actor,
@@ -125,7 +131,10 @@ const routes: AnyRoute[] = [
       };
       return {
         status: 200,
-        body: { items: items.map((item) => itemView(item, viewer)) },
+        body: {
+          items: page.items.map((item) => itemView(item, viewer)),
+          ...(page.cursor ? { cursor: page.cursor } : {}),
+        },
         headers: { 'cache-control': 'no-store' },
       };
     },

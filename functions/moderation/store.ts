@@ -43,15 +43,21 @@ export function dynamoModerationStore(client: DynamoDBDocumentClient, tableName:
       return { items: (page.Items ?? []).map(moderationItemFromItem), ...(cursor ? { cursor } : {}) };
     },
 
-    async byAuthor(communityId, authorKey) {
-      const items = await queryAll(client, {
-        TableName: tableName,
-        IndexName: 'GSI2',
-        KeyConditionExpression: 'GSI2PK = :pk',
-        ExpressionAttributeValues: { ':pk': keys.moderationByAuthor(communityId, authorKey) },
-        ScanIndexForward: false,
-      });
-      return items.map(moderationItemFromItem);
+    async byAuthor(communityId, authorKey, query) {
+      const partition = keys.moderationByAuthor(communityId, authorKey);
+      const page = await client.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: 'GSI2',
+          KeyConditionExpression: 'GSI2PK = :pk',
+          ExpressionAttributeValues: { ':pk': partition },
+          ScanIndexForward: false,
+          Limit: query.limit,
+          ExclusiveStartKey: decodeCursor(query.cursor, { attribute: 'GSI2PK', value: partition }),
+        }),
+      );
+      const cursor = encodeCursor(page.LastEvaluatedKey);
+      return { items: (page.Items ?? []).map(moderationItemFromItem), ...(cursor ? { cursor } : {}) };
     },
 
     async decisionsBetween(communityId, from, to) {

@@ -25,6 +25,7 @@ export function petitionToItem(petition: Petition): Record<string, unknown> {
     GSI1SK: keys.petitionNewest(petition.createdAt, petition.id),
     GSI2PK: listing,
     GSI2SK: keys.petitionBySignatures(totalSignatures(petition), petition.id),
+    ...keys.petitionAuthorIndex(petition.communityId, petition.authorKey, petition.createdAt, petition.id),
     search: searchTextOf(petition),
     ...petition,
   };

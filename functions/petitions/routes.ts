@@ -15,6 +15,7 @@ import { text } from '../../domain/shared/localized';
 import type { DomainError, Outcome } from '../../domain/shared/outcome';
 import type { EventEnvelope } from '../../events/envelope';
 import { documentClient } from '../shared/dynamo';
+import { PageQuerySchema } from '../shared/pagination';
 import {
   type AnyRoute,
   defineRoute,
@@ -212,14 +213,22 @@ const routes: AnyRoute[] = [
     path: `${BASE}/mine`,
     auth: 'user',
     operationId: 'listMyPetitions',
-    summary: "The caller's own petitions in every state, with their sponsor links",
+    summary: "The caller's own petitions in every state, newest first, with their sponsor links",
     params: PetitionsPathSchema,
-    responses: { 200: { description: 'The petitions', schema: PetitionListSchema } },
-    errors: ['community_not_found'],
+    query: PageQuerySchema,
+    responses: { 200: { description: 'A page of the petitions', schema: PetitionListSchema } },
+    errors: ['community_not_found', 'invalid_cursor'],
     handle: async (request) => {
       const { command, community } = userScope(request);
-      const petitions = await storeFor(request).byAuthor(community.id, command.actor.signerKey);
-      return { status: 200, body: { items: petitions.map(viewFor(request)) } };
+      const { limit, cursor } = request.query;
+      const page = await storeFor(request).byAuthor(community.id, command.actor.signerKey, {
+        limit,
+        ...(cursor ? { cursor } : {}),
+      });
+      return {
+        status: 200,
+        body: { items: page.items.map(viewFor(request)), ...(page.cursor ? { cursor: page.cursor } : {}) },
+      };
     },
   }),
 

@@ -12,7 +12,7 @@ import { type Petition, PetitionState, totalSignatures } from '../../domain/peti
 import type { PetitionQuery, PetitionStats, PetitionStore } from '../../domain/petitions/ports';
 import { auditPuts } from '../audit/intents';
 import { enqueuePut } from '../moderation/items';
-import { queryAll, setExpression } from '../shared/dynamo';
+import { setExpression } from '../shared/dynamo';
 import { Entity, keys } from '../shared/keys';
 import { commitWithEvents, commitWithEventsAt, type TransactItem } from '../shared/outbox';
 import { decodeCursor, encodeCursor } from '../shared/pagination';
@@ -354,25 +354,21 @@ export function dynamoPetitionStore(client: DynamoDBDocumentClient, tableName: s
       return { items: (page.Items ?? []).map(petitionFromItem), ...(cursor ? { cursor } : {}) };
     },
 
-    async byAuthor(communityId, authorKey) {
-      const perState = await Promise.all(
-        Object.values(PetitionState).map((state) =>
-          queryAll(client, {
-            TableName: tableName,
-            IndexName: 'GSI1',
-            KeyConditionExpression: 'GSI1PK = :pk',
-            FilterExpression: 'authorKey = :author',
-            ExpressionAttributeValues: {
-              ':pk': keys.petitionListing(communityId, state),
-              ':author': authorKey,
-            },
-          }),
-        ),
+    async byAuthor(communityId, authorKey, query) {
+      const partition = keys.petitionsOfAuthor(communityId, authorKey);
+      const page = await client.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: 'GSI3',
+          KeyConditionExpression: 'GSI3PK = :pk',
+          ExpressionAttributeValues: { ':pk': partition },
+          ScanIndexForward: false,
+          Limit: query.limit,
+          ExclusiveStartKey: decodeCursor(query.cursor, { attribute: 'GSI3PK', value: partition }),
+        }),
       );
-      return perState
-        .flat()
-        .map(petitionFromItem)
-        .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+      const cursor = encodeCursor(page.LastEvaluatedKey);
+      return { items: (page.Items ?? []).map(petitionFromItem), ...(cursor ? { cursor } : {}) };
     },
 
     async stats(communityId, petitionId): Promise<PetitionStats> {

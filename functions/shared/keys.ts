@@ -33,6 +33,8 @@ export const Entity = {
   comment: 'comment',
   commentVote: 'comment-vote',
   commentVoteReceipt: 'comment-vote-receipt',
+  commentCounter: 'comment-counter',
+  commentCountReceipt: 'comment-count-receipt',
   surveyResponse: 'survey-response',
   budget: 'budget',
   budgetProject: 'budget-project',
@@ -90,6 +92,9 @@ export const SURVEY_RESPONSE_BUCKETS = 16;
 const surveyResponseBucket = (communityId: string, consultationId: string, bucket: number): string =>
   `${consultationPartition(communityId, consultationId)}#RESPONSES#${bucket}`;
 
+/** Sort-key prefix of a consultation's comment counters. */
+const COMMENT_COUNTER_PREFIX = 'CCOUNT#';
+
 /** Digits of a draft version and of a part number in a draft part's sort key. */
 const DRAFT_VERSION_DIGITS = 6;
 const DRAFT_PART_DIGITS = 3;
@@ -141,6 +146,13 @@ export const keys = {
   petitionListing: (communityId: string, state: string) =>
     `${communityPartition(communityId)}#PETITIONS#${state}`,
   petitionNewest: (createdAt: string, petitionId: string) => `${createdAt}#${petitionId}`,
+  /** An author's petitions on GSI3, newest first: `GET …/petitions/mine` reads only these. */
+  petitionAuthorIndex: (communityId: string, authorKey: string, createdAt: string, petitionId: string) => ({
+    GSI3PK: `${communityPartition(communityId)}#PETITIONS#AUTHOR#${authorKey}`,
+    GSI3SK: `${createdAt}#${petitionId}`,
+  }),
+  petitionsOfAuthor: (communityId: string, authorKey: string): string =>
+    `${communityPartition(communityId)}#PETITIONS#AUTHOR#${authorKey}`,
   /** Zero-padded so that the string order of GSI2SK is the numeric order of totals. */
   petitionBySignatures: (total: number, petitionId: string) =>
     `${String(total).padStart(10, '0')}#${petitionId}`,
@@ -285,10 +297,13 @@ export const keys = {
   }),
 
   /**
-   * A comment, in its own partition beside its vote receipts. GSI1 lists a
-   * consultation's comments (counts, the report, the export); GSI2 the
-   * comments made on one block of the draft (or on the whole consultation),
-   * which a section's list gathers from the blocks that attach to it now.
+   * A comment, in its own partition beside its vote receipts. Top-level
+   * comments are listed on GSI1 per consultation, newest first, and on GSI3
+   * and GSI4 by the `top` and `controversial` keys the vote tally keeps;
+   * replies are on GSI1 in the consultation's replies partition and on GSI3
+   * under their thread, oldest first. GSI2 holds the comments made on one
+   * block of the draft (or on the whole consultation), which a section's list
+   * gathers from the blocks that attach to it now.
    */
   comment: (communityId: string, commentId: string): ItemKey => ({
     PK: commentPartition(communityId, commentId),
@@ -300,11 +315,57 @@ export const keys = {
     targetId: string | undefined,
     createdAt: string,
     commentId: string,
-  ) => ({
-    GSI1PK: consultationComments(communityId, consultationId),
-    GSI1SK: `${createdAt}#${commentId}`,
-    GSI2PK: commentTargetPartition(communityId, consultationId, targetId),
-    GSI2SK: `${createdAt}#${commentId}`,
+    thread: { readonly threadId: string; readonly depth: number },
+  ) => {
+    const newest = `${createdAt}#${commentId}`;
+    const comments = consultationComments(communityId, consultationId);
+    const onTarget = {
+      GSI2PK: commentTargetPartition(communityId, consultationId, targetId),
+      GSI2SK: newest,
+    };
+    if (thread.depth > 1) {
+      return {
+        GSI1PK: `${comments}#REPLIES`,
+        GSI1SK: newest,
+        ...onTarget,
+        GSI3PK: `${comments}#THREAD#${thread.threadId}`,
+        GSI3SK: newest,
+      };
+    }
+    return { GSI1PK: comments, GSI1SK: newest, ...onTarget };
+  },
+  /** The ranking keys of a top-level comment (GSI3 `top`, GSI4 `controversial`), rewritten by the vote tally. */
+  commentRanking: (communityId: string, consultationId: string, topKey: string, controversyKey: string) => ({
+    GSI3PK: `${consultationComments(communityId, consultationId)}#TOP`,
+    GSI3SK: topKey,
+    GSI4PK: `${consultationComments(communityId, consultationId)}#CONTROVERSIAL`,
+    GSI4SK: controversyKey,
+  }),
+  /** The GSI1 partition of a consultation's replies (its top-level comments are in `commentsOfConsultation`). */
+  repliesOfConsultation: (communityId: string, consultationId: string): string =>
+    `${consultationComments(communityId, consultationId)}#REPLIES`,
+  /** The GSI3 partition of one thread's replies. */
+  repliesOfThread: (communityId: string, consultationId: string, threadId: string): string =>
+    `${consultationComments(communityId, consultationId)}#THREAD#${threadId}`,
+  /** The GSI3 (`top`) and GSI4 (`controversial`) partitions of a consultation's top-level comments. */
+  commentsByTop: (communityId: string, consultationId: string): string =>
+    `${consultationComments(communityId, consultationId)}#TOP`,
+  commentsByControversy: (communityId: string, consultationId: string): string =>
+    `${consultationComments(communityId, consultationId)}#CONTROVERSIAL`,
+  /**
+   * The counts of visible comments made on one block (or the whole
+   * consultation), per stance, kept by the comment count tally in the
+   * consultation's partition: the consultation's page reads these, never its comments.
+   */
+  commentCounter: (communityId: string, consultationId: string, targetId: string | undefined): ItemKey => ({
+    PK: consultationPartition(communityId, consultationId),
+    SK: `${COMMENT_COUNTER_PREFIX}${targetId === undefined ? 'WHOLE' : `B#${part(targetId)}`}`,
+  }),
+  commentCounterPrefix: COMMENT_COUNTER_PREFIX,
+  /** Which revisions of a comment the count tally has counted (`<revision>` strings in a set). */
+  commentCountReceipt: (communityId: string, commentId: string): ItemKey => ({
+    PK: commentPartition(communityId, commentId),
+    SK: 'COUNTED',
   }),
   commentsOfConsultation: consultationComments,
   commentsOnTarget: commentTargetPartition,

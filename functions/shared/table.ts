@@ -7,10 +7,12 @@ import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 export const TABLE = {
   partitionKey: 'PK',
   sortKey: 'SK',
-  /** Generic indexes for listings: by community and state, ordered by time or score. */
+  /** Generic indexes for listings: by community and state, ordered by time or score (GSI3/GSI4: comment rankings and threads). */
   indexes: [
     { name: 'GSI1', partitionKey: 'GSI1PK', sortKey: 'GSI1SK' },
     { name: 'GSI2', partitionKey: 'GSI2PK', sortKey: 'GSI2SK' },
+    { name: 'GSI3', partitionKey: 'GSI3PK', sortKey: 'GSI3SK' },
+    { name: 'GSI4', partitionKey: 'GSI4PK', sortKey: 'GSI4SK' },
   ],
   /** Epoch seconds after which DynamoDB may delete the item (sent outbox items, expired claims). */
   ttlAttribute: 'expiresAt',

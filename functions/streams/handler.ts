@@ -2,6 +2,7 @@ import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 
 import { Entity } from '../shared/keys';
 import { logLine } from '../shared/log';
 import { appendAuditIntents } from './audit-appender';
+import { tallyCommentCounts } from './comment-count-tally';
 import { publishOutbox } from './outbox-publisher';
 import { tallySignatures } from './tally';
 import { tallyCommentVotes } from './vote-tally';
@@ -28,6 +29,8 @@ export const STREAM_ROUTES: readonly StreamRoute[] = [
   { entity: Entity.outbox, eventNames: ['INSERT'], consume: publishOutbox },
   { entity: Entity.signature, eventNames: ['INSERT'], consume: tallySignatures },
   { entity: Entity.auditIntent, eventNames: ['INSERT'], consume: appendAuditIntents },
+  // Every command's change of a comment may change what is counted (visible or not).
+  { entity: Entity.comment, eventNames: ['INSERT', 'MODIFY'], consume: tallyCommentCounts },
   // A vote item is written on the first vote and updated on each change: both kinds carry a change.
   { entity: Entity.commentVote, eventNames: ['INSERT', 'MODIFY'], consume: tallyCommentVotes },
 ];

@@ -274,7 +274,8 @@ describe('a consultation from creation to export', () => {
     });
     expect(await get(item)).toMatchObject({ phase: 'report_published', acceptsInput: false });
 
-    // Assess: the export counts what the API counts, and names nobody.
+    // Assess: the export counts what the API counts (from the stream tally's counters), and names nobody.
+    await api.runtime.drain();
     const shown = await get(item);
     const exported = await api.call(`${item}/export?format=json`, call(council, 'GET'));
     expect(exported.status).toBe(200);

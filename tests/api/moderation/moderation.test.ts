@@ -543,3 +543,29 @@ describe('one community cannot reach into another', () => {
     expect(item).toMatchObject({ status: 'decided', version: 2 });
   });
 });
+
+describe("an author's own items", () => {
+  it('page newest first with a cursor that belongs to that author only', async () => {
+    const pager = await resident('pager');
+    const ids: string[] = [];
+    for (const title of [
+      'The first petition of mine',
+      'The second petition of mine',
+      'The third petition of mine',
+    ])
+      ids.push(await submittedPetition(title, pager));
+    const page = (token: string, cursor?: string) =>
+      api.call(`${moderation()}/mine?limit=2${cursor ? `&cursor=${cursor}` : ''}`, call(token, 'GET'));
+
+    const first = await jsonOf(await page(pager));
+    const second = await jsonOf(await page(pager, first.cursor));
+    const foreign = await page(tokens.author as string, first.cursor);
+
+    expect([...first.items, ...second.items].map((item: { id: string }) => item.id)).toEqual(
+      [...ids].reverse().map((id) => `petition.${id}`),
+    );
+    expect(second.cursor).toBeUndefined();
+    expect(foreign.status).toBe(400);
+    expect(await jsonOf(foreign)).toMatchObject({ code: 'invalid_cursor' });
+  });
+});

@@ -485,6 +485,31 @@ describe('lists', () => {
     expect(notPublic.status).toBe(400);
   });
 
+  it("pages an author's own petitions newest first, theirs only, drafts included", async () => {
+    tokens.pager = await resident('pager');
+    const ids: string[] = [];
+    for (const title of ['First of mine', 'Second of mine', 'Third of mine']) {
+      const created = await api.call(base, post(tokens.pager as string, { title, text: 'Please.' }));
+      expect(created.status).toBe(201);
+      ids.push((await jsonOf(created)).id);
+    }
+    await openPetition('Not mine at all', 'r2');
+    const page = (cursor?: string) =>
+      api.call(`${base}/mine?limit=2${cursor ? `&cursor=${cursor}` : ''}`, { token: tokens.pager as string });
+
+    const first = await jsonOf(await page());
+    const second = await jsonOf(await page(first.cursor));
+    const foreign = await api.call(`${base}/mine?limit=2&cursor=${first.cursor}`, {
+      token: tokens.r2 as string,
+    });
+
+    expect([...first.items, ...second.items].map((p: { id: string }) => p.id)).toEqual([...ids].reverse());
+    expect(first.items).toHaveLength(2);
+    expect(second.cursor).toBeUndefined();
+    expect(foreign.status).toBe(400);
+    expect(await jsonOf(foreign)).toMatchObject({ code: 'invalid_cursor' });
+  });
+
   it('serves a petition with ETag and answers If-None-Match with 304', async () => {
     const petition = await openPetition('Free Wi-Fi in the town hall square');
 

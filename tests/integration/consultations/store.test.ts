@@ -1,9 +1,12 @@
 import { randomBytes } from 'node:crypto';
+import { BatchWriteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { SurveyResponseToWrite } from '../../../domain/consultations/commands/submit-survey-response';
+import { type Comment, CommentState } from '../../../domain/consultations/comment';
 import { type Consultation, ConsultationPhase } from '../../../domain/consultations/consultation';
 import type { Draft } from '../../../domain/consultations/draft';
-import { DRAFT_PART_BYTES } from '../../../functions/consultations/items';
+import { MAX_SECTION_READ } from '../../../domain/consultations/ports';
+import { commentToItem, DRAFT_PART_BYTES } from '../../../functions/consultations/items';
 import { dynamoConsultationStore } from '../../../functions/consultations/store';
 import { documentClient } from '../../../functions/shared/dynamo';
 import { ulidGenerator } from '../../../functions/shared/ids';
@@ -111,5 +114,79 @@ describe('the consultations store on DynamoDB Local', () => {
     const due = await store().dueForPhaseChange('2026-05-10T00:00:00.000Z');
 
     expect(due.map((entry) => entry.consultationId).sort()).toEqual(['due-to-close', 'due-to-open']);
+  });
+
+  it('finds which named comments are in a consultation by key, over more than one BatchGetItem', async () => {
+    const client = documentClient({ dynamoEndpoint: table.endpoint, region: table.region });
+    const comment = (id: string, consultationId: string): Comment => ({
+      id,
+      communityId: COMMUNITY,
+      consultationId,
+      target: { kind: 'whole' },
+      draftVersion: 1,
+      threadId: id,
+      depth: 1,
+      stance: 'for',
+      text: 'Named in a report.',
+      state: CommentState.visible,
+      authorKey: 'a'.repeat(64),
+      createdAt: '2026-05-01T09:00:00.000Z',
+      revision: 1,
+    });
+    const mine = Array.from({ length: 130 }, (_, n) => `MINE${String(n).padStart(4, '0')}`);
+    for (const id of mine)
+      await client.send(
+        new PutCommand({ TableName: table.tableName, Item: commentToItem(comment(id, 'c1')) }),
+      );
+    await client.send(
+      new PutCommand({ TableName: table.tableName, Item: commentToItem(comment('OTHER', 'c2')) }),
+    );
+
+    const found = await store().commentIdsAmong(COMMUNITY, 'c1', [
+      ...mine,
+      'OTHER',
+      'MISSING',
+      mine[0] as string,
+    ]);
+
+    expect([...found].sort()).toEqual(mine);
+  });
+
+  it("reads at most MAX_SECTION_READ of a section's comments, the newest", async () => {
+    const client = documentClient({ dynamoEndpoint: table.endpoint, region: table.region });
+    const total = MAX_SECTION_READ + 50;
+    const items = Array.from({ length: total }, (_, n) => {
+      const id = `SEC${String(n).padStart(6, '0')}`;
+      return commentToItem({
+        id,
+        communityId: COMMUNITY,
+        consultationId: 'c1',
+        target: { kind: 'paragraph', id: 'P1' },
+        draftVersion: 1,
+        threadId: id,
+        depth: 1,
+        stance: 'for',
+        text: 'On P1.',
+        state: CommentState.visible,
+        authorKey: 'a'.repeat(64),
+        createdAt: new Date(Date.parse('2026-05-01T09:00:00.000Z') + n * 1_000).toISOString(),
+        revision: 1,
+      });
+    });
+    for (let start = 0; start < items.length; start += 25) {
+      let pending = items.slice(start, start + 25).map((Item) => ({ PutRequest: { Item } }));
+      while (pending.length > 0) {
+        const result = await client.send(
+          new BatchWriteCommand({ RequestItems: { [table.tableName]: pending } }),
+        );
+        pending = (result.UnprocessedItems?.[table.tableName] ?? []) as typeof pending;
+      }
+    }
+
+    const read = await store().commentsOn(COMMUNITY, 'c1', { whole: false, blockIds: ['P1'] });
+
+    expect(read).toHaveLength(MAX_SECTION_READ);
+    expect(read[0]?.id).toBe(`SEC${String(total - 1).padStart(6, '0')}`);
+    expect(read.at(-1)?.id).toBe(`SEC${String(50).padStart(6, '0')}`);
   });
 });

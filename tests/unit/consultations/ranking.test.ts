@@ -4,8 +4,10 @@ import {
   type CommentOrder,
   commentComparator,
   commentCounts,
+  commentCountsFromTargets,
   commentPage,
   compareControversy,
+  orderKey,
   type RankedComment,
 } from '../../../domain/consultations/ranking';
 import { openConsultation } from './fixtures';
@@ -122,5 +124,84 @@ describe('commentCounts', () => {
     expect(counts.bySection).toEqual({
       [goals!.id]: { total: 2, byStance: { for: 1, against: 0, neutral: 1 } },
     });
+  });
+});
+
+describe('the index keys of the orders', () => {
+  const byKeyDescending = (order: CommentOrder) => (a: RankedComment, b: RankedComment) => {
+    const [keyA, keyB] = [orderKey(order, a), orderKey(order, b)];
+    return keyA === keyB ? 0 : keyA < keyB ? 1 : -1;
+  };
+
+  it.each(['newest', 'top', 'controversial'] as const)(
+    'sort %s read descending as the comparator does',
+    (order) => {
+      expect([...comments].sort(byKeyDescending(order)).map((comment) => comment.id)).toEqual(
+        [...comments].sort(commentComparator(order)).map((comment) => comment.id),
+      );
+    },
+  );
+
+  it('agree with the comparator on any comments, exact ties included', () => {
+    const comment = fc.record({
+      id: fc.stringMatching(/^[0-9A-Z]{1,4}$/),
+      createdAt: fc.constantFrom(at(1), at(2), at(3)),
+      up: fc.nat({ max: 60 }),
+      down: fc.nat({ max: 60 }),
+    });
+    const order = fc.constantFrom<CommentOrder>('newest', 'top', 'controversial');
+    fc.assert(
+      fc.property(order, comment, comment, (which, a, b) => {
+        fc.pre(a.id !== b.id || a.createdAt !== b.createdAt);
+        expect(Math.sign(byKeyDescending(which)(a, b))).toBe(Math.sign(commentComparator(which)(a, b)));
+      }),
+      { numRuns: 2_000 },
+    );
+  });
+
+  it("break the comparator's exact ties as it does: 6 up 2 down beside 1 up 1 down, newest first", () => {
+    const older = ranked('older', 1, 6, 2);
+    const newer = ranked('newer', 2, 1, 1);
+
+    expect(orderKey('controversial', newer) > orderKey('controversial', older)).toBe(true);
+    expect(orderKey('controversial', older) > orderKey('controversial', ranked('none', 3, 9, 0))).toBe(true);
+  });
+});
+
+describe('commentCountsFromTargets', () => {
+  const { draft } = openConsultation();
+
+  it('counts as commentCounts does over the same comments, whatever their targets', () => {
+    const targetIds = [...draft.blocks.map((block) => block.id), 'removed-long-ago', undefined];
+    const made = fc.record({
+      targetId: fc.constantFrom(...targetIds),
+      stance: fc.constantFrom('for' as const, 'against' as const, 'neutral' as const),
+    });
+    fc.assert(
+      fc.property(fc.array(made, { maxLength: 40 }), (comments) => {
+        const counters = new Map<string | undefined, { for: number; against: number; neutral: number }>();
+        for (const { targetId, stance } of comments) {
+          const counter = counters.get(targetId) ?? { for: 0, against: 0, neutral: 0 };
+          counter[stance] += 1;
+          counters.set(targetId, counter);
+        }
+        const fromCounters = commentCountsFromTargets(
+          draft,
+          [...counters].map(([targetId, byStance]) => ({ targetId, byStance })),
+        );
+        const fromComments = commentCounts(
+          draft,
+          comments.map(({ targetId, stance }) => ({
+            target:
+              targetId === undefined
+                ? ({ kind: 'whole' } as const)
+                : ({ kind: 'paragraph', id: targetId } as const),
+            stance,
+            state: 'visible' as const,
+          })),
+        );
+        expect(fromCounters).toEqual(fromComments);
+      }),
+    );
   });
 });
