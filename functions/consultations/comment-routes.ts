@@ -151,7 +151,7 @@ async function indexedThreadPage(
       key = entry.key;
     }
     scanned += page.items.length;
-    if (!page.more || key === undefined) return { threads };
+    if (!page.more || key === undefined || page.items.length === 0) return { threads };
     if (threads.length >= limit || scanned >= MAX_ROOTS_SCANNED) return { threads, next: key };
   }
 }

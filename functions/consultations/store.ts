@@ -35,12 +35,13 @@ import {
 import { queueWrites } from './queue';
 
 /**
- * Above this many blocks a section's list reads the consultation's newest
- * comments (GSI1, at most {@link MAX_SECTION_READ} top-level and as many
- * replies) and keeps those on its blocks, instead of one query per block
- * (GSI2): a draft without headings has up to 2,000 top-level paragraphs.
+ * Partitions a section's list reads at once: a draft without headings has up
+ * to 2,000 top-level paragraphs, each its own partition in GSI2.
  */
-const MAX_TARGET_QUERIES = 24;
+const TARGET_QUERY_CONCURRENCY = 16;
+
+/** Items asked of one partition at a time when merging many: small, as most blocks have few comments. */
+const MERGE_PAGE_SIZE = 25;
 
 /** BatchGetItem takes at most 100 keys. */
 const BATCH_GET_KEYS = 100;
@@ -132,26 +133,57 @@ export function dynamoConsultationStore(
       .flat()
       .map(commentFromItem);
 
-  /** Up to `cap` items of a partition, newest (highest sort key) first. */
-  const newestOf = async (index: 'GSI1' | 'GSI2', partition: string, cap: number) => {
-    const items: Record<string, unknown>[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
+  /**
+   * Up to `cap` items of these GSI2 partitions together, newest first: a merge
+   * that reads each partition a small page at a time, only as far as the merge
+   * needs it. So a section's list reads at most `cap` items plus a page per
+   * block, however many comments the consultation has.
+   */
+  const newestAcross = async (partitions: readonly string[], cap: number) => {
+    const pageSize = Math.min(cap, MERGE_PAGE_SIZE);
+    const sources = partitions.map((partition) => ({
+      partition,
+      buffer: [] as Record<string, unknown>[],
+      startKey: undefined as Record<string, unknown> | undefined,
+      done: false,
+    }));
+    const refill = async (source: (typeof sources)[number]) => {
       const page = await client.send(
         new QueryCommand({
           TableName: tableName,
-          IndexName: index,
-          KeyConditionExpression: `${index}PK = :pk`,
-          ExpressionAttributeValues: { ':pk': partition },
+          IndexName: 'GSI2',
+          KeyConditionExpression: 'GSI2PK = :pk',
+          ExpressionAttributeValues: { ':pk': source.partition },
           ScanIndexForward: false,
-          Limit: cap - items.length,
-          ExclusiveStartKey: startKey,
+          Limit: pageSize,
+          ExclusiveStartKey: source.startKey,
         }),
       );
-      items.push(...(page.Items ?? []));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey && items.length < cap);
-    return items;
+      source.buffer.push(...(page.Items ?? []));
+      source.startKey = page.LastEvaluatedKey;
+      source.done = page.LastEvaluatedKey === undefined;
+    };
+    for (let first = 0; first < sources.length; first += TARGET_QUERY_CONCURRENCY) {
+      await Promise.all(sources.slice(first, first + TARGET_QUERY_CONCURRENCY).map(refill));
+    }
+    const merged: Record<string, unknown>[] = [];
+    while (merged.length < cap) {
+      // A partition whose page ran out but that has more must show its next item before any is taken.
+      const starved = sources.filter((source) => source.buffer.length === 0 && !source.done);
+      for (let first = 0; first < starved.length; first += TARGET_QUERY_CONCURRENCY) {
+        await Promise.all(starved.slice(first, first + TARGET_QUERY_CONCURRENCY).map(refill));
+      }
+      let newest: (typeof sources)[number] | undefined;
+      for (const source of sources) {
+        const head = source.buffer[0];
+        if (head && (!newest || (head.GSI2SK as string) > (newest.buffer[0]?.GSI2SK as string)))
+          newest = source;
+      }
+      const next = newest?.buffer.shift();
+      if (!next) break;
+      merged.push(next);
+    }
+    return merged;
   };
 
   return {
@@ -353,7 +385,10 @@ export function dynamoConsultationStore(
         comment: commentFromItem(item),
         key: item[`${index}SK`] as string,
       }));
-      return { items: items.slice(0, limit), more: items.length > limit };
+      // A query also stops at 1 MB of items (comments are up to 5,000 characters): then there is more
+      // even though fewer items came back than were asked for.
+      const more = items.length > limit || page.LastEvaluatedKey !== undefined;
+      return { items: items.slice(0, limit), more };
     },
 
     async replies(communityId, consultationId, threadIds) {
@@ -384,35 +419,11 @@ export function dynamoConsultationStore(
     },
 
     async commentsOn(communityId, consultationId, targets) {
-      if (targets.blockIds.length + Number(targets.whole) > MAX_TARGET_QUERIES) {
-        // The consultation's newest comments, kept when they are on these targets.
-        const wanted = new Set(targets.blockIds);
-        const onTargets = (item: Record<string, unknown>) => {
-          const comment = commentFromItem(item);
-          return comment.target.kind === 'whole' ? targets.whole : wanted.has(comment.target.id);
-        };
-        const [roots, replies] = await Promise.all([
-          newestOf('GSI1', keys.commentsOfConsultation(communityId, consultationId), MAX_SECTION_READ),
-          newestOf('GSI1', keys.repliesOfConsultation(communityId, consultationId), MAX_SECTION_READ),
-        ]);
-        return [...roots, ...replies]
-          .filter(onTargets)
-          .sort((a, b) => ((a.GSI1SK as string) < (b.GSI1SK as string) ? 1 : -1))
-          .slice(0, MAX_SECTION_READ)
-          .map(commentFromItem);
-      }
       const partitions = [
         ...(targets.whole ? [keys.commentsOnTarget(communityId, consultationId, undefined)] : []),
         ...targets.blockIds.map((blockId) => keys.commentsOnTarget(communityId, consultationId, blockId)),
       ];
-      const pages = await Promise.all(
-        partitions.map((partition) => newestOf('GSI2', partition, MAX_SECTION_READ)),
-      );
-      return pages
-        .flat()
-        .sort((a, b) => ((a.GSI2SK as string) < (b.GSI2SK as string) ? 1 : -1))
-        .slice(0, MAX_SECTION_READ)
-        .map(commentFromItem);
+      return (await newestAcross(partitions, MAX_SECTION_READ)).map(commentFromItem);
     },
 
     async vote(vote) {

@@ -77,7 +77,7 @@ beforeAll(async () => {
     }
   }
   await api.runtime.drain();
-}, 120_000);
+});
 
 afterAll(async () => {
   await api.stop();

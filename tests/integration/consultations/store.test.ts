@@ -190,3 +190,87 @@ describe('the consultations store on DynamoDB Local', () => {
     expect(read.at(-1)?.id).toBe(`SEC${String(50).padStart(6, '0')}`);
   });
 });
+
+describe('bounded comment reads on DynamoDB Local', () => {
+  const client = () => documentClient({ dynamoEndpoint: table.endpoint, region: table.region });
+
+  function topLevel(consultationId: string, n: number, blockId: string, text = `On ${blockId}.`) {
+    const id = `${consultationId.toUpperCase()}${String(n).padStart(6, '0')}`;
+    return commentToItem({
+      id,
+      communityId: COMMUNITY,
+      consultationId,
+      target: { kind: 'paragraph', id: blockId },
+      draftVersion: 1,
+      threadId: id,
+      depth: 1,
+      stance: 'for',
+      text,
+      state: CommentState.visible,
+      authorKey: 'a'.repeat(64),
+      createdAt: new Date(Date.parse('2026-05-01T09:00:00.000Z') + n * 1_000).toISOString(),
+      revision: 1,
+    });
+  }
+
+  async function writeAll(items: readonly Record<string, unknown>[]) {
+    for (let start = 0; start < items.length; start += 25) {
+      let pending = items.slice(start, start + 25).map((Item) => ({ PutRequest: { Item } }));
+      while (pending.length > 0) {
+        const result = await client().send(
+          new BatchWriteCommand({ RequestItems: { [table.tableName]: pending } }),
+        );
+        pending = (result.UnprocessedItems?.[table.tableName] ?? []) as typeof pending;
+      }
+    }
+  }
+
+  it('lists every comment of a section of many blocks, newest first, however many newer comments the consultation has elsewhere', async () => {
+    const sectionBlocks = Array.from({ length: 40 }, (_, index) => `S${index}`);
+    // Three old comments on each of the section's 40 blocks, then more newer comments elsewhere than a section reads.
+    const onSection = sectionBlocks.flatMap((blockId, index) =>
+      [0, 1, 2].map((round) => topLevel('c2', round * 40 + index, blockId)),
+    );
+    const elsewhere = Array.from({ length: MAX_SECTION_READ + 100 }, (_, n) =>
+      topLevel('c2', 1_000 + n, 'OTHER'),
+    );
+    await writeAll([...onSection, ...elsewhere]);
+
+    const read = await store().commentsOn(COMMUNITY, 'c2', { whole: false, blockIds: sectionBlocks });
+
+    expect(read.map((comment) => comment.id)).toEqual(
+      onSection
+        .map((item) => item.id as string)
+        .sort()
+        .reverse(),
+    );
+  });
+
+  it('pages a consultation-wide list on when a query stops at 1 MB before the page is full', async () => {
+    // About 20 KB a comment (4-byte characters): a query stops at 1 MB, about 50 of them.
+    const long = '😀'.repeat(4_999);
+    const items = Array.from({ length: 160 }, (_, n) => topLevel('c3', n, 'P1', `${long}${n % 10}`));
+    await writeAll(items);
+
+    const seen: string[] = [];
+    let after: string | undefined;
+    let more = true;
+    let pages = 0;
+    while (more) {
+      const page = await store().topLevelComments(COMMUNITY, 'c3', 'newest', 100, after);
+      seen.push(...page.items.map((entry) => entry.comment.id));
+      after = page.items.at(-1)?.key;
+      more = page.more;
+      pages += 1;
+      if (pages > 10) throw new Error('paging does not end');
+    }
+
+    expect(pages).toBeGreaterThan(2);
+    expect(seen).toEqual(
+      items
+        .map((item) => item.id as string)
+        .sort()
+        .reverse(),
+    );
+  });
+});
