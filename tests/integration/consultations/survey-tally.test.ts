@@ -4,7 +4,7 @@ import type { DynamoDBRecord } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { SurveyResponseToWrite } from '../../../domain/consultations/commands/submit-survey-response';
 import { type Consultation, ConsultationPhase } from '../../../domain/consultations/consultation';
-import { type Survey, SurveySchema } from '../../../domain/consultations/survey';
+import { SURVEY_LIMITS, type Survey, SurveySchema } from '../../../domain/consultations/survey';
 import { surveyResults } from '../../../domain/consultations/survey-results';
 import { surveyResultsFromCounters } from '../../../domain/consultations/survey-tally';
 import { consultationToItem } from '../../../functions/consultations/items';
@@ -47,6 +47,28 @@ const WIDE_SURVEY = SurveySchema.parse({
     title,
     options: options(...Array.from({ length: 50 }, (_, option) => `option-${option}`)),
     ...(at % 2 === 0 ? { top: 5 } : { max: 50 }),
+  })),
+});
+
+/** A long slug: the largest survey's counter names are long. */
+const longId = (prefix: string, at: number, length: number) =>
+  `${prefix}${String(at).padStart(2, '0')}-${'x'.repeat(length - 4)}`;
+
+/**
+ * The largest survey the limits allow: 100 questions of 50 options, question
+ * ids of 64 characters, option ids of 24 (longer ones would not fit the
+ * consultation's item, 400 KB).
+ */
+const LARGEST_SURVEY = SurveySchema.parse({
+  questions: Array.from({ length: SURVEY_LIMITS.maxQuestions }, (_, at) => ({
+    id: longId('q', at, 64),
+    type: at % 2 === 0 ? 'ranking' : 'multiple',
+    title,
+    options: Array.from({ length: SURVEY_LIMITS.maxOptions }, (_, option) => ({
+      id: longId('o', option, 24),
+      label: title,
+    })),
+    ...(at % 2 === 0 ? {} : { max: SURVEY_LIMITS.maxOptions }),
   })),
 });
 
@@ -263,5 +285,28 @@ describe('survey counters on DynamoDB Local', () => {
     const everyonesPages = Items.filter((item) => item.districtId === undefined);
     expect(everyonesPages.length).toBeGreaterThanOrEqual(3);
     for (const page of Items) expect(Object.keys(page).length).toBeLessThanOrEqual(240 + 8);
+  });
+
+  it('count the largest survey, every option of every question answered, within DynamoDB’s limits', async () => {
+    await putConsultation(LARGEST_SURVEY);
+    const everything = (respondent: number) =>
+      Object.fromEntries(
+        LARGEST_SURVEY.questions.map((question) => {
+          const ids = 'options' in question ? question.options.map((option) => option.id) : [];
+          return [question.id, respondent % 2 === 0 ? ids : [...ids].reverse()];
+        }),
+      );
+    await Promise.all([0, 1, 2].map((respondent) => respond(respondent, 0, everything(respondent), 'north')));
+
+    // The tally would report failures (and the poller dead letters) on an expression or item over the limits.
+    await drainWith(table, handler);
+
+    const { shown, reference } = await shownAndReference(LARGEST_SURVEY);
+    expect(shown).toEqual(reference);
+    expect(shown.respondents).toBe(3);
+    const pages = await table.scanAll();
+    const counterPages = pages.filter((item) => item.entity === Entity.surveyCounter);
+    // 100 questions of 51 counters, 4 to a page of at most 240: 25 pages, for everyone and for the district.
+    expect(counterPages).toHaveLength(50);
   });
 });
