@@ -7,7 +7,7 @@ import { type Consultation, ConsultationPhase } from '../../../domain/consultati
 import { SURVEY_LIMITS, type Survey, SurveySchema } from '../../../domain/consultations/survey';
 import { surveyResults } from '../../../domain/consultations/survey-results';
 import { surveyResultsFromCounters } from '../../../domain/consultations/survey-tally';
-import { consultationToItem } from '../../../functions/consultations/items';
+import { consultationToItem, surveyResponseItem } from '../../../functions/consultations/items';
 import { dynamoConsultationStore } from '../../../functions/consultations/store';
 import { resultsView } from '../../../functions/consultations/views';
 import { documentClient } from '../../../functions/shared/dynamo';
@@ -253,6 +253,29 @@ describe('survey counters on DynamoDB Local', () => {
       counts: { car: 0, bus: 0, bike: 1 },
     });
     expect(shown.byDistrict).toEqual({ south: { respondents: 1, questions: {} } });
+  });
+
+  it('take nothing away for a response written before responses had a revision: it was never counted', async () => {
+    await putConsultation(SURVEY);
+    const legacy = {
+      communityId: COMMUNITY,
+      consultationId: CONSULTATION,
+      respondentKey: respondentKey(1),
+      answers: { mode: 'car' },
+      submittedAt: '2026-05-02T09:00:00.000Z',
+    };
+    await client().send(new PutCommand({ TableName: table.tableName, Item: surveyResponseItem(legacy) }));
+    await respond(1, 0, { mode: 'bus' }, 'north');
+
+    await drainWith(table, handler);
+
+    const { shown } = await shownAndReference(SURVEY);
+    expect(shown.respondents).toBe(1);
+    expect(shown.questions.mode).toEqual({
+      type: 'single',
+      answered: 1,
+      counts: { car: 0, bus: 1, bike: 0 },
+    });
   });
 
   it('split a wide survey’s counters into pages that each stay small, and still count exactly', async () => {
