@@ -129,18 +129,24 @@ function imagesOf(record: DynamoDBRecord): { before?: ResponseImage; after: Resp
   return { after: after.data, ...(before?.success ? { before: before.data } : {}) };
 }
 
+/** A consultation's survey, and the page of each question's counters. */
+interface CountedSurvey {
+  readonly survey: Survey;
+  readonly pages: ReadonlyMap<string, number>;
+}
+
 /** The page changes a record carries, given the surveys of the batch's consultations. */
-function changesOf(surveys: ReadonlyMap<string, Survey | undefined>) {
+function changesOf(surveys: ReadonlyMap<string, CountedSurvey | undefined>) {
   return (record: DynamoDBRecord): PageChange[] => {
     const images = imagesOf(record);
     if (!images) return [];
     const { after } = images;
     const revision = after.revision as number;
-    // Counted before this tally existed, or a write that changed no answers' revision: nothing to take away.
+    // An old image without a revision was written before this tally counted anything: nothing to take away.
     const before = images.before?.revision === undefined ? undefined : images.before;
     if (before && (before.revision as number) >= revision) return [];
-    const survey = surveys.get(consultationOf(after));
-    if (!survey) {
+    const counted = surveys.get(consultationOf(after));
+    if (!counted) {
       logLine('warn', {
         msg: 'survey response of a consultation without a survey: not counted',
         communityId: after.communityId,
@@ -148,8 +154,7 @@ function changesOf(surveys: ReadonlyMap<string, Survey | undefined>) {
       });
       return [];
     }
-    const delta = surveyTallyDelta(survey, before && asResponse(before), asResponse(after));
-    const pages = counterPages(survey);
+    const delta = surveyTallyDelta(counted.survey, before && asResponse(before), asResponse(after));
     const second = after.submittedAt.slice(0, 19);
     const scopes: [string | undefined, SurveyCounters][] = [
       [undefined, delta.overall],
@@ -159,8 +164,10 @@ function changesOf(surveys: ReadonlyMap<string, Survey | undefined>) {
       const byPage = new Map<number, Record<string, number>>();
       for (const [name, amount] of Object.entries(counters)) {
         const questionId = questionOfCounter(name);
-        const page = questionId === undefined ? 0 : (pages.get(questionId) ?? 0);
-        byPage.set(page, { ...byPage.get(page), [name]: amount });
+        const page = questionId === undefined ? 0 : (counted.pages.get(questionId) ?? 0);
+        const onPage = byPage.get(page) ?? {};
+        onPage[name] = amount;
+        byPage.set(page, onPage);
       }
       return [...byPage].map(([page, pageCounters]): PageChange => {
         const counter = keys.surveyCounter(after.communityId, after.consultationId, districtId, page);
@@ -202,13 +209,14 @@ export function surveyTally(
       const image = ResponseImageSchema.safeParse(imageOf(record.dynamodb?.NewImage));
       if (image.success) consultations.set(consultationOf(image.data), image.data);
     }
-    const surveys = new Map<string, Survey | undefined>();
+    const surveys = new Map<string, CountedSurvey | undefined>();
     await Promise.all(
       [...consultations].map(async ([at, { communityId, consultationId }]) => {
         const { Item } = await client.send(
           new GetCommand({ TableName: tableName, Key: keys.consultation(communityId, consultationId) }),
         );
-        surveys.set(at, Item ? consultationFromItem(Item).survey : undefined);
+        const survey = Item ? consultationFromItem(Item).survey : undefined;
+        surveys.set(at, survey && { survey, pages: counterPages(survey) });
       }),
     );
     return surveys;
