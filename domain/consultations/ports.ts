@@ -11,6 +11,7 @@ import type { Draft } from './draft';
 import type { CommentOrder, TargetCommentCounts } from './ranking';
 import type { ConsultationReport } from './report';
 import type { SurveyResponse } from './survey-results';
+import type { SurveyTallyCounters } from './survey-tally';
 import type { CountedComment } from './threads';
 
 export interface ConsultationQuery {
@@ -124,7 +125,13 @@ export interface ConsultationStore {
     consultationId: string,
     respondentKey: string,
   ): Promise<StoredSurveyResponse | undefined>;
+  /** Every response: for the council's export only, never for a public read. */
   responses(communityId: string, consultationId: string): Promise<StoredSurveyResponse[]>;
+  /**
+   * The survey's counters as the survey tally keeps them from the responses
+   * (a bounded read: a page per run of questions, per district).
+   */
+  surveyCounters(communityId: string, consultationId: string): Promise<SurveyTallyCounters>;
 }
 
 /** A top-level comment in a list, with its sort key in the list's index. */

@@ -76,6 +76,17 @@ export function exactMean(sum: number, count: number): ExactMean {
   return { sum, count, rounded: `${hundredths / 100n}.${fraction}` };
 }
 
+/** A ranking question's option ids by Borda points, most first; ties keep the survey's option order. */
+export function rankingOrder(
+  question: Extract<Question, { type: 'ranking' }>,
+  borda: Readonly<Record<string, number>>,
+): string[] {
+  return question.options
+    .map((option, at) => ({ optionId: option.id, at, points: borda[option.id] ?? 0 }))
+    .sort((a, b) => b.points - a.points || a.at - b.at)
+    .map((entry) => entry.optionId);
+}
+
 const zeroes = (keys: readonly (string | number)[]): Record<string, number> =>
   Object.fromEntries(keys.map((key) => [String(key), 0]));
 
@@ -115,11 +126,7 @@ function questionResult(question: Question, given: readonly SurveyAnswers[]): Qu
           borda[optionId] = (borda[optionId] ?? 0) + bordaPoints(optionIds.length, position);
         });
       }
-      const order = optionIds
-        .map((optionId, at) => ({ optionId, at, points: borda[optionId] ?? 0 }))
-        .sort((a, b) => b.points - a.points || a.at - b.at)
-        .map((entry) => entry.optionId);
-      return { type: 'ranking', answered, borda, order };
+      return { type: 'ranking', answered, borda, order: rankingOrder(question, borda) };
     }
     case 'text':
       return { type: 'text', answered, answers: answers as string[] };

@@ -7,6 +7,7 @@ import type { StoredSurveyResponse } from '../../domain/consultations/ports';
 import { controversyKey, type TargetCommentCounts, topKey } from '../../domain/consultations/ranking';
 import type { ConsultationReport } from '../../domain/consultations/report';
 import type { SurveyAnswers } from '../../domain/consultations/survey';
+import type { SurveyTallyCounters } from '../../domain/consultations/survey-tally';
 import type { CountedComment } from '../../domain/consultations/threads';
 import { ModerationType, type SubjectSnapshot } from '../../domain/moderation/item';
 import { Entity, keys } from '../shared/keys';
@@ -212,6 +213,29 @@ export function surveyResponseItem(response: SurveyResponseToWrite): Record<stri
     entity: Entity.surveyResponse,
     ...response,
   };
+}
+
+/**
+ * Survey counters are stored as attributes `count:<counter name>` on their page
+ * item, beside its keys and fields: the prefix keeps the two apart.
+ */
+export const SURVEY_COUNTER_ATTRIBUTE_PREFIX = 'count:';
+
+/** The survey counters of a consultation from its counter pages: overall and per district. */
+export function surveyCountersFromItems(items: readonly Record<string, unknown>[]): SurveyTallyCounters {
+  const overall: Record<string, number> = {};
+  const byDistrict: Record<string, Record<string, number>> = {};
+  for (const item of items) {
+    const districtId = typeof item.districtId === 'string' ? item.districtId : undefined;
+    if (districtId !== undefined) byDistrict[districtId] ??= {};
+    const into = districtId === undefined ? overall : (byDistrict[districtId] as Record<string, number>);
+    for (const [attribute, value] of Object.entries(item)) {
+      if (!attribute.startsWith(SURVEY_COUNTER_ATTRIBUTE_PREFIX) || typeof value !== 'number') continue;
+      const name = attribute.slice(SURVEY_COUNTER_ATTRIBUTE_PREFIX.length);
+      into[name] = (into[name] ?? 0) + value;
+    }
+  }
+  return { overall, byDistrict };
 }
 
 export function surveyResponseFromItem(item: Record<string, unknown>): StoredSurveyResponse {

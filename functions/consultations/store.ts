@@ -3,7 +3,6 @@ import {
   BatchGetCommand,
   type DynamoDBDocumentClient,
   GetCommand,
-  PutCommand,
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
@@ -29,6 +28,7 @@ import {
   reportFromItem,
   reportToItem,
   STORED_NO_VOTE,
+  surveyCountersFromItems,
   surveyResponseFromItem,
   surveyResponseItem,
 } from './items';
@@ -491,14 +491,26 @@ export function dynamoConsultationStore(
     },
 
     async submitResponse(response) {
+      const { PK, SK, ...fields } = surveyResponseItem(response);
+      const set = setExpression(fields);
       try {
         const result = await client.send(
-          new PutCommand({
+          new UpdateCommand({
             TableName: tableName,
-            Item: surveyResponseItem(response),
+            Key: { PK, SK },
+            // Every write bumps `revision`: the survey tally names each change by it, to count it once.
+            UpdateExpression:
+              `SET ${set.assignments.join(', ')} ` +
+              `${response.districtId === undefined ? 'REMOVE #districtId ' : ''}ADD #revision :one`,
             // Replaceable while open, but never by a request that was overtaken by a later one.
-            ConditionExpression: 'attribute_not_exists(PK) OR submittedAt <= :submittedAt',
-            ExpressionAttributeValues: { ':submittedAt': response.submittedAt },
+            ConditionExpression: 'attribute_not_exists(PK) OR #submittedAt <= :submittedAt',
+            ExpressionAttributeNames: {
+              ...set.names,
+              '#revision': 'revision',
+              '#submittedAt': 'submittedAt',
+              ...(response.districtId === undefined ? { '#districtId': 'districtId' } : {}),
+            },
+            ExpressionAttributeValues: { ...set.values, ':one': 1, ':submittedAt': response.submittedAt },
             ReturnValues: 'ALL_OLD',
           }),
         );
@@ -512,6 +524,15 @@ export function dynamoConsultationStore(
     async responseOf(communityId, consultationId, respondentKey) {
       const item = await getItem(keys.surveyResponse(communityId, consultationId, respondentKey));
       return item ? surveyResponseFromItem(item) : undefined;
+    },
+
+    async surveyCounters(communityId, consultationId) {
+      const items = await queryAll(client, {
+        TableName: tableName,
+        KeyConditionExpression: 'PK = :pk',
+        ExpressionAttributeValues: { ':pk': keys.surveyCounterPartition(communityId, consultationId) },
+      });
+      return surveyCountersFromItems(items);
     },
 
     async responses(communityId, consultationId) {

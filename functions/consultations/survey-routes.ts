@@ -1,6 +1,6 @@
 import { submitSurveyResponse } from '../../domain/consultations/commands/submit-survey-response';
 import { ResponseErrorCode } from '../../domain/consultations/survey-response';
-import { surveyResults } from '../../domain/consultations/survey-results';
+import { surveyResultsFromCounters } from '../../domain/consultations/survey-tally';
 import { text } from '../../domain/shared/localized';
 import type { DomainError } from '../../domain/shared/outcome';
 import { type AnyRoute, defineRoute, userScope } from '../shared/routes';
@@ -122,7 +122,8 @@ export const surveyRoutes: AnyRoute[] = [
     operationId: 'getConsultationSurveyResults',
     summary: 'Survey results: counts per option, scale distribution and mean, Borda ranking; by district too',
     description:
-      'Computed from the responses on read. Free-text answers are counted here; their text is in the ' +
+      'Read from counters that the stream tally keeps as responses arrive (a second or so behind), so it costs ' +
+      'the same at any number of responses. Free-text answers are counted here; their text is in the ' +
       "council's export. `byDistrict` groups the responses whose token named a district; a district with " +
       "fewer than 5 respondents shows its count only, so that nobody's answers can be read off it.",
     params: ConsultationPathSchema,
@@ -133,8 +134,8 @@ export const surveyRoutes: AnyRoute[] = [
       const consultation = await loadConsultation(request);
       if ('code' in consultation) return { error: consultation };
       if (!consultation.survey) return { error: noSurvey };
-      const responses = await storeFor(request).responses(consultation.communityId, consultation.id);
-      return { status: 200, body: resultsView(surveyResults(consultation.survey, responses)) };
+      const counters = await storeFor(request).surveyCounters(consultation.communityId, consultation.id);
+      return { status: 200, body: resultsView(surveyResultsFromCounters(consultation.survey, counters)) };
     },
   }),
 ];

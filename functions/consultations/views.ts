@@ -10,7 +10,11 @@ import {
 } from '../../domain/consultations/draft';
 import type { ConsultationCommentCounts } from '../../domain/consultations/ranking';
 import type { ConsultationReport } from '../../domain/consultations/report';
-import type { QuestionResult, ResultsTally, SurveyResults } from '../../domain/consultations/survey-results';
+import type {
+  CountedQuestionResult,
+  CountedSurveyResults,
+  CountedTally,
+} from '../../domain/consultations/survey-tally';
 import type { CommentThread, CountedComment } from '../../domain/consultations/threads';
 import { reasonText } from '../../domain/moderation/reasons';
 import type {
@@ -139,12 +143,12 @@ export const threadView = (draft: Draft, thread: CommentThread) => ({
 });
 
 /** A question's result for the public: free-text answers are the council's to publish, in the export. */
-function publicResult(result: QuestionResult) {
+function publicResult(result: CountedQuestionResult) {
   if (result.type === 'text') return { type: result.type, answered: result.answered };
   return result.type === 'ranking' ? { ...result, order: [...result.order] } : result;
 }
 
-const publicTally = (tally: ResultsTally) => ({
+const publicTally = (tally: CountedTally) => ({
   respondents: tally.respondents,
   questions: Object.fromEntries(
     Object.entries(tally.questions).map(([questionId, result]) => [questionId, publicResult(result)]),
@@ -158,7 +162,7 @@ const publicTally = (tally: ResultsTally) => ({
  */
 export const MIN_PUBLIC_DISTRICT_RESPONDENTS = 5;
 
-export function resultsView(results: SurveyResults): z.infer<typeof SurveyResultsSchema> {
+export function resultsView(results: CountedSurveyResults): z.infer<typeof SurveyResultsSchema> {
   return {
     ...publicTally(results),
     byDistrict: Object.fromEntries(

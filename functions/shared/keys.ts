@@ -36,6 +36,8 @@ export const Entity = {
   commentCounter: 'comment-counter',
   commentCountReceipt: 'comment-count-receipt',
   surveyResponse: 'survey-response',
+  surveyCounter: 'survey-counter',
+  surveyCountReceipt: 'survey-count-receipt',
   budget: 'budget',
   budgetProject: 'budget-project',
   budgetBallot: 'budget-ballot',
@@ -91,6 +93,14 @@ export const SURVEY_RESPONSE_BUCKETS = 16;
 
 const surveyResponseBucket = (communityId: string, consultationId: string, bucket: number): string =>
   `${consultationPartition(communityId, consultationId)}#RESPONSES#${bucket}`;
+
+/** The partition of a consultation's survey counters: the results read it whole, and nothing else is in it. */
+const surveyCounterPartition = (communityId: string, consultationId: string): string =>
+  `${consultationPartition(communityId, consultationId)}#SURVEY`;
+
+/** Everyone's survey counters, or one district's. */
+const surveyScope = (districtId: string | undefined): string =>
+  districtId === undefined ? 'ALL' : `D#${part(districtId)}`;
 
 /** Sort-key prefix of a consultation's comment counters. */
 const COMMENT_COUNTER_PREFIX = 'CCOUNT#';
@@ -397,6 +407,36 @@ export const keys = {
   }),
   surveyResponseBucket: (communityId: string, consultationId: string, bucket: number) =>
     surveyResponseBucket(communityId, consultationId, bucket),
+  /**
+   * One page of a consultation's survey counters, for everyone (`districtId`
+   * undefined) or one district, kept by the survey tally. A page holds the
+   * counters of a run of questions small enough for one update.
+   */
+  surveyCounter: (
+    communityId: string,
+    consultationId: string,
+    districtId: string | undefined,
+    page: number,
+  ): ItemKey => ({
+    PK: surveyCounterPartition(communityId, consultationId),
+    SK: `SCOUNT#${surveyScope(districtId)}#${page}`,
+  }),
+  surveyCounterPartition,
+  /**
+   * Which response changes submitted in one second (`submittedAt.slice(0, 19)`)
+   * the survey tally has counted on one counter page; each page's receipts in
+   * a partition of their own, off the counters' partition.
+   */
+  surveyCountReceipt: (
+    communityId: string,
+    consultationId: string,
+    districtId: string | undefined,
+    page: number,
+    second: string,
+  ): ItemKey => ({
+    PK: `${surveyCounterPartition(communityId, consultationId)}#${surveyScope(districtId)}#${page}`,
+    SK: `RECEIPT#${second}`,
+  }),
   // ---- end consultations ----
 
   /**

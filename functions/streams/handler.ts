@@ -4,6 +4,7 @@ import { logLine } from '../shared/log';
 import { appendAuditIntents } from './audit-appender';
 import { tallyCommentCounts } from './comment-count-tally';
 import { publishOutbox } from './outbox-publisher';
+import { tallySurveyResponses } from './survey-tally';
 import { tallySignatures } from './tally';
 import { tallyCommentVotes } from './vote-tally';
 
@@ -33,6 +34,8 @@ export const STREAM_ROUTES: readonly StreamRoute[] = [
   { entity: Entity.comment, eventNames: ['INSERT', 'MODIFY'], consume: tallyCommentCounts },
   // A vote item is written on the first vote and updated on each change: both kinds carry a change.
   { entity: Entity.commentVote, eventNames: ['INSERT', 'MODIFY'], consume: tallyCommentVotes },
+  // A response is written once and replaced on each new answer: a replacement moves the counts.
+  { entity: Entity.surveyResponse, eventNames: ['INSERT', 'MODIFY'], consume: tallySurveyResponses },
 ];
 
 /** The `entity` attribute of the record's item; the old image for removals. */

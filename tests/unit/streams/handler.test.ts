@@ -30,13 +30,14 @@ function record(
 const seq = (records: readonly DynamoDBRecord[]) => records.map((entry) => entry.dynamodb?.SequenceNumber);
 
 describe('the stream handler’s routing', () => {
-  it('sends outbox INSERTs to the publisher, signature INSERTs to the tally, audit-intent INSERTs to the audit appender, comment INSERTs and MODIFYs to the comment count tally, comment-vote INSERTs and MODIFYs to the vote tally, nothing else (no results job: it has a function of its own)', () => {
+  it('sends outbox INSERTs to the publisher, signature INSERTs to the tally, audit-intent INSERTs to the audit appender, comment INSERTs and MODIFYs to the comment count tally, comment-vote INSERTs and MODIFYs to the vote tally, survey-response INSERTs and MODIFYs to the survey tally, nothing else (no results job: it has a function of its own)', () => {
     expect(STREAM_ROUTES.map((route) => [route.entity, route.eventNames])).toEqual([
       [Entity.outbox, ['INSERT']],
       [Entity.signature, ['INSERT']],
       [Entity.auditIntent, ['INSERT']],
       [Entity.comment, ['INSERT', 'MODIFY']],
       [Entity.commentVote, ['INSERT', 'MODIFY']],
+      [Entity.surveyResponse, ['INSERT', 'MODIFY']],
     ]);
   });
 
