@@ -116,7 +116,17 @@ export const BallotBodySchema = z
   })
   .strict();
 
-export const ListProjectsQuerySchema = z.object({
+/**
+ * Project lists page like every list, but 100 to a page by default (not 25):
+ * a ballot shows a pot's projects together, and most budgets have fewer.
+ */
+export const PROJECT_PAGE_DEFAULT = 100;
+
+export const ProjectPageQuerySchema = PageQuerySchema.extend({
+  limit: z.coerce.number().int().min(1).max(100).default(PROJECT_PAGE_DEFAULT),
+});
+
+export const ListProjectsQuerySchema = ProjectPageQuerySchema.extend({
   pot: z.string().min(1).max(64).optional(),
   state: z.enum(PROJECT_STATES).optional(),
 });
@@ -201,7 +211,11 @@ export const ProjectViewSchema = z
   })
   .meta({ id: 'BudgetProject' });
 
-export const ProjectListSchema = z.object({ items: z.array(ProjectViewSchema) });
+export const ProjectListSchema = z.object({
+  items: z.array(ProjectViewSchema),
+  /** The next page's `?cursor=`; absent on the last page. */
+  cursor: z.string().optional(),
+});
 
 export const MyBallotsSchema = z.object({
   ballots: z.array(
