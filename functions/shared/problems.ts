@@ -50,6 +50,10 @@ export const PROBLEM_TYPES = {
   already_appealed: { status: 409, title: text('Уже оскаржено', 'Already appealed') },
   not_appealable: { status: 409, title: text('Оскарження неможливе', 'Cannot be appealed') },
   own_item: { status: 403, title: text('Власне звернення', 'Your own submission') },
+  report_too_large: {
+    status: 422,
+    title: text('Завеликий період звіту', 'Too many decisions for one report'),
+  },
   // Participatory budgets.
   budget_not_found: { status: 404, title: text('Бюджет не знайдено', 'Budget not found') },
   project_not_found: { status: 404, title: text('Проєкт не знайдено', 'Project not found') },
