@@ -58,14 +58,16 @@ export interface BudgetStore {
   ): Promise<Page<Project>>;
   /**
    * A new project; one sent to moderation enters the moderation queue in the
-   * same transaction. `conflict` when the budget has left the phase it was
-   * read in meanwhile (`whilePhase`).
+   * same transaction, and the budget's count of submissions goes up by one.
+   * `conflict` when the budget has left the phase it was read in meanwhile
+   * (`whilePhase`), or another submission was being written at that instant;
+   * `full` when the budget has taken its `maxProjects` already.
    */
   createProject(
     project: Project,
     events: readonly EventEnvelope[],
     whilePhase: Budget,
-  ): Promise<'saved' | 'conflict'>;
+  ): Promise<'saved' | 'conflict' | 'full'>;
   /** `whilePhase`: the write holds only while the budget is still in the phase it was read in. */
   saveProject(
     previous: Project,

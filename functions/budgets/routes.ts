@@ -12,7 +12,7 @@ import { trackProject } from '../../domain/budgets/commands/track-project';
 import { budgetEvent } from '../../domain/budgets/events';
 import { PabulibError } from '../../domain/budgets/pabulib/errors';
 import { parsePabulib } from '../../domain/budgets/pabulib/parse';
-import { mayManageBudget, wrongPhase } from '../../domain/budgets/permissions';
+import { mayManageBudget, projectLimitReached, wrongPhase } from '../../domain/budgets/permissions';
 import type { BudgetStore } from '../../domain/budgets/ports';
 import { type Project, ProjectState, PUBLIC_PROJECT_STATES } from '../../domain/budgets/project';
 import type { Community } from '../../domain/communities/community';
@@ -408,6 +408,9 @@ const routes: AnyRoute[] = [
     auth: 'user',
     operationId: 'submitBudgetProject',
     summary: 'Propose a project (eligible resident, in the submission phase)',
+    description:
+      'A budget takes at most its `maxProjects` submissions (500 by default; every state counted, hidden and ' +
+      'rejected ones too): beyond that 409 `project_limit_reached`.',
     params: BudgetPathSchema,
     body: SubmitProjectBodySchema,
     responses: {
@@ -419,6 +422,7 @@ const routes: AnyRoute[] = [
       'wrong_phase',
       'unknown_pot',
       'cost_over_pot',
+      'project_limit_reached',
       'version_conflict',
     ],
     handle: async (request) => {
@@ -428,10 +432,11 @@ const routes: AnyRoute[] = [
         if ('code' in budget) return { error: budget };
         const outcome = submitProject(command, community, budget, request.body);
         if (!outcome.ok) return outcome;
-        // A conflict means the phase moved on meanwhile: read again, and the command says so.
-        if ((await storeFor(request).createProject(outcome.value, outcome.events, budget)) === 'saved') {
-          return { status: 201, body: projectView(outcome.value) };
-        }
+        // A conflict means the phase moved on meanwhile (read again, and the command says so), or another
+        // submission was written at the same instant (try again).
+        const saved = await storeFor(request).createProject(outcome.value, outcome.events, budget);
+        if (saved === 'full') return { error: projectLimitReached(budget) };
+        if (saved === 'saved') return { status: 201, body: projectView(outcome.value) };
       }
       return { error: conflict };
     },

@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { BALLOT_TYPES, BUDGET_PHASES, type Budget, BudgetPhase } from '../../domain/budgets/budget';
+import {
+  BALLOT_TYPES,
+  BUDGET_PHASES,
+  type Budget,
+  BudgetPhase,
+  maxProjectsOf,
+} from '../../domain/budgets/budget';
 import type { Ballot } from '../../domain/budgets/commands/cast-ballot';
 import { PROJECT_STATES, type Project } from '../../domain/budgets/project';
 import { BUDGET_RULES, COMPLETIONS } from '../../domain/budgets/rules/results';
@@ -51,6 +57,8 @@ export const CreateBudgetBodySchema = z
     rule: z.enum(BUDGET_RULES),
     completion: z.enum(COMPLETIONS).optional(),
     minimumAge: z.int().min(0).max(120).optional(),
+    /** Submissions the budget takes, every state counted; 500 by default. */
+    maxProjects: z.int().min(1).max(2000).optional(),
     schedule: z
       .object({
         reviewStartsAt: Instant.optional(),
@@ -160,6 +168,7 @@ export const BudgetViewSchema = z
     rule: z.string(),
     completion: z.string(),
     minimumAge: z.int(),
+    maxProjects: z.int(),
     phase: z.enum(BUDGET_PHASES),
     schedule: z.record(z.string(), z.string()),
     votingClosedAt: z.string().optional(),
@@ -257,7 +266,7 @@ export const ResultsViewSchema = z
 
 export const budgetView = (budget: Budget) => {
   const { createdBy: _createdBy, ...view } = budget;
-  return view;
+  return { ...view, maxProjects: maxProjectsOf(budget) };
 };
 
 /** A project as the public sees it; the author's key never leaves. */

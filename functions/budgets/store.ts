@@ -1,4 +1,4 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   BatchWriteCommand,
   type DynamoDBDocumentClient,
@@ -6,7 +6,7 @@ import {
   PutCommand,
   QueryCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { Budget } from '../../domain/budgets/budget';
+import { type Budget, maxProjectsOf } from '../../domain/budgets/budget';
 import type { BudgetStore } from '../../domain/budgets/ports';
 import { type Project, ProjectState } from '../../domain/budgets/project';
 import { ItemStatus, newModerationItem } from '../../domain/moderation/item';
@@ -14,7 +14,7 @@ import { auditIntentPut, auditPuts } from '../audit/intents';
 import { enqueuePut } from '../moderation/items';
 import { queryAll } from '../shared/dynamo';
 import { BALLOT_BUCKETS, Entity, keys } from '../shared/keys';
-import { commitWithEvents, type TransactItem } from '../shared/outbox';
+import { commitWithEvents, commitWithEventsAt, type TransactItem } from '../shared/outbox';
 import { decodeCursor, encodeCursor, invalidCursor } from '../shared/pagination';
 import {
   ballotFromItem,
@@ -40,6 +40,11 @@ const BATCH = 25;
 export const PROJECTS_READ_PER_PAGE = 500;
 /** Projects read per query of a filtered page: a few round trips for a whole budget. */
 const PROJECTS_PER_QUERY = 100;
+
+/** A transaction cancelled only because another one was writing the same item at that instant. */
+const isTransactionConflict = (error: unknown): boolean =>
+  error instanceof TransactionCanceledException &&
+  (error.CancellationReasons ?? []).some((reason) => reason.Code === 'TransactionConflict');
 
 /** A whole item written over the version it was read at: two writers that read the same version cannot both win. */
 function versionedPut(
@@ -248,20 +253,42 @@ export function dynamoBudgetStore(client: DynamoDBDocumentClient, tableName: str
               ),
             ]
           : [];
-      return committed(
-        [
-          {
-            Put: {
-              TableName: tableName,
-              Item: projectToItem(project),
-              ConditionExpression: 'attribute_not_exists(PK)',
+      const count: TransactItem = {
+        Update: {
+          TableName: tableName,
+          Key: keys.budgetProjectCount(project.communityId, project.budgetId),
+          UpdateExpression: 'ADD submitted :one',
+          ConditionExpression: 'attribute_not_exists(submitted) OR submitted < :max',
+          ExpressionAttributeValues: { ':one': 1, ':max': maxProjectsOf(whilePhase) },
+        },
+      };
+      let outcome: Awaited<ReturnType<typeof commitWithEventsAt>>;
+      try {
+        outcome = await commitWithEventsAt(
+          client,
+          tableName,
+          [
+            {
+              Put: {
+                TableName: tableName,
+                Item: projectToItem(project),
+                ConditionExpression: 'attribute_not_exists(PK)',
+              },
             },
-          },
-          phaseCheck(tableName, whilePhase),
-          ...queued,
-        ],
-        events,
-      );
+            phaseCheck(tableName, whilePhase),
+            count,
+            ...queued,
+          ],
+          events,
+        );
+      } catch (error) {
+        // Two submissions written at the same instant: the one that lost tries again (the route re-reads).
+        if (isTransactionConflict(error)) return 'conflict';
+        throw error;
+      }
+      if (outcome.committed) return 'saved';
+      // A phase that moved on comes first: the route re-reads and the command names the phase.
+      return outcome.failedIndexes.includes(2) && !outcome.failedIndexes.includes(1) ? 'full' : 'conflict';
     },
 
     saveProject: (previous, next, events, audit, whilePhase) =>

@@ -215,3 +215,99 @@ describe("an author's own projects", () => {
     }
   });
 });
+
+describe("a budget's cap on submissions", () => {
+  it('is 500 unless the budget sets it, and shows on the budget', async () => {
+    const budget = await jsonOf(await api.call(`${base}/${budgetId}`));
+
+    expect(budget.maxProjects).toBe(500);
+  });
+
+  it('refuses a submission beyond maxProjects with 409 project_limit_reached, in uk and en', async () => {
+    const created = await api.call(
+      base,
+      call(tokens.council, 'POST', {
+        names: { uk: 'Малий', en: 'Small' },
+        totalAmount: 10_000,
+        ballot: { type: 'approval' },
+        rule: 'greedy',
+        maxProjects: 2,
+      }),
+    );
+    expect(created.status).toBe(201);
+    const small = (await jsonOf(created)).id as string;
+    await submit(small, 'r1', 'First');
+    await submit(small, 'r2', 'Second');
+    const body = { title: 'Third', description: 'One too many.', costEstimate: 100 };
+
+    const english = await api.call(`${base}/${small}/projects`, call(tokens.r1, 'POST', body));
+    const ukrainian = await api.call(`${base}/${small}/projects`, {
+      ...call(tokens.r1, 'POST', body),
+      headers: { 'content-type': 'application/json', 'accept-language': 'uk' },
+    });
+    const listed = await jsonOf(await api.call(`${base}/${small}/projects`));
+
+    expect(english.status).toBe(409);
+    expect(await jsonOf(english)).toMatchObject({
+      code: 'project_limit_reached',
+      limit: 2,
+      detail: expect.stringContaining('2 projects'),
+    });
+    expect(ukrainian.status).toBe(409);
+    expect((await jsonOf(ukrainian)).detail).toContain('2 проєктів');
+    expect(listed.items).toHaveLength(2);
+  });
+
+  it('holds when residents submit at once: exactly maxProjects are taken, the rest get 409', async () => {
+    const created = await api.call(
+      base,
+      call(tokens.council, 'POST', {
+        names: { uk: 'Наввипередки', en: 'Race' },
+        totalAmount: 10_000,
+        ballot: { type: 'approval' },
+        rule: 'greedy',
+        maxProjects: 3,
+      }),
+    );
+    const race = (await jsonOf(created)).id as string;
+    for (let index = 0; index < 8; index += 1) tokens[`racer${index}`] = await resident(`racer${index}`);
+
+    const answers = await Promise.all(
+      Array.from({ length: 8 }, (_, index) =>
+        api.call(
+          `${base}/${race}/projects`,
+          call(tokens[`racer${index}`], 'POST', {
+            title: `Racing project ${index}`,
+            description: 'Quick!',
+            costEstimate: 100,
+          }),
+        ),
+      ),
+    );
+    const statuses = answers.map((answer) => answer.status);
+    const listed = await jsonOf(await api.call(`${base}/${race}/projects`));
+
+    expect(statuses.filter((status) => status === 201)).toHaveLength(3);
+    expect(statuses.filter((status) => status === 409)).toHaveLength(5);
+    expect(listed.items).toHaveLength(3);
+  });
+
+  it('refuses maxProjects outside 1–2000 when a budget is created', async () => {
+    const response = await api.call(
+      base,
+      call(tokens.council, 'POST', {
+        names: { uk: 'Завеликий', en: 'Too big' },
+        totalAmount: 10_000,
+        ballot: { type: 'approval' },
+        rule: 'greedy',
+        maxProjects: 2001,
+      }),
+    );
+
+    expect(response.status).toBe(400);
+    expect(await jsonOf(response)).toMatchObject({
+      code: 'validation_failed',
+      errors: [{ pointer: '/body/maxProjects' }],
+    });
+  });
+});
