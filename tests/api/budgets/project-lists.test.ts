@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parsePabulib } from '../../../domain/budgets/pabulib/parse';
+import { pabulibText } from '../../support/pabulib';
 import { jsonOf, startTestRuntime, type TestRuntime } from '../../support/runtime';
 
 /**
@@ -180,6 +182,54 @@ describe("a budget's public projects", () => {
       expect(response.status).toBe(400);
       expect(await jsonOf(response)).toMatchObject({ code: 'invalid_cursor' });
     }
+  });
+});
+
+describe('state= before and after the results are published', () => {
+  it('shows nothing as selected before publication, and pages the selected ones after it', async () => {
+    const text = pabulibText('Poland_Warszawa_2023_Rembertow.pb');
+    const instance = parsePabulib(text);
+    const official = instance.projects
+      .filter((project) => project.fields.selected === '1')
+      .map((project) => project.id)
+      .sort();
+    const imported = await jsonOf(
+      await api.call(`${base}/import?rule=greedy`, {
+        method: 'POST',
+        token: tokens.council as string,
+        headers: { 'content-type': 'text/plain' },
+        body: text,
+      }),
+    );
+    const projects = `${base}/${imported.id}/projects`;
+    expect((await api.call(`${base}/${imported.id}/results`, call(tokens.council, 'POST'))).status).toBe(202);
+    await api.runtime.drain();
+    const externalIds = async (path: string) => {
+      const ids: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const body = await jsonOf(
+          await api.call(`${path}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`),
+        );
+        ids.push(...body.items.map((project: { externalId: string }) => project.externalId));
+        cursor = body.cursor;
+      } while (cursor);
+      return ids.sort();
+    };
+
+    const selectedBefore = await externalIds(`${projects}?state=selected`);
+    const feasibleBefore = await externalIds(`${projects}?state=feasible&limit=3`);
+    const published = await api.call(`${base}/${imported.id}/results/publish`, call(tokens.council, 'POST'));
+    const selectedAfter = await externalIds(`${projects}?state=selected&limit=2`);
+    const notSelectedAfter = await externalIds(`${projects}?state=not_selected&limit=2`);
+    const feasibleAfter = await externalIds(`${projects}?state=feasible`);
+
+    expect(selectedBefore).toEqual([]);
+    expect(feasibleBefore).toEqual(instance.projects.map((project) => project.id).sort());
+    expect(published.status).toBe(200);
+    expect(selectedAfter).toEqual(official);
+    expect(notSelectedAfter).toHaveLength(instance.projects.length - official.length);
+    expect(feasibleAfter).toEqual([]);
   });
 });
 
