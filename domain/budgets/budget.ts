@@ -67,6 +67,9 @@ export const BALLOT_BOX_GRACE_MS = 2_000;
 /** Submissions a budget takes when it does not set `maxProjects`: more than any Ukrainian city's budget has had. */
 export const DEFAULT_MAX_PROJECTS = 500;
 
+/** The highest `maxProjects` a budget may set, and the most projects an import may bring. */
+export const MAX_PROJECTS_LIMIT = 2_000;
+
 /** The most projects a budget takes. */
 export const maxProjectsOf = (budget: Pick<Budget, 'maxProjects'>): number =>
   budget.maxProjects ?? DEFAULT_MAX_PROJECTS;

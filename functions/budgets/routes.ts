@@ -312,6 +312,7 @@ const routes: AnyRoute[] = [
       'unsupported_vote_type',
       'amount_too_large',
       'rule_needs_approval_ballots',
+      'project_limit_reached',
     ],
     handle: async (request) => {
       const { command, community } = userScope(request);

@@ -4,6 +4,7 @@ import {
   BUDGET_PHASES,
   type Budget,
   BudgetPhase,
+  MAX_PROJECTS_LIMIT,
   maxProjectsOf,
 } from '../../domain/budgets/budget';
 import type { Ballot } from '../../domain/budgets/commands/cast-ballot';
@@ -58,7 +59,7 @@ export const CreateBudgetBodySchema = z
     completion: z.enum(COMPLETIONS).optional(),
     minimumAge: z.int().min(0).max(120).optional(),
     /** Submissions the budget takes, every state counted; 500 by default. */
-    maxProjects: z.int().min(1).max(2000).optional(),
+    maxProjects: z.int().min(1).max(MAX_PROJECTS_LIMIT).optional(),
     schedule: z
       .object({
         reviewStartsAt: Instant.optional(),
