@@ -34,7 +34,7 @@ export interface BudgetStore {
   /**
    * Every project of a budget, for the jobs that need them all (ballot box,
    * results, publication, export): at most the budget's `maxProjects`
-   * submitted, or what an import brought (bounded by the import's body size).
+   * (500 by default, 2,000 at most; an import brings 2,000 at most).
    */
   projects(communityId: string, budgetId: string): Promise<Project[]>;
   /**
