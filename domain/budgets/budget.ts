@@ -64,6 +64,16 @@ export interface BallotRules {
  */
 export const BALLOT_BOX_GRACE_MS = 2_000;
 
+/** Submissions a budget takes when it does not set `maxProjects`: more than any Ukrainian city's budget has had. */
+export const DEFAULT_MAX_PROJECTS = 500;
+
+/** The highest `maxProjects` a budget may set, and the most projects an import may bring. */
+export const MAX_PROJECTS_LIMIT = 2_000;
+
+/** The most projects a budget takes. */
+export const maxProjectsOf = (budget: Pick<Budget, 'maxProjects'>): number =>
+  budget.maxProjects ?? DEFAULT_MAX_PROJECTS;
+
 /** The id of the pot every voter votes in; district pots are named by their district id. */
 export const CITY_POT = 'city';
 
@@ -104,6 +114,12 @@ export interface Budget {
   readonly completion: Completion;
   /** Voters must be at least this old on the day they vote (the token's birth date). */
   readonly minimumAge: number;
+  /**
+   * How many projects may be submitted, every state counted (budgets made
+   * before this setting: {@link DEFAULT_MAX_PROJECTS}). Ballots, the ballot
+   * box and the results job hold every project of a budget at once.
+   */
+  readonly maxProjects?: number;
   readonly phase: BudgetPhase;
   readonly schedule: BudgetSchedule;
   /** When voting ended: only ballots cast before this count. */

@@ -1,10 +1,23 @@
 import { type Actor, hasRole, Role } from '../identity/actor';
 import { text } from '../shared/localized';
 import type { DomainError } from '../shared/outcome';
-import type { Budget, BudgetPhase } from './budget';
+import { type Budget, type BudgetPhase, maxProjectsOf } from './budget';
 
 /** Budgets, phases, reviews, results and implementation are the council's. */
 export const mayManageBudget = (actor: Actor): boolean => hasRole(actor, Role.council);
+
+/** The 409 for a submission to a budget that has taken as many projects as it takes. */
+export function projectLimitReached(budget: Pick<Budget, 'maxProjects'>): DomainError {
+  const limit = maxProjectsOf(budget);
+  return {
+    code: 'project_limit_reached',
+    message: text(
+      `До цього бюджету вже подано ${limit} проєктів — більше він не приймає.`,
+      `This budget already has ${limit} projects submitted, as many as it takes.`,
+    ),
+    details: { limit },
+  };
+}
 
 /** The 409 for something the budget's current phase does not allow; it names the phase. */
 export function wrongPhase(budget: Pick<Budget, 'phase'>, needed: readonly BudgetPhase[]): DomainError {

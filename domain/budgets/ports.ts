@@ -4,7 +4,7 @@ import type { Page } from '../communities/ports';
 import type { Budget } from './budget';
 import type { Ballot } from './commands/cast-ballot';
 import type { PotResult } from './commands/publish-results';
-import type { Project } from './project';
+import type { Project, ProjectState } from './project';
 
 /** A results job: asked for by the council, run once by the results function (fed by `budget.results-requested.v1`). */
 export interface ResultsJob {
@@ -31,18 +31,43 @@ export interface BudgetStore {
     audit?: AuditIntent,
   ): Promise<'saved' | 'conflict'>;
   getProject(communityId: string, budgetId: string, projectId: string): Promise<Project | undefined>;
-  /** Every project of a budget (a budget has tens to hundreds). */
+  /**
+   * Every project of a budget, for the jobs that need them all (ballot box,
+   * results, publication, export): at most the budget's `maxProjects`
+   * (500 by default, 2,000 at most; an import brings 2,000 at most).
+   */
   projects(communityId: string, budgetId: string): Promise<Project[]>;
   /**
+   * A page of a budget's projects in one of `states` (and of `potId`, if
+   * given), in the order of their ids (the order they were created). However
+   * few match, one page reads a bounded number of projects; it may then come
+   * back short, with a cursor to go on.
+   */
+  projectPage(
+    communityId: string,
+    budgetId: string,
+    filter: { readonly states: readonly ProjectState[]; readonly potId?: string },
+    page: { limit: number; cursor?: string },
+  ): Promise<Page<Project>>;
+  /** A page of one author's projects in a budget, every state, in the order they were created. */
+  projectsByAuthor(
+    communityId: string,
+    budgetId: string,
+    authorKey: string,
+    page: { limit: number; cursor?: string },
+  ): Promise<Page<Project>>;
+  /**
    * A new project; one sent to moderation enters the moderation queue in the
-   * same transaction. `conflict` when the budget has left the phase it was
-   * read in meanwhile (`whilePhase`).
+   * same transaction, and the budget's count of submissions goes up by one.
+   * `conflict` when the budget has left the phase it was read in meanwhile
+   * (`whilePhase`), or another submission was being written at that instant;
+   * `full` when the budget has taken its `maxProjects` already.
    */
   createProject(
     project: Project,
     events: readonly EventEnvelope[],
     whilePhase: Budget,
-  ): Promise<'saved' | 'conflict'>;
+  ): Promise<'saved' | 'conflict' | 'full'>;
   /** `whilePhase`: the write holds only while the budget is still in the phase it was read in. */
   saveProject(
     previous: Project,

@@ -25,6 +25,15 @@ export interface ModerationStore {
     authorKey: string,
     page: { limit: number; cursor?: string },
   ): Promise<Page<ModerationItem>>;
-  /** Decisions made in `[from, to)`, in time order. */
-  decisionsBetween(communityId: string, from: string, to: string): Promise<LoggedDecision[]>;
+  /**
+   * Decisions made in `[from, to)`, in time order, reading at most `max` of
+   * them: `complete` is false when the period holds more (and `decisions`
+   * is then only its first `max`).
+   */
+  decisionsBetween(
+    communityId: string,
+    from: string,
+    to: string,
+    max: number,
+  ): Promise<{ decisions: LoggedDecision[]; complete: boolean }>;
 }

@@ -19,6 +19,8 @@ function strip<T>(item: Record<string, unknown>): T {
     GSI1SK: _g1s,
     GSI2PK: _g2,
     GSI2SK: _g2s,
+    GSI3PK: _g3,
+    GSI3SK: _g3s,
     entity: _entity,
     ...rest
   } = item;
@@ -44,6 +46,7 @@ export const budgetFromItem = (item: Record<string, unknown>): Budget => strip<B
 export function projectToItem(project: Project): Record<string, unknown> {
   return {
     ...keys.budgetProject(project.communityId, project.budgetId, project.id),
+    ...keys.budgetProjectAuthorIndex(project.communityId, project.budgetId, project.authorKey, project.id),
     entity: Entity.budgetProject,
     ...project,
   };

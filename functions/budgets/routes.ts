@@ -12,7 +12,7 @@ import { trackProject } from '../../domain/budgets/commands/track-project';
 import { budgetEvent } from '../../domain/budgets/events';
 import { PabulibError } from '../../domain/budgets/pabulib/errors';
 import { parsePabulib } from '../../domain/budgets/pabulib/parse';
-import { mayManageBudget, wrongPhase } from '../../domain/budgets/permissions';
+import { mayManageBudget, projectLimitReached, wrongPhase } from '../../domain/budgets/permissions';
 import type { BudgetStore } from '../../domain/budgets/ports';
 import { type Project, ProjectState, PUBLIC_PROJECT_STATES } from '../../domain/budgets/project';
 import type { Community } from '../../domain/communities/community';
@@ -51,6 +51,7 @@ import {
   PhaseBodySchema,
   ProgressBodySchema,
   ProjectListSchema,
+  ProjectPageQuerySchema,
   ProjectPathSchema,
   ProjectViewSchema,
   projectView,
@@ -132,6 +133,19 @@ const asPublishedBy =
     (project.state === ProjectState.selected || project.state === ProjectState.not_selected)
       ? { ...project, state: ProjectState.feasible }
       : project;
+
+/**
+ * The stored states whose projects the public list shows as `shown` (every
+ * public state without one): before publication `feasible` also covers the
+ * projects the results job marked, and nothing shows as selected or not.
+ */
+function storedStatesShownAs(budget: Budget, shown: ProjectState | undefined): ProjectState[] {
+  const published = RESULTS_PUBLIC.has(budget.phase);
+  const marked: ProjectState[] = [ProjectState.selected, ProjectState.not_selected];
+  if (shown === undefined) return [...PUBLIC_PROJECT_STATES];
+  if (!PUBLIC_PROJECT_STATES.has(shown) || (!published && marked.includes(shown))) return [];
+  return !published && shown === ProjectState.feasible ? [shown, ...marked] : [shown];
+}
 
 function resultsNotPublic(budget: Budget): DomainError {
   return {
@@ -298,6 +312,7 @@ const routes: AnyRoute[] = [
       'unsupported_vote_type',
       'amount_too_large',
       'rule_needs_approval_ballots',
+      'project_limit_reached',
     ],
     handle: async (request) => {
       const { command, community } = userScope(request);
@@ -394,6 +409,9 @@ const routes: AnyRoute[] = [
     auth: 'user',
     operationId: 'submitBudgetProject',
     summary: 'Propose a project (eligible resident, in the submission phase)',
+    description:
+      'A budget takes at most its `maxProjects` submissions (500 by default; every state counted, hidden and ' +
+      'rejected ones too): beyond that 409 `project_limit_reached`.',
     params: BudgetPathSchema,
     body: SubmitProjectBodySchema,
     responses: {
@@ -405,6 +423,7 @@ const routes: AnyRoute[] = [
       'wrong_phase',
       'unknown_pot',
       'cost_over_pot',
+      'project_limit_reached',
       'version_conflict',
     ],
     handle: async (request) => {
@@ -414,10 +433,11 @@ const routes: AnyRoute[] = [
         if ('code' in budget) return { error: budget };
         const outcome = submitProject(command, community, budget, request.body);
         if (!outcome.ok) return outcome;
-        // A conflict means the phase moved on meanwhile: read again, and the command says so.
-        if ((await storeFor(request).createProject(outcome.value, outcome.events, budget)) === 'saved') {
-          return { status: 201, body: projectView(outcome.value) };
-        }
+        // A conflict means the phase moved on meanwhile (read again, and the command says so), or another
+        // submission was written at the same instant (try again).
+        const saved = await storeFor(request).createProject(outcome.value, outcome.events, budget);
+        if (saved === 'full') return { error: projectLimitReached(budget) };
+        if (saved === 'saved') return { status: 201, body: projectView(outcome.value) };
       }
       return { error: conflict };
     },
@@ -429,26 +449,35 @@ const routes: AnyRoute[] = [
     auth: 'public',
     operationId: 'listBudgetProjects',
     summary:
-      "A budget's public projects (filter by pot and state); authors see their own at `…/projects/mine`",
+      "A budget's public projects (filter by pot and state), oldest first, a page at a time; authors see their " +
+      'own at `…/projects/mine`',
     description:
       'Until the results are published, projects the results job has marked show as `feasible`: the outcome ' +
-      'is public when the council publishes it, not before.',
+      'is public when the council publishes it, not before. `?limit=` 1–100, **100** by default (a ballot ' +
+      'shows a pot together); `?cursor=` from the previous page. One page reads at most 500 projects: with ' +
+      'filters a page may come back short, and its `cursor` goes on.',
     params: BudgetPathSchema,
     query: ListProjectsQuerySchema,
-    responses: { 200: { description: 'The projects', schema: ProjectListSchema } },
-    errors: BUDGET_ERRORS,
+    responses: { 200: { description: 'A page of the projects', schema: ProjectListSchema } },
+    errors: [...BUDGET_ERRORS, 'invalid_cursor'],
     handle: async (request) => {
       const budget = await loadBudget(request);
       if ('code' in budget) return { error: budget };
-      const projects = (await storeFor(request).projects(budget.communityId, budget.id))
-        .filter((project) => PUBLIC_PROJECT_STATES.has(project.state))
-        .map(asPublishedBy(budget))
-        .filter((project) => !request.query.pot || project.potId === request.query.pot)
-        .filter((project) => !request.query.state || project.state === request.query.state)
-        .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+      const { limit, cursor, pot, state } = request.query;
+      const states = storedStatesShownAs(budget, state);
+      if (states.length === 0) return { status: 200, body: { items: [] } };
+      const page = await storeFor(request).projectPage(
+        budget.communityId,
+        budget.id,
+        { states, ...(pot ? { potId: pot } : {}) },
+        { limit, ...(cursor ? { cursor } : {}) },
+      );
       return {
         status: 200,
-        body: { items: projects.map(projectView) },
+        body: {
+          items: page.items.map(asPublishedBy(budget)).map(projectView),
+          ...(page.cursor ? { cursor: page.cursor } : {}),
+        },
         headers: { 'cache-control': 'no-store' },
       };
     },
@@ -459,21 +488,31 @@ const routes: AnyRoute[] = [
     path: `${BUDGET}/projects/mine`,
     auth: 'user',
     operationId: 'listMyBudgetProjects',
-    summary: "The caller's own projects in this budget, in every state (moderation reasons in uk and en)",
+    summary:
+      "The caller's own projects in this budget, in every state, oldest first, a page at a time (moderation " +
+      'reasons in uk and en)',
+    description: '`?limit=` 1–100, **100** by default; `?cursor=` from the previous page.',
     params: BudgetPathSchema,
-    responses: { 200: { description: 'The projects', schema: ProjectListSchema } },
-    errors: BUDGET_ERRORS,
+    query: ProjectPageQuerySchema,
+    responses: { 200: { description: 'A page of the projects', schema: ProjectListSchema } },
+    errors: [...BUDGET_ERRORS, 'invalid_cursor'],
     handle: async (request) => {
       const { command } = userScope(request);
       const budget = await loadBudget(request);
       if ('code' in budget) return { error: budget };
-      const projects = (await storeFor(request).projects(budget.communityId, budget.id))
-        .filter((project) => project.authorKey === command.actor.signerKey)
-        .map(asPublishedBy(budget))
-        .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+      const { limit, cursor } = request.query;
+      const page = await storeFor(request).projectsByAuthor(
+        budget.communityId,
+        budget.id,
+        command.actor.signerKey,
+        { limit, ...(cursor ? { cursor } : {}) },
+      );
       return {
         status: 200,
-        body: { items: projects.map(projectView) },
+        body: {
+          items: page.items.map(asPublishedBy(budget)).map(projectView),
+          ...(page.cursor ? { cursor: page.cursor } : {}),
+        },
         headers: { 'cache-control': 'no-store' },
       };
     },

@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { BALLOT_TYPES, BUDGET_PHASES, type Budget, BudgetPhase } from '../../domain/budgets/budget';
+import {
+  BALLOT_TYPES,
+  BUDGET_PHASES,
+  type Budget,
+  BudgetPhase,
+  MAX_PROJECTS_LIMIT,
+  maxProjectsOf,
+} from '../../domain/budgets/budget';
 import type { Ballot } from '../../domain/budgets/commands/cast-ballot';
 import { PROJECT_STATES, type Project } from '../../domain/budgets/project';
 import { BUDGET_RULES, COMPLETIONS } from '../../domain/budgets/rules/results';
@@ -51,6 +58,8 @@ export const CreateBudgetBodySchema = z
     rule: z.enum(BUDGET_RULES),
     completion: z.enum(COMPLETIONS).optional(),
     minimumAge: z.int().min(0).max(120).optional(),
+    /** Submissions the budget takes, every state counted; 500 by default. */
+    maxProjects: z.int().min(1).max(MAX_PROJECTS_LIMIT).optional(),
     schedule: z
       .object({
         reviewStartsAt: Instant.optional(),
@@ -116,7 +125,17 @@ export const BallotBodySchema = z
   })
   .strict();
 
-export const ListProjectsQuerySchema = z.object({
+/**
+ * Project lists page like every list, but 100 to a page by default (not 25):
+ * a ballot shows a pot's projects together, and most budgets have fewer.
+ */
+export const PROJECT_PAGE_DEFAULT = 100;
+
+export const ProjectPageQuerySchema = PageQuerySchema.extend({
+  limit: z.coerce.number().int().min(1).max(100).default(PROJECT_PAGE_DEFAULT),
+});
+
+export const ListProjectsQuerySchema = ProjectPageQuerySchema.extend({
   pot: z.string().min(1).max(64).optional(),
   state: z.enum(PROJECT_STATES).optional(),
 });
@@ -150,6 +169,7 @@ export const BudgetViewSchema = z
     rule: z.string(),
     completion: z.string(),
     minimumAge: z.int(),
+    maxProjects: z.int(),
     phase: z.enum(BUDGET_PHASES),
     schedule: z.record(z.string(), z.string()),
     votingClosedAt: z.string().optional(),
@@ -201,7 +221,11 @@ export const ProjectViewSchema = z
   })
   .meta({ id: 'BudgetProject' });
 
-export const ProjectListSchema = z.object({ items: z.array(ProjectViewSchema) });
+export const ProjectListSchema = z.object({
+  items: z.array(ProjectViewSchema),
+  /** The next page's `?cursor=`; absent on the last page. */
+  cursor: z.string().optional(),
+});
 
 export const MyBallotsSchema = z.object({
   ballots: z.array(
@@ -243,7 +267,7 @@ export const ResultsViewSchema = z
 
 export const budgetView = (budget: Budget) => {
   const { createdBy: _createdBy, ...view } = budget;
-  return view;
+  return { ...view, maxProjects: maxProjectsOf(budget) };
 };
 
 /** A project as the public sees it; the author's key never leaves. */

@@ -1,4 +1,4 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   BatchWriteCommand,
   type DynamoDBDocumentClient,
@@ -6,7 +6,7 @@ import {
   PutCommand,
   QueryCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { Budget } from '../../domain/budgets/budget';
+import { type Budget, maxProjectsOf } from '../../domain/budgets/budget';
 import type { BudgetStore } from '../../domain/budgets/ports';
 import { type Project, ProjectState } from '../../domain/budgets/project';
 import { ItemStatus, newModerationItem } from '../../domain/moderation/item';
@@ -14,8 +14,8 @@ import { auditIntentPut, auditPuts } from '../audit/intents';
 import { enqueuePut } from '../moderation/items';
 import { queryAll } from '../shared/dynamo';
 import { BALLOT_BUCKETS, Entity, keys } from '../shared/keys';
-import { commitWithEvents, type TransactItem } from '../shared/outbox';
-import { decodeCursor, encodeCursor } from '../shared/pagination';
+import { commitWithEvents, commitWithEventsAt, type TransactItem } from '../shared/outbox';
+import { decodeCursor, encodeCursor, invalidCursor } from '../shared/pagination';
 import {
   ballotFromItem,
   ballotToItem,
@@ -32,6 +32,19 @@ import { projectSnapshot } from './snapshot';
 const PROJECTS_PER_TRANSACTION = 80;
 /** BatchWriteItem takes at most 25 puts. */
 const BATCH = 25;
+/**
+ * At most this many projects are read for one page of a filtered list, however
+ * few of them match: a budget holds at most its `maxProjects` submissions
+ * (500 by default), so below that a page is always full or the last.
+ */
+export const PROJECTS_READ_PER_PAGE = 500;
+/** Projects read per query of a filtered page: a few round trips for a whole budget. */
+const PROJECTS_PER_QUERY = 100;
+
+/** A transaction cancelled only because another one was writing the same item at that instant. */
+const isTransactionConflict = (error: unknown): boolean =>
+  error instanceof TransactionCanceledException &&
+  (error.CancellationReasons ?? []).some((reason) => reason.Code === 'TransactionConflict');
 
 /** A whole item written over the version it was read at: two writers that read the same version cannot both win. */
 function versionedPut(
@@ -157,6 +170,74 @@ export function dynamoBudgetStore(client: DynamoDBDocumentClient, tableName: str
       return items.map(projectFromItem);
     },
 
+    async projectPage(communityId, budgetId, filter, query) {
+      const partition = keys.budget(communityId, budgetId).PK;
+      const startKey = decodeCursor(query.cursor, { attribute: 'PK', value: partition });
+      // The partition also holds the budget and its results: a cursor must point between its projects.
+      if (
+        startKey &&
+        (Object.keys(startKey).length !== 2 ||
+          typeof startKey.SK !== 'string' ||
+          !startKey.SK.startsWith(keys.budgetProjectPrefix))
+      ) {
+        throw invalidCursor();
+      }
+      const states = Object.fromEntries(filter.states.map((state, index) => [`:s${index}`, state]));
+      const conditions = [`#state IN (${Object.keys(states).join(', ')})`];
+      if (filter.potId !== undefined) conditions.push('potId = :pot');
+      const items: Record<string, unknown>[] = [];
+      let next = startKey;
+      let read = 0;
+      do {
+        const page = await client.send(
+          new QueryCommand({
+            TableName: tableName,
+            KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+            FilterExpression: conditions.join(' AND '),
+            ExpressionAttributeNames: { '#state': 'state' },
+            ExpressionAttributeValues: {
+              ':pk': partition,
+              ':prefix': keys.budgetProjectPrefix,
+              ...states,
+              ...(filter.potId !== undefined ? { ':pot': filter.potId } : {}),
+            },
+            Limit: Math.min(PROJECTS_PER_QUERY, PROJECTS_READ_PER_PAGE - read),
+            ExclusiveStartKey: next,
+          }),
+        );
+        read += page.ScannedCount ?? 0;
+        const matched = page.Items ?? [];
+        const room = query.limit - items.length;
+        if (matched.length > room) {
+          // More matched than the page takes: go on after the last one it shows.
+          items.push(...matched.slice(0, room));
+          const last = items[items.length - 1] as Record<string, unknown>;
+          next = { PK: last.PK, SK: last.SK };
+          break;
+        }
+        items.push(...matched);
+        next = page.LastEvaluatedKey;
+      } while (next && items.length < query.limit && read < PROJECTS_READ_PER_PAGE);
+      const cursor = encodeCursor(next);
+      return { items: items.map(projectFromItem), ...(cursor ? { cursor } : {}) };
+    },
+
+    async projectsByAuthor(communityId, budgetId, authorKey, query) {
+      const partition = keys.budgetProjectsOfAuthor(communityId, budgetId, authorKey);
+      const page = await client.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: 'GSI3',
+          KeyConditionExpression: 'GSI3PK = :pk',
+          ExpressionAttributeValues: { ':pk': partition },
+          Limit: query.limit,
+          ExclusiveStartKey: decodeCursor(query.cursor, { attribute: 'GSI3PK', value: partition }),
+        }),
+      );
+      const cursor = encodeCursor(page.LastEvaluatedKey);
+      return { items: (page.Items ?? []).map(projectFromItem), ...(cursor ? { cursor } : {}) };
+    },
+
     async createProject(project, events, whilePhase) {
       const queued =
         project.state === ProjectState.in_moderation
@@ -172,20 +253,42 @@ export function dynamoBudgetStore(client: DynamoDBDocumentClient, tableName: str
               ),
             ]
           : [];
-      return committed(
-        [
-          {
-            Put: {
-              TableName: tableName,
-              Item: projectToItem(project),
-              ConditionExpression: 'attribute_not_exists(PK)',
+      const count: TransactItem = {
+        Update: {
+          TableName: tableName,
+          Key: keys.budgetProjectCount(project.communityId, project.budgetId),
+          UpdateExpression: 'ADD submitted :one',
+          ConditionExpression: 'attribute_not_exists(submitted) OR submitted < :max',
+          ExpressionAttributeValues: { ':one': 1, ':max': maxProjectsOf(whilePhase) },
+        },
+      };
+      let outcome: Awaited<ReturnType<typeof commitWithEventsAt>>;
+      try {
+        outcome = await commitWithEventsAt(
+          client,
+          tableName,
+          [
+            {
+              Put: {
+                TableName: tableName,
+                Item: projectToItem(project),
+                ConditionExpression: 'attribute_not_exists(PK)',
+              },
             },
-          },
-          phaseCheck(tableName, whilePhase),
-          ...queued,
-        ],
-        events,
-      );
+            phaseCheck(tableName, whilePhase),
+            count,
+            ...queued,
+          ],
+          events,
+        );
+      } catch (error) {
+        // Two submissions written at the same instant: the one that lost tries again (the route re-reads).
+        if (isTransactionConflict(error)) return 'conflict';
+        throw error;
+      }
+      if (outcome.committed) return 'saved';
+      // A phase that moved on comes first: the route re-reads and the command names the phase.
+      return outcome.failedIndexes.includes(2) && !outcome.failedIndexes.includes(1) ? 'full' : 'conflict';
     },
 
     saveProject: (previous, next, events, audit, whilePhase) =>

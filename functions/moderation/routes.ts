@@ -63,7 +63,16 @@ function reply(request: RouteRequest, result: ModerationItem | DomainError, stat
 }
 
 const ITEM_ERRORS = ['community_not_found', 'item_not_found'];
-const YEAR_MS = 365 * 86_400_000;
+const DAY_MS = 86_400_000;
+const YEAR_MS = 365 * DAY_MS;
+/** The longest period one report covers: a leap year, with the default 365 days inside it. */
+export const REPORT_MAX_DAYS = 366;
+/**
+ * The most decisions one report reads (about 200 bytes each: a few 1 MB
+ * queries). A busier period is refused with `report_too_large`, never
+ * answered from part of it: the median must be of every decision.
+ */
+export const REPORT_MAX_DECISIONS = 20_000;
 
 /** A `from`/`to` query value as an instant: a calendar date means its first moment (UTC). */
 const instant = (value: string): string =>
@@ -291,12 +300,15 @@ const routes: AnyRoute[] = [
     auth: 'public',
     operationId: 'getModerationTransparencyReport',
     summary: 'Transparency report: decisions by tool, reason code and month, median time to decision',
-    description: '`from` inclusive, `to` exclusive (dates or instants, UTC); by default the last 365 days.',
+    description:
+      '`from` inclusive, `to` exclusive (dates or instants, UTC); by default the last 365 days, at most ' +
+      `${REPORT_MAX_DAYS} days (400 \`validation_failed\` beyond). A period with more than ` +
+      `${REPORT_MAX_DECISIONS} decisions is refused with 422 \`report_too_large\`: ask for a shorter one.`,
     params: ModerationPathSchema,
     query: TransparencyQuerySchema,
     cache: { maxAgeSeconds: 300 },
     responses: { 200: { description: 'The report', schema: TransparencyReportSchema } },
-    errors: ['community_not_found', 'validation_failed'],
+    errors: ['community_not_found', 'validation_failed', 'report_too_large'],
     handle: async (request) => {
       const community = request.community as Community;
       const to = request.query.to ? instant(request.query.to) : new Date().toISOString();
@@ -315,8 +327,34 @@ const routes: AnyRoute[] = [
           },
         };
       }
-      const decisions = await storeFor(request).decisionsBetween(community.id, from, to);
-      return { status: 200, body: transparencyReport(decisions, from, to) };
+      if (Date.parse(to) - Date.parse(from) > REPORT_MAX_DAYS * DAY_MS) {
+        return {
+          error: {
+            code: 'validation_failed',
+            message: text(
+              `Звіт охоплює щонайбільше ${REPORT_MAX_DAYS} днів: звузьте період між from і to.`,
+              `A report covers at most ${REPORT_MAX_DAYS} days: narrow the period between from and to.`,
+            ),
+            details: {
+              errors: [{ pointer: '/query/from', detail: `at most ${REPORT_MAX_DAYS} days before to` }],
+            },
+          },
+        };
+      }
+      const read = await storeFor(request).decisionsBetween(community.id, from, to, REPORT_MAX_DECISIONS);
+      if (!read.complete) {
+        return {
+          error: {
+            code: 'report_too_large',
+            message: text(
+              `У цьому періоді понад ${REPORT_MAX_DECISIONS} рішень. Запросіть коротший період (from, to), наприклад квартал.`,
+              `This period has more than ${REPORT_MAX_DECISIONS} decisions. Ask for a shorter period (from, to), e.g. a quarter.`,
+            ),
+            details: { limit: REPORT_MAX_DECISIONS },
+          },
+        };
+      }
+      return { status: 200, body: transparencyReport(read.decisions, from, to) };
     },
   }),
 ];

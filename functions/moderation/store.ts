@@ -1,7 +1,6 @@
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ItemStatus } from '../../domain/moderation/item';
 import type { ModerationStore } from '../../domain/moderation/ports';
-import { queryAll } from '../shared/dynamo';
 import { keys } from '../shared/keys';
 import { decodeCursor, encodeCursor } from '../shared/pagination';
 import { loggedDecisionFromItem, moderationItemFromItem } from './items';
@@ -60,14 +59,31 @@ export function dynamoModerationStore(client: DynamoDBDocumentClient, tableName:
       return { items: (page.Items ?? []).map(moderationItemFromItem), ...(cursor ? { cursor } : {}) };
     },
 
-    async decisionsBetween(communityId, from, to) {
+    async decisionsBetween(communityId, from, to, max) {
       const partition = keys.moderationDecision(communityId, '', '').PK;
-      const items = await queryAll(client, {
-        TableName: tableName,
-        KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
-        ExpressionAttributeValues: { ':pk': partition, ':from': from, ':to': to },
-      });
-      return items.map(loggedDecisionFromItem).filter((decision) => decision.decidedAt < to);
+      const items: Record<string, unknown>[] = [];
+      let startKey: Record<string, unknown> | undefined;
+      // Page by page, one more than `max` at most: enough to know the period holds more.
+      do {
+        const page = await client.send(
+          new QueryCommand({
+            TableName: tableName,
+            // Keys are `<decidedAt>#<itemId>`: those decided at `to` itself sort after `to`, out of the period.
+            KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
+            ExpressionAttributeNames: { '#type': 'type' },
+            ExpressionAttributeValues: { ':pk': partition, ':from': from, ':to': to },
+            ProjectionExpression: '#type, decision, reasonCode, decidedAt, waitedSeconds, onAppeal',
+            Limit: max + 1 - items.length,
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        items.push(...(page.Items ?? []));
+        startKey = page.LastEvaluatedKey;
+      } while (startKey && items.length <= max);
+      const decisions = items.map(loggedDecisionFromItem).filter((decision) => decision.decidedAt < to);
+      return decisions.length > max
+        ? { decisions: decisions.slice(0, max), complete: false }
+        : { decisions, complete: true };
     },
   };
 }

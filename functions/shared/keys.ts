@@ -453,6 +453,23 @@ export const keys = {
     SK: `PROJECT#${projectId}`,
   }),
   budgetProjectPrefix: 'PROJECT#',
+  /** An author's projects of one budget on GSI3, in the order of their ids: `GET …/projects/mine` reads only these. */
+  budgetProjectAuthorIndex: (
+    communityId: string,
+    budgetId: string,
+    authorKey: string,
+    projectId: string,
+  ) => ({
+    GSI3PK: `${budgetPartition(communityId, budgetId)}#PROJECTS#AUTHOR#${authorKey}`,
+    GSI3SK: `PROJECT#${projectId}`,
+  }),
+  budgetProjectsOfAuthor: (communityId: string, budgetId: string, authorKey: string): string =>
+    `${budgetPartition(communityId, budgetId)}#PROJECTS#AUTHOR#${authorKey}`,
+  /** How many projects were ever submitted to a budget: the cap on submissions is a condition on it. */
+  budgetProjectCount: (communityId: string, budgetId: string): ItemKey => ({
+    PK: budgetPartition(communityId, budgetId),
+    SK: 'PROJECTS#COUNT',
+  }),
   budgetResult: (communityId: string, budgetId: string, potId: string): ItemKey => ({
     PK: budgetPartition(communityId, budgetId),
     SK: `RESULT#${part(potId)}`,

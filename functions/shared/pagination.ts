@@ -18,21 +18,24 @@ export function encodeCursor(lastKey: Record<string, unknown> | undefined): stri
   return lastKey ? Buffer.from(JSON.stringify(lastKey)).toString('base64url') : undefined;
 }
 
+/** The refusal of a cursor this list did not hand out. */
+export const invalidCursor = (): ProblemError =>
+  new ProblemError(
+    'invalid_cursor',
+    text(
+      'Курсор не належить цьому списку. Почніть з першої сторінки без cursor.',
+      'The cursor does not belong to this list. Start again from the first page without a cursor.',
+    ),
+    [{ pointer: '/query/cursor', detail: 'unknown cursor' }],
+  );
+
 /** @throws ProblemError `invalid_cursor` when the cursor is not one this list handed out. */
 export function decodeCursor(
   cursor: string | undefined,
   expected: { attribute: string; value: string },
 ): Record<string, unknown> | undefined {
   if (cursor === undefined) return undefined;
-  const invalid = () =>
-    new ProblemError(
-      'invalid_cursor',
-      text(
-        'Курсор не належить цьому списку. Почніть з першої сторінки без cursor.',
-        'The cursor does not belong to this list. Start again from the first page without a cursor.',
-      ),
-      [{ pointer: '/query/cursor', detail: 'unknown cursor' }],
-    );
+  const invalid = invalidCursor;
   let key: unknown;
   try {
     key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));

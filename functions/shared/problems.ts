@@ -50,9 +50,17 @@ export const PROBLEM_TYPES = {
   already_appealed: { status: 409, title: text('Уже оскаржено', 'Already appealed') },
   not_appealable: { status: 409, title: text('Оскарження неможливе', 'Cannot be appealed') },
   own_item: { status: 403, title: text('Власне звернення', 'Your own submission') },
+  report_too_large: {
+    status: 422,
+    title: text('Завеликий період звіту', 'Too many decisions for one report'),
+  },
   // Participatory budgets.
   budget_not_found: { status: 404, title: text('Бюджет не знайдено', 'Budget not found') },
   project_not_found: { status: 404, title: text('Проєкт не знайдено', 'Project not found') },
+  project_limit_reached: {
+    status: 409,
+    title: text('Бюджет більше не приймає проєктів', 'The budget takes no more projects'),
+  },
   wrong_phase: { status: 409, title: text('Не та фаза бюджету', 'Not in this phase of the budget') },
   invalid_phase_change: { status: 409, title: text('Недопустима зміна фази', 'Invalid phase change') },
   unknown_pot: { status: 400, title: text('Невідомий кошик', 'Unknown pot') },

@@ -11,6 +11,7 @@ import {
   BudgetPhase,
   type BudgetSchedule,
   CITY_POT,
+  DEFAULT_MAX_PROJECTS,
   type Pot,
 } from '../budget';
 import { budgetEvent } from '../events';
@@ -27,6 +28,8 @@ export interface CreateBudgetInput {
   readonly rule: BudgetRule;
   readonly completion?: Completion;
   readonly minimumAge?: number;
+  /** How many projects the budget takes; {@link DEFAULT_MAX_PROJECTS} when absent. */
+  readonly maxProjects?: number;
   readonly schedule?: BudgetSchedule;
 }
 
@@ -183,6 +186,7 @@ export function createBudget(
     rule: input.rule,
     completion,
     minimumAge: input.minimumAge ?? DEFAULT_MINIMUM_AGE,
+    maxProjects: input.maxProjects ?? DEFAULT_MAX_PROJECTS,
     phase: BudgetPhase.submission,
     schedule: input.schedule ?? {},
     imported: false,

@@ -5,7 +5,15 @@ import { forbidden } from '../../communities/permissions';
 import type { CommandContext } from '../../shared/command';
 import { text } from '../../shared/localized';
 import { fail, type Outcome, ok, reject } from '../../shared/outcome';
-import { type BallotRules, BallotType, type Budget, BudgetPhase, CITY_POT } from '../budget';
+import {
+  type BallotRules,
+  BallotType,
+  type Budget,
+  BudgetPhase,
+  CITY_POT,
+  DEFAULT_MAX_PROJECTS,
+  MAX_PROJECTS_LIMIT,
+} from '../budget';
 import { budgetEvent } from '../events';
 import { type PabulibInstance, VoteType } from '../pabulib/instance';
 import { mayManageBudget } from '../permissions';
@@ -67,7 +75,9 @@ function ruleOf(meta: ReadonlyMap<string, string>): BudgetRule {
  * Outcomes: ok (emits `budget.created.v1`); `forbidden` (not council);
  * `invalid_pabulib` (a ballot limit in META that is not a whole number);
  * `unsupported_vote_type` (scoring ballots); `amount_too_large` (beyond
- * what JSON carries exactly); `rule_needs_approval_ballots`.
+ * what JSON carries exactly); `rule_needs_approval_ballots`;
+ * `project_limit_reached` (more than {@link MAX_PROJECTS_LIMIT} projects:
+ * the results job and the export hold every project at once).
  */
 export function importBudget(
   context: CommandContext,
@@ -86,6 +96,16 @@ export function importBudget(
         `Ballots of type ${instance.voteType} are not supported: approval, cumulative or ordinal.`,
       ),
       { voteType: instance.voteType },
+    );
+  }
+  if (instance.projects.length > MAX_PROJECTS_LIMIT) {
+    return fail(
+      'project_limit_reached',
+      text(
+        `У файлі ${instance.projects.length} проєктів; бюджет бере щонайбільше ${MAX_PROJECTS_LIMIT}.`,
+        `The file has ${instance.projects.length} projects; a budget takes at most ${MAX_PROJECTS_LIMIT}.`,
+      ),
+      { limit: MAX_PROJECTS_LIMIT },
     );
   }
   const unreadable = badLimit(instance.meta);
@@ -128,6 +148,7 @@ export function importBudget(
     rule,
     completion: DEFAULT_COMPLETION[rule],
     minimumAge: DEFAULT_MINIMUM_AGE,
+    maxProjects: Math.max(DEFAULT_MAX_PROJECTS, instance.projects.length),
     phase: BudgetPhase.tallying,
     schedule: {},
     votingClosedAt: now,

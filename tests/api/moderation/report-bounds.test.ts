@@ -1,0 +1,120 @@
+import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ModerationType } from '../../../domain/moderation/item';
+import { decisionLogPut } from '../../../functions/moderation/items';
+import { REPORT_MAX_DAYS, REPORT_MAX_DECISIONS } from '../../../functions/moderation/routes';
+import { documentClient } from '../../../functions/shared/dynamo';
+import { DEMO_COMMUNITY_ID } from '../../../infra/local/demo';
+import { jsonOf, startTestRuntime, type TestRuntime } from '../../support/runtime';
+
+/**
+ * The transparency report's cost is bounded: a period of at most
+ * {@link REPORT_MAX_DAYS} days, and at most {@link REPORT_MAX_DECISIONS}
+ * decisions read; a busier period is refused, never reported from a part.
+ */
+
+let api: TestRuntime;
+const report = (query: string) =>
+  api.call(`/v1/communities/${DEMO_COMMUNITY_ID}/moderation/report?${query}`, {
+    headers: { 'accept-language': 'en' },
+  });
+
+/** `count` decisions in the decision log, at `decidedAt` (2020, far from anything the demo holds). */
+async function logDecisions(count: number, decidedAt: string, firstIndex: number) {
+  const client = documentClient({ dynamoEndpoint: api.table.endpoint, region: api.table.region });
+  const items = Array.from(
+    { length: count },
+    (_, index) =>
+      decisionLogPut(
+        api.table.tableName,
+        {
+          communityId: DEMO_COMMUNITY_ID,
+          id: `petition.p${String(firstIndex + index).padStart(6, '0')}`,
+          type: ModerationType.petition,
+        },
+        { decision: 'approve', decidedBy: 'moderator', decidedAt, onAppeal: false, waitedSeconds: index % 7 },
+      ).Put?.Item as Record<string, unknown>,
+  );
+  const batches = Array.from({ length: Math.ceil(items.length / 25) }, (_, batch) =>
+    items.slice(batch * 25, batch * 25 + 25),
+  );
+  // A few batches at a time: DynamoDB Local takes them faster than one by one.
+  for (let start = 0; start < batches.length; start += 8) {
+    await Promise.all(
+      batches.slice(start, start + 8).map(async (batch) => {
+        let pending = batch.map((Item) => ({ PutRequest: { Item } }));
+        while (pending.length > 0) {
+          const result = await client.send(
+            new BatchWriteCommand({ RequestItems: { [api.table.tableName]: pending } }),
+          );
+          pending = (result.UnprocessedItems?.[api.table.tableName] ?? []) as typeof pending;
+        }
+      }),
+    );
+  }
+}
+
+beforeAll(async () => {
+  api = await startTestRuntime();
+  // Exactly the most one report reads on 10 March, and one more on 20 March.
+  await logDecisions(REPORT_MAX_DECISIONS, '2020-03-10T12:00:00.000Z', 0);
+  await logDecisions(1, '2020-03-20T12:00:00.000Z', REPORT_MAX_DECISIONS);
+}, 300_000);
+
+afterAll(async () => {
+  await api.stop();
+});
+
+describe('the bounds of the transparency report', () => {
+  it(`takes a period of exactly ${REPORT_MAX_DAYS} days (2020), and then counts its decisions`, async () => {
+    const response = await report('from=2020-01-01&to=2021-01-01');
+
+    // Not the period's 400: the year holds one decision too many for a report.
+    expect(response.status).toBe(422);
+  });
+
+  it(`refuses a period longer than ${REPORT_MAX_DAYS} days with 400 naming from, in uk and en`, async () => {
+    const english = await report('from=2020-01-01&to=2021-01-02');
+    const ukrainian = await api.call(
+      `/v1/communities/${DEMO_COMMUNITY_ID}/moderation/report?from=2020-01-01T00:00:00Z&to=2021-01-01T00:00:01Z`,
+      { headers: { 'accept-language': 'uk' } },
+    );
+
+    expect(english.status).toBe(400);
+    expect(await jsonOf(english)).toMatchObject({
+      code: 'validation_failed',
+      detail: expect.stringContaining(`${REPORT_MAX_DAYS} days`),
+      errors: [{ pointer: '/query/from' }],
+    });
+    expect(ukrainian.status).toBe(400);
+    expect((await jsonOf(ukrainian)).detail).toContain(`${REPORT_MAX_DAYS} днів`);
+  });
+
+  it(`reports a period of exactly ${REPORT_MAX_DECISIONS} decisions, every one of them`, async () => {
+    const response = await report('from=2020-03-01&to=2020-03-15');
+    const body = await jsonOf(response);
+
+    expect(response.status).toBe(200);
+    expect(body.decisions).toBe(REPORT_MAX_DECISIONS);
+    expect(body.byMonth).toEqual({ '2020-03': REPORT_MAX_DECISIONS });
+    expect(body.medianSecondsToDecision).toBe(3);
+  });
+
+  it(`refuses a period with more than ${REPORT_MAX_DECISIONS} decisions with 422, never a partial report`, async () => {
+    const response = await report('from=2020-03-01&to=2020-04-01');
+
+    expect(response.status).toBe(422);
+    expect(await jsonOf(response)).toMatchObject({
+      code: 'report_too_large',
+      detail: expect.stringContaining('shorter period'),
+      limit: REPORT_MAX_DECISIONS,
+    });
+  });
+
+  it('still reports the quieter rest of that month', async () => {
+    const response = await report('from=2020-03-15&to=2020-04-01');
+
+    expect(response.status).toBe(200);
+    expect((await jsonOf(response)).decisions).toBe(1);
+  });
+});
