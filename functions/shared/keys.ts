@@ -85,6 +85,21 @@ const consultationComments = (communityId: string, consultationId: string): stri
   `${consultationPartition(communityId, consultationId)}#COMMENTS`;
 
 /** The comments made on one block of the draft, or (`undefined`) on the whole consultation. */
+/** A consultation's replies (GSI1), one thread's replies (GSI3), and its top-level comments by `top` (GSI3) and `controversial` (GSI4). */
+const consultationReplies = (communityId: string, consultationId: string): string =>
+  `${consultationComments(communityId, consultationId)}#REPLIES`;
+const threadReplies = (communityId: string, consultationId: string, threadId: string): string =>
+  `${consultationComments(communityId, consultationId)}#THREAD#${threadId}`;
+const commentsTop = (communityId: string, consultationId: string): string =>
+  `${consultationComments(communityId, consultationId)}#TOP`;
+const commentsControversial = (communityId: string, consultationId: string): string =>
+  `${consultationComments(communityId, consultationId)}#CONTROVERSIAL`;
+/** An author's petitions (GSI3), and an author's projects of one budget (GSI3). */
+const petitionAuthorPartition = (communityId: string, authorKey: string): string =>
+  `${communityPartition(communityId)}#PETITIONS#AUTHOR#${authorKey}`;
+const projectAuthorPartition = (communityId: string, budgetId: string, authorKey: string): string =>
+  `${budgetPartition(communityId, budgetId)}#PROJECTS#AUTHOR#${authorKey}`;
+
 const commentTargetPartition = (communityId: string, consultationId: string, targetId: string | undefined) =>
   `${consultationPartition(communityId, consultationId)}#ON#${targetId === undefined ? 'WHOLE' : `B#${part(targetId)}`}`;
 
@@ -158,11 +173,10 @@ export const keys = {
   petitionNewest: (createdAt: string, petitionId: string) => `${createdAt}#${petitionId}`,
   /** An author's petitions on GSI3, newest first: `GET …/petitions/mine` reads only these. */
   petitionAuthorIndex: (communityId: string, authorKey: string, createdAt: string, petitionId: string) => ({
-    GSI3PK: `${communityPartition(communityId)}#PETITIONS#AUTHOR#${authorKey}`,
+    GSI3PK: petitionAuthorPartition(communityId, authorKey),
     GSI3SK: `${createdAt}#${petitionId}`,
   }),
-  petitionsOfAuthor: (communityId: string, authorKey: string): string =>
-    `${communityPartition(communityId)}#PETITIONS#AUTHOR#${authorKey}`,
+  petitionsOfAuthor: petitionAuthorPartition,
   /** Zero-padded so that the string order of GSI2SK is the numeric order of totals. */
   petitionBySignatures: (total: number, petitionId: string) =>
     `${String(total).padStart(10, '0')}#${petitionId}`,
@@ -335,10 +349,10 @@ export const keys = {
     };
     if (thread.depth > 1) {
       return {
-        GSI1PK: `${comments}#REPLIES`,
+        GSI1PK: consultationReplies(communityId, consultationId),
         GSI1SK: newest,
         ...onTarget,
-        GSI3PK: `${comments}#THREAD#${thread.threadId}`,
+        GSI3PK: threadReplies(communityId, consultationId, thread.threadId),
         GSI3SK: newest,
       };
     }
@@ -346,22 +360,18 @@ export const keys = {
   },
   /** The ranking keys of a top-level comment (GSI3 `top`, GSI4 `controversial`), rewritten by the vote tally. */
   commentRanking: (communityId: string, consultationId: string, topKey: string, controversyKey: string) => ({
-    GSI3PK: `${consultationComments(communityId, consultationId)}#TOP`,
+    GSI3PK: commentsTop(communityId, consultationId),
     GSI3SK: topKey,
-    GSI4PK: `${consultationComments(communityId, consultationId)}#CONTROVERSIAL`,
+    GSI4PK: commentsControversial(communityId, consultationId),
     GSI4SK: controversyKey,
   }),
   /** The GSI1 partition of a consultation's replies (its top-level comments are in `commentsOfConsultation`). */
-  repliesOfConsultation: (communityId: string, consultationId: string): string =>
-    `${consultationComments(communityId, consultationId)}#REPLIES`,
+  repliesOfConsultation: consultationReplies,
   /** The GSI3 partition of one thread's replies. */
-  repliesOfThread: (communityId: string, consultationId: string, threadId: string): string =>
-    `${consultationComments(communityId, consultationId)}#THREAD#${threadId}`,
+  repliesOfThread: threadReplies,
   /** The GSI3 (`top`) and GSI4 (`controversial`) partitions of a consultation's top-level comments. */
-  commentsByTop: (communityId: string, consultationId: string): string =>
-    `${consultationComments(communityId, consultationId)}#TOP`,
-  commentsByControversy: (communityId: string, consultationId: string): string =>
-    `${consultationComments(communityId, consultationId)}#CONTROVERSIAL`,
+  commentsByTop: commentsTop,
+  commentsByControversy: commentsControversial,
   /**
    * The counts of visible comments made on one block (or the whole
    * consultation), per stance, kept by the comment count tally in the
@@ -460,11 +470,10 @@ export const keys = {
     authorKey: string,
     projectId: string,
   ) => ({
-    GSI3PK: `${budgetPartition(communityId, budgetId)}#PROJECTS#AUTHOR#${authorKey}`,
+    GSI3PK: projectAuthorPartition(communityId, budgetId, authorKey),
     GSI3SK: `PROJECT#${projectId}`,
   }),
-  budgetProjectsOfAuthor: (communityId: string, budgetId: string, authorKey: string): string =>
-    `${budgetPartition(communityId, budgetId)}#PROJECTS#AUTHOR#${authorKey}`,
+  budgetProjectsOfAuthor: projectAuthorPartition,
   /** How many projects were ever submitted to a budget: the cap on submissions is a condition on it. */
   budgetProjectCount: (communityId: string, budgetId: string): ItemKey => ({
     PK: budgetPartition(communityId, budgetId),
