@@ -51,13 +51,19 @@ function sortKey(value: unknown): string {
   return value;
 }
 
-/** The refusal of an export whose results were stored without the tally the file's head is written from. */
+/**
+ * The refusal of an export whose results were stored without the tally the
+ * file's head is written from (results computed before exports paged): the
+ * export never falls back to reading every ballot.
+ */
 const noTally = (pots: readonly string[]) => ({
   error: {
     code: 'results_not_computed',
     message: text(
-      'Результати цього бюджету збережено без підсумку голосів, з якого пишеться експорт: обчисліть їх знову.',
-      'The results of this budget were stored without the vote tally the export is written from: compute them again.',
+      'Результати цього бюджету обчислено до посторінкового експорту, і в них немає підсумку голосів, з якого ' +
+        'пишеться заголовок файлу. Попросіть адміністраторів платформи обчислити їх знову.',
+      'The results of this budget were computed before exports paged and lack the vote tally the head of the ' +
+        'file is written from. Ask the platform administrators to compute them again.',
     ),
     details: { pots },
   },

@@ -1,5 +1,8 @@
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { pabulibSha256 } from '../../../domain/budgets/pabulib/hash';
+import { documentClient } from '../../../functions/shared/dynamo';
+import { keys } from '../../../functions/shared/keys';
 import { pabulibText } from '../../support/pabulib';
 import { jsonOf, startTestRuntime, type TestRuntime } from '../../support/runtime';
 
@@ -186,5 +189,29 @@ describe('a budget export, page by page', () => {
           : 'The cursor does not belong to this list. Start again from the first page without a cursor.',
       );
     }
+  });
+
+  // Last: it takes the tally away from the budget's stored result.
+  it('refuses a ballot export of results stored without a tally (409), and never reads every ballot instead', async () => {
+    await documentClient({ dynamoEndpoint: api.table.endpoint, region: api.table.region }).send(
+      new UpdateCommand({
+        TableName: api.table.tableName,
+        Key: keys.budgetResult(COMMUNITY, budgetId, 'city'),
+        UpdateExpression: 'REMOVE tally',
+      }),
+    );
+
+    const pabulib = await api.call(`${base}/${budgetId}/export?format=pabulib`, call(undefined, 'GET', 'uk'));
+    const json = await api.call(`${base}/${budgetId}/export?format=json`, call(undefined, 'GET', 'en'));
+    const csv = await api.call(`${base}/${budgetId}/export?format=csv`);
+
+    expect(pabulib.status).toBe(409);
+    expect(await jsonOf(pabulib)).toMatchObject({ code: 'results_not_computed', pots: ['city'] });
+    expect((await jsonOf(pabulib)).detail).toMatch(/^Результати цього бюджету обчислено до посторінкового/);
+    expect(json.status).toBe(409);
+    expect((await jsonOf(json)).detail).toMatch(
+      /^The results of this budget were computed before exports paged/,
+    );
+    expect(csv.status).toBe(200);
   });
 });
