@@ -53,6 +53,121 @@ function limitRows(budget: Budget): [string, string][] {
 }
 
 /**
+ * What a pot's file counts over all its ballots: how many were counted and
+ * each project's approvals (by our project id). The results job keeps it with
+ * the pot's result, so that an export can write the file's head (META and
+ * PROJECTS) without reading every ballot again.
+ */
+export interface PotTally {
+  readonly ballots: number;
+  readonly votes: Readonly<Record<string, number>>;
+}
+
+/** Whether a ballot counts in a pot's file: of that pot, and cast before voting closed. */
+export const countsIn = (budget: Budget, pot: Pot, ballot: Ballot): boolean =>
+  ballot.potId === pot.id && (budget.votingClosedAt === undefined || ballot.castAt < budget.votingClosedAt);
+
+/** The ballots that count in a pot, in voter-key order: the order voters are numbered in. */
+function countedBallots(budget: Budget, pot: Pot, ballots: readonly Ballot[]): Ballot[] {
+  return ballots
+    .filter((ballot) => countsIn(budget, pot, ballot))
+    .sort((a, b) => (a.voterKey < b.voterKey ? -1 : a.voterKey > b.voterKey ? 1 : 0));
+}
+
+/** The tally of a pot over its ballots (any order). */
+export function potTally(budget: Budget, pot: Pot, ballots: readonly Ballot[]): PotTally {
+  const votes = new Map<string, number>();
+  let counted = 0;
+  for (const ballot of ballots) {
+    if (!countsIn(budget, pot, ballot)) continue;
+    counted += 1;
+    for (const projectId of ballot.projectIds) votes.set(projectId, (votes.get(projectId) ?? 0) + 1);
+  }
+  // fromEntries makes own properties whatever the ids (even `__proto__`); reads check Object.hasOwn.
+  return { ballots: counted, votes: Object.fromEntries(votes) };
+}
+
+/** The projects on a pot's ballot, in pabulib id order. */
+function projectsOnBallot(pot: Pot, projects: readonly Project[]): Project[] {
+  return projects
+    .filter((project) => project.potId === pot.id && WAS_ON_BALLOT.has(project.state))
+    .sort((a, b) => (pabulibIdOf(a) < pabulibIdOf(b) ? -1 : pabulibIdOf(a) > pabulibIdOf(b) ? 1 : 0));
+}
+
+/**
+ * A pot's file without its VOTES rows: META and PROJECTS as the whole file
+ * has them, from the pot's tally (`ballots` is empty). With
+ * {@link pabulibBallotsOfPot} it writes the file a page at a time.
+ *
+ * @param selected the funded project ids, when the results are known (adds the `selected` column)
+ */
+export function pabulibHeadOfPot(
+  budget: Budget,
+  pot: Pot,
+  projects: readonly Project[],
+  tally: PotTally,
+  selected?: ReadonlySet<string>,
+): PabulibInstance {
+  const voteType = VOTE_TYPE[budget.ballot.type];
+  const pointed = voteType === VoteType.cumulative;
+  const pabulibProjects: PabulibProject[] = projectsOnBallot(pot, projects).map((project) => ({
+    id: pabulibIdOf(project),
+    cost: BigInt(costOf(project)),
+    fields: {
+      votes: String(Object.hasOwn(tally.votes, project.id) ? tally.votes[project.id] : 0),
+      name: fieldText(project.title),
+      category: fieldText(project.category ?? ''),
+      ...(selected ? { selected: selected.has(pabulibIdOf(project)) ? '1' : '0' } : {}),
+    },
+  }));
+  return {
+    meta: new Map<string, string>([
+      ['description', fieldText(budget.names.en)],
+      ['country', 'Ukraine'],
+      ['unit', budget.communityId],
+      ['instance', budget.id],
+      ['subunit', pot.id],
+      ['num_projects', String(pabulibProjects.length)],
+      ['num_votes', String(tally.ballots)],
+      ['budget', String(pot.amount)],
+      ['vote_type', voteType],
+      ['rule', ruleName(budget)],
+      ['currency', budget.currency],
+      ['cost_unit', 'minor'],
+      ...limitRows(budget),
+    ]),
+    budget: BigInt(pot.amount),
+    voteType,
+    projectColumns: ['project_id', 'cost', 'votes', 'name', 'category', ...(selected ? ['selected'] : [])],
+    projects: pabulibProjects,
+    voteColumns: ['voter_id', 'vote', ...(pointed ? ['points'] : [])],
+    ballots: [],
+  };
+}
+
+/**
+ * Counted ballots of a pot as pabulib VOTES rows, numbered from `firstVoter`:
+ * `ballots` must already be the pot's counted ballots in voter-key order (one
+ * page of them), so that numbers go on across pages.
+ */
+export function pabulibBallotsOfPot(
+  budget: Budget,
+  pot: Pot,
+  projects: readonly Project[],
+  ballots: readonly Ballot[],
+  firstVoter = 1,
+): PabulibBallot[] {
+  const idOf = new Map(projectsOnBallot(pot, projects).map((project) => [project.id, pabulibIdOf(project)]));
+  const pointed = VOTE_TYPE[budget.ballot.type] === VoteType.cumulative;
+  return ballots.map((ballot, index) => ({
+    voterId: String(firstVoter + index),
+    projectIds: ballot.projectIds.map((projectId) => idOf.get(projectId) ?? projectId),
+    ...(pointed ? { points: (ballot.points ?? []).map((value) => BigInt(value)) } : {}),
+    fields: {},
+  }));
+}
+
+/**
  * One pot of a budget as a pabulib instance: what the results are computed
  * from and what the export gives, so that anyone can recompute them offline.
  * Deterministic: projects in id order, ballots in voter-key order, and voters
@@ -69,60 +184,9 @@ export function pabulibOfPot(
   ballots: readonly Ballot[],
   selected?: ReadonlySet<string>,
 ): PabulibInstance {
-  const onBallot = projects
-    .filter((project) => project.potId === pot.id && WAS_ON_BALLOT.has(project.state))
-    .sort((a, b) => (pabulibIdOf(a) < pabulibIdOf(b) ? -1 : pabulibIdOf(a) > pabulibIdOf(b) ? 1 : 0));
-  const idOf = new Map(onBallot.map((project) => [project.id, pabulibIdOf(project)]));
-  const counted = ballots
-    .filter(
-      (ballot) =>
-        ballot.potId === pot.id &&
-        (budget.votingClosedAt === undefined || ballot.castAt < budget.votingClosedAt),
-    )
-    .sort((a, b) => (a.voterKey < b.voterKey ? -1 : a.voterKey > b.voterKey ? 1 : 0));
-  const votes = new Map<string, number>();
-  for (const ballot of counted) {
-    for (const projectId of ballot.projectIds) votes.set(projectId, (votes.get(projectId) ?? 0) + 1);
-  }
-  const voteType = VOTE_TYPE[budget.ballot.type];
-  const pointed = voteType === VoteType.cumulative;
-  const pabulibProjects: PabulibProject[] = onBallot.map((project) => ({
-    id: pabulibIdOf(project),
-    cost: BigInt(costOf(project)),
-    fields: {
-      votes: String(votes.get(project.id) ?? 0),
-      name: fieldText(project.title),
-      category: fieldText(project.category ?? ''),
-      ...(selected ? { selected: selected.has(pabulibIdOf(project)) ? '1' : '0' } : {}),
-    },
-  }));
-  const pabulibBallots: PabulibBallot[] = counted.map((ballot, index) => ({
-    voterId: String(index + 1),
-    projectIds: ballot.projectIds.map((projectId) => idOf.get(projectId) ?? projectId),
-    ...(pointed ? { points: (ballot.points ?? []).map((value) => BigInt(value)) } : {}),
-    fields: {},
-  }));
+  const counted = countedBallots(budget, pot, ballots);
   return {
-    meta: new Map<string, string>([
-      ['description', fieldText(budget.names.en)],
-      ['country', 'Ukraine'],
-      ['unit', budget.communityId],
-      ['instance', budget.id],
-      ['subunit', pot.id],
-      ['num_projects', String(pabulibProjects.length)],
-      ['num_votes', String(pabulibBallots.length)],
-      ['budget', String(pot.amount)],
-      ['vote_type', voteType],
-      ['rule', ruleName(budget)],
-      ['currency', budget.currency],
-      ['cost_unit', 'minor'],
-      ...limitRows(budget),
-    ]),
-    budget: BigInt(pot.amount),
-    voteType,
-    projectColumns: ['project_id', 'cost', 'votes', 'name', 'category', ...(selected ? ['selected'] : [])],
-    projects: pabulibProjects,
-    voteColumns: ['voter_id', 'vote', ...(pointed ? ['points'] : [])],
-    ballots: pabulibBallots,
+    ...pabulibHeadOfPot(budget, pot, projects, potTally(budget, pot, counted), selected),
+    ballots: pabulibBallotsOfPot(budget, pot, projects, counted),
   };
 }

@@ -4,6 +4,7 @@ import type { Page } from '../communities/ports';
 import type { Budget } from './budget';
 import type { Ballot } from './commands/cast-ballot';
 import type { PotResult } from './commands/publish-results';
+import type { PotTally } from './pabulib-of-budget';
 import type { Project, ProjectState } from './project';
 
 /** A results job: asked for by the council, run once by the results function (fed by `budget.results-requested.v1`). */
@@ -79,9 +80,32 @@ export interface BudgetStore {
   /** Each ballot is one conditional write: a newer ballot of the same voter is never overwritten by an older one. */
   castBallots(ballots: readonly Ballot[]): Promise<void>;
   ballotsOf(communityId: string, budgetId: string, voterKey: string): Promise<Ballot[]>;
-  /** Every ballot of a budget, for the results. */
+  /** Every ballot of a budget, for the results job (never on a request: the export reads {@link ballotPage}). */
   allBallots(communityId: string, budgetId: string): Promise<Ballot[]>;
+  /**
+   * A page of a budget's ballots, every pot, in voter-key order (then pot),
+   * after the position `after` a previous page ended at: at most `rows`
+   * ballots read, and the ballots `keep` accepts until their `sizeOf` would
+   * pass `bytes` (at least one). `after` in the answer is where the next
+   * page starts; absent when no ballot is left.
+   */
+  ballotPage(
+    communityId: string,
+    budgetId: string,
+    page: {
+      readonly after?: string;
+      readonly rows: number;
+      readonly bytes: number;
+      readonly keep: (ballot: Ballot) => boolean;
+      readonly sizeOf: (ballot: Ballot) => number;
+    },
+  ): Promise<{ readonly ballots: Ballot[]; readonly after?: string }>;
   results(communityId: string, budgetId: string): Promise<PotResult[]>;
+  /**
+   * Each pot's tally, kept with its result by the results job (the counts a
+   * pabulib file's head shows); a pot whose result was stored without one is absent.
+   */
+  tallies(communityId: string, budgetId: string): Promise<ReadonlyMap<string, PotTally>>;
   /**
    * The budget marked `running`, the job item (where the job records its start
    * and deadline) and the event that starts the computation, in one transaction.
@@ -94,7 +118,11 @@ export interface BudgetStore {
     audit: AuditIntent,
   ): Promise<'saved' | 'conflict'>;
   /** The results of a job, stored only if the budget still waits for that job. */
-  storeResults(budget: Budget, jobId: string, results: readonly PotResult[]): Promise<'saved' | 'stale'>;
+  storeResults(
+    budget: Budget,
+    jobId: string,
+    results: readonly (PotResult & { readonly tally?: PotTally })[],
+  ): Promise<'saved' | 'stale'>;
   /** The budget published and its projects selected or not, with the events, in one transaction per 100 items. */
   publish(
     previous: Budget,

@@ -2,7 +2,7 @@ import { reasonText } from '../moderation/reasons';
 import { CommentState } from './comment';
 import { anchorFor, type Draft, sectionOf } from './draft';
 import type { Survey, SurveyAnswers } from './survey';
-import type { QuestionResult, ResultsTally, SurveyResults } from './survey-results';
+import type { CountedQuestionResult, CountedSurveyResults, CountedTally } from './survey-tally';
 import type { CountedComment } from './threads';
 
 /**
@@ -127,7 +127,7 @@ export type ResultExportRow = {
 };
 
 /** The numbers of one question's result beyond how many answered it: per option, value or ranked option. */
-function measures(result: QuestionResult): [ResultExportRow['measure'], string, string | number][] {
+function measures(result: CountedQuestionResult): [ResultExportRow['measure'], string, string | number][] {
   switch (result.type) {
     case 'single':
     case 'multiple':
@@ -148,7 +148,7 @@ function measures(result: QuestionResult): [ResultExportRow['measure'], string, 
   }
 }
 
-function tallyRows(districtId: string, tally: ResultsTally): ResultExportRow[] {
+function tallyRows(districtId: string, tally: CountedTally): ResultExportRow[] {
   return Object.entries(tally.questions).flatMap(([questionId, result]) =>
     [['answered', '', result.answered] as const, ...measures(result)].map(([measure, item, value]) => ({
       districtId,
@@ -161,8 +161,11 @@ function tallyRows(districtId: string, tally: ResultsTally): ResultExportRow[] {
   );
 }
 
-/** The results as rows: overall first (`districtId` ''), then per district. */
-export function resultRows(results: SurveyResults): ResultExportRow[] {
+/**
+ * The results as rows: overall first (`districtId` ''), then per district.
+ * From the responses or from the survey tally's counters alike (text answers are not rows).
+ */
+export function resultRows(results: CountedSurveyResults): ResultExportRow[] {
   return [
     ...tallyRows('', results),
     ...Object.entries(results.byDistrict).flatMap(([districtId, tally]) => tallyRows(districtId, tally)),
@@ -219,9 +222,17 @@ export function toCsv(
   columns: readonly string[],
   rows: readonly Readonly<Record<string, CsvCell>>[],
 ): string {
-  const lines = [
-    columns.join(','),
-    ...rows.map((row) => columns.map((column) => csvCell(row[column])).join(',')),
-  ];
-  return `${lines.join('\r\n')}\r\n`;
+  return `${columns.join(',')}\r\n${csvRows(columns, rows)}`;
+}
+
+/**
+ * The rows of {@link toCsv} without the header row: a later page of an
+ * export, so that the pages concatenated are the whole file.
+ * @example csvRows(['a', 'b'], [{ a: 'x,y', b: 2 }]) // → '"x,y",2\r\n'
+ */
+export function csvRows(
+  columns: readonly string[],
+  rows: readonly Readonly<Record<string, CsvCell>>[],
+): string {
+  return rows.map((row) => `${columns.map((column) => csvCell(row[column])).join(',')}\r\n`).join('');
 }

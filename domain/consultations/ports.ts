@@ -71,8 +71,20 @@ export interface ConsultationStore {
     next: Comment,
     events: readonly EventEnvelope[],
   ): Promise<'saved' | 'conflict'>;
-  /** Every comment of a consultation, for the report and the export (not for a public read). */
+  /** Every comment of a consultation (not for a request: the export reads {@link commentPage}). */
   comments(communityId: string, consultationId: string): Promise<CountedComment[]>;
+  /**
+   * A page of a consultation's comments, top-level and replies, oldest first
+   * (by creation, then id), after the position `after` a previous page ended
+   * at: at most `rows` read, and no more than fit in `bytes` by `sizeOf` (at
+   * least one). `after` in the answer is where the next page starts; absent
+   * when none is left.
+   */
+  commentPage(
+    communityId: string,
+    consultationId: string,
+    page: ExportPageRequest<CountedComment>,
+  ): Promise<{ readonly items: CountedComment[]; readonly after?: string }>;
   /** Which of these ids are comments of this consultation (read by key: the cost grows with the ids, not the comments). */
   commentIdsAmong(communityId: string, consultationId: string, ids: readonly string[]): Promise<Set<string>>;
   /** The counts of visible comments per target and stance, as the count tally keeps them: no comment is read. */
@@ -125,13 +137,27 @@ export interface ConsultationStore {
     consultationId: string,
     respondentKey: string,
   ): Promise<StoredSurveyResponse | undefined>;
-  /** Every response: for the council's export only, never for a public read. */
+  /** Every response (not for a request: the export reads {@link responsePage}). */
   responses(communityId: string, consultationId: string): Promise<StoredSurveyResponse[]>;
+  /** A page of the survey's responses in submission order (then respondent key), as {@link commentPage}. */
+  responsePage(
+    communityId: string,
+    consultationId: string,
+    page: ExportPageRequest<StoredSurveyResponse>,
+  ): Promise<{ readonly items: StoredSurveyResponse[]; readonly after?: string }>;
   /**
    * The survey's counters as the survey tally keeps them from the responses
    * (a bounded read: a page per run of questions, per district).
    */
   surveyCounters(communityId: string, consultationId: string): Promise<SurveyTallyCounters>;
+}
+
+/** What one export page may read: after where the last page ended, `rows` items, `bytes` by `sizeOf`. */
+export interface ExportPageRequest<Item> {
+  readonly after?: string;
+  readonly rows: number;
+  readonly bytes: number;
+  readonly sizeOf: (item: Item) => number;
 }
 
 /** A top-level comment in a list, with its sort key in the list's index. */

@@ -1,11 +1,8 @@
 import { type AuditEntry, auditLine } from '../../domain/audit/chain';
+import { EXPORT_LIMIT_BYTES } from '../shared/export-pages';
 
-/**
- * The most an export answers with at once. API Gateway passes at most 6 MB
- * from a Lambda; an export that would be larger ends before the entry that
- * would cross this and names where the next part starts.
- */
-export const EXPORT_LIMIT_BYTES = 5 * 1024 * 1024;
+/** The audit export's parts follow the one convention of every export (see `functions/shared/export-pages.ts`). */
+export { EXPORT_LIMIT_BYTES };
 
 /** One part of an export: whole lines, and where to go on from when the chain did not fit. */
 export interface ExportPart {

@@ -1,6 +1,7 @@
 import { type Budget, scheduledChangeAt } from '../../domain/budgets/budget';
 import type { Ballot } from '../../domain/budgets/commands/cast-ballot';
 import type { PotResult } from '../../domain/budgets/commands/publish-results';
+import type { PotTally } from '../../domain/budgets/pabulib-of-budget';
 import type { Project } from '../../domain/budgets/project';
 import { Entity, keys } from '../shared/keys';
 
@@ -65,7 +66,12 @@ export function ballotToItem(ballot: Ballot): Record<string, unknown> {
 
 export const ballotFromItem = (item: Record<string, unknown>): Ballot => strip<Ballot>(item);
 
-export function resultToItem(communityId: string, budgetId: string, jobId: string, result: PotResult) {
+export function resultToItem(
+  communityId: string,
+  budgetId: string,
+  jobId: string,
+  result: PotResult & { readonly tally?: PotTally },
+) {
   return {
     ...keys.budgetResult(communityId, budgetId, result.potId),
     entity: Entity.budgetResult,
@@ -75,6 +81,15 @@ export function resultToItem(communityId: string, budgetId: string, jobId: strin
 }
 
 export const resultFromItem = (item: Record<string, unknown>): PotResult => {
-  const { jobId: _job, ...rest } = strip<PotResult & { jobId: string }>(item);
+  // The tally is the export's, not part of the result anyone reads.
+  const {
+    jobId: _job,
+    tally: _tally,
+    ...rest
+  } = strip<PotResult & { jobId: string; tally?: PotTally }>(item);
   return rest;
 };
+
+/** The pot's tally kept with its result, if the job stored one. */
+export const tallyFromItem = (item: Record<string, unknown>): PotTally | undefined =>
+  item.tally as PotTally | undefined;

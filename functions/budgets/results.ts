@@ -5,7 +5,7 @@ import { PabulibError } from '../../domain/budgets/pabulib/errors';
 import { pabulibSha256 } from '../../domain/budgets/pabulib/hash';
 import { parsePabulib } from '../../domain/budgets/pabulib/parse';
 import { writePabulib } from '../../domain/budgets/pabulib/write';
-import { pabulibOfPot } from '../../domain/budgets/pabulib-of-budget';
+import { type PotTally, pabulibOfPot, potTally } from '../../domain/budgets/pabulib-of-budget';
 import type { Project } from '../../domain/budgets/project';
 import { computeResults } from '../../domain/budgets/rules/results';
 
@@ -34,6 +34,12 @@ function parsedOf(text: string) {
 }
 
 /**
+ * A pot's result as the job stores it: with the pot's tally, which the export
+ * writes its file's head from (the result views leave it out).
+ */
+export type ComputedPotResult = PotResult & { readonly tally: PotTally };
+
+/**
  * One pot's result, computed from the exact pabulib text of its ballots (the
  * export gives the same text, so anyone can recompute it with
  * `npx hromada pb results`). A pot without projects or without ballots selects
@@ -44,10 +50,12 @@ export function potResult(
   pot: Pot,
   projects: readonly Project[],
   ballots: readonly Ballot[],
-): PotResult {
+): ComputedPotResult {
   const instance = pabulibOfPot(budget, pot, projects, ballots);
   const text = pabulibTextOf(instance);
-  const base = { potId: pot.id, budget: String(pot.amount), ballots: instance.ballots.length };
+  // The same count the file's head shows; kept so that the export writes the head without the ballots.
+  const tally = potTally(budget, pot, ballots);
+  const base = { potId: pot.id, budget: String(pot.amount), ballots: instance.ballots.length, tally };
   if (instance.projects.length === 0 || instance.ballots.length === 0) {
     return {
       ...base,
@@ -94,4 +102,4 @@ export const budgetResults = (
   budget: Budget,
   projects: readonly Project[],
   ballots: readonly Ballot[],
-): PotResult[] => budget.pots.map((pot) => potResult(budget, pot, projects, ballots));
+): ComputedPotResult[] => budget.pots.map((pot) => potResult(budget, pot, projects, ballots));

@@ -859,11 +859,16 @@ const routes: AnyRoute[] = [
     summary: 'Export: pabulib (one pot), csv or json; ballots anonymised, projects with `selected`',
     description:
       "Public once the results are published. `pabulib-input` is exactly the text a pot's results were " +
-      "computed from (its sha256 is the result's `inputSha256`); `pabulib` adds the `selected` column.",
+      "computed from (its sha256 is the result's `inputSha256`); `pabulib` adds the `selected` column. " +
+      'An export pages: a page reads at most 5,000 ballots and holds at most 5 MiB, and when more remains ' +
+      'a `Link` header with `rel="next"` names the next page (the same query and a `cursor`). `pabulib` ' +
+      'pages concatenated in order are the whole file (META and PROJECTS only on the first page); each ' +
+      "`json` page is the whole document with that page's ballots and `next` (the cursor): join the " +
+      "pages by appending each pot's `ballots`; voter numbers go on across pages. `csv` is one page.",
     params: BudgetPathSchema,
     query: ExportQuerySchema,
     responses: { 200: { description: 'The export', contentType: 'text/plain' } },
-    errors: [...BUDGET_ERRORS, 'results_not_public', 'unknown_pot'],
+    errors: [...BUDGET_ERRORS, 'results_not_public', 'unknown_pot', 'results_not_computed', 'invalid_cursor'],
     handle: async (request) => {
       const budget = await loadBudget(request);
       if ('code' in budget) return { error: budget };

@@ -145,6 +145,8 @@ export const ListBudgetsQuerySchema = PageQuerySchema;
 export const ExportQuerySchema = z.object({
   format: z.enum(['pabulib', 'pabulib-input', 'csv', 'json']).default('json'),
   pot: z.string().min(1).max(64).optional(),
+  /** The next page's cursor, from the previous page's `Link` (or JSON `next`). */
+  cursor: z.string().min(1).max(8192).optional(),
 });
 
 /** A pabulib `.pb` file, as text. */

@@ -7,12 +7,14 @@ import {
   QueryCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { type Budget, maxProjectsOf } from '../../domain/budgets/budget';
+import type { PotTally } from '../../domain/budgets/pabulib-of-budget';
 import type { BudgetStore } from '../../domain/budgets/ports';
 import { type Project, ProjectState } from '../../domain/budgets/project';
 import { ItemStatus, newModerationItem } from '../../domain/moderation/item';
 import { auditIntentPut, auditPuts } from '../audit/intents';
 import { enqueuePut } from '../moderation/items';
 import { queryAll } from '../shared/dynamo';
+import { mergedAfter, pageOfRows } from '../shared/export-pages';
 import { BALLOT_BUCKETS, Entity, keys } from '../shared/keys';
 import { commitWithEvents, commitWithEventsAt, type TransactItem } from '../shared/outbox';
 import { decodeCursor, encodeCursor, invalidCursor } from '../shared/pagination';
@@ -25,6 +27,7 @@ import {
   projectToItem,
   resultFromItem,
   resultToItem,
+  tallyFromItem,
 } from './items';
 import { projectSnapshot } from './snapshot';
 
@@ -343,6 +346,49 @@ export function dynamoBudgetStore(client: DynamoDBDocumentClient, tableName: str
         ),
       );
       return buckets.flat().map(ballotFromItem);
+    },
+
+    async ballotPage(communityId, budgetId, page) {
+      const items = mergedAfter(client, {
+        tableName,
+        indexName: 'GSI1',
+        partitionAttribute: 'GSI1PK',
+        sortAttribute: 'GSI1SK',
+        partitions: Array.from({ length: BALLOT_BUCKETS }, (_, bucket) =>
+          keys.budgetBallotBucket(communityId, budgetId, bucket),
+        ),
+        after: page.after,
+        // Read ahead per bucket about its share of the page: the merge reads at most a chunk per bucket beyond it.
+        chunk: Math.min(Math.ceil(page.rows / BALLOT_BUCKETS) + 1, 500),
+      });
+      const taken = await pageOfRows(
+        items,
+        page,
+        (item) => {
+          const ballot = ballotFromItem(item);
+          return page.keep(ballot) ? ballot : undefined;
+        },
+        page.sizeOf,
+      );
+      return { ballots: taken.rows, ...(taken.after === undefined ? {} : { after: taken.after }) };
+    },
+
+    async tallies(communityId, budgetId) {
+      const items = await queryAll(client, {
+        TableName: tableName,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+        ExpressionAttributeValues: {
+          ':pk': keys.budget(communityId, budgetId).PK,
+          ':prefix': keys.budgetResultPrefix,
+        },
+        ConsistentRead: true,
+      });
+      const tallies = new Map<string, PotTally>();
+      for (const item of items) {
+        const tally = tallyFromItem(item);
+        if (tally) tallies.set(item.potId as string, tally);
+      }
+      return tallies;
     },
 
     async results(communityId, budgetId) {

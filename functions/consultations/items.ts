@@ -209,7 +209,12 @@ export interface VoteItem {
 export function surveyResponseItem(response: SurveyResponseToWrite): Record<string, unknown> {
   return {
     ...keys.surveyResponse(response.communityId, response.consultationId, response.respondentKey),
-    ...keys.surveyResponseIndex(response.communityId, response.consultationId, response.respondentKey),
+    ...keys.surveyResponseIndex(
+      response.communityId,
+      response.consultationId,
+      response.respondentKey,
+      response.submittedAt,
+    ),
     entity: Entity.surveyResponse,
     ...response,
   };

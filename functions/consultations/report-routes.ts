@@ -1,39 +1,14 @@
-import { createHash } from 'node:crypto';
 import { AuditAction } from '../../domain/audit/intent';
 import { forbidden } from '../../domain/communities/permissions';
 import { publishReport } from '../../domain/consultations/commands/publish-report';
 import { phaseChangedEvent, reportPublishedEvent } from '../../domain/consultations/events';
-import {
-  answerCsvRows,
-  COMMENT_COLUMNS,
-  commentRows,
-  type Pseudonymize,
-  RESULT_COLUMNS,
-  resultRows,
-  toCsv,
-} from '../../domain/consultations/export';
 import { mayActAsCouncil } from '../../domain/consultations/permissions';
-import { commentCounts } from '../../domain/consultations/ranking';
-import { surveyResults } from '../../domain/consultations/survey-results';
 import { text } from '../../domain/shared/localized';
-import { putAuditIntent } from '../audit/intents';
-import { documentClient } from '../shared/dynamo';
 import { type AnyRoute, defineRoute, userScope } from '../shared/routes';
+import { exportConsultation } from './export';
 import { councilAudit, currentDraftOf, ITEM, loadConsultation, retrying, storeFor } from './requests';
 import { ConsultationPathSchema, ExportQuerySchema, ReportBodySchema, ReportViewSchema } from './schemas';
-import { reportView, summaryView } from './views';
-
-/**
- * A pseudonym per person and consultation: the signer key (itself an HMAC
- * under the server's secret) hashed with the consultation id, so one export's
- * rows can be grouped by person but two exports cannot be joined on people.
- */
-const pseudonymsFor =
-  (consultationId: string): Pseudonymize =>
-  (signerKey) =>
-    createHash('sha256').update(`${consultationId}\n${signerKey}`).digest('hex').slice(0, 16);
-
-const CSV = 'text/csv; charset=utf-8';
+import { reportView } from './views';
 
 export const reportRoutes: AnyRoute[] = [
   defineRoute({
@@ -139,11 +114,23 @@ export const reportRoutes: AnyRoute[] = [
       'Comments with their section (where they attach now), stance, votes and moderation state; authors and ' +
       'respondents only as pseudonyms (the same within this consultation). Text that is not published is left ' +
       'out. `format=json` holds everything, with the counts the API shows; `format=csv` one table: ' +
-      '`dataset=comments` (default), `survey-results` or `survey-answers`. Every export is recorded in the audit trail.',
+      '`dataset=comments` (default), `survey-results` or `survey-answers`. Every export is recorded in the audit trail. ' +
+      'An export pages: a page reads at most 5,000 comments or responses and holds at most 5 MiB; when more ' +
+      'remains a `Link` header with `rel="next"` names the next page (the same query and a `cursor`), and each ' +
+      'page is recorded in the audit trail before it is given. CSV pages concatenated in order are the file (the ' +
+      "header row only on the first); each JSON page is the whole document with that page's `comments` and " +
+      '`survey.answers` (comments first, then answers) and `next`: join them by appending those arrays. ' +
+      'A JSON export that pages takes its counts and results from the tallies (text answers only in `answers`).',
     params: ConsultationPathSchema,
     query: ExportQuerySchema,
     responses: { 200: { description: 'The export (JSON, or CSV with `format=csv`)' } },
-    errors: ['community_not_found', 'consultation_not_found', 'forbidden', 'survey_not_found'],
+    errors: [
+      'community_not_found',
+      'consultation_not_found',
+      'forbidden',
+      'survey_not_found',
+      'invalid_cursor',
+    ],
     handle: async (request) => {
       const { command } = userScope(request);
       if (!mayActAsCouncil(command.actor)) return { error: forbidden('council') };
@@ -159,63 +146,7 @@ export const reportRoutes: AnyRoute[] = [
           },
         };
       }
-      const store = storeFor(request);
-      const [draft, comments, responses] = await Promise.all([
-        currentDraftOf(request, consultation),
-        store.comments(consultation.communityId, consultation.id),
-        survey ? store.responses(consultation.communityId, consultation.id) : Promise.resolve([]),
-      ]);
-      const pseudonymize = pseudonymsFor(consultation.id);
-      const rows = commentRows(draft, comments, pseudonymize);
-      const results = survey ? surveyResults(survey, responses) : undefined;
-      const answers = responses
-        .map((response) => ({
-          respondent: pseudonymize(response.respondentKey),
-          districtId: response.districtId ?? null,
-          submittedAt: response.submittedAt,
-          answers: response.answers,
-        }))
-        .sort((a, b) => a.submittedAt.localeCompare(b.submittedAt));
-
-      let body: unknown;
-      if (format === 'json') {
-        body = {
-          consultation: summaryView(consultation, command.clock.now()),
-          exportedAt: command.clock.now().toISOString(),
-          draftVersion: draft.version,
-          counts: commentCounts(draft, comments),
-          comments: rows,
-          survey: survey && results ? { questions: survey.questions, results, answers } : null,
-        };
-      } else if (!survey || !results || dataset === 'comments') {
-        body = toCsv(COMMENT_COLUMNS, rows);
-      } else if (dataset === 'survey-results') {
-        body = toCsv(RESULT_COLUMNS, resultRows(results));
-      } else {
-        const table = answerCsvRows(survey, answers);
-        body = toCsv(table.columns, table.cells);
-      }
-      // On the record before the data leaves: an export that cannot be recorded is not given.
-      await putAuditIntent(
-        documentClient(request.config),
-        request.config.tableName,
-        councilAudit(command, AuditAction.consultationExport, consultation, undefined, {
-          format,
-          ...(format === 'csv' ? { dataset } : {}),
-          comments: rows.length,
-          responses: responses.length,
-        }),
-      );
-      const name = `consultation-${consultation.id}${format === 'csv' ? `-${dataset}.csv` : '.json'}`;
-      return {
-        status: 200,
-        body,
-        headers: {
-          'content-type': format === 'csv' ? CSV : 'application/json; charset=utf-8',
-          'content-disposition': `attachment; filename="${name}"`,
-          'cache-control': 'no-store',
-        },
-      };
+      return exportConsultation(request, consultation);
     },
   }),
 ];

@@ -118,6 +118,8 @@ export const ExportQuerySchema = z.object({
   format: z.enum(['json', 'csv']).default('json'),
   /** For CSV, which table: one CSV holds one. JSON holds them all. */
   dataset: z.enum(['comments', 'survey-results', 'survey-answers']).default('comments'),
+  /** The next page's cursor, from the previous page's `Link` (or JSON `next`). */
+  cursor: z.string().min(1).max(2048).optional(),
 });
 
 // ---- responses ----------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ import { type ConsultationStore, MAX_REPLIES_READ, MAX_SECTION_READ } from '../.
 import type { CommentOrder } from '../../domain/consultations/ranking';
 import { auditPuts } from '../audit/intents';
 import { queryAll, setExpression } from '../shared/dynamo';
+import { mergedAfter, pageOfRows } from '../shared/export-pages';
 import { Entity, keys, SURVEY_RESPONSE_BUCKETS } from '../shared/keys';
 import { commitWithEvents, type TransactItem } from '../shared/outbox';
 import { decodeCursor, encodeCursor } from '../shared/pagination';
@@ -321,6 +322,27 @@ export function dynamoConsultationStore(
 
     comments: allComments,
 
+    async commentPage(communityId, consultationId, page) {
+      const taken = await pageOfRows(
+        mergedAfter(client, {
+          tableName,
+          indexName: 'GSI1',
+          partitionAttribute: 'GSI1PK',
+          sortAttribute: 'GSI1SK',
+          partitions: [
+            keys.commentsOfConsultation(communityId, consultationId),
+            keys.repliesOfConsultation(communityId, consultationId),
+          ],
+          after: page.after,
+          chunk: Math.min(page.rows + 1, 500),
+        }),
+        page,
+        commentFromItem,
+        page.sizeOf,
+      );
+      return { items: taken.rows, ...(taken.after === undefined ? {} : { after: taken.after }) };
+    },
+
     async commentIdsAmong(communityId, consultationId, ids) {
       const found = new Set<string>();
       const unique = [...new Set(ids)];
@@ -533,6 +555,27 @@ export function dynamoConsultationStore(
         ExpressionAttributeValues: { ':pk': keys.surveyCounterPartition(communityId, consultationId) },
       });
       return surveyCountersFromItems(items);
+    },
+
+    async responsePage(communityId, consultationId, page) {
+      const taken = await pageOfRows(
+        mergedAfter(client, {
+          tableName,
+          indexName: 'GSI1',
+          partitionAttribute: 'GSI1PK',
+          sortAttribute: 'GSI1SK',
+          partitions: Array.from({ length: SURVEY_RESPONSE_BUCKETS }, (_, bucket) =>
+            keys.surveyResponseBucket(communityId, consultationId, bucket),
+          ),
+          after: page.after,
+          // Read ahead per bucket about its share of the page: the merge reads at most a chunk per bucket beyond it.
+          chunk: Math.min(Math.ceil(page.rows / SURVEY_RESPONSE_BUCKETS) + 1, 500),
+        }),
+        page,
+        surveyResponseFromItem,
+        page.sizeOf,
+      );
+      return { items: taken.rows, ...(taken.after === undefined ? {} : { after: taken.after }) };
     },
 
     async responses(communityId, consultationId) {

@@ -32,6 +32,8 @@ export interface AppConfig {
   readonly issuers: readonly IssuerConfig[];
   /** EventBridge bus name; absent locally, where the in-process bus is used. */
   readonly eventBusName?: string;
+  /** Items an export page reads (`EXPORT_PAGE_ROWS`); absent: the default, 5,000. */
+  readonly exportPageRows?: number;
 }
 
 let lastIssuers: { raw: string; parsed: readonly IssuerConfig[] } | undefined;
@@ -41,6 +43,12 @@ function parsedIssuers(raw: string): readonly IssuerConfig[] {
   if (lastIssuers?.raw !== raw)
     lastIssuers = { raw, parsed: z.array(IssuerConfigSchema).parse(JSON.parse(raw)) };
   return lastIssuers.parsed;
+}
+
+/** A whole number above zero from the environment; anything else is left unset (the default holds). */
+function positiveInteger(raw: string | undefined): number | undefined {
+  const value = Number(raw);
+  return raw && Number.isSafeInteger(value) && value > 0 ? value : undefined;
 }
 
 /**
@@ -59,5 +67,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     signerSecretArn: env.SIGNER_SECRET_ARN || undefined,
     issuers,
     eventBusName: env.EVENT_BUS_NAME || undefined,
+    exportPageRows: positiveInteger(env.EXPORT_PAGE_ROWS),
   };
 }

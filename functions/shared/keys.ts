@@ -407,13 +407,19 @@ export const keys = {
     PK: `${consultationPartition(communityId, consultationId)}#R#${respondentKey}`,
     SK: 'RESPONSE',
   }),
-  surveyResponseIndex: (communityId: string, consultationId: string, respondentKey: string) => ({
+  /** Ordered by submission within a bucket, so that the export pages through them in submission order. */
+  surveyResponseIndex: (
+    communityId: string,
+    consultationId: string,
+    respondentKey: string,
+    submittedAt: string,
+  ) => ({
     GSI1PK: surveyResponseBucket(
       communityId,
       consultationId,
       Number.parseInt(respondentKey.slice(0, 2), 16) % SURVEY_RESPONSE_BUCKETS,
     ),
-    GSI1SK: respondentKey,
+    GSI1SK: `${submittedAt}#${respondentKey}`,
   }),
   surveyResponseBucket: (communityId: string, consultationId: string, bucket: number) =>
     surveyResponseBucket(communityId, consultationId, bucket),

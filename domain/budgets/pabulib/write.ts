@@ -17,6 +17,20 @@ export type LineEnd = '\n' | '\r\n';
  * @example await writeFile('out.pb', writePabulib(instance));
  */
 export function writePabulib(instance: PabulibInstance, lineEnd: LineEnd = '\n'): string {
+  const head = writePabulibHead(instance, lineEnd);
+  return head.text + writePabulibVotes(instance, instance.ballots, head.lines + 1, lineEnd);
+}
+
+/**
+ * The head of a `.pb` file: META, PROJECTS and the VOTES section's two first
+ * lines; with {@link writePabulibVotes} it writes a file a page at a time, the
+ * pages concatenated being exactly {@link writePabulib}'s text.
+ * @returns the text and how many lines it has
+ */
+export function writePabulibHead(
+  instance: PabulibInstance,
+  lineEnd: LineEnd = '\n',
+): { readonly text: string; readonly lines: number } {
   const rows: string[] = [];
   const add = (fields: readonly string[]): void => {
     rows.push(rowOf(fields, rows.length + 1));
@@ -43,15 +57,36 @@ export function writePabulib(instance: PabulibInstance, lineEnd: LineEnd = '\n')
 
   add([Section.votes]);
   add(instance.voteColumns);
-  for (const ballot of instance.ballots) {
+  return { text: rows.map((row) => row + lineEnd).join(''), lines: rows.length };
+}
+
+/**
+ * VOTES rows of `ballots` in the instance's vote columns, the first on line
+ * `firstLine` of the whole file (for the line an error names).
+ * @throws PabulibError for a project id with a comma (votes separate ids with commas)
+ */
+export function writePabulibVotes(
+  instance: Pick<PabulibInstance, 'voteColumns'>,
+  ballots: PabulibInstance['ballots'],
+  firstLine: number,
+  lineEnd: LineEnd = '\n',
+): string {
+  const rows: string[] = [];
+  for (const ballot of ballots) {
+    const line = firstLine + rows.length;
     const commaId = ballot.projectIds.find((id) => id.includes(','));
-    if (commaId !== undefined) throw new PabulibError(rows.length + 1, Problems.commaInProjectId(commaId));
+    if (commaId !== undefined) throw new PabulibError(line, Problems.commaInProjectId(commaId));
     const known = new Map<string, string>([
       [Column.voterId, ballot.voterId],
       [Column.vote, ballot.projectIds.join(',')],
       [Column.points, ballot.points?.join(',') ?? ''],
     ]);
-    add(instance.voteColumns.map((column) => known.get(column) ?? fieldOf(ballot.fields, column)));
+    rows.push(
+      rowOf(
+        instance.voteColumns.map((column) => known.get(column) ?? fieldOf(ballot.fields, column)),
+        line,
+      ),
+    );
   }
   return rows.map((row) => row + lineEnd).join('');
 }
