@@ -1,4 +1,5 @@
 import type { Localized } from '../shared/localized';
+import type { ResultsFailureCode } from './results-failure';
 import type { BudgetRule, Completion } from './rules/results';
 
 /**
@@ -96,6 +97,14 @@ export interface ResultsSummary {
   readonly status: 'running' | 'done' | 'failed';
   readonly requestedAt: string;
   readonly computedAt?: string;
+  /** Why a `failed` job failed; the council reads it in its language (`resultsFailureText`). */
+  readonly errorCode?: ResultsFailureCode;
+  /** What went wrong, technically (an error's message), when there is more to say than the code. */
+  readonly errorDetail?: string;
+  /**
+   * The failure in English, as the budget's view has always carried it, and
+   * all that a job failed before codes has.
+   */
   readonly error?: string;
 }
 

@@ -4,6 +4,12 @@ import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { z } from 'zod';
 import type { Budget, ResultsSummary } from '../../domain/budgets/budget';
 import type { BudgetStore } from '../../domain/budgets/ports';
+import {
+  failedSummary,
+  RESULTS_FAILURES,
+  type ResultsFailure,
+  ResultsFailureCode,
+} from '../../domain/budgets/results-failure';
 import { BudgetResultsRequestedV1 } from '../../events/budgets';
 import { type EventEnvelope, EventEnvelopeSchema } from '../../events/envelope';
 import { loadConfig } from '../shared/config';
@@ -17,15 +23,8 @@ import { budgetPut, dynamoBudgetStore } from './store';
 /** How long a global secondary index may lag behind the table (typically well under a second). */
 const INDEX_SETTLE_MS = 1_000;
 
-/**
- * The results function's time limit in AWS (Lambda's maximum); the local
- * runtime holds its job worker to the same limit.
- */
-export const RESULTS_JOB_TIME_LIMIT_MS = 15 * 60_000;
-
-/** What the council reads at `GET …/results/preview` when a job ran out of time or was cut off. */
-export const RAN_OUT_OF_TIME =
-  'The results job ran out of time (or was interrupted) before it finished; request the results again.';
+/** What the council reads in English at `GET …/results/preview` when a job ran out of time or was cut off. */
+export const RAN_OUT_OF_TIME = RESULTS_FAILURES[ResultsFailureCode.out_of_time].text.en;
 
 /** Which job to run: the detail of `budget.results-requested.v1`. */
 export type ResultsRequest = z.infer<typeof BudgetResultsRequestedV1>;
@@ -98,16 +97,20 @@ async function claim(
 }
 
 /**
- * Marks the job failed with `reason`, while the budget still waits for it
+ * Marks the job failed with `failure`, while the budget still waits for it
  * (a later request, or results stored meanwhile, win). Retries a moved version.
  */
-async function markFailed(deps: JobDependencies, request: ResultsRequest, reason: string): Promise<void> {
+async function markFailed(
+  deps: JobDependencies,
+  request: ResultsRequest,
+  failure: ResultsFailure,
+): Promise<void> {
   for (let attempt = 0; attempt < 3; attempt += 1) {
     const budget = await deps.store.getBudget(request.communityId, request.budgetId);
     if (!waitsFor(budget, request.jobId)) return;
     const failed: Budget = {
       ...budget,
-      results: { ...budget.results, status: 'failed', error: reason },
+      results: failedSummary(budget.results, failure),
       version: budget.version + 1,
     };
     const outcome = await commitWithEvents(
@@ -121,11 +124,11 @@ async function markFailed(deps: JobDependencies, request: ResultsRequest, reason
   throw new Error(`Could not mark results job ${request.jobId} failed: the budget kept changing`);
 }
 
-/** The reason the council reads for an error: a rule's refusal as it is, anything else as unexpected. */
-const reasonOf = (error: unknown): string =>
-  error instanceof ResultsError
-    ? error.message
-    : `The results job failed unexpectedly: ${error instanceof Error ? error.message : String(error)}`;
+/** Why an error failed the job: a rule's refusal of its input, or anything else, unexpected. */
+const failureOf = (error: unknown): ResultsFailure => ({
+  code: error instanceof ResultsError ? ResultsFailureCode.input_refused : ResultsFailureCode.job_failed,
+  detail: error instanceof Error ? error.message : String(error),
+});
 
 /**
  * Runs one results job, once. The results are stored only while the budget
@@ -142,7 +145,7 @@ const reasonOf = (error: unknown): string =>
  *   (now + the time it has), and the queue delivers the message again after its
  *   visibility timeout, which is longer than the function's. A delivery that
  *   finds the job claimed, still `running` and past its deadline marks it
- *   failed ({@link RAN_OUT_OF_TIME}) and does not recompute. One that finds it
+ *   failed (`results_out_of_time`) and does not recompute. One that finds it
  *   claimed within the deadline is a duplicate of a run still going: `busy`.
  */
 export async function runResultsJob(
@@ -162,7 +165,7 @@ export async function runResultsJob(
       budgetId: request.budgetId,
       jobId: request.jobId,
     });
-    await markFailed(deps, request, RAN_OUT_OF_TIME);
+    await markFailed(deps, request, { code: ResultsFailureCode.out_of_time });
     return 'failed';
   }
 
@@ -193,7 +196,7 @@ export async function runResultsJob(
       jobId: request.jobId,
       error: error instanceof Error ? (error.stack ?? error.message) : String(error),
     });
-    await markFailed(deps, request, reasonOf(error));
+    await markFailed(deps, request, failureOf(error));
     return 'failed';
   }
 }
@@ -206,9 +209,21 @@ export function runJob(event: EventEnvelope, options: ResultsJobOptions): Promis
   return runResultsJob(BudgetResultsRequestedV1.parse(event.detail), options);
 }
 
-/** Marks the event's job failed with `reason`: for a run its host had to stop (a worker that died or overran). */
-export function failJob(event: EventEnvelope, reason: string): Promise<void> {
-  return markFailed(dependencies(), BudgetResultsRequestedV1.parse(event.detail), reason);
+/** Why a host ended a job (the local runtime's `JobFailure`). */
+interface HostFailure {
+  readonly kind: 'out_of_time' | 'failed';
+  readonly detail?: string;
+}
+
+/**
+ * Marks the event's job failed: for a run its host had to stop (a worker that
+ * overran or was stopped: out of time; one that died or threw: failed).
+ */
+export function failJob(event: EventEnvelope, failure: HostFailure): Promise<void> {
+  return markFailed(dependencies(), BudgetResultsRequestedV1.parse(event.detail), {
+    code: failure.kind === 'out_of_time' ? ResultsFailureCode.out_of_time : ResultsFailureCode.job_failed,
+    ...(failure.detail ? { detail: failure.detail } : {}),
+  });
 }
 
 /** The body of an SQS message that an EventBridge rule sent: the event, with our envelope as its detail. */

@@ -1,6 +1,12 @@
 import { AuditAction, newAuditIntent } from '../../domain/audit/intent';
 import { changes } from '../../domain/audit/summary';
-import { BALLOT_BOX_GRACE_MS, type Budget, BudgetPhase, potsOf } from '../../domain/budgets/budget';
+import {
+  BALLOT_BOX_GRACE_MS,
+  type Budget,
+  BudgetPhase,
+  potsOf,
+  type ResultsSummary,
+} from '../../domain/budgets/budget';
 import { castBallot } from '../../domain/budgets/commands/cast-ballot';
 import { changeBudgetPhase } from '../../domain/budgets/commands/change-phase';
 import { createBudget } from '../../domain/budgets/commands/create-budget';
@@ -15,9 +21,10 @@ import { parsePabulib } from '../../domain/budgets/pabulib/parse';
 import { mayManageBudget, projectLimitReached, wrongPhase } from '../../domain/budgets/permissions';
 import type { BudgetStore } from '../../domain/budgets/ports';
 import { type Project, ProjectState, PUBLIC_PROJECT_STATES } from '../../domain/budgets/project';
+import { resultsFailureText } from '../../domain/budgets/results-failure';
 import type { Community } from '../../domain/communities/community';
 import { forbidden } from '../../domain/communities/permissions';
-import { text } from '../../domain/shared/localized';
+import { type Locale, text } from '../../domain/shared/localized';
 import type { DomainError, Outcome } from '../../domain/shared/outcome';
 import { BudgetEvents } from '../../events/budgets';
 import type { EventEnvelope } from '../../events/envelope';
@@ -155,14 +162,24 @@ function resultsNotPublic(budget: Budget): DomainError {
   };
 }
 
-/** The job's status and, once it is done, every pot's result. */
-async function resultsBody(store: BudgetStore, budget: Budget) {
+/** Why the job failed, by code and in the caller's language (a job failed before codes: its English text). */
+function failureOf(results: ResultsSummary | undefined, locale: Locale) {
+  if (results?.errorCode)
+    return {
+      errorCode: results.errorCode,
+      error: resultsFailureText(results.errorCode, results.errorDetail, locale),
+    };
+  return results?.error ? { error: results.error } : {};
+}
+
+/** The job's status, why it failed if it did and, once it is done, every pot's result. */
+async function resultsBody(store: BudgetStore, budget: Budget, locale: Locale) {
   const pots = budget.results?.status === 'done' ? await store.results(budget.communityId, budget.id) : [];
   return {
     status: budget.results?.status ?? 'none',
     phase: budget.phase,
     ...(budget.results?.computedAt ? { computedAt: budget.results.computedAt } : {}),
-    ...(budget.results?.error ? { error: budget.results.error } : {}),
+    ...failureOf(budget.results, locale),
     pots,
   };
 }
@@ -777,7 +794,7 @@ const routes: AnyRoute[] = [
       const budget = await loadBudget(request);
       if ('code' in budget) return { error: budget };
       if (!RESULTS_PUBLIC.has(budget.phase)) return { error: resultsNotPublic(budget) };
-      return { status: 200, body: await resultsBody(storeFor(request), budget) };
+      return { status: 200, body: await resultsBody(storeFor(request), budget, request.locale) };
     },
   }),
 
@@ -797,7 +814,7 @@ const routes: AnyRoute[] = [
       if ('code' in budget) return { error: budget };
       return {
         status: 200,
-        body: await resultsBody(storeFor(request), budget),
+        body: await resultsBody(storeFor(request), budget, request.locale),
         headers: { 'cache-control': 'no-store' },
       };
     },

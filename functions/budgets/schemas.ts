@@ -9,6 +9,7 @@ import {
 } from '../../domain/budgets/budget';
 import type { Ballot } from '../../domain/budgets/commands/cast-ballot';
 import { PROJECT_STATES, type Project } from '../../domain/budgets/project';
+import { RESULTS_FAILURE_CODES } from '../../domain/budgets/results-failure';
 import { BUDGET_RULES, COMPLETIONS } from '../../domain/budgets/rules/results';
 import { itemIdOf, ModerationType } from '../../domain/moderation/item';
 import { reasonText } from '../../domain/moderation/reasons';
@@ -181,6 +182,8 @@ export const BudgetViewSchema = z
         status: z.string(),
         requestedAt: z.string(),
         computedAt: z.string().optional(),
+        errorCode: z.enum(RESULTS_FAILURE_CODES).optional(),
+        errorDetail: z.string().optional(),
         error: z.string().optional(),
       })
       .optional(),
@@ -262,7 +265,13 @@ export const ResultsViewSchema = z
     status: z.string(),
     phase: z.enum(BUDGET_PHASES),
     computedAt: z.string().optional(),
-    error: z.string().optional(),
+    errorCode: z
+      .enum(RESULTS_FAILURE_CODES)
+      .optional()
+      .describe(
+        'Why the job failed: `results_out_of_time` (it ran past its time limit or was cut off), `results_job_failed` (an unexpected error), `results_input_refused` (the rule or the pabulib writer refused the input)',
+      ),
+    error: z.string().optional().describe("Why the job failed, in the request's language (Accept-Language)"),
     pots: z.array(PotResultSchema),
   })
   .meta({ id: 'BudgetResults' });

@@ -19,8 +19,18 @@ export interface QueuedJob {
 export interface QueuedJobModule {
   /** Runs the event's job; it records its own outcome (done or failed) and throws only when it could not. */
   runJob(event: EventEnvelope, options: { timeLimitMs: number }): Promise<unknown>;
-  /** Records that the event's job failed, with the reason the council reads. */
-  failJob(event: EventEnvelope, reason: string): Promise<void>;
+  /** Records that the event's job failed; the module turns the failure into the reason its readers see. */
+  failJob(event: EventEnvelope, failure: JobFailure): Promise<void>;
+}
+
+/**
+ * Why the runtime ended a job: `out_of_time` when it ran past its time limit or
+ * the runtime stopped before it finished; `failed` when its worker died or it
+ * threw. `detail` says what happened, for whoever looks into it.
+ */
+export interface JobFailure {
+  readonly kind: 'out_of_time' | 'failed';
+  readonly detail?: string;
 }
 
 /** A message to the worker: run this job. */
@@ -60,9 +70,11 @@ export interface JobRunnerOptions {
   readonly timeLimitMs?: number;
 }
 
-/** What the council reads when the local runtime stopped a job. */
-export const JOB_OUT_OF_TIME = 'The job ran out of time before it finished; request it again.';
-export const JOB_STOPPED = 'The local runtime stopped before the job finished; request it again.';
+/** The runtime stopped before the job finished (its detail, as the job is out of time). */
+const STOPPED: JobFailure = {
+  kind: 'out_of_time',
+  detail: 'the local runtime stopped before the job finished',
+};
 
 /** tsx's loader, resolved from here so that the worker finds it whatever the working directory. */
 const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
@@ -92,15 +104,15 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
   let stopping = false;
   let nextId = 0;
   /** Per worker, how to end its job in progress with a reason, when the worker has to go. */
-  const interrupts = new Map<Worker, (reason: string) => void>();
+  const interrupts = new Map<Worker, (failure: JobFailure) => void>();
 
   const moduleOf = (job: QueuedJob) =>
     import(pathToFileURL(resolve(options.root, job.entry)).href) as Promise<QueuedJobModule>;
 
-  const fail = async (job: QueuedJob, event: EventEnvelope, reason: string) => {
-    log({ level: 'error', msg: 'job failed', job: job.name, id: event.id, reason });
+  const fail = async (job: QueuedJob, event: EventEnvelope, failure: JobFailure) => {
+    log({ level: 'error', msg: 'job failed', job: job.name, id: event.id, ...failure });
     try {
-      await (await moduleOf(job)).failJob(event, reason);
+      await (await moduleOf(job)).failJob(event, failure);
     } catch (error) {
       log({ level: 'error', msg: 'could not record a failed job', job: job.name, id: event.id, error });
     }
@@ -115,10 +127,14 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     });
     // A runtime left running must not keep its process alive for the worker alone.
     started.unref();
-    started.on('error', (error) => interrupts.get(started)?.(`The job's worker failed: ${error.message}`));
+    started.on('error', (error) =>
+      interrupts.get(started)?.({ kind: 'failed', detail: `the job's worker failed: ${error.message}` }),
+    );
     started.on('exit', (code) => {
       if (worker === started) worker = undefined;
-      interrupts.get(started)?.(stopping ? JOB_STOPPED : `The job's worker stopped (exit code ${code}).`);
+      interrupts.get(started)?.(
+        stopping ? STOPPED : { kind: 'failed', detail: `the job's worker stopped (exit code ${code})` },
+      );
     });
     return started;
   };
@@ -133,7 +149,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     return new Promise<void>((settled) => {
       let done = false;
       let timer: NodeJS.Timeout | undefined;
-      const finish = (failure?: string) => {
+      const finish = (failure?: JobFailure) => {
         if (done) return;
         done = true;
         clearTimeout(timer);
@@ -147,7 +163,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
         if ('started' in response) {
           // Like Lambda at its timeout: the computation is stopped, whatever it is doing.
           timer = setTimeout(() => {
-            finish(JOB_OUT_OF_TIME);
+            finish({ kind: 'out_of_time' });
             if (worker === current) worker = undefined;
             void current.terminate();
           }, timeLimitMs);
@@ -161,7 +177,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
           });
           finish();
         } else {
-          finish(`The job failed unexpectedly: ${response.error}`);
+          finish({ kind: 'failed', detail: response.error });
         }
       };
       interrupts.set(current, finish);
@@ -202,7 +218,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
       const dropped = queue.splice(0);
       await worker?.terminate();
       await running;
-      for (const { job, event } of dropped) await fail(job, event, JOB_STOPPED);
+      for (const { job, event } of dropped) await fail(job, event, STOPPED);
       for (const wake of waiting.splice(0)) wake();
     },
   };

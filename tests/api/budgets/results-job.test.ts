@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePabulib } from '../../../domain/budgets/pabulib/parse';
+import { RESULTS_FAILURES } from '../../../domain/budgets/results-failure';
 import { QUEUED_JOB_HANDLERS } from '../../../functions/tools';
-import { JOB_OUT_OF_TIME } from '../../../infra/local/job-runner';
 import { controlFile, JOB_CONTROL_ENV } from '../../support/held-results-job';
 import { pabulibText } from '../../support/pabulib';
 import { jsonOf, startTestRuntime, type TestRuntime } from '../../support/runtime';
@@ -99,8 +99,13 @@ async function importBudget(
 const requestResults = (api: TestRuntime, budgetId: string) =>
   api.call(`${base}/budgets/${budgetId}/results`, call(tokens.council, 'POST'));
 
-const preview = async (api: TestRuntime, budgetId: string) =>
-  jsonOf(await api.call(`${base}/budgets/${budgetId}/results/preview`, call(tokens.council, 'GET')));
+const preview = async (api: TestRuntime, budgetId: string, language = 'en') =>
+  jsonOf(
+    await api.call(`${base}/budgets/${budgetId}/results/preview`, {
+      ...call(tokens.council, 'GET'),
+      headers: { 'accept-language': language },
+    }),
+  );
 
 beforeAll(() => {
   folder = mkdtempSync(join(tmpdir(), 'hromada-jobs-'));
@@ -187,6 +192,12 @@ describe('a results job beside the counting', () => {
       error: 'The results job failed unexpectedly: the ledger caught fire',
       pots: [],
     });
+    // The same failure, by its code, in Ukrainian.
+    expect(await preview(api, budgetId, 'uk')).toMatchObject({
+      status: 'failed',
+      errorCode: 'results_job_failed',
+      error: 'Обчислення результатів несподівано завершилося помилкою: the ledger caught fire',
+    });
 
     const again = await requestResults(api, budgetId);
     expect(again.status).toBe(202);
@@ -219,7 +230,12 @@ describe('a results job that runs out of time', () => {
       (current) => current.status !== 'running',
     );
     rmSync(controlFile(folder, budgetId, 'hold'));
-    expect(failed).toMatchObject({ status: 'failed', error: JOB_OUT_OF_TIME, pots: [] });
+    expect(failed).toMatchObject({
+      status: 'failed',
+      errorCode: 'results_out_of_time',
+      error: RESULTS_FAILURES.results_out_of_time.text.en,
+      pots: [],
+    });
 
     expect((await requestResults(api, budgetId)).status).toBe(202);
     await api.runtime.drain();
