@@ -1,5 +1,6 @@
 import { BudgetEvents } from '../events/budgets';
 import { auditTool } from './audit/routes';
+import { RESULTS_JOB_TIMEOUT_MINUTES } from './budgets/results-deadline';
 import { budgetsTool } from './budgets/routes';
 import { communitiesTool } from './communities/routes';
 import { consultationsTool } from './consultations/routes';
@@ -67,7 +68,14 @@ export const SCHEDULED_HANDLERS: readonly {
     name: 'budget-phases',
     entry: 'functions/budgets/phase-job.ts',
     schedule: 'rate(5 minutes)',
-    tableActions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:TransactWriteItems'],
+    // UpdateItem takes a finished results job off the index of jobs to watch.
+    tableActions: [
+      'dynamodb:GetItem',
+      'dynamodb:Query',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:TransactWriteItems',
+    ],
   },
 ];
 
@@ -93,7 +101,7 @@ export const QUEUED_JOB_HANDLERS: readonly {
     name: 'budget-results',
     entry: 'functions/budgets/results-job.ts',
     events: [BudgetEvents.resultsRequested],
-    timeoutMinutes: 15,
+    timeoutMinutes: RESULTS_JOB_TIMEOUT_MINUTES,
     memorySize: 3008,
     // Query reads the projects and ballots; UpdateItem claims the job; PutItem is for the
     // Puts inside the transactions that store the results or the failure.

@@ -1,5 +1,6 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { afterAll, describe, expect, it } from 'vitest';
+import { REDELIVERY_MARGIN_MS, RESULTS_JOB_TIMEOUT_MINUTES } from '../../functions/budgets/results-deadline';
 import { QUEUED_JOB_HANDLERS } from '../../functions/tools';
 import { MAX_RECEIVE_COUNT } from '../../infra/aws/stacks/jobs-stack';
 import {
@@ -77,6 +78,13 @@ describe('queued jobs (budget results) in the jobs stack', () => {
         },
       });
     }
+  });
+
+  it("gives the sweep of lost jobs the queue's own time limit and redelivery margin", () => {
+    const queue = template.findResources('AWS::SQS::Queue')[queueId]!.Properties;
+
+    expect(fn().Timeout).toBe(RESULTS_JOB_TIMEOUT_MINUTES * 60);
+    expect(queue.VisibilityTimeout).toBe(fn().Timeout + REDELIVERY_MARGIN_MS / 1_000);
   });
 
   it('queues the events that start the job, from the bus, by a rule', () => {
