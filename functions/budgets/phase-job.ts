@@ -7,6 +7,7 @@ import { loadConfig } from '../shared/config';
 import { documentClient } from '../shared/dynamo';
 import { systemClock, ulidGenerator } from '../shared/ids';
 import { logLine } from '../shared/log';
+import { failLostResultsJobs } from './results-job';
 import { dynamoBudgetStore } from './store';
 
 /** How many due budgets one run moves; the next run takes the rest. */
@@ -60,8 +61,12 @@ export async function moveDueBudgets(
 
 const ids = ulidGenerator();
 
-/** The scheduled Lambda handler. */
-export const handler = async (): Promise<{ moved: number }> => {
+/** The scheduled Lambda handler: moves due budgets, and ends results jobs that were lost. */
+export const handler = async (): Promise<{ moved: number; failed: number }> => {
   const config = loadConfig();
-  return moveDueBudgets(dynamoBudgetStore(documentClient(config), config.tableName), systemClock, ids);
+  const client = documentClient(config);
+  const store = dynamoBudgetStore(client, config.tableName);
+  const { moved } = await moveDueBudgets(store, systemClock, ids);
+  const { failed } = await failLostResultsJobs(systemClock, { client, tableName: config.tableName, store });
+  return { moved, failed };
 };

@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { z } from 'zod';
 import type { Budget, ResultsSummary } from '../../domain/budgets/budget';
@@ -10,6 +10,7 @@ import {
   type ResultsFailure,
   ResultsFailureCode,
 } from '../../domain/budgets/results-failure';
+import type { Clock } from '../../domain/shared/clock';
 import { BudgetResultsRequestedV1 } from '../../events/budgets';
 import { type EventEnvelope, EventEnvelopeSchema } from '../../events/envelope';
 import { loadConfig } from '../shared/config';
@@ -18,6 +19,7 @@ import { keys } from '../shared/keys';
 import { logLine } from '../shared/log';
 import { commitWithEvents } from '../shared/outbox';
 import { budgetResults, ResultsError } from './results';
+import { overdueAt } from './results-deadline';
 import { budgetPut, dynamoBudgetStore } from './store';
 
 /** How long a global secondary index may lag behind the table (typically well under a second). */
@@ -46,13 +48,13 @@ export interface ResultsJobOptions {
   readonly compute?: ComputeResults;
 }
 
-interface JobDependencies {
+export interface JobDependencies {
   readonly client: DynamoDBDocumentClient;
   readonly tableName: string;
   readonly store: BudgetStore;
 }
 
-function dependencies(): JobDependencies {
+export function dependencies(): JobDependencies {
   const config = loadConfig();
   const client = documentClient(config);
   return { client, tableName: config.tableName, store: dynamoBudgetStore(client, config.tableName) };
@@ -224,6 +226,99 @@ export function failJob(event: EventEnvelope, failure: HostFailure): Promise<voi
     code: failure.kind === 'out_of_time' ? ResultsFailureCode.out_of_time : ResultsFailureCode.job_failed,
     ...(failure.detail ? { detail: failure.detail } : {}),
   });
+}
+
+/** How many watched jobs one sweep looks at; the next run takes the rest. */
+const WATCHED_PER_RUN = 100;
+
+/**
+ * Ends the results jobs that were lost: still `running` past their time
+ * limit and the queue's redelivery margin (see {@link overdueAt}), because
+ * their message never arrived, went to the dead-letter queue, or the local
+ * runtime died with the job queued. Each is marked failed
+ * (`results_out_of_time`) by the same versioned write as any failure, so a job
+ * that finished meanwhile keeps its outcome. A job claimed late (its run's own
+ * deadline not yet past) is looked at again later; one that ended is taken
+ * off the watch. The budget phase job runs this every 5 minutes.
+ */
+export async function failLostResultsJobs(
+  clock: Clock,
+  deps: JobDependencies = dependencies(),
+): Promise<{ failed: number }> {
+  const now = clock.now();
+  const page = await deps.client.send(
+    new QueryCommand({
+      TableName: deps.tableName,
+      IndexName: 'GSI2',
+      KeyConditionExpression: 'GSI2PK = :pk AND GSI2SK < :bound',
+      ExpressionAttributeValues: {
+        ':pk': keys.budgetResultsWatched,
+        ':bound': `${now.toISOString()}#\uffff`,
+      },
+      Limit: WATCHED_PER_RUN,
+    }),
+  );
+  let failed = 0;
+  for (const item of page.Items ?? []) {
+    try {
+      if (await settleWatched(deps, now, item)) failed += 1;
+    } catch (error) {
+      // One job that cannot be settled now must not hold up the others: the next run tries again.
+      logLine('error', { msg: 'lost results job not settled', jobId: item.jobId, error: String(error) });
+    }
+  }
+  return { failed };
+}
+
+/** Settles one watched job (see {@link failLostResultsJobs}); whether it marked the job failed. */
+async function settleWatched(
+  deps: JobDependencies,
+  now: Date,
+  item: Record<string, unknown>,
+): Promise<boolean> {
+  const request: ResultsRequest = {
+    communityId: String(item.communityId),
+    budgetId: String(item.budgetId),
+    jobId: String(item.jobId),
+    requestedAt: String(item.requestedAt),
+  };
+  const key = keys.budgetResultsJob(request.communityId, request.budgetId, request.jobId);
+  const budget = await deps.store.getBudget(request.communityId, request.budgetId);
+  const due = overdueAt(request.requestedAt, item.deadline as string | undefined);
+  if (waitsFor(budget, request.jobId) && now.getTime() < due) {
+    // Its run started late and is still within its time: look again once that is over.
+    await deps.client.send(
+      new UpdateCommand({
+        TableName: deps.tableName,
+        Key: key,
+        UpdateExpression: 'SET GSI2SK = :order',
+        ConditionExpression: 'attribute_exists(PK)',
+        ExpressionAttributeValues: {
+          ':order': keys.budgetResultsWatchedOrder(
+            new Date(due).toISOString(),
+            request.communityId,
+            request.budgetId,
+            request.jobId,
+          ),
+        },
+      }),
+    );
+    return false;
+  }
+  const lost = waitsFor(budget, request.jobId);
+  if (lost) {
+    logLine('error', { msg: 'budget results job lost', budgetId: request.budgetId, jobId: request.jobId });
+    await markFailed(deps, request, { code: ResultsFailureCode.out_of_time, detail: 'no run finished it' });
+  }
+  await deps.client.send(
+    new UpdateCommand({
+      TableName: deps.tableName,
+      Key: key,
+      UpdateExpression: 'REMOVE GSI2PK, GSI2SK',
+      ConditionExpression: 'attribute_exists(PK)',
+    }),
+  );
+  return lost;
 }
 
 /** The body of an SQS message that an EventBridge rule sent: the event, with our envelope as its detail. */

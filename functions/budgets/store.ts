@@ -29,6 +29,7 @@ import {
   resultToItem,
   tallyFromItem,
 } from './items';
+import { overdueAt } from './results-deadline';
 import { projectSnapshot } from './snapshot';
 
 /** TransactWriteItems takes at most 100 items; leave room for the budget, events and the audit intent. */
@@ -415,6 +416,13 @@ export function dynamoBudgetStore(client: DynamoDBDocumentClient, tableName: str
                 ...keys.budgetResultsJob(job.communityId, job.budgetId, job.jobId),
                 entity: Entity.budgetResultsJob,
                 ...job,
+                GSI2PK: keys.budgetResultsWatched,
+                GSI2SK: keys.budgetResultsWatchedOrder(
+                  new Date(overdueAt(job.requestedAt)).toISOString(),
+                  job.communityId,
+                  job.budgetId,
+                  job.jobId,
+                ),
               },
               ConditionExpression: 'attribute_not_exists(PK)',
             },

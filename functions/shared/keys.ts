@@ -495,6 +495,14 @@ export const keys = {
     SK: `JOB#${jobId}`,
   }),
   /**
+   * Every results job not yet seen to its end: one platform-wide GSI2 key lists
+   * them by when they are overdue, so the phase job finds a lost job (still
+   * `running` long past its time) with one query, and takes finished ones off.
+   */
+  budgetResultsWatched: 'BUDGETS#RESULTS-JOBS',
+  budgetResultsWatchedOrder: (overdueAt: string, communityId: string, budgetId: string, jobId: string) =>
+    `${overdueAt}#${communityId}#${budgetId}#${jobId}`,
+  /**
    * While a budget has a scheduled phase change ahead, one platform-wide GSI2
    * key lists it by due time, so the phase job finds every due budget with one query.
    */
