@@ -5,6 +5,7 @@ import { isItemAuthor, mayViewQueue } from '../../domain/moderation/permissions'
 import { transparencyReport } from '../../domain/moderation/transparency';
 import { text } from '../../domain/shared/localized';
 import type { DomainError } from '../../domain/shared/outcome';
+import type { AppConfig } from '../shared/config';
 import { documentClient } from '../shared/dynamo';
 import { PageQuerySchema } from '../shared/pagination';
 import {
@@ -73,6 +74,10 @@ export const REPORT_MAX_DAYS = 366;
  * answered from part of it: the median must be of every decision.
  */
 export const REPORT_MAX_DECISIONS = 20_000;
+
+/** The decisions a report may read: `REPORT_MAX_DECISIONS` from the environment (tests make it small), else the default. */
+const reportMaxDecisions = (config: Pick<AppConfig, 'reportMaxDecisions'>): number =>
+  config.reportMaxDecisions ?? REPORT_MAX_DECISIONS;
 
 /** A `from`/`to` query value as an instant: a calendar date means its first moment (UTC). */
 const instant = (value: string): string =>
@@ -341,16 +346,17 @@ const routes: AnyRoute[] = [
           },
         };
       }
-      const read = await storeFor(request).decisionsBetween(community.id, from, to, REPORT_MAX_DECISIONS);
+      const limit = reportMaxDecisions(request.config);
+      const read = await storeFor(request).decisionsBetween(community.id, from, to, limit);
       if (!read.complete) {
         return {
           error: {
             code: 'report_too_large',
             message: text(
-              `У цьому періоді понад ${REPORT_MAX_DECISIONS} рішень. Запросіть коротший період (from, to), наприклад квартал.`,
-              `This period has more than ${REPORT_MAX_DECISIONS} decisions. Ask for a shorter period (from, to), e.g. a quarter.`,
+              `У цьому періоді понад ${limit} рішень. Запросіть коротший період (from, to), наприклад квартал.`,
+              `This period has more than ${limit} decisions. Ask for a shorter period (from, to), e.g. a quarter.`,
             ),
-            details: { limit: REPORT_MAX_DECISIONS },
+            details: { limit },
           },
         };
       }

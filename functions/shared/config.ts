@@ -34,6 +34,8 @@ export interface AppConfig {
   readonly eventBusName?: string;
   /** Items an export page reads (`EXPORT_PAGE_ROWS`); absent: the default, 5,000. */
   readonly exportPageRows?: number;
+  /** Decisions a transparency report may read (`REPORT_MAX_DECISIONS`); absent: the default, 20,000. */
+  readonly reportMaxDecisions?: number;
 }
 
 let lastIssuers: { raw: string; parsed: readonly IssuerConfig[] } | undefined;
@@ -68,5 +70,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     issuers,
     eventBusName: env.EVENT_BUS_NAME || undefined,
     exportPageRows: positiveInteger(env.EXPORT_PAGE_ROWS),
+    reportMaxDecisions: positiveInteger(env.REPORT_MAX_DECISIONS),
   };
 }
