@@ -5,6 +5,7 @@ import type { AuditIntent } from '../../domain/audit/intent';
 import { setExpression } from '../shared/dynamo';
 import { Entity, type ItemKey, keys } from '../shared/keys';
 import type { TransactItem } from '../shared/outbox';
+import { jitteredPause } from '../shared/retry';
 
 /**
  * Refused transactions in a row, for one segment, before giving up. Each
@@ -72,11 +73,9 @@ export class AuditAppendError extends Error {
   }
 }
 
-/** A pause of up to 5 ms × 2^attempt (at most 200 ms), uniformly jittered so that racing appenders spread out. */
-export function jitteredPause(attempt: number): Promise<void> {
-  const ceiling = Math.min(200, 5 * 2 ** attempt);
-  return new Promise((wake) => setTimeout(wake, Math.random() * ceiling));
-}
+/** Racing appenders wait up to 5 ms × 2^attempt (at most 200 ms) before reading the head again. */
+const appenderPause = (attempt: number): Promise<void> =>
+  jitteredPause(attempt, { stepMs: 5, ceilingMs: 200 });
 
 /** The chain's head as stored; the empty head before the first entry. */
 export async function readAuditHead(
@@ -222,7 +221,7 @@ export async function appendAuditEntries(
   intents: readonly AuditIntent[],
   options: AppendOptions = {},
 ): Promise<AppendOutcome> {
-  const pause = options.pause ?? jitteredPause;
+  const pause = options.pause ?? appenderPause;
   const maxAttempts = options.maxAttempts ?? MAX_APPEND_ATTEMPTS;
   const maxEntries = Math.max(
     1,

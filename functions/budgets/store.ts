@@ -13,7 +13,7 @@ import { type Project, ProjectState } from '../../domain/budgets/project';
 import { ItemStatus, newModerationItem } from '../../domain/moderation/item';
 import { auditIntentPut, auditPuts } from '../audit/intents';
 import { enqueuePut } from '../moderation/items';
-import { queryAll } from '../shared/dynamo';
+import { indexPage, queryAll } from '../shared/dynamo';
 import { mergedAfter, pageOfRows } from '../shared/export-pages';
 import { BALLOT_BUCKETS, Entity, keys } from '../shared/keys';
 import { commitWithEvents, commitWithEventsAt, type TransactItem } from '../shared/outbox';
@@ -226,20 +226,11 @@ export function dynamoBudgetStore(client: DynamoDBDocumentClient, tableName: str
       return { items: items.map(projectFromItem), ...(cursor ? { cursor } : {}) };
     },
 
-    async projectsByAuthor(communityId, budgetId, authorKey, query) {
+    projectsByAuthor(communityId, budgetId, authorKey, query) {
       const partition = keys.budgetProjectsOfAuthor(communityId, budgetId, authorKey);
-      const page = await client.send(
-        new QueryCommand({
-          TableName: tableName,
-          IndexName: 'GSI3',
-          KeyConditionExpression: 'GSI3PK = :pk',
-          ExpressionAttributeValues: { ':pk': partition },
-          Limit: query.limit,
-          ExclusiveStartKey: decodeCursor(query.cursor, { attribute: 'GSI3PK', value: partition }),
-        }),
-      );
-      const cursor = encodeCursor(page.LastEvaluatedKey);
-      return { items: (page.Items ?? []).map(projectFromItem), ...(cursor ? { cursor } : {}) };
+      // In the order of project ids, as the budget's own list.
+      const list = { index: 'GSI3', partition, page: query, newestFirst: false } as const;
+      return indexPage(client, tableName, list, projectFromItem);
     },
 
     async createProject(project, events, whilePhase) {

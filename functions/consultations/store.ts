@@ -12,11 +12,10 @@ import type { Draft } from '../../domain/consultations/draft';
 import { type ConsultationStore, MAX_REPLIES_READ, MAX_SECTION_READ } from '../../domain/consultations/ports';
 import type { CommentOrder } from '../../domain/consultations/ranking';
 import { auditPuts } from '../audit/intents';
-import { queryAll, setExpression } from '../shared/dynamo';
+import { indexPage, queryAll, setExpression } from '../shared/dynamo';
 import { mergedAfter, pageOfRows } from '../shared/export-pages';
 import { Entity, keys, SURVEY_RESPONSE_BUCKETS } from '../shared/keys';
 import { commitWithEvents, type TransactItem } from '../shared/outbox';
-import { decodeCursor, encodeCursor } from '../shared/pagination';
 import {
   commentFromItem,
   commentOwned,
@@ -257,21 +256,9 @@ export function dynamoConsultationStore(
       return item ? reportFromItem(item) : undefined;
     },
 
-    async list(query) {
+    list(query) {
       const partition = keys.consultationListing(query.communityId, query.phase);
-      const page = await client.send(
-        new QueryCommand({
-          TableName: tableName,
-          IndexName: 'GSI1',
-          KeyConditionExpression: 'GSI1PK = :pk',
-          ExpressionAttributeValues: { ':pk': partition },
-          ScanIndexForward: false,
-          Limit: query.limit,
-          ExclusiveStartKey: decodeCursor(query.cursor, { attribute: 'GSI1PK', value: partition }),
-        }),
-      );
-      const cursor = encodeCursor(page.LastEvaluatedKey);
-      return { items: (page.Items ?? []).map(consultationFromItem), ...(cursor ? { cursor } : {}) };
+      return indexPage(client, tableName, { index: 'GSI1', partition, page: query }, consultationFromItem);
     },
 
     async dueForPhaseChange(now) {

@@ -16,6 +16,7 @@ import type { DomainError, Outcome } from '../../domain/shared/outcome';
 import type { EventEnvelope } from '../../events/envelope';
 import { auditIntentPut } from '../audit/intents';
 import { commitWithEventsAt, type TransactItem } from '../shared/outbox';
+import { jitteredPause } from '../shared/retry';
 import { decisionLogPut, moderationItemPut, reportPut } from './items';
 import { SUBJECT_PORTS } from './ports';
 import { dynamoModerationStore } from './store';
@@ -226,10 +227,6 @@ export const MAX_REPORTS_PER_WRITE = 40;
 /** The reports waiting in this process, per `table|community|item`. */
 const waitingReports = new Map<string, WaitingReport[]>();
 
-/** A pause of up to 10 ms × 2^attempt (at most 100 ms), jittered so that writers in other processes spread out. */
-const jitteredPause = (attempt: number): Promise<void> =>
-  new Promise((wake) => setTimeout(wake, Math.random() * Math.min(100, 10 * 2 ** attempt)));
-
 /**
  * Writes the reports of `open` on one item together, as if they came one
  * after another in that order: each is checked against the item as the
@@ -328,7 +325,7 @@ async function reportTogether(
     open = open.filter((waiting) => !already.includes(waiting));
     if (already.length > 0) continue;
     misses += 1;
-    await jitteredPause(misses);
+    await jitteredPause(misses, { ceilingMs: 100 });
   }
   for (const waiting of open) waiting.resolve(itemChanged(itemId));
 }

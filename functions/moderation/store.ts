@@ -1,6 +1,7 @@
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ItemStatus } from '../../domain/moderation/item';
 import type { ModerationStore } from '../../domain/moderation/ports';
+import { indexPage } from '../shared/dynamo';
 import { keys } from '../shared/keys';
 import { decodeCursor, encodeCursor } from '../shared/pagination';
 import { loggedDecisionFromItem, moderationItemFromItem } from './items';
@@ -42,21 +43,9 @@ export function dynamoModerationStore(client: DynamoDBDocumentClient, tableName:
       return { items: (page.Items ?? []).map(moderationItemFromItem), ...(cursor ? { cursor } : {}) };
     },
 
-    async byAuthor(communityId, authorKey, query) {
+    byAuthor(communityId, authorKey, query) {
       const partition = keys.moderationByAuthor(communityId, authorKey);
-      const page = await client.send(
-        new QueryCommand({
-          TableName: tableName,
-          IndexName: 'GSI2',
-          KeyConditionExpression: 'GSI2PK = :pk',
-          ExpressionAttributeValues: { ':pk': partition },
-          ScanIndexForward: false,
-          Limit: query.limit,
-          ExclusiveStartKey: decodeCursor(query.cursor, { attribute: 'GSI2PK', value: partition }),
-        }),
-      );
-      const cursor = encodeCursor(page.LastEvaluatedKey);
-      return { items: (page.Items ?? []).map(moderationItemFromItem), ...(cursor ? { cursor } : {}) };
+      return indexPage(client, tableName, { index: 'GSI2', partition, page: query }, moderationItemFromItem);
     },
 
     async decisionsBetween(communityId, from, to, max) {

@@ -5,6 +5,7 @@ import type { PetitionStore } from '../../domain/petitions/ports';
 import type { CommandContext } from '../../domain/shared/command';
 import type { DomainError } from '../../domain/shared/outcome';
 import type { EventEnvelope } from '../../events/envelope';
+import { jitteredPause } from '../shared/retry';
 
 /** What became of one sponsorship: added, found from before, refused by the command, or lost in races. */
 export type SponsorOutcome =
@@ -31,10 +32,6 @@ export const MAX_SPONSORS_PER_WRITE = 40;
 const ATTEMPTS = 8;
 
 const waitingSponsors = new Map<string, WaitingSponsor[]>();
-
-/** A pause of up to 10 ms × 2^attempt (at most 100 ms), jittered so that writers in other processes spread out. */
-const jitteredPause = (attempt: number): Promise<void> =>
-  new Promise((wake) => setTimeout(wake, Math.random() * Math.min(100, 10 * 2 ** attempt)));
 
 /** The petition as sponsors may see it: gathering sponsors or public; otherwise it does not exist for them. */
 const sponsorable = (petition: Petition | undefined): petition is Petition =>
@@ -112,7 +109,7 @@ async function sponsorTogether(
       continue;
     }
     misses += 1;
-    await jitteredPause(misses);
+    await jitteredPause(misses, { ceilingMs: 100 });
   }
   for (const waiting of open) waiting.resolve({ kind: 'conflict' });
 }

@@ -12,7 +12,7 @@ import { type Petition, PetitionState, totalSignatures } from '../../domain/peti
 import type { PetitionQuery, PetitionStats, PetitionStore } from '../../domain/petitions/ports';
 import { auditPuts } from '../audit/intents';
 import { enqueuePut } from '../moderation/items';
-import { setExpression } from '../shared/dynamo';
+import { indexPage, setExpression } from '../shared/dynamo';
 import { Entity, keys } from '../shared/keys';
 import { commitWithEvents, commitWithEventsAt, type TransactItem } from '../shared/outbox';
 import { decodeCursor, encodeCursor } from '../shared/pagination';
@@ -354,21 +354,9 @@ export function dynamoPetitionStore(client: DynamoDBDocumentClient, tableName: s
       return { items: (page.Items ?? []).map(petitionFromItem), ...(cursor ? { cursor } : {}) };
     },
 
-    async byAuthor(communityId, authorKey, query) {
+    byAuthor(communityId, authorKey, query) {
       const partition = keys.petitionsOfAuthor(communityId, authorKey);
-      const page = await client.send(
-        new QueryCommand({
-          TableName: tableName,
-          IndexName: 'GSI3',
-          KeyConditionExpression: 'GSI3PK = :pk',
-          ExpressionAttributeValues: { ':pk': partition },
-          ScanIndexForward: false,
-          Limit: query.limit,
-          ExclusiveStartKey: decodeCursor(query.cursor, { attribute: 'GSI3PK', value: partition }),
-        }),
-      );
-      const cursor = encodeCursor(page.LastEvaluatedKey);
-      return { items: (page.Items ?? []).map(petitionFromItem), ...(cursor ? { cursor } : {}) };
+      return indexPage(client, tableName, { index: 'GSI3', partition, page: query }, petitionFromItem);
     },
 
     async stats(communityId, petitionId): Promise<PetitionStats> {

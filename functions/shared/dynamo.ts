@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { AppConfig } from './config';
+import { decodeCursor, encodeCursor } from './pagination';
 
 const clients = new Map<string, DynamoDBDocumentClient>();
 
@@ -62,4 +63,38 @@ export function setExpression(values: Record<string, unknown>, prefix = 'a') {
       return `#${prefix}${index} = :${prefix}${index}`;
     });
   return { assignments, names, values: attributeValues };
+}
+
+/**
+ * One page of a list kept in a secondary index: the partition's items in the
+ * index's order (newest first unless `newestFirst` is false), at most
+ * `page.limit`, after the `page.cursor` this list handed out (any other cursor
+ * is refused with `invalid_cursor`).
+ * @example indexPage(client, tableName, { index: 'GSI3', partition, page: query }, petitionFromItem)
+ */
+export async function indexPage<T>(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  list: {
+    readonly index: 'GSI1' | 'GSI2' | 'GSI3' | 'GSI4';
+    readonly partition: string;
+    readonly page: { readonly limit: number; readonly cursor?: string | undefined };
+    readonly newestFirst?: boolean;
+  },
+  fromItem: (item: Record<string, unknown>) => T,
+): Promise<{ items: T[]; cursor?: string }> {
+  const { index, partition, page } = list;
+  const result = await client.send(
+    new QueryCommand({
+      TableName: tableName,
+      IndexName: index,
+      KeyConditionExpression: `${index}PK = :pk`,
+      ExpressionAttributeValues: { ':pk': partition },
+      ScanIndexForward: list.newestFirst === false,
+      Limit: page.limit,
+      ExclusiveStartKey: decodeCursor(page.cursor, { attribute: `${index}PK`, value: partition }),
+    }),
+  );
+  const cursor = encodeCursor(result.LastEvaluatedKey);
+  return { items: (result.Items ?? []).map(fromItem), ...(cursor ? { cursor } : {}) };
 }

@@ -4,6 +4,7 @@ import type { DynamoDBBatchResponse, DynamoDBRecord } from 'aws-lambda';
 import type { ItemKey } from '../shared/keys';
 import { logLine } from '../shared/log';
 import type { TransactItem } from '../shared/outbox';
+import { jitteredPause } from '../shared/retry';
 
 /**
  * The receipt tally engine of the comment tallies (votes → a comment's `up`
@@ -73,9 +74,8 @@ const TRANSIENT_REASONS = new Set([
   'ProvisionedThroughputExceeded',
 ]);
 
-/** A pause of up to 10 ms × 2^attempt (at most 250 ms), uniformly jittered so that racing tallies spread out. */
-const jitteredPause = (attempt: number): Promise<void> =>
-  new Promise((wake) => setTimeout(wake, Math.random() * Math.min(250, 10 * 2 ** attempt)));
+/** Racing tallies wait up to 10 ms × 2^attempt (at most 250 ms) before trying again. */
+const tallyPause = (attempt: number): Promise<void> => jitteredPause(attempt, { ceilingMs: 250 });
 
 /** The batch's changes per subject, in stream order, each change once (a batch may be glued to its redelivery). */
 function groupBySubject<C extends ReceiptChange>(
@@ -154,7 +154,7 @@ export function receiptTally<C extends ReceiptChange>(
   kind: ReceiptTallyKind<C>,
 ): (records: readonly DynamoDBRecord[]) => Promise<DynamoDBBatchResponse> {
   const { client, tableName } = dependencies;
-  const pause = dependencies.pause ?? jitteredPause;
+  const pause = dependencies.pause ?? tallyPause;
   const maxAttempts = dependencies.maxAttempts ?? MAX_ATTEMPTS;
 
   /** The changes of refused receipts that those receipts already hold: counted by an earlier delivery. */

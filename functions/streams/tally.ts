@@ -15,6 +15,7 @@ import { systemClock, ulidGenerator } from '../shared/ids';
 import { Entity, type ItemKey, keys } from '../shared/keys';
 import { logLine } from '../shared/log';
 import { outboxPuts, type TransactItem } from '../shared/outbox';
+import { jitteredPause } from '../shared/retry';
 
 /**
  * The signature tally: the stream consumer that turns signature inserts into a
@@ -172,11 +173,8 @@ const TRANSIENT_REASONS = new Set([
   'ProvisionedThroughputExceeded',
 ]);
 
-/** A pause of up to 10 ms × 2^attempt (at most 250 ms), uniformly jittered so that racing tallies spread out. */
-export function jitteredPause(attempt: number): Promise<void> {
-  const ceiling = Math.min(250, 10 * 2 ** attempt);
-  return new Promise((wake) => setTimeout(wake, Math.random() * ceiling));
-}
+/** Racing tallies wait up to 10 ms × 2^attempt (at most 250 ms) before trying again. */
+const tallyPause = (attempt: number): Promise<void> => jitteredPause(attempt, { ceilingMs: 250 });
 
 /** A signature INSERT of the batch; undefined (and logged) for an image that is not a countable signature. */
 function readSignature(record: DynamoDBRecord): PendingSignature | undefined {
@@ -501,7 +499,7 @@ export function signatureTally(
   dependencies: TallyDependencies,
 ): (records: readonly DynamoDBRecord[]) => Promise<DynamoDBBatchResponse> {
   const { client, tableName, clock, ids } = dependencies;
-  const pause = dependencies.pause ?? jitteredPause;
+  const pause = dependencies.pause ?? tallyPause;
   const maxAttempts = dependencies.maxAttempts ?? MAX_ATTEMPTS;
 
   const readCountingState = async (petition: PetitionRef): Promise<CountingState | undefined> => {
