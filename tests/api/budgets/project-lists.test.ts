@@ -193,16 +193,17 @@ describe('state= before and after the results are published', () => {
       .filter((project) => project.fields.selected === '1')
       .map((project) => project.id)
       .sort();
-    const imported = await jsonOf(
-      await api.call(`${base}/import?rule=greedy`, {
-        method: 'POST',
-        token: tokens.council as string,
-        headers: { 'content-type': 'text/plain' },
-        body: text,
-      }),
-    );
+    const importing = await api.call(`${base}/import?rule=greedy`, {
+      method: 'POST',
+      token: tokens.council as string,
+      headers: { 'content-type': 'text/plain' },
+      body: text,
+    });
+    const imported = await jsonOf(importing);
+    expect(importing.status, JSON.stringify(imported)).toBe(201);
     const projects = `${base}/${imported.id}/projects`;
-    expect((await api.call(`${base}/${imported.id}/results`, call(tokens.council, 'POST'))).status).toBe(202);
+    const requested = await api.call(`${base}/${imported.id}/results`, call(tokens.council, 'POST'));
+    expect(requested.status, JSON.stringify(await jsonOf(requested))).toBe(202);
     await api.runtime.drain();
     const externalIds = async (path: string) => {
       const ids: string[] = [];
