@@ -1,5 +1,6 @@
 import { text, validationMessage } from '../shared/localized';
 import type { DomainError } from '../shared/outcome';
+import type { ProblemCode } from '../shared/problem-codes';
 import { type BallotRules, BallotType, type Pot } from './budget';
 import { costOf, ON_BALLOT, type Project } from './project';
 
@@ -13,7 +14,7 @@ export interface BallotChoice {
 
 /** One limit a ballot broke: its own code, where, and the limit. */
 export interface BallotViolation {
-  readonly code: string;
+  readonly code: ProblemCode;
   readonly pointer: string;
   readonly message: ReturnType<typeof text>;
   readonly limit?: number;
@@ -21,7 +22,7 @@ export interface BallotViolation {
 }
 
 const violation = (
-  code: string,
+  code: ProblemCode,
   pointer: string,
   uk: string,
   en: string,

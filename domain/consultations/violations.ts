@@ -1,12 +1,13 @@
 import { type Localized, validationMessage } from '../shared/localized';
 import { fail, type Outcome } from '../shared/outcome';
+import type { ProblemCode } from '../shared/problem-codes';
 
 /**
  * One thing wrong with one field of a request: a stable code of its own, where
  * it is (a JSON pointer) and what to do, in both languages.
  */
 export interface Violation {
-  readonly code: string;
+  readonly code: ProblemCode;
   /** Relative to the request body, e.g. `/answers/q1` or `/sections/0/reasons`. */
   readonly pointer: string;
   readonly message: Localized;

@@ -1,5 +1,7 @@
 import type { EventEnvelope } from '../../events/envelope';
+import type { AuditIntent } from '../audit/intent';
 import type { Localized } from './localized';
+import type { ProblemCode } from './problem-codes';
 
 /**
  * A business rejection: a value, never an exception. `code` is stable and is what
@@ -7,25 +9,31 @@ import type { Localized } from './localized';
  * client needs to fix the request (limits, current state, the offending field).
  */
 export interface DomainError {
-  readonly code: string;
+  readonly code: ProblemCode;
   /** What went wrong and what to do, in Ukrainian and English. */
   readonly message: Localized;
   readonly details?: Record<string, unknown>;
 }
 
-/** What a command returns: the new value and the events it emits, or a rejection. */
-export type Outcome<T> =
-  | { readonly ok: true; readonly value: T; readonly events: readonly EventEnvelope[] }
-  | { readonly ok: false; readonly error: DomainError };
+/** A command's success: the new value, the events it emits and, for staff actions, what the audit trail records. */
+export interface Success<T> {
+  readonly ok: true;
+  readonly value: T;
+  readonly events: readonly EventEnvelope[];
+  readonly audit?: AuditIntent;
+}
 
-/** @example return ok(community, [communityCreated(...)]) */
-export function ok<T>(value: T, events: readonly EventEnvelope[] = []): Outcome<T> {
-  return { ok: true, value, events };
+/** What a command returns: what happened, or a rejection. */
+export type Outcome<T> = Success<T> | { readonly ok: false; readonly error: DomainError };
+
+/** @example return ok(community, [communityCreated(...)], newAuditIntent(...)) */
+export function ok<T>(value: T, events: readonly EventEnvelope[] = [], audit?: AuditIntent): Outcome<T> {
+  return audit ? { ok: true, value, events, audit } : { ok: true, value, events };
 }
 
 /** @example return fail('forbidden', text('Лише рада…', 'Only the council…'), { required: 'council' }) */
 export function fail<T = never>(
-  code: string,
+  code: ProblemCode,
   message: Localized,
   details?: Record<string, unknown>,
 ): Outcome<T> {

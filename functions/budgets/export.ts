@@ -56,7 +56,7 @@ function sortKey(value: unknown): string {
  * file's head is written from (results computed before exports paged): the
  * export never falls back to reading every ballot.
  */
-const noTally = (pots: readonly string[]) => ({
+const noTally = (pots: readonly string[]): RouteReply => ({
   error: {
     code: 'results_not_computed',
     message: text(

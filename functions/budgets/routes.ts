@@ -26,6 +26,7 @@ import type { Community } from '../../domain/communities/community';
 import { forbidden } from '../../domain/communities/permissions';
 import { type Locale, text } from '../../domain/shared/localized';
 import type { DomainError, Outcome } from '../../domain/shared/outcome';
+import type { ProblemCode } from '../../domain/shared/problem-codes';
 import { BudgetEvents } from '../../events/budgets';
 import type { EventEnvelope } from '../../events/envelope';
 import { documentClient } from '../shared/dynamo';
@@ -126,7 +127,7 @@ async function loadBudget(request: RouteRequest<{ budgetId: string }>): Promise<
   return budget ?? budgetNotFound(request.params.budgetId);
 }
 
-const BUDGET_ERRORS = ['community_not_found', 'budget_not_found'];
+const BUDGET_ERRORS: readonly ProblemCode[] = ['community_not_found', 'budget_not_found'];
 
 /**
  * A project as the public may know it: selected or not only once the council
@@ -183,7 +184,7 @@ async function resultsBody(store: BudgetStore, budget: Budget, locale: Locale) {
     pots,
   };
 }
-const PROJECT_ERRORS = [...BUDGET_ERRORS, 'project_not_found'];
+const PROJECT_ERRORS: readonly ProblemCode[] = [...BUDGET_ERRORS, 'project_not_found'];
 
 /** Runs a command on the current budget and saves it; re-reads and re-runs when another change came first. */
 async function changeBudget(

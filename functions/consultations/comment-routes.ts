@@ -21,6 +21,7 @@ import {
 import type { CommandContext } from '../../domain/shared/command';
 import { text } from '../../domain/shared/localized';
 import type { DomainError, Outcome } from '../../domain/shared/outcome';
+import type { ProblemCode } from '../../domain/shared/problem-codes';
 import { decodeCursor, encodeCursor } from '../shared/pagination';
 import { ProblemError } from '../shared/problems';
 import { type AnyRoute, defineRoute, type RouteReply, type RouteRequest, userScope } from '../shared/routes';
@@ -40,8 +41,12 @@ import {
 } from './schemas';
 import { commentView, threadView } from './views';
 
-const COMMENT_ERRORS = ['community_not_found', 'consultation_not_found', 'comment_not_found'];
-const TEXT_ERRORS = ['comment_empty', 'comment_too_long'];
+const COMMENT_ERRORS: readonly ProblemCode[] = [
+  'community_not_found',
+  'consultation_not_found',
+  'comment_not_found',
+];
+const TEXT_ERRORS: readonly ProblemCode[] = ['comment_empty', 'comment_too_long'];
 
 /** The comment of the path, in the consultation of the path. */
 async function loadComment(

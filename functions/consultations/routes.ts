@@ -13,6 +13,7 @@ import {
 import { commentCounts, commentCountsFromTargets } from '../../domain/consultations/ranking';
 import { SurveySchema } from '../../domain/consultations/survey';
 import { text } from '../../domain/shared/localized';
+import type { ProblemCode } from '../../domain/shared/problem-codes';
 import { systemClock } from '../shared/ids';
 import { type AnyRoute, defineRoute, type ToolDefinition, userScope } from '../shared/routes';
 import { commentRoutes } from './comment-routes';
@@ -43,8 +44,8 @@ import {
 import { surveyRoutes } from './survey-routes';
 import { consultationView, draftView, summaryView } from './views';
 
-const CONSULTATION_ERRORS = ['community_not_found', 'consultation_not_found'];
-const DRAFT_ERRORS = [
+const CONSULTATION_ERRORS: readonly ProblemCode[] = ['community_not_found', 'consultation_not_found'];
+const DRAFT_ERRORS: readonly ProblemCode[] = [
   'draft_too_large',
   'too_many_sections',
   'too_many_paragraphs',

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import packageJson from '../../package.json' with { type: 'json' };
 import { PROBLEM_TYPES, type ProblemCode, problemTypeUri } from '../shared/problems';
-import type { AnyRoute, ToolDefinition } from '../shared/routes';
+import { type AnyRoute, documentedProblems, type ToolDefinition } from '../shared/routes';
 
 /** A JSON Schema (2020-12, the dialect of OpenAPI 3.1) as plain JSON. */
 export type JsonSchema = { [keyword: string]: unknown };
@@ -66,11 +66,6 @@ const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 const PROBLEM_SCHEMA_REF = '#/components/schemas/Problem';
 const BEARER = 'bearer';
 
-/** Names `{param}` segments of an API Gateway path template, in order (`{proxy+}` gives `proxy+`). */
-export function pathParameterNames(path: string): string[] {
-  return [...path.matchAll(/\{([^}]+)\}/g)].map((match) => match[1] as string);
-}
-
 /**
  * The OpenAPI 3.1 document of every visible route of `tools`: the route tables
  * are the only source, so the document cannot drift from what is deployed.
@@ -130,24 +125,9 @@ export function withServerUrl(document: OpenApiDocument, serverUrl: string): Ope
   return { openapi, info, servers: [{ url: serverUrl }], ...rest };
 }
 
-/**
- * The problem codes a route can answer with: the ones it declares, plus those
- * the HTTP stack itself produces for any route of its shape. Ordered by status, then code.
- */
+/** The problem codes a route can answer with, ordered by status, then code. */
 export function problemCodesOf(route: AnyRoute): string[] {
-  const codes = new Set<string>(route.errors ?? []);
-  const add = (code: ProblemCode) => codes.add(code);
-  if (route.params || route.query || route.body) add('validation_failed');
-  if (route.body) {
-    if ((route.bodyContentType ?? 'application/json') === 'application/json') add('malformed_json');
-    add('payload_too_large');
-    add('unsupported_media_type');
-  }
-  if (route.auth === 'user') add('unauthorized');
-  // The stack loads the community named in the path and answers 404 when it is missing.
-  if (pathParameterNames(route.path).includes('communityId')) add('community_not_found');
-  add('internal_error');
-  return [...codes].sort((a, b) => statusOf(a) - statusOf(b) || a.localeCompare(b));
+  return [...documentedProblems(route)].sort((a, b) => statusOf(a) - statusOf(b) || a.localeCompare(b));
 }
 
 /** The status of a problem code; an unmapped code is answered as 500 by the stack, so it is documented as one. */

@@ -5,6 +5,7 @@ import { isItemAuthor, mayViewQueue } from '../../domain/moderation/permissions'
 import { transparencyReport } from '../../domain/moderation/transparency';
 import { text } from '../../domain/shared/localized';
 import type { DomainError } from '../../domain/shared/outcome';
+import type { ProblemCode } from '../../domain/shared/problem-codes';
 import type { AppConfig } from '../shared/config';
 import { documentClient } from '../shared/dynamo';
 import { PageQuerySchema } from '../shared/pagination';
@@ -63,7 +64,7 @@ function reply(request: RouteRequest, result: ModerationItem | DomainError, stat
   };
 }
 
-const ITEM_ERRORS = ['community_not_found', 'item_not_found'];
+const ITEM_ERRORS: readonly ProblemCode[] = ['community_not_found', 'item_not_found'];
 const DAY_MS = 86_400_000;
 const YEAR_MS = 365 * DAY_MS;
 /** The longest period one report covers: a leap year, with the default 365 days inside it. */

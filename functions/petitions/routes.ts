@@ -13,6 +13,7 @@ import type { PetitionStore } from '../../domain/petitions/ports';
 import type { CommandContext } from '../../domain/shared/command';
 import { text } from '../../domain/shared/localized';
 import type { DomainError, Outcome } from '../../domain/shared/outcome';
+import type { ProblemCode } from '../../domain/shared/problem-codes';
 import type { EventEnvelope } from '../../events/envelope';
 import { documentClient } from '../shared/dynamo';
 import { PageQuerySchema } from '../shared/pagination';
@@ -108,7 +109,7 @@ async function changePetition<T>(
 const viewFor = (request: RouteRequest) => (petition: Petition) =>
   petitionView(petition, { ...(request.actor ? { actor: request.actor } : {}), staff: staff(request) });
 
-const PETITION_ERRORS = ['community_not_found', 'petition_not_found'];
+const PETITION_ERRORS: readonly ProblemCode[] = ['community_not_found', 'petition_not_found'];
 
 /** The audit record of a staff action on a petition: who, what, and the fields it changed. */
 function staffAudit(

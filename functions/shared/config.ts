@@ -36,6 +36,12 @@ export interface AppConfig {
   readonly exportPageRows?: number;
   /** Decisions a transparency report may read (`REPORT_MAX_DECISIONS`); absent: the default, 20,000. */
   readonly reportMaxDecisions?: number;
+  /**
+   * A route answering a problem code it does not document is a 500 (`STRICT_PROBLEMS=1`):
+   * the default outside Lambda, so that tests and the local runtime catch it. In
+   * Lambda the answer goes out and the mismatch is logged.
+   */
+  readonly strictProblems: boolean;
 }
 
 let lastIssuers: { raw: string; parsed: readonly IssuerConfig[] } | undefined;
@@ -71,5 +77,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     eventBusName: env.EVENT_BUS_NAME || undefined,
     exportPageRows: positiveInteger(env.EXPORT_PAGE_ROWS),
     reportMaxDecisions: positiveInteger(env.REPORT_MAX_DECISIONS),
+    strictProblems: env.STRICT_PROBLEMS ? env.STRICT_PROBLEMS === '1' : !env.AWS_LAMBDA_FUNCTION_NAME,
   };
 }

@@ -4,7 +4,9 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import { z } from 'zod';
 import type { Community } from '../../domain/communities/community';
 import type { Actor } from '../../domain/identity/actor';
+import type { Clock } from '../../domain/shared/clock';
 import { type Locale, text } from '../../domain/shared/localized';
+import type { DomainError } from '../../domain/shared/outcome';
 import { actorFromClaims, type FlatClaims, signerSecret } from './auth/actor';
 import { type AppConfig, loadConfig } from './config';
 import { documentClient } from './dynamo';
@@ -12,7 +14,14 @@ import { systemClock, ulidGenerator } from './ids';
 import { negotiateLocale } from './locale';
 import { logLine } from './log';
 import { type FieldError, ProblemError, problemBody, problemFromDomainError } from './problems';
-import { type AnyRoute, type RouteReply, type RouteRequest, routeKey, type ToolDefinition } from './routes';
+import {
+  type AnyRoute,
+  documentedProblems,
+  type RouteReply,
+  type RouteRequest,
+  routeKey,
+  type ToolDefinition,
+} from './routes';
 import { loadRequestScope, type RequestScope } from './tenancy';
 import { ttlCache } from './ttl-cache';
 
@@ -90,8 +99,27 @@ function problemResult(error: unknown, state: RequestState | undefined): Result 
 const etagOf = (body: string): string =>
   `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
 
+/**
+ * A rejection whose code the route does not document is a programming error:
+ * the docs (and every client generated from them) would not know it. Outside
+ * AWS it becomes a 500 so that a test fails; in AWS the answer goes out, logged.
+ */
+function undocumented(reply: { readonly error: DomainError }, state: RequestState): Result | undefined {
+  const route = state.route;
+  if (!route || documentedProblems(route).has(reply.error.code)) return undefined;
+  logLine('error', {
+    message: 'undocumented_problem',
+    requestId: state.requestId,
+    route: routeKey(route),
+    problem: reply.error.code,
+  });
+  return state.config.strictProblems ? problemResult(new Error('undocumented problem'), state) : undefined;
+}
+
 function replyResult(reply: RouteReply, state: RequestState, event: Event): Result {
   if ('error' in reply) {
+    const strict = undocumented(reply, state);
+    if (strict) return strict;
     const body = problemFromDomainError(reply.error, state.locale);
     return json(body.status, body, 'application/problem+json; charset=utf-8');
   }
@@ -383,7 +411,7 @@ const scope: MiddlewareObj<Event, Result> = {
  * route table is the only thing a tool supplies; parsing, authentication,
  * validation, errors, CORS, caching headers and logging happen here, once.
  */
-export function createHttpHandler(tool: ToolDefinition) {
+export function createHttpHandler(tool: ToolDefinition, { clock = systemClock }: { clock?: Clock } = {}) {
   const routes = new Map(tool.routes.map((route) => [routeKey(route), route] as const));
 
   return middy<Event, Result>()
@@ -403,9 +431,8 @@ export function createHttpHandler(tool: ToolDefinition) {
         headers: event.headers ?? {},
         requestId: state.requestId,
         config: state.config,
-        ...(state.actor
-          ? { actor: state.actor, command: { actor: state.actor, clock: systemClock, ids } }
-          : {}),
+        clock,
+        ...(state.actor ? { actor: state.actor, command: { actor: state.actor, clock, ids } } : {}),
         ...(state.community ? { community: state.community } : {}),
       };
       return replyResult(await route.handle(routeRequest), state, event);

@@ -1,6 +1,7 @@
 import type { Locale, Localized } from '../../domain/shared/localized';
 import { localizeMessage, text } from '../../domain/shared/localized';
 import type { DomainError } from '../../domain/shared/outcome';
+import type { ProblemCode } from '../../domain/shared/problem-codes';
 
 /** One invalid field: where it is (a JSON pointer into `/body`, `/query` or `/path`) and what is wrong. */
 export interface FieldError {
@@ -30,6 +31,7 @@ export const PROBLEM_TYPES = {
   last_council_member: { status: 409, title: text('Останній член ради', 'The last council member') },
   version_conflict: { status: 409, title: text('Конфлікт змін', 'Conflicting change') },
   unknown_district: { status: 400, title: text('Невідомий округ', 'Unknown district') },
+  not_due: { status: 409, title: text('Ще не час', 'Not due yet') },
   reason_required: { status: 400, title: text('Потрібна причина', 'A reason is required') },
   not_eligible: { status: 403, title: text('Немає права участі', 'Not eligible') },
   not_author: { status: 403, title: text('Ви не автор', 'Not the author') },
@@ -68,6 +70,10 @@ export const PROBLEM_TYPES = {
   rule_needs_approval_ballots: {
     status: 400,
     title: text('Правило потребує бюлетенів approval', 'The rule needs approval ballots'),
+  },
+  completion_needs_equal_shares: {
+    status: 400,
+    title: text('Доповнення лише для рівних часток', 'The completion needs equal shares'),
   },
   invalid_pabulib: { status: 400, title: text('Некоректний файл pabulib', 'Invalid pabulib file') },
   unsupported_vote_type: {
@@ -165,9 +171,9 @@ export const PROBLEM_TYPES = {
     title: text('Непідтримуваний тип вмісту', 'Unsupported content type'),
   },
   internal_error: { status: 500, title: text('Внутрішня помилка', 'Internal error') },
-} as const satisfies Record<string, ProblemType>;
+} as const satisfies Record<ProblemCode, ProblemType>;
 
-export type ProblemCode = keyof typeof PROBLEM_TYPES;
+export type { ProblemCode };
 
 /** The problem type URI of a code (RFC 9457 `type`). */
 export const problemTypeUri = (code: string): string => `urn:hromada:problem:${code}`;

@@ -1,9 +1,11 @@
 import type { z } from 'zod';
 import type { Community } from '../../domain/communities/community';
 import type { Actor } from '../../domain/identity/actor';
+import type { Clock } from '../../domain/shared/clock';
 import type { CommandContext } from '../../domain/shared/command';
 import type { Locale } from '../../domain/shared/localized';
-import type { DomainError } from '../../domain/shared/outcome';
+import type { DomainError, Outcome } from '../../domain/shared/outcome';
+import type { ProblemCode } from '../../domain/shared/problem-codes';
 import type { AppConfig } from './config';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS';
@@ -27,6 +29,8 @@ export interface RouteRequest<Params = unknown, Query = unknown, Body = unknown>
   readonly headers: Readonly<Record<string, string | undefined>>;
   readonly requestId: string;
   readonly config: AppConfig;
+  /** The injected clock: the one source of "now" for every route, public or not. */
+  readonly clock: Clock;
   /** Clock, ids and actor for commands; only on `user` routes. */
   readonly command?: CommandContext;
 }
@@ -60,8 +64,13 @@ export interface Route<Params = unknown, Query = unknown, Body = unknown> {
   /** Non-JSON bodies (e.g. `text/plain`) are passed through as a string. */
   readonly bodyContentType?: string;
   readonly responses: Readonly<Record<number, RouteResponse>>;
-  /** Domain error codes this route can answer with, for the docs. */
-  readonly errors?: readonly string[];
+  /**
+   * Domain error codes this route can answer with, besides those the HTTP stack
+   * adds for its shape ({@link documentedProblems}). The stack checks every
+   * answer against them: outside AWS an undocumented code is a 500, so a test
+   * fails; in AWS it is logged.
+   */
+  readonly errors?: readonly ProblemCode[];
   /**
    * Public, cacheable reads: the stack adds `Cache-Control` and a strong `ETag`
    * and answers a matching `If-None-Match` with 304.
@@ -91,11 +100,68 @@ export function userScope(request: RouteRequest): { command: CommandContext; com
   return { command: request.command, community: request.community };
 }
 
+/**
+ * A use case's outcome as the route answers it: the view of the value, or the
+ * rejection as a problem.
+ * @example return answer(await runChange(...), (petition) => ({ status: 200, body: view(petition) }));
+ */
+export function answer<T>(outcome: Outcome<T>, view: (value: T) => RouteReply): RouteReply {
+  return outcome.ok ? view(outcome.value) : { error: outcome.error };
+}
+
 /** Declares a route with its types inferred from its schemas. */
 export function defineRoute<Params, Query, Body>(
   route: Route<Params, Query, Body>,
 ): Route<Params, Query, Body> {
   return route;
+}
+
+/** Names `{param}` segments of an API Gateway path template, in order (`{proxy+}` gives `proxy+`). */
+export function pathParameterNames(path: string): string[] {
+  return [...path.matchAll(/\{([^}]+)\}/g)].map((match) => match[1] as string);
+}
+
+/**
+ * The path of a resource, filled in from a route's template: how every
+ * `Location` header is built, so it cannot drift from the route that serves it.
+ * @throws Error when the template names a parameter `values` lacks: a programming error.
+ * @example pathTo(PETITION, { communityId: 'demo', petitionId: id }) // → '/v1/communities/demo/petitions/01H…'
+ */
+export function pathTo(template: string, values: Readonly<Record<string, string>>): string {
+  return template.replace(/\{([^}+]+)\}/g, (_whole, name: string) => {
+    const value = values[name];
+    if (value === undefined) throw new Error(`pathTo: ${template} needs ${name}`);
+    return encodeURIComponent(value);
+  });
+}
+
+/** A 201 with its `Location`: the path of the new resource, from the template of the route that serves it. */
+export function created(
+  template: string,
+  values: Readonly<Record<string, string>>,
+  body: unknown,
+  headers: Readonly<Record<string, string>> = {},
+): RouteReply {
+  return { status: 201, body, headers: { ...headers, location: pathTo(template, values) } };
+}
+
+/**
+ * The problem codes a route can answer with: the ones it declares, plus those
+ * the HTTP stack itself produces for any route of its shape.
+ */
+export function documentedProblems(route: AnyRoute): ReadonlySet<ProblemCode> {
+  const codes = new Set<ProblemCode>(route.errors ?? []);
+  if (route.params || route.query || route.body) codes.add('validation_failed');
+  if (route.body) {
+    if ((route.bodyContentType ?? 'application/json') === 'application/json') codes.add('malformed_json');
+    codes.add('payload_too_large');
+    codes.add('unsupported_media_type');
+  }
+  if (route.auth === 'user') codes.add('unauthorized');
+  // The stack loads the community named in the path and answers 404 when it is missing.
+  if (pathParameterNames(route.path).includes('communityId')) codes.add('community_not_found');
+  codes.add('internal_error');
+  return codes;
 }
 
 /** The key API Gateway puts in `event.routeKey`, and the local runtime too. */

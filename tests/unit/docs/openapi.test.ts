@@ -6,11 +6,11 @@ import {
   type OpenApiDocument,
   type OpenApiOperation,
   type OpenApiPathItem,
-  pathParameterNames,
 } from '../../../functions/docs/openapi';
 import { docsTool } from '../../../functions/docs/routes';
+import type { ProblemCode } from '../../../functions/shared/problems';
 import { PROBLEM_TYPES } from '../../../functions/shared/problems';
-import type { AnyRoute, ToolDefinition } from '../../../functions/shared/routes';
+import { type AnyRoute, pathParameterNames, type ToolDefinition } from '../../../functions/shared/routes';
 import { TOOLS } from '../../../functions/tools';
 
 // ---- fixtures ---------------------------------------------------------------------------------
@@ -86,7 +86,8 @@ const importItems: AnyRoute = {
   body: z.string(),
   bodyContentType: 'text/csv',
   responses: { 202: { description: 'Accepted' } },
-  errors: ['not_a_mapped_code'],
+  // Not a code at all: the type forbids it, the document must still not invent a status for it.
+  errors: ['not_a_mapped_code' as ProblemCode],
   handle,
 };
 
