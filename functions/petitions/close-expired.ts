@@ -1,10 +1,12 @@
 import { closePetition } from '../../domain/petitions/commands/close-petition';
 import type { PetitionStore } from '../../domain/petitions/ports';
 import type { Clock, IdGenerator } from '../../domain/shared/clock';
+import { text } from '../../domain/shared/localized';
 import { loadConfig } from '../shared/config';
 import { documentClient } from '../shared/dynamo';
 import { systemClock, ulidGenerator } from '../shared/ids';
 import { logLine } from '../shared/log';
+import { found, runChange } from '../shared/use-case';
 import { dynamoPetitionStore } from './store';
 
 /** How many due petitions one run closes; the next run takes the rest. */
@@ -24,19 +26,17 @@ export async function closeExpiredPetitions(
   const due = await store.dueForClosing(clock.now().toISOString(), PER_RUN);
   let closed = 0;
   for (const { communityId, petitionId } of due) {
-    for (let attempt = 0; attempt < 4; attempt += 1) {
-      const petition = await store.get(communityId, petitionId);
-      if (!petition) break;
-      const outcome = closePetition(clock, ids, petition);
-      if (!outcome.ok) {
-        logLine('warn', { msg: 'petition not closed', communityId, petitionId, code: outcome.error.code });
-        break;
-      }
-      if ((await store.save(petition, outcome.value, outcome.events)) === 'saved') {
-        closed += 1;
-        break;
-      }
-    }
+    const outcome = await runChange({
+      load: async () =>
+        found(await store.get(communityId, petitionId), () => ({
+          code: 'petition_not_found',
+          message: text('Петицію не знайдено.', 'There is no such petition.'),
+        })),
+      decide: (petition) => closePetition(clock, ids, petition),
+      save: (petition, done) => store.save(petition, done.value, done.events),
+    });
+    if (outcome.ok) closed += 1;
+    else logLine('warn', { msg: 'petition not closed', communityId, petitionId, code: outcome.error.code });
   }
   logLine('info', { msg: 'closing job', due: due.length, closed });
   return { closed, skipped: due.length - closed };

@@ -1,5 +1,3 @@
-import { AuditAction, newAuditIntent } from '../../domain/audit/intent';
-import { changes } from '../../domain/audit/summary';
 import type { Community } from '../../domain/communities/community';
 import { hasRole, Role } from '../../domain/identity/actor';
 import { addOfflineSignatures } from '../../domain/petitions/commands/add-offline-signatures';
@@ -10,15 +8,15 @@ import { submitPetition } from '../../domain/petitions/commands/submit-petition'
 import { mayRead } from '../../domain/petitions/permissions';
 import { type Petition, PUBLIC_STATES, totalSignatures } from '../../domain/petitions/petition';
 import type { PetitionStore } from '../../domain/petitions/ports';
-import type { CommandContext } from '../../domain/shared/command';
 import { text } from '../../domain/shared/localized';
-import type { DomainError, Outcome } from '../../domain/shared/outcome';
+import type { DomainError, Outcome, Success } from '../../domain/shared/outcome';
 import type { ProblemCode } from '../../domain/shared/problem-codes';
-import type { EventEnvelope } from '../../events/envelope';
 import { documentClient } from '../shared/dynamo';
 import { PageQuerySchema } from '../shared/pagination';
 import {
   type AnyRoute,
+  answer,
+  created,
   defineRoute,
   type RouteReply,
   type RouteRequest,
@@ -26,6 +24,7 @@ import {
   userScope,
 } from '../shared/routes';
 import { ttlCache } from '../shared/ttl-cache';
+import { found, runChange, type Saved, versionConflict } from '../shared/use-case';
 import {
   CreatePetitionBodySchema,
   ListPetitionsQuerySchema,
@@ -61,71 +60,36 @@ const notFound = (petitionId: string): DomainError => ({
   details: { petitionId },
 });
 
-const conflict: DomainError = {
-  code: 'version_conflict',
-  message: text(
-    'Петицію саме змінили кілька разів поспіль. Спробуйте ще раз.',
-    'The petition changed several times just now. Please try again.',
-  ),
-};
+const PETITION = text('Петицію', 'The petition');
 
 /** The petition of the path, if this caller may know it exists. */
-async function loadPetition(request: RouteRequest<{ petitionId: string }>): Promise<Petition | DomainError> {
+async function loadPetition(request: RouteRequest<{ petitionId: string }>): Promise<Outcome<Petition>> {
   const community = request.community as Community;
   const petition = await storeFor(request).get(community.id, request.params.petitionId);
-  if (!petition || !mayRead(request.actor, petition)) return notFound(request.params.petitionId);
-  return petition;
+  return found(petition && mayRead(request.actor, petition) ? petition : undefined, () =>
+    notFound(request.params.petitionId),
+  );
 }
 
-/**
- * Runs a command on the current petition and saves its outcome; when another
- * change got there first (the version moved on), reads again and re-runs the
- * command, which is pure and cheap. Gives up after a few rounds with a 409.
- */
+/** Runs a petition command through the use-case runner and answers with the petition's view. */
 async function changePetition<T>(
   request: RouteRequest<{ petitionId: string }>,
-  run: (petition: Petition) => Outcome<T>,
-  persist: (
-    store: PetitionStore,
-    previous: Petition,
-    value: T,
-    events: readonly EventEnvelope[],
-  ) => Promise<'saved' | 'conflict'>,
-  reply: (value: T) => RouteReply,
+  decide: (petition: Petition) => Outcome<T>,
+  save: (store: PetitionStore, previous: Petition, done: Success<T>) => Promise<Saved>,
+  petitionOf: (value: T) => Petition,
 ): Promise<RouteReply> {
   const store = storeFor(request);
-  for (let attempt = 0; attempt < 4; attempt += 1) {
-    const petition = await loadPetition(request);
-    if ('code' in petition) return { error: petition };
-    const outcome = run(petition);
-    if (!outcome.ok) return { error: outcome.error };
-    if ((await persist(store, petition, outcome.value, outcome.events)) === 'saved') {
-      return reply(outcome.value);
-    }
-  }
-  return { error: conflict };
+  const outcome = await runChange(
+    { load: () => loadPetition(request), decide, save: (previous, done) => save(store, previous, done) },
+    { what: PETITION },
+  );
+  return answer(outcome, (value) => ({ status: 200, body: viewFor(request)(petitionOf(value)) }));
 }
 
 const viewFor = (request: RouteRequest) => (petition: Petition) =>
   petitionView(petition, { ...(request.actor ? { actor: request.actor } : {}), staff: staff(request) });
 
 const PETITION_ERRORS: readonly ProblemCode[] = ['community_not_found', 'petition_not_found'];
-
-/** The audit record of a staff action on a petition: who, what, and the fields it changed. */
-function staffAudit(
-  command: CommandContext,
-  action: AuditAction,
-  before: Petition,
-  after: Petition,
-  fields: readonly (keyof Petition)[],
-) {
-  return newAuditIntent(command, {
-    communityId: before.communityId,
-    action,
-    target: `petition/${before.id}`,
-    ...changes(before, after, fields),
-  });
-}
 
 /**
  * Petitions as the signing path sees them: up to two seconds old. What can
@@ -151,11 +115,11 @@ const routes: AnyRoute[] = [
       const outcome = createPetition(command, community, request.body);
       if (!outcome.ok) return outcome;
       await storeFor(request).create(outcome.value, outcome.events);
-      return {
-        status: 201,
-        body: viewFor(request)(outcome.value),
-        headers: { location: `/v1/communities/${community.id}/petitions/${outcome.value.id}` },
-      };
+      return created(
+        ITEM,
+        { communityId: community.id, petitionId: outcome.value.id },
+        viewFor(request)(outcome.value),
+      );
     },
   }),
 
@@ -303,7 +267,7 @@ const routes: AnyRoute[] = [
         case 'not_found':
           return { error: notFound(request.params.petitionId) };
         case 'conflict':
-          return { error: conflict };
+          return { error: versionConflict(PETITION) };
       }
     },
   }),
@@ -322,8 +286,8 @@ const routes: AnyRoute[] = [
       return changePetition(
         request,
         (petition) => submitPetition(command, community, petition),
-        (store, previous, value, events) => store.save(previous, value, events),
-        (petition) => ({ status: 200, body: viewFor(request)(petition) }),
+        (store, previous, done) => store.save(previous, done.value, done.events),
+        (petition) => petition,
       );
     },
   }),
@@ -372,11 +336,11 @@ const routes: AnyRoute[] = [
     errors: PETITION_ERRORS,
     handle: async (request) => {
       const { command, community } = userScope(request);
-      const petition = await loadPetition(request);
-      if ('code' in petition) return { error: petition };
+      const loaded = await loadPetition(request);
+      if (!loaded.ok) return loaded;
       const signature = await storeFor(request).signatureOf(
         community.id,
-        petition.id,
+        loaded.value.id,
         command.actor.signerKey,
       );
       return {
@@ -401,14 +365,8 @@ const routes: AnyRoute[] = [
       return changePetition(
         request,
         (petition) => answerPetition(command, petition, request.body),
-        (store, previous, value, events) =>
-          store.save(
-            previous,
-            value,
-            events,
-            staffAudit(command, AuditAction.petitionAnswer, previous, value, ['responseState', 'response']),
-          ),
-        (petition) => ({ status: 200, body: viewFor(request)(petition) }),
+        (store, previous, done) => store.save(previous, done.value, done.events, done.audit),
+        (petition) => petition,
       );
     },
   }),
@@ -428,18 +386,9 @@ const routes: AnyRoute[] = [
       return changePetition(
         request,
         (petition) => addOfflineSignatures(command, petition, request.body.count),
-        (store, previous, value, events) =>
-          store.saveCounts(
-            previous,
-            value.petition,
-            value.crossed,
-            events,
-            staffAudit(command, AuditAction.petitionOfflineSignatures, previous, value.petition, [
-              'offlineSignatureCount',
-              'thresholdsReached',
-            ]),
-          ),
-        ({ petition }) => ({ status: 200, body: viewFor(request)(petition) }),
+        (store, previous, done) =>
+          store.saveCounts(previous, done.value.petition, done.value.crossed, done.events, done.audit),
+        (value) => value.petition,
       );
     },
   }),

@@ -1,7 +1,9 @@
+import { AuditAction } from '../../audit/intent';
 import { forbidden } from '../../communities/permissions';
 import type { CommandContext } from '../../shared/command';
 import { text } from '../../shared/localized';
 import { fail, type Outcome, ok, reject } from '../../shared/outcome';
+import { petitionAudit } from '../audit';
 import { thresholdEvent } from '../events';
 import { mayActAsCouncil } from '../permissions';
 import { OFFLINE_COUNTABLE, type Petition, type PetitionThreshold, totalSignatures } from '../petition';
@@ -13,7 +15,7 @@ import { crossedThresholds } from '../thresholds';
  * it just as the tally would (the mark is written with a condition).
  *
  * Outcomes: ok (value: the petition and the thresholds crossed; emits
- * `petition.threshold-reached.v1` for each); `forbidden` (not council);
+ * `petition.threshold-reached.v1` for each; audited); `forbidden` (not council);
  * `invalid_state` (not open or closed).
  */
 export function addOfflineSignatures(
@@ -58,5 +60,9 @@ export function addOfflineSignatures(
   return ok(
     { petition: next, crossed },
     crossed.map((threshold) => thresholdEvent(ids, now, next, threshold)),
+    petitionAudit(context, AuditAction.petitionOfflineSignatures, petition, next, [
+      'offlineSignatureCount',
+      'thresholdsReached',
+    ]),
   );
 }

@@ -1,8 +1,10 @@
 import { PetitionEvents } from '../../../events/petitions';
+import { AuditAction } from '../../audit/intent';
 import { forbidden } from '../../communities/permissions';
 import type { CommandContext } from '../../shared/command';
 import { text } from '../../shared/localized';
 import { fail, type Outcome, ok, reject } from '../../shared/outcome';
+import { petitionAudit } from '../audit';
 import { petitionEvent } from '../events';
 import { mayActAsCouncil } from '../permissions';
 import { ANSWERABLE, type Petition, type ResponseDecision, ResponseState } from '../petition';
@@ -17,7 +19,7 @@ export interface AnswerPetitionInput {
  * The council's official answer, once per petition. It may come before the
  * petition closes (the response threshold already reached) or after.
  *
- * Outcomes: ok (emits `petition.answered.v1`); `forbidden` (not council);
+ * Outcomes: ok (emits `petition.answered.v1`, audited); `forbidden` (not council);
  * `already_answered`; `invalid_state` (not published).
  */
 export function answerPetition(
@@ -57,11 +59,15 @@ export function answerPetition(
     },
     version: petition.version + 1,
   };
-  return ok(next, [
-    petitionEvent(ids, now, next, PetitionEvents.answered, {
-      decision: input.decision,
-      answeredBy: actor.subject,
-      answeredAt: now.toISOString(),
-    }),
-  ]);
+  return ok(
+    next,
+    [
+      petitionEvent(ids, now, next, PetitionEvents.answered, {
+        decision: input.decision,
+        answeredBy: actor.subject,
+        answeredAt: now.toISOString(),
+      }),
+    ],
+    petitionAudit(context, AuditAction.petitionAnswer, petition, next, ['responseState', 'response']),
+  );
 }
