@@ -208,7 +208,8 @@ function petitionUpdate(
         ':after': after,
         ':before': state.signatureCount,
         ':offline': state.offlineSignatureCount,
-        ':bySignatures': keys.petitionBySignatures(after + state.offlineSignatureCount, petition.petitionId),
+        ':bySignatures': keys.petitionBySignatures(after + state.offlineSignatureCount, petition.petitionId)
+          .GSI2SK,
         ':reached': thresholdsReached,
       },
     },
