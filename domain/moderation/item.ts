@@ -67,6 +67,9 @@ export interface Appeal {
   readonly decidedAt?: string;
 }
 
+/** How much of a subject's text the queue shows (`excerpt`), in characters: enough to judge, small enough for a list. */
+export const EXCERPT_CHARS = 280;
+
 /** What the queue shows of a tool's subject: enough to decide, nothing about the author but a key. */
 export interface SubjectSnapshot {
   readonly type: ModerationType;

@@ -1,8 +1,5 @@
 import type { Project } from '../../domain/budgets/project';
-import { ModerationType, type SubjectSnapshot } from '../../domain/moderation/item';
-
-/** How much of a project's description the queue shows. */
-const EXCERPT_CHARS = 280;
+import { EXCERPT_CHARS, ModerationType, type SubjectSnapshot } from '../../domain/moderation/item';
 
 const SEPARATOR = '_';
 

@@ -9,7 +9,7 @@ import type { ConsultationReport } from '../../domain/consultations/report';
 import type { SurveyAnswers } from '../../domain/consultations/survey';
 import type { SurveyTallyCounters } from '../../domain/consultations/survey-tally';
 import type { CountedComment } from '../../domain/consultations/threads';
-import { ModerationType, type SubjectSnapshot } from '../../domain/moderation/item';
+import { EXCERPT_CHARS, ModerationType, type SubjectSnapshot } from '../../domain/moderation/item';
 import { Entity, keys } from '../shared/keys';
 
 /**
@@ -272,9 +272,6 @@ const REPORT_FIELDS: readonly (keyof ConsultationReport)[] = [
 
 export const reportFromItem = (item: Record<string, unknown>): ConsultationReport =>
   pick<ConsultationReport>(item, REPORT_FIELDS);
-
-/** How much of a comment the queue shows: enough to judge, small enough for a list. */
-const EXCERPT_CHARS = 280;
 
 /** What the moderation queue shows of a comment: the consultation it is in, and its text. */
 export function commentSnapshot(

@@ -1,4 +1,4 @@
-import { ModerationType, type SubjectSnapshot } from '../../domain/moderation/item';
+import { EXCERPT_CHARS, ModerationType, type SubjectSnapshot } from '../../domain/moderation/item';
 import type { Petition } from '../../domain/petitions/petition';
 import { totalSignatures } from '../../domain/petitions/petition';
 import { Entity, keys } from '../shared/keys';
@@ -17,14 +17,12 @@ export const searchTextOf = (petition: Pick<Petition, 'title' | 'text'>): string
   `${petition.title}\n${petition.text}`.toLocaleLowerCase('uk-UA');
 
 export function petitionToItem(petition: Petition): Record<string, unknown> {
-  const listing = keys.petitionListing(petition.communityId, petition.state);
   return {
     ...keys.petition(petition.communityId, petition.id),
     entity: Entity.petition,
-    GSI1PK: listing,
-    GSI1SK: keys.petitionNewest(petition.createdAt, petition.id),
-    GSI2PK: listing,
-    GSI2SK: keys.petitionBySignatures(totalSignatures(petition), petition.id),
+    ...keys.petitionListing(petition.communityId, petition.state),
+    ...keys.petitionNewest(petition.createdAt, petition.id),
+    ...keys.petitionBySignatures(totalSignatures(petition), petition.id),
     ...keys.petitionAuthorIndex(petition.communityId, petition.authorKey, petition.createdAt, petition.id),
     search: searchTextOf(petition),
     ...petition,
@@ -109,9 +107,6 @@ export const statsAttribute = {
   district: (districtId: string | undefined) => `district#${districtId ?? 'unknown'}`,
   day: (signedAt: string) => `day#${signedAt.slice(0, 10)}`,
 } as const;
-
-/** How much of a petition's text the queue shows: enough to judge, small enough for a list. */
-const EXCERPT_CHARS = 280;
 
 /** What the moderation queue shows of a petition. */
 export function petitionSnapshot(petition: Petition): SubjectSnapshot {

@@ -136,8 +136,9 @@ export async function recountPetition(
     );
   }
   const closesAt = typeof petition.closesAt === 'string' ? petition.closesAt : undefined;
-  const buckets = Array.from({ length: SIGNATURE_BUCKETS }, (_, bucket) =>
-    keys.signatureBucket(communityId, petitionId, bucket),
+  const buckets = Array.from(
+    { length: SIGNATURE_BUCKETS },
+    (_, bucket) => keys.signatureBucket(communityId, petitionId, bucket).GSI1PK,
   );
   // Receipts before the ledger: a signature is written before any receipt holds it, so the
   // ledger read next already has every signature counted so far (up to GSI1 lag in AWS).
@@ -209,7 +210,8 @@ export async function applyRecount(
           ':ledger': report.ledger,
           ':stored': report.stored,
           ':offline': report.offline,
-          ':bySignatures': keys.petitionBySignatures(report.ledger + report.offline, report.petitionId),
+          ':bySignatures': keys.petitionBySignatures(report.ledger + report.offline, report.petitionId)
+            .GSI2SK,
         },
       }),
     );

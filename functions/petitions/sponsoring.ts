@@ -5,7 +5,7 @@ import type { PetitionStore } from '../../domain/petitions/ports';
 import type { CommandContext } from '../../domain/shared/command';
 import type { DomainError } from '../../domain/shared/outcome';
 import type { EventEnvelope } from '../../events/envelope';
-import { jitteredPause } from '../shared/retry';
+import { RETRY, type RetryPolicy, retrying } from '../shared/use-case';
 
 /** What became of one sponsorship: added, found from before, refused by the command, or lost in races. */
 export type SponsorOutcome =
@@ -28,8 +28,8 @@ interface WaitingSponsor {
  */
 export const MAX_SPONSORS_PER_WRITE = 40;
 
-/** Lost races (with other processes) in a row before a sponsor is answered `conflict`. */
-const ATTEMPTS = 8;
+/** Lost races (with other processes) in a row before a sponsor is answered `conflict`, with short jittered pauses. */
+const SPONSOR_RETRIES: RetryPolicy = { attempts: 8, ceilingMs: 100 };
 
 const waitingSponsors = new Map<string, WaitingSponsor[]>();
 
@@ -44,7 +44,9 @@ const sponsorable = (petition: Petition | undefined): petition is Petition =>
  * on; those after it find it no longer gathering sponsors), in one
  * transaction conditioned on the petition's version. A person who sponsored
  * before is answered `already` and leaves the write; a person twice in
- * `taken` waits for the next write. Settles every one of `taken`.
+ * `taken` waits for the next write. Settles every one of `taken`: each round
+ * answers someone or loses a race, and a round that answers someone starts the
+ * count of lost races again.
  */
 async function sponsorTogether(
   store: PetitionStore,
@@ -53,11 +55,13 @@ async function sponsorTogether(
   taken: readonly WaitingSponsor[],
 ): Promise<void> {
   let open = [...taken];
-  for (let misses = 0; open.length > 0 && misses < ATTEMPTS; ) {
+  /** One round on the petition as it is now: `answered` when someone was answered, RETRY when the write lost a race. */
+  const round = async (): Promise<'answered' | typeof RETRY> => {
     const petition = await store.get(community.id, petitionId);
     if (!sponsorable(petition)) {
       for (const waiting of open) waiting.resolve({ kind: 'not_found' });
-      return;
+      open = [];
+      return 'answered';
     }
     let current = petition;
     const answers = new Map<WaitingSponsor, SponsorOutcome>();
@@ -83,22 +87,16 @@ async function sponsorTogether(
         if (answer) waiting.resolve(answer);
       }
       open = open.filter((waiting) => !answers.has(waiting));
+      return 'answered' as const;
     };
-    if (writing.length === 0) {
-      settleAnswered();
-      continue;
-    }
+    if (writing.length === 0) return settleAnswered();
     const result = await store.addSponsors(
       petition,
       current,
       writing.map((waiting) => waiting.command.actor.signerKey),
       events,
     );
-    if (result.status === 'added') {
-      settleAnswered();
-      misses = 0;
-      continue;
-    }
+    if (result.status === 'added') return settleAnswered();
     if (result.status === 'already') {
       // Those people sponsored before; the others are run again on the petition as it is.
       const already = writing.filter((waiting) =>
@@ -106,10 +104,12 @@ async function sponsorTogether(
       );
       for (const waiting of already) waiting.resolve({ kind: 'already', petition });
       open = open.filter((waiting) => !already.includes(waiting));
-      continue;
+      return 'answered';
     }
-    misses += 1;
-    await jitteredPause(misses, { ceilingMs: 100 });
+    return RETRY;
+  };
+  while (open.length > 0) {
+    if ((await retrying(round, SPONSOR_RETRIES)) === RETRY) break;
   }
   for (const waiting of open) waiting.resolve({ kind: 'conflict' });
 }

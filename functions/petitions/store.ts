@@ -239,7 +239,7 @@ export function dynamoPetitionStore(client: DynamoDBDocumentClient, tableName: s
         previous,
         {
           offlineSignatureCount: next.offlineSignatureCount,
-          GSI2SK: keys.petitionBySignatures(totalSignatures(next), next.id),
+          ...keys.petitionBySignatures(totalSignatures(next), next.id),
           version: next.version,
         },
         ' AND #online = :seenOnline',
@@ -335,8 +335,8 @@ export function dynamoPetitionStore(client: DynamoDBDocumentClient, tableName: s
         };
       }
       const index = query.sort === 'signatures' ? 'GSI2' : 'GSI1';
-      const partitionKey = `${index}PK`;
-      const partition = keys.petitionListing(query.communityId, query.state);
+      const partitionKey = `${index}PK` as const;
+      const partition = keys.petitionListing(query.communityId, query.state)[partitionKey];
       const filter = filters(query);
       const input: QueryCommandInput = {
         TableName: tableName,

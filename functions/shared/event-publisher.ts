@@ -2,6 +2,7 @@ import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from 
 import type { EventEnvelope } from '../../events/envelope';
 import type { AppConfig } from './config';
 import { logLine } from './log';
+import { RETRY, retrying } from './use-case';
 
 /**
  * Where the outbox publisher sends events: EventBridge in AWS, the in-process
@@ -116,12 +117,14 @@ export function eventBridgePublisher(options: EventBridgePublisherOptions): Even
   return {
     async publish(events) {
       const failedEventIds: string[] = [];
+      // A plain doubling backoff, not jittered: PutEvents is not a race between writers.
+      const policy = { attempts: maxAttempts, pause: (retry: number) => sleep(backoffMs * 2 ** (retry - 1)) };
       for (const calls of chunk(events.map((event) => toEntry(event, options.busName)))) {
         let pending = calls;
-        for (let attempt = 1; pending.length > 0 && attempt <= maxAttempts; attempt += 1) {
-          if (attempt > 1) await sleep(backoffMs * 2 ** (attempt - 2));
+        await retrying(async () => {
           pending = await sendOnce(pending);
-        }
+          return pending.length === 0 ? 'sent' : RETRY;
+        }, policy);
         failedEventIds.push(...pending.map((entry) => entry.eventId));
       }
       return { failedEventIds };

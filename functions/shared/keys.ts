@@ -172,9 +172,11 @@ export const keys = {
     SK: `THRESHOLD#${threshold}`,
   }),
   /** Listings of a community's petitions in one state: GSI1 newest first, GSI2 by signatures. */
-  petitionListing: (communityId: string, state: string) =>
-    `${communityPartition(communityId)}#PETITIONS#${state}`,
-  petitionNewest: (createdAt: string, petitionId: string) => `${createdAt}#${petitionId}`,
+  petitionListing: (communityId: string, state: string) => {
+    const listing = `${communityPartition(communityId)}#PETITIONS#${state}`;
+    return { GSI1PK: listing, GSI2PK: listing };
+  },
+  petitionNewest: (createdAt: string, petitionId: string) => ({ GSI1SK: `${createdAt}#${petitionId}` }),
   /** An author's petitions on GSI3, newest first: `GET …/petitions/mine` reads only these. */
   petitionAuthorIndex: (communityId: string, authorKey: string, createdAt: string, petitionId: string) => ({
     GSI3PK: petitionAuthorPartition(communityId, authorKey),
@@ -182,8 +184,9 @@ export const keys = {
   }),
   petitionsOfAuthor: petitionAuthorPartition,
   /** Zero-padded so that the string order of GSI2SK is the numeric order of totals. */
-  petitionBySignatures: (total: number, petitionId: string) =>
-    `${String(total).padStart(10, '0')}#${petitionId}`,
+  petitionBySignatures: (total: number, petitionId: string) => ({
+    GSI2SK: `${String(total).padStart(10, '0')}#${petitionId}`,
+  }),
 
   /**
    * While a petition is open, one item says when it closes: in the community's
@@ -228,8 +231,9 @@ export const keys = {
     ),
     GSI1SK: `${signedAt}#${signerKey}`,
   }),
-  signatureBucket: (communityId: string, petitionId: string, bucket: number) =>
-    signatureBucket(communityId, petitionId, bucket),
+  signatureBucket: (communityId: string, petitionId: string, bucket: number) => ({
+    GSI1PK: signatureBucket(communityId, petitionId, bucket),
+  }),
 
   /** One outbox item per event, in the community's outbox partition, ordered by event id (ULID). */
   outbox: (communityId: string, eventId: string): ItemKey => ({

@@ -7,7 +7,6 @@ export const PageQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(25),
   cursor: z.string().min(1).max(2048).optional(),
 });
-export type PageQuery = z.infer<typeof PageQuerySchema>;
 
 /**
  * An opaque cursor: the last key DynamoDB returned, base64url-encoded. Opaque so

@@ -7,7 +7,12 @@ import { loadConfig } from '../shared/config';
 import { documentClient } from '../shared/dynamo';
 import { Entity, keys } from '../shared/keys';
 import { logLine } from '../shared/log';
-import { type ReceiptChange, type ReceiptTallyDependencies, receiptTally } from './receipt-tally';
+import {
+  countingAll,
+  type ReceiptChange,
+  type ReceiptTallyDependencies,
+  receiptTally,
+} from './receipt-tally';
 
 /**
  * The comment count tally: the stream consumer that keeps, per consultation
@@ -116,7 +121,7 @@ export function commentCountTally(
       consultationId: change.consultationId,
       targetId: change.targetId ?? null,
     }),
-    async subjectWrite(changes) {
+    plan: countingAll(async (changes) => {
       const { communityId, consultationId, targetId } = changes[0] as CountChange;
       const names: Record<string, string> = {};
       const values: Record<string, unknown> = {
@@ -144,7 +149,7 @@ export function commentCountTally(
           ExpressionAttributeValues: values,
         },
       };
-    },
+    }),
   });
 }
 

@@ -16,7 +16,12 @@ import { loadConfig } from '../shared/config';
 import { documentClient } from '../shared/dynamo';
 import { Entity, keys } from '../shared/keys';
 import { logLine } from '../shared/log';
-import { type ReceiptChange, type ReceiptTallyDependencies, receiptTally } from './receipt-tally';
+import {
+  countingAll,
+  type ReceiptChange,
+  type ReceiptTallyDependencies,
+  receiptTally,
+} from './receipt-tally';
 
 /**
  * The survey tally: the stream consumer that keeps a consultation's survey
@@ -232,7 +237,7 @@ export function surveyTally(
         districtId: change.districtId ?? null,
         page: change.page,
       }),
-      async subjectWrite(changes) {
+      plan: countingAll(async (changes) => {
         const { communityId, consultationId, districtId, page } = changes[0] as PageChange;
         const totals = new Map<string, number>();
         for (const change of changes) {
@@ -270,7 +275,7 @@ export function surveyTally(
             ExpressionAttributeValues: values,
           },
         };
-      },
+      }),
     })(records);
 }
 

@@ -9,7 +9,12 @@ import { loadConfig } from '../shared/config';
 import { documentClient } from '../shared/dynamo';
 import { Entity, keys } from '../shared/keys';
 import { logLine } from '../shared/log';
-import { type ReceiptChange, type ReceiptTallyDependencies, receiptTally } from './receipt-tally';
+import {
+  countingAll,
+  type ReceiptChange,
+  type ReceiptTallyDependencies,
+  receiptTally,
+} from './receipt-tally';
 
 /**
  * The comment vote tally: the stream consumer that turns vote writes into a
@@ -37,7 +42,8 @@ import { type ReceiptChange, type ReceiptTallyDependencies, receiptTally } from 
  * (`tally.ts`), without thresholds.
  *
  * The receipt machinery (chunks, retries, redelivery) is the engine of
- * `receipt-tally.ts`, shared with the comment count tally.
+ * `receipt-tally.ts`, shared with every stream tally; this file only says what
+ * a vote change is and how a comment counts it.
  */
 
 /** Receipts hold the first 20 hex characters (80 bits) of the voter key: collisions are negligible. */
@@ -111,7 +117,7 @@ export function voteTally(
     label: 'comment votes',
     changesOf: readChange,
     describe: (change) => ({ communityId: change.communityId, commentId: change.commentId }),
-    async subjectWrite(changes) {
+    plan: countingAll(async (changes) => {
       const { communityId, commentId } = changes[0] as VoteChange;
       const key = keys.comment(communityId, commentId);
       const { Item } = await client.send(
@@ -162,7 +168,7 @@ export function voteTally(
           ExpressionAttributeValues: values,
         },
       };
-    },
+    }),
   });
 }
 

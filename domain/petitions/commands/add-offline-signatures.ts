@@ -59,7 +59,7 @@ export function addOfflineSignatures(
   };
   return ok(
     { petition: next, crossed },
-    crossed.map((threshold) => thresholdEvent(ids, now, next, threshold)),
+    crossed.map((threshold) => thresholdEvent(ids, now, next, threshold, totalSignatures(next))),
     petitionAudit(context, AuditAction.petitionOfflineSignatures, petition, next, [
       'offlineSignatureCount',
       'thresholdsReached',

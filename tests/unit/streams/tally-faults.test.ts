@@ -260,7 +260,7 @@ describe('the tally under transaction faults', () => {
       ':before': 40,
       ':offline': 5,
       ':after': 42,
-      ':bySignatures': keys.petitionBySignatures(47, 'p1'),
+      ':bySignatures': keys.petitionBySignatures(47, 'p1').GSI2SK,
     });
   });
 
