@@ -11,7 +11,7 @@ import {
 } from '../shared/routes';
 import { commentRoutes } from './comment-routes';
 import { reportRoutes } from './report-routes';
-import { BASE, ITEM, storeFor, useCasesFor } from './requests';
+import { BASE, ITEM, useCasesFor } from './requests';
 import {
   ConsultationListSchema,
   ConsultationPathSchema,
@@ -78,7 +78,7 @@ const consultationRoutes: AnyRoute[] = [
     errors: ['community_not_found', 'invalid_cursor'],
     handle: async (request) => {
       const { phase, limit, cursor } = request.query;
-      const page = await storeFor(request).list({
+      const page = await useCasesFor(request).list({
         communityId: request.params.communityId,
         phase,
         limit,

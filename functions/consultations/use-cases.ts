@@ -1,4 +1,5 @@
 import type { Community } from '../../domain/communities/community';
+import type { Page } from '../../domain/communities/ports';
 import {
   advancePhase,
   type ChangePhaseInput,
@@ -17,13 +18,18 @@ import {
 import { publishRevision } from '../../domain/consultations/commands/publish-revision';
 import { setSurvey } from '../../domain/consultations/commands/set-survey';
 import {
+  responseOvertaken,
   type SurveyResponseToWrite,
   submitSurveyResponse,
 } from '../../domain/consultations/commands/submit-survey-response';
 import type { Consultation } from '../../domain/consultations/consultation';
 import type { Draft } from '../../domain/consultations/draft';
 import type { ParticipationRules } from '../../domain/consultations/eligibility';
-import type { ConsultationStore, StoredSurveyResponse } from '../../domain/consultations/ports';
+import type {
+  ConsultationQuery,
+  ConsultationStore,
+  StoredSurveyResponse,
+} from '../../domain/consultations/ports';
 import { type ConsultationCommentCounts, commentCountsFromTargets } from '../../domain/consultations/ranking';
 import type { ConsultationReport } from '../../domain/consultations/report';
 import type { Survey } from '../../domain/consultations/survey';
@@ -51,15 +57,6 @@ const noSurvey = (): Outcome<never> =>
     'survey_not_found',
     text('До цієї консультації не додано опитування.', 'This consultation has no survey.'),
   );
-
-/** Two requests of one resident crossed: the later one is stored, and this earlier one is not. */
-const overtaken: DomainError = {
-  code: 'version_conflict',
-  message: text(
-    'Ваші пізніші відповіді вже збережено; ці, надіслані раніше, не замінили їх.',
-    'Your later answers are stored already; these, sent earlier, did not replace them.',
-  ),
-};
 
 /** A consultation on its current version, with the comment counts the count tally keeps. */
 export interface ConsultationPage {
@@ -140,6 +137,11 @@ export function consultationUseCases(store: ConsultationStore, policy?: RetryPol
       const outcome = createConsultation(command, community, input);
       if (outcome.ok) await store.create(outcome.value, outcome.events, outcome.audit);
       return outcome;
+    },
+
+    /** A page of a community's consultations in one phase, newest first. */
+    list(query: ConsultationQuery): Promise<Page<Consultation>> {
+      return store.list(query);
     },
 
     /** The consultation on its current version, with its comment counts. */
@@ -297,7 +299,7 @@ export function consultationUseCases(store: ConsultationStore, policy?: RetryPol
       const outcome = submitSurveyResponse(command, rules, loaded.value, answers);
       if (!outcome.ok) return outcome;
       const written = await store.submitResponse(outcome.value);
-      if (written === 'superseded') return reject(overtaken);
+      if (written === 'superseded') return reject(responseOvertaken);
       return ok({ response: outcome.value, written }, outcome.events);
     },
 
