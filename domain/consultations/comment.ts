@@ -23,7 +23,6 @@ export const CommentState = {
   deleted: 'deleted',
 } as const;
 export type CommentState = (typeof CommentState)[keyof typeof CommentState];
-export const COMMENT_STATES = Object.values(CommentState);
 
 /** Only a visible comment can be replied to or voted on. */
 export const INTERACTIVE = new Set<CommentState>([CommentState.visible]);

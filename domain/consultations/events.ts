@@ -8,9 +8,9 @@ import type { Draft } from './draft';
 import type { ConsultationReport } from './report';
 
 /**
- * The consultations' events. The commands stay as they are (pure, and tested
- * without events); a use case builds its events here from the command's
- * result, with the same clock and id generator, and stores them with it.
+ * The consultations' events, one builder each: the commands build theirs here
+ * with their context's clock and ids, and return them with what they decided,
+ * so the use case stores them in the same write.
  */
 
 /** Builds an event about a consultation; the id and time come from the use case's context. */

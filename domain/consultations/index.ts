@@ -1,3 +1,4 @@
+export * from './audit';
 export * from './commands/change-phase';
 export * from './commands/create-consultation';
 export * from './commands/delete-comment';

@@ -25,16 +25,20 @@ export interface ConsultationQuery {
 export type VoteWrite = 'cast' | 'changed' | 'unchanged';
 
 /**
- * Storage the consultations tool needs. Writes carry the use case's events
+ * Storage the consultations tool needs. Writes carry the command's events
  * (the outbox, in the same transaction), a council action's audit intent, and
- * a revision condition: a `conflict` means another change came first, so read
- * again and run the command again.
+ * a revision condition: a `conflict` means another change came first, so the
+ * use-case runner reads again and runs the command again.
  */
 export interface ConsultationStore {
   get(communityId: string, consultationId: string): Promise<Consultation | undefined>;
   /** One published version of the draft; versions never change once written. */
   draft(communityId: string, consultationId: string, version: number): Promise<Draft | undefined>;
-  create(created: ConsultationWithDraft, events: readonly EventEnvelope[], audit: AuditIntent): Promise<void>;
+  create(
+    created: ConsultationWithDraft,
+    events: readonly EventEnvelope[],
+    audit?: AuditIntent,
+  ): Promise<void>;
   save(
     previous: Consultation,
     next: Consultation,
@@ -46,14 +50,14 @@ export interface ConsultationStore {
     previous: Consultation,
     revised: ConsultationWithDraft,
     events: readonly EventEnvelope[],
-    audit: AuditIntent,
+    audit?: AuditIntent,
   ): Promise<'saved' | 'conflict'>;
   /** The consultation moving to `report_published`, and the report, in one write. */
   saveReport(
     previous: Consultation,
     published: ConsultationWithReport,
     events: readonly EventEnvelope[],
-    audit: AuditIntent,
+    audit?: AuditIntent,
   ): Promise<'saved' | 'conflict'>;
   report(communityId: string, consultationId: string): Promise<ConsultationReport | undefined>;
   /** Newest first. */

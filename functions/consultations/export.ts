@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { AuditAction } from '../../domain/audit/intent';
-import type { Consultation } from '../../domain/consultations/consultation';
+import { forbidden } from '../../domain/communities/permissions';
+import { consultationAudit } from '../../domain/consultations/audit';
 import {
   type AnswerExportRow,
   answerCsvRows,
@@ -12,10 +13,12 @@ import {
   resultRows,
   toCsv,
 } from '../../domain/consultations/export';
+import { mayActAsCouncil } from '../../domain/consultations/permissions';
 import type { ConsultationStore, StoredSurveyResponse } from '../../domain/consultations/ports';
 import { commentCounts, commentCountsFromTargets } from '../../domain/consultations/ranking';
 import { surveyResults } from '../../domain/consultations/survey-results';
 import { surveyResultsFromCounters } from '../../domain/consultations/survey-tally';
+import { text } from '../../domain/shared/localized';
 import { putAuditIntent } from '../audit/intents';
 import { documentClient } from '../shared/dynamo';
 import {
@@ -26,12 +29,15 @@ import {
   nextPageLink,
 } from '../shared/export-pages';
 import { invalidCursor } from '../shared/pagination';
-import type { RouteReply, RouteRequest } from '../shared/routes';
-import { userScope } from '../shared/routes';
-import { councilAudit, currentDraftOf, storeFor } from './requests';
+import { pathTo, type RouteReply, type RouteRequest, userScope } from '../shared/routes';
+import { ITEM, storeFor } from './requests';
+import { consultationReads } from './use-cases';
 import { summaryView } from './views';
 
 const CSV = 'text/csv; charset=utf-8';
+
+/** The export's path template: its `Link` to the next page is built from it. */
+export const EXPORT = `${ITEM}/export`;
 
 /** What the rows of a JSON page may take: the rest (summary, counts, results, questions) is bounded by the survey. */
 const JSON_ROW_BYTES = EXPORT_LIMIT_BYTES * 0.8;
@@ -87,21 +93,33 @@ type ExportQuery = {
  */
 export async function exportConsultation(
   request: RouteRequest<{ communityId: string; consultationId: string }, ExportQuery>,
-  consultation: Consultation,
 ): Promise<RouteReply> {
-  const { command } = userScope(request);
+  const { command, community } = userScope(request);
+  if (!mayActAsCouncil(command.actor)) return { error: forbidden('council') };
+  const store: ConsultationStore = storeFor(request);
+  const reads = consultationReads(store);
+  const loaded = await reads.consultation(community.id, request.params.consultationId);
+  if (!loaded.ok) return { error: loaded.error };
+  const consultation = loaded.value;
   const { format, dataset, cursor } = request.query;
   const survey = consultation.survey;
+  if (format === 'csv' && dataset !== 'comments' && !survey) {
+    return {
+      error: {
+        code: 'survey_not_found',
+        message: text('До цієї консультації не додано опитування.', 'This consultation has no survey.'),
+      },
+    };
+  }
   const kind = `consultation/${consultation.id}/${format}${format === 'csv' ? `/${dataset}` : ''}`;
   // A cursor of another export or of a list is refused before anything is read.
   const position = exportPosition(cursor, kind);
-  const store: ConsultationStore = storeFor(request);
   const rows = exportPageRows(request.config);
   const pseudonymize = pseudonymsFor(consultation.id);
   const { communityId, id } = consultation;
-  const draft = await currentDraftOf(request, consultation);
+  const draft = await reads.currentDraft(consultation);
   const link = (next: string) =>
-    nextPageLink(`/v1/communities/${communityId}/consultations/${id}/export`, { format, dataset }, next);
+    nextPageLink(pathTo(EXPORT, { communityId, consultationId: id }), { format, dataset }, next);
 
   let body: unknown;
   let given = { comments: 0, responses: 0 };
@@ -198,7 +216,7 @@ export async function exportConsultation(
   await putAuditIntent(
     documentClient(request.config),
     request.config.tableName,
-    councilAudit(command, AuditAction.consultationExport, consultation, undefined, {
+    consultationAudit(command, AuditAction.consultationExport, consultation, undefined, {
       format,
       ...(format === 'csv' ? { dataset } : {}),
       ...given,

@@ -35,8 +35,8 @@ export function consultationToItem(consultation: Consultation): Record<string, u
   return {
     ...keys.consultation(consultation.communityId, consultation.id),
     entity: Entity.consultation,
-    GSI1PK: keys.consultationListing(consultation.communityId, consultation.phase),
-    GSI1SK: keys.consultationNewest(consultation.createdAt, consultation.id),
+    ...keys.consultationListing(consultation.communityId, consultation.phase),
+    ...keys.consultationNewest(consultation.createdAt, consultation.id),
     ...(due ? keys.consultationSchedule(consultation.communityId, due, consultation.id) : {}),
     ...consultation,
   };
@@ -194,17 +194,6 @@ export function counterFromItem(item: Record<string, unknown>): TargetCommentCou
 
 /** A vote as stored: `none` once withdrawn, so that the item (and its sequence) lives on. */
 export const STORED_NO_VOTE = 'none';
-
-/** The part of a vote item the tally reads: every change bumps `seq`, so `(voter, seq)` names one change. */
-export interface VoteItem {
-  readonly communityId: string;
-  readonly consultationId: string;
-  readonly commentId: string;
-  readonly voterKey: string;
-  readonly value: 'up' | 'down' | typeof STORED_NO_VOTE;
-  readonly votedAt: string;
-  readonly seq: number;
-}
 
 export function surveyResponseItem(response: SurveyResponseToWrite): Record<string, unknown> {
   return {

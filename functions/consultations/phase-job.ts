@@ -1,5 +1,3 @@
-import { advancePhase } from '../../domain/consultations/commands/change-phase';
-import { phaseChangedEvent } from '../../domain/consultations/events';
 import type { ConsultationStore } from '../../domain/consultations/ports';
 import type { Clock, IdGenerator } from '../../domain/shared/clock';
 import { loadConfig } from '../shared/config';
@@ -7,34 +5,26 @@ import { documentClient } from '../shared/dynamo';
 import { systemClock, ulidGenerator } from '../shared/ids';
 import { logLine } from '../shared/log';
 import { dynamoConsultationStore } from './store';
+import { consultationUseCases } from './use-cases';
 
 /**
  * Moves every consultation whose date has come, across communities: a draft
  * opens at `opensAt`, an open consultation closes at `closesAt`, each with
- * `consultation.phase-changed.v1` (`by: schedule`). A consultation changed
- * meanwhile is read again; one no longer due (the council moved it first) is
- * skipped, as is a draft whose whole period passed: opening it is the
- * council's call, with a new closing date.
+ * `consultation.phase-changed.v1` (`by: schedule`), through the use-case
+ * runner (a consultation changed meanwhile is read again). One no longer due
+ * (the council moved it first) is skipped, as is a draft whose whole period
+ * passed: opening it is the council's call, with a new closing date.
  */
 export async function advanceDuePhases(
   store: ConsultationStore,
   clock: Clock,
   ids: IdGenerator,
 ): Promise<{ moved: number; skipped: number }> {
+  const useCases = consultationUseCases(store);
   const due = await store.dueForPhaseChange(clock.now().toISOString());
   let moved = 0;
   for (const { communityId, consultationId } of due) {
-    for (let attempt = 0; attempt < 4; attempt += 1) {
-      const consultation = await store.get(communityId, consultationId);
-      if (!consultation) break;
-      const outcome = advancePhase(clock, consultation);
-      if (!outcome.ok) break;
-      const event = phaseChangedEvent(ids, clock.now(), consultation.phase, outcome.value, 'schedule');
-      if ((await store.save(consultation, outcome.value, [event])) === 'saved') {
-        moved += 1;
-        break;
-      }
-    }
+    if ((await useCases.advance(clock, ids, communityId, consultationId)).ok) moved += 1;
   }
   logLine('info', { msg: 'consultation phase job', due: due.length, moved });
   return { moved, skipped: due.length - moved };

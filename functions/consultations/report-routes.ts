@@ -1,12 +1,6 @@
-import { AuditAction } from '../../domain/audit/intent';
-import { forbidden } from '../../domain/communities/permissions';
-import { publishReport } from '../../domain/consultations/commands/publish-report';
-import { phaseChangedEvent, reportPublishedEvent } from '../../domain/consultations/events';
-import { mayActAsCouncil } from '../../domain/consultations/permissions';
-import { text } from '../../domain/shared/localized';
-import { type AnyRoute, defineRoute, userScope } from '../shared/routes';
-import { exportConsultation } from './export';
-import { councilAudit, currentDraftOf, ITEM, loadConsultation, retrying, storeFor } from './requests';
+import { type AnyRoute, answer, defineRoute, userScope } from '../shared/routes';
+import { EXPORT, exportConsultation } from './export';
+import { ITEM, useCasesFor } from './requests';
 import { ConsultationPathSchema, ExportQuerySchema, ReportBodySchema, ReportViewSchema } from './schemas';
 import { reportView } from './views';
 
@@ -38,42 +32,16 @@ export const reportRoutes: AnyRoute[] = [
       'version_conflict',
     ],
     handle: async (request) => {
-      const { command } = userScope(request);
-      const store = storeFor(request);
-      return retrying(async () => {
-        const consultation = await loadConsultation(request);
-        if ('code' in consultation) return { error: consultation };
-        // Only the comments the report names are read, never every comment of the consultation.
-        const named = request.body.sections.flatMap((entry) => entry.commentIds ?? []);
-        const [draft, commentIds] = await Promise.all([
-          currentDraftOf(request, consultation),
-          store.commentIdsAmong(consultation.communityId, consultation.id, named),
-        ]);
-        const outcome = publishReport(command, consultation, draft, request.body, commentIds);
-        if (!outcome.ok) return outcome;
-        const published = outcome.value;
-        const now = command.clock.now();
-        const saved = await store.saveReport(
-          consultation,
-          published,
-          [
-            phaseChangedEvent(command.ids, now, consultation.phase, published.consultation, 'council'),
-            reportPublishedEvent(command.ids, now, published.report),
-          ],
-          councilAudit(
-            command,
-            AuditAction.consultationReportPublish,
-            consultation,
-            { phase: consultation.phase },
-            {
-              phase: published.consultation.phase,
-              draftVersion: published.report.draftVersion,
-              sections: published.report.sections.length,
-            },
-          ),
-        );
-        return saved === 'conflict' ? 'conflict' : { status: 201, body: reportView(published.report, draft) };
-      });
+      const { command, community } = userScope(request);
+      return answer(
+        await useCasesFor(request).publishReport(
+          command,
+          community.id,
+          request.params.consultationId,
+          request.body,
+        ),
+        ({ report, draft }) => ({ status: 201, body: reportView(report, draft) }),
+      );
     },
   }),
 
@@ -87,26 +55,16 @@ export const reportRoutes: AnyRoute[] = [
     cache: { maxAgeSeconds: 60 },
     responses: { 200: { description: 'The report', schema: ReportViewSchema } },
     errors: ['community_not_found', 'consultation_not_found', 'report_not_found'],
-    handle: async (request) => {
-      const consultation = await loadConsultation(request);
-      if ('code' in consultation) return { error: consultation };
-      const report = await storeFor(request).report(consultation.communityId, consultation.id);
-      if (!report) {
-        return {
-          error: {
-            code: 'report_not_found',
-            message: text('Рада ще не оприлюднила звіт.', 'The council has not published the report yet.'),
-            details: { currentPhase: consultation.phase },
-          },
-        };
-      }
-      return { status: 200, body: reportView(report, await currentDraftOf(request, consultation)) };
-    },
+    handle: async (request) =>
+      answer(
+        await useCasesFor(request).report(request.params.communityId, request.params.consultationId),
+        ({ report, draft }) => ({ status: 200, body: reportView(report, draft) }),
+      ),
   }),
 
   defineRoute({
     method: 'GET',
-    path: `${ITEM}/export`,
+    path: EXPORT,
     auth: 'user',
     operationId: 'exportConsultation',
     summary: 'Comments, survey results and raw answers as JSON or CSV (council)',
@@ -131,22 +89,6 @@ export const reportRoutes: AnyRoute[] = [
       'survey_not_found',
       'invalid_cursor',
     ],
-    handle: async (request) => {
-      const { command } = userScope(request);
-      if (!mayActAsCouncil(command.actor)) return { error: forbidden('council') };
-      const consultation = await loadConsultation(request);
-      if ('code' in consultation) return { error: consultation };
-      const { format, dataset } = request.query;
-      const { survey } = consultation;
-      if (format === 'csv' && dataset !== 'comments' && !survey) {
-        return {
-          error: {
-            code: 'survey_not_found',
-            message: text('До цієї консультації не додано опитування.', 'This consultation has no survey.'),
-          },
-        };
-      }
-      return exportConsultation(request, consultation);
-    },
+    handle: (request) => exportConsultation(request),
   }),
 ];

@@ -1,33 +1,17 @@
-import { AuditAction } from '../../domain/audit/intent';
-import type { Community } from '../../domain/communities/community';
-import { changePhase } from '../../domain/consultations/commands/change-phase';
-import { createConsultation } from '../../domain/consultations/commands/create-consultation';
-import { publishRevision } from '../../domain/consultations/commands/publish-revision';
-import { setSurvey } from '../../domain/consultations/commands/set-survey';
-import {
-  createdEvent,
-  phaseChangedEvent,
-  revisedEvent,
-  surveySetEvent,
-} from '../../domain/consultations/events';
-import { commentCounts, commentCountsFromTargets } from '../../domain/consultations/ranking';
+import { commentCounts } from '../../domain/consultations/ranking';
 import { SurveySchema } from '../../domain/consultations/survey';
-import { text } from '../../domain/shared/localized';
 import type { ProblemCode } from '../../domain/shared/problem-codes';
-import { systemClock } from '../shared/ids';
-import { type AnyRoute, defineRoute, type ToolDefinition, userScope } from '../shared/routes';
+import {
+  type AnyRoute,
+  answer,
+  created,
+  defineRoute,
+  type ToolDefinition,
+  userScope,
+} from '../shared/routes';
 import { commentRoutes } from './comment-routes';
 import { reportRoutes } from './report-routes';
-import {
-  BASE,
-  councilAudit,
-  currentDraftOf,
-  draftOf,
-  ITEM,
-  loadConsultation,
-  retrying,
-  storeFor,
-} from './requests';
+import { BASE, ITEM, useCasesFor } from './requests';
 import {
   ConsultationListSchema,
   ConsultationPathSchema,
@@ -69,31 +53,15 @@ const consultationRoutes: AnyRoute[] = [
     errors: ['community_not_found', 'forbidden', 'invalid_dates', ...DRAFT_ERRORS],
     handle: async (request) => {
       const { command, community } = userScope(request);
-      const outcome = createConsultation(command, community, request.body);
-      if (!outcome.ok) return outcome;
-      const { consultation, draft } = outcome.value;
-      const now = command.clock.now();
-      const events = [
-        createdEvent(command.ids, now, consultation),
-        ...(consultation.survey ? [surveySetEvent(command.ids, now, consultation)] : []),
-      ];
-      await storeFor(request).create(
-        outcome.value,
-        events,
-        councilAudit(command, AuditAction.consultationCreate, consultation, undefined, {
-          title: consultation.title,
-          phase: consultation.phase,
-          opensAt: consultation.opensAt,
-          closesAt: consultation.closesAt,
-          draftVersion: draft.version,
-          surveyQuestions: consultation.survey?.questions.length ?? 0,
-        }),
+      return answer(
+        await useCasesFor(request).create(command, community, request.body),
+        ({ consultation, draft }) =>
+          created(
+            ITEM,
+            { communityId: community.id, consultationId: consultation.id },
+            consultationView(consultation, draft, commentCounts(draft, []), request.clock.now()),
+          ),
       );
-      return {
-        status: 201,
-        body: consultationView(consultation, draft, commentCounts(draft, []), now),
-        headers: { location: `/v1/communities/${community.id}/consultations/${consultation.id}` },
-      };
     },
   }),
 
@@ -110,13 +78,13 @@ const consultationRoutes: AnyRoute[] = [
     errors: ['community_not_found', 'invalid_cursor'],
     handle: async (request) => {
       const { phase, limit, cursor } = request.query;
-      const page = await storeFor(request).list({
-        communityId: (request.community as Community).id,
+      const page = await useCasesFor(request).list({
+        communityId: request.params.communityId,
         phase,
         limit,
         ...(cursor ? { cursor } : {}),
       });
-      const now = systemClock.now();
+      const now = request.clock.now();
       return {
         status: 200,
         body: {
@@ -141,24 +109,14 @@ const consultationRoutes: AnyRoute[] = [
     cache: { maxAgeSeconds: 10 },
     responses: { 200: { description: 'The consultation', schema: ConsultationViewSchema } },
     errors: CONSULTATION_ERRORS,
-    handle: async (request) => {
-      const consultation = await loadConsultation(request);
-      if ('code' in consultation) return { error: consultation };
-      // The counters the count tally keeps, never the comments: the cost does not grow with them.
-      const [draft, counters] = await Promise.all([
-        currentDraftOf(request, consultation),
-        storeFor(request).commentCounts(consultation.communityId, consultation.id),
-      ]);
-      return {
-        status: 200,
-        body: consultationView(
-          consultation,
-          draft,
-          commentCountsFromTargets(draft, counters),
-          systemClock.now(),
-        ),
-      };
-    },
+    handle: async (request) =>
+      answer(
+        await useCasesFor(request).page(request.params.communityId, request.params.consultationId),
+        ({ consultation, draft, counts }) => ({
+          status: 200,
+          body: consultationView(consultation, draft, counts, request.clock.now()),
+        }),
+      ),
   }),
 
   defineRoute({
@@ -172,22 +130,11 @@ const consultationRoutes: AnyRoute[] = [
     responses: { 200: { description: 'The version', schema: DraftViewSchema } },
     errors: [...CONSULTATION_ERRORS, 'draft_version_not_found'],
     handle: async (request) => {
-      const consultation = await loadConsultation(request);
-      if ('code' in consultation) return { error: consultation };
-      const draft =
-        request.params.version <= consultation.currentVersion
-          ? await draftOf(request, consultation, request.params.version)
-          : undefined;
-      if (!draft) {
-        return {
-          error: {
-            code: 'draft_version_not_found',
-            message: text('Такої редакції проєкту немає.', 'The draft has no such version.'),
-            details: { version: request.params.version, currentVersion: consultation.currentVersion },
-          },
-        };
-      }
-      return { status: 200, body: draftView(draft) };
+      const { communityId, consultationId, version } = request.params;
+      return answer(await useCasesFor(request).version(communityId, consultationId, version), (draft) => ({
+        status: 200,
+        body: draftView(draft),
+      }));
     },
   }),
 
@@ -214,40 +161,15 @@ const consultationRoutes: AnyRoute[] = [
       ...DRAFT_ERRORS,
     ],
     handle: async (request) => {
-      const { command } = userScope(request);
-      const store = storeFor(request);
-      return retrying(async () => {
-        const consultation = await loadConsultation(request);
-        if ('code' in consultation) return { error: consultation };
-        const current = await currentDraftOf(request, consultation);
-        const outcome = publishRevision(command, consultation, current, request.body.markdown);
-        if (!outcome.ok) return outcome;
-        const revised = outcome.value;
-        const now = command.clock.now();
-        const saved = await store.saveRevision(
-          consultation,
-          revised,
-          [revisedEvent(command.ids, now, revised.consultation, revised.draft)],
-          councilAudit(
-            command,
-            AuditAction.consultationRevise,
-            consultation,
-            { draftVersion: consultation.currentVersion },
-            { draftVersion: revised.draft.version },
-          ),
-        );
-        if (saved === 'conflict') return 'conflict';
-        const counters = await store.commentCounts(consultation.communityId, consultation.id);
-        return {
+      const { command, community } = userScope(request);
+      const { consultationId } = request.params;
+      return answer(
+        await useCasesFor(request).revise(command, community.id, consultationId, request.body.markdown),
+        ({ consultation, draft, counts }) => ({
           status: 201,
-          body: consultationView(
-            revised.consultation,
-            revised.draft,
-            commentCountsFromTargets(revised.draft, counters),
-            now,
-          ),
-        };
-      });
+          body: consultationView(consultation, draft, counts, request.clock.now()),
+        }),
+      );
     },
   }),
 
@@ -269,28 +191,16 @@ const consultationRoutes: AnyRoute[] = [
       'version_conflict',
     ],
     handle: async (request) => {
-      const { command } = userScope(request);
-      return retrying(async () => {
-        const consultation = await loadConsultation(request);
-        if ('code' in consultation) return { error: consultation };
-        const outcome = changePhase(command, consultation, request.body);
-        if (!outcome.ok) return outcome;
-        const next = outcome.value;
-        const now = command.clock.now();
-        const saved = await storeFor(request).save(
-          consultation,
-          next,
-          [phaseChangedEvent(command.ids, now, consultation.phase, next, 'council')],
-          councilAudit(
-            command,
-            AuditAction.consultationPhaseChange,
-            consultation,
-            { phase: consultation.phase, closesAt: consultation.closesAt },
-            { phase: next.phase, closesAt: next.closesAt },
-          ),
-        );
-        return saved === 'conflict' ? 'conflict' : { status: 200, body: summaryView(next, now) };
-      });
+      const { command, community } = userScope(request);
+      return answer(
+        await useCasesFor(request).changePhase(
+          command,
+          community.id,
+          request.params.consultationId,
+          request.body,
+        ),
+        (consultation) => ({ status: 200, body: summaryView(consultation, request.clock.now()) }),
+      );
     },
   }),
 
@@ -308,28 +218,16 @@ const consultationRoutes: AnyRoute[] = [
     responses: { 200: { description: 'The survey as stored', schema: SurveySchema } },
     errors: [...CONSULTATION_ERRORS, 'forbidden', 'invalid_phase', 'version_conflict'],
     handle: async (request) => {
-      const { command } = userScope(request);
-      return retrying(async () => {
-        const consultation = await loadConsultation(request);
-        if ('code' in consultation) return { error: consultation };
-        const outcome = setSurvey(command, consultation, request.body);
-        if (!outcome.ok) return outcome;
-        const next = outcome.value;
-        const now = command.clock.now();
-        const saved = await storeFor(request).save(
-          consultation,
-          next,
-          [surveySetEvent(command.ids, now, next)],
-          councilAudit(
-            command,
-            AuditAction.consultationSurveySet,
-            consultation,
-            { surveyQuestions: consultation.survey?.questions.length ?? 0 },
-            { surveyQuestions: next.survey?.questions.length ?? 0 },
-          ),
-        );
-        return saved === 'conflict' ? 'conflict' : { status: 200, body: next.survey };
-      });
+      const { command, community } = userScope(request);
+      return answer(
+        await useCasesFor(request).setSurvey(
+          command,
+          community.id,
+          request.params.consultationId,
+          request.body,
+        ),
+        (consultation) => ({ status: 200, body: consultation.survey }),
+      );
     },
   }),
 ];

@@ -1,10 +1,7 @@
-import { submitSurveyResponse } from '../../domain/consultations/commands/submit-survey-response';
+import type { SurveyAnswers } from '../../domain/consultations/survey';
 import { ResponseErrorCode } from '../../domain/consultations/survey-response';
-import { surveyResultsFromCounters } from '../../domain/consultations/survey-tally';
-import { text } from '../../domain/shared/localized';
-import type { DomainError } from '../../domain/shared/outcome';
-import { type AnyRoute, defineRoute, userScope } from '../shared/routes';
-import { ITEM, loadConsultation, rulesOf, storeFor } from './requests';
+import { type AnyRoute, answer, defineRoute, userScope } from '../shared/routes';
+import { ITEM, rulesOf, useCasesFor } from './requests';
 import {
   ConsultationPathSchema,
   SurveyResponseBodySchema,
@@ -15,19 +12,16 @@ import { resultsView } from './views';
 
 const RESPONSE = `${ITEM}/survey/responses/me`;
 
-/** Two requests of one resident crossed: the later one is stored, and this earlier one is not. */
-const overtaken: DomainError = {
-  code: 'version_conflict',
-  message: text(
-    'Ваші пізніші відповіді вже збережено; ці, надіслані раніше, не замінили їх.',
-    'Your later answers are stored already; these, sent earlier, did not replace them.',
-  ),
-};
-
-const noSurvey: DomainError = {
-  code: 'survey_not_found',
-  message: text('До цієї консультації не додано опитування.', 'This consultation has no survey.'),
-};
+/** What a resident sees of their own response. */
+const responseView = (response: {
+  readonly answers: SurveyAnswers;
+  readonly submittedAt: string;
+  readonly districtId?: string;
+}) => ({
+  answers: response.answers,
+  submittedAt: response.submittedAt,
+  ...(response.districtId ? { districtId: response.districtId } : {}),
+});
 
 export const surveyRoutes: AnyRoute[] = [
   defineRoute({
@@ -58,22 +52,20 @@ export const surveyRoutes: AnyRoute[] = [
     ],
     handle: async (request) => {
       const { command, community } = userScope(request);
-      const consultation = await loadConsultation(request);
-      if ('code' in consultation) return { error: consultation };
-      const outcome = submitSurveyResponse(command, rulesOf(community), consultation, request.body.answers);
-      if (!outcome.ok) return outcome;
-      const response = outcome.value;
-      const written = await storeFor(request).submitResponse(response);
-      // A later request of the same resident was stored first: theirs stands, this one is refused.
-      if (written === 'superseded') return { error: overtaken };
-      return {
-        status: written === 'created' ? 201 : 200,
-        body: {
-          answers: response.answers,
-          submittedAt: response.submittedAt,
-          ...(response.districtId ? { districtId: response.districtId } : {}),
-        },
-      };
+      const { consultationId } = request.params;
+      return answer(
+        await useCasesFor(request).answerSurvey(
+          command,
+          rulesOf(community),
+          community.id,
+          consultationId,
+          request.body.answers,
+        ),
+        ({ response, written }) => ({
+          status: written === 'created' ? 201 : 200,
+          body: responseView(response),
+        }),
+      );
     },
   }),
 
@@ -87,31 +79,15 @@ export const surveyRoutes: AnyRoute[] = [
     responses: { 200: { description: 'Your answers', schema: SurveyResponseViewSchema } },
     errors: ['community_not_found', 'consultation_not_found', 'not_found'],
     handle: async (request) => {
-      const { command } = userScope(request);
-      const consultation = await loadConsultation(request);
-      if ('code' in consultation) return { error: consultation };
-      const response = await storeFor(request).responseOf(
-        consultation.communityId,
-        consultation.id,
-        command.actor.signerKey,
+      const { command, community } = userScope(request);
+      return answer(
+        await useCasesFor(request).myResponse(command, community.id, request.params.consultationId),
+        (response) => ({
+          status: 200,
+          body: responseView(response),
+          headers: { 'cache-control': 'no-store' },
+        }),
       );
-      if (!response) {
-        return {
-          error: {
-            code: 'not_found',
-            message: text('Ви ще не відповіли на опитування.', 'You have not answered the survey yet.'),
-          },
-        };
-      }
-      return {
-        status: 200,
-        body: {
-          answers: response.answers,
-          submittedAt: response.submittedAt,
-          ...(response.districtId ? { districtId: response.districtId } : {}),
-        },
-        headers: { 'cache-control': 'no-store' },
-      };
     },
   }),
 
@@ -130,12 +106,10 @@ export const surveyRoutes: AnyRoute[] = [
     cache: { maxAgeSeconds: 60 },
     responses: { 200: { description: 'The results', schema: SurveyResultsSchema } },
     errors: ['community_not_found', 'consultation_not_found', 'survey_not_found'],
-    handle: async (request) => {
-      const consultation = await loadConsultation(request);
-      if ('code' in consultation) return { error: consultation };
-      if (!consultation.survey) return { error: noSurvey };
-      const counters = await storeFor(request).surveyCounters(consultation.communityId, consultation.id);
-      return { status: 200, body: resultsView(surveyResultsFromCounters(consultation.survey, counters)) };
-    },
+    handle: async (request) =>
+      answer(
+        await useCasesFor(request).surveyResults(request.params.communityId, request.params.consultationId),
+        (results) => ({ status: 200, body: resultsView(results) }),
+      ),
   }),
 ];

@@ -51,6 +51,12 @@ export interface ItemKey {
   readonly SK: string;
 }
 
+/** The items of one partition whose sort keys start alike: queried with `begins_with(SK, :prefix)`. */
+export interface KeyPrefix {
+  readonly PK: string;
+  readonly SKPrefix: string;
+}
+
 export const communityPartition = (communityId: string): string => `C#${communityId}`;
 
 const petitionPartition = (communityId: string, petitionId: string): string =>
@@ -303,14 +309,17 @@ export const keys = {
     PK: consultationPartition(communityId, consultationId),
     SK: 'CONSULTATION',
   }),
-  consultationListing: (communityId: string, phase: string) =>
-    `${communityPartition(communityId)}#CONSULTATIONS#${phase}`,
-  consultationNewest: (createdAt: string, consultationId: string) => `${createdAt}#${consultationId}`,
+  consultationListing: (communityId: string, phase: string) => ({
+    GSI1PK: `${communityPartition(communityId)}#CONSULTATIONS#${phase}`,
+  }),
+  consultationNewest: (createdAt: string, consultationId: string) => ({
+    GSI1SK: `${createdAt}#${consultationId}`,
+  }),
   consultationSchedule: (communityId: string, dueAt: string, consultationId: string) => ({
     GSI2PK: 'CONSULTATIONS#SCHEDULE',
     GSI2SK: `${dueAt}#${communityId}#${consultationId}`,
   }),
-  consultationScheduleDue: 'CONSULTATIONS#SCHEDULE',
+  consultationScheduleDue: { GSI2PK: 'CONSULTATIONS#SCHEDULE' },
   /** A version of the draft is stored compressed, in parts (`DRAFT#000002#000`, …) that one query reads in order. */
   consultationDraftPart: (
     communityId: string,
@@ -321,8 +330,10 @@ export const keys = {
     PK: consultationPartition(communityId, consultationId),
     SK: `DRAFT#${String(version).padStart(DRAFT_VERSION_DIGITS, '0')}#${String(part).padStart(DRAFT_PART_DIGITS, '0')}`,
   }),
-  consultationDraftPrefix: (version: number) =>
-    `DRAFT#${String(version).padStart(DRAFT_VERSION_DIGITS, '0')}#`,
+  consultationDraftVersion: (communityId: string, consultationId: string, version: number): KeyPrefix => ({
+    PK: consultationPartition(communityId, consultationId),
+    SKPrefix: `DRAFT#${String(version).padStart(DRAFT_VERSION_DIGITS, '0')}#`,
+  }),
   consultationReport: (communityId: string, consultationId: string): ItemKey => ({
     PK: consultationPartition(communityId, consultationId),
     SK: 'REPORT',
@@ -374,12 +385,20 @@ export const keys = {
     GSI4SK: controversyKey,
   }),
   /** The GSI1 partition of a consultation's replies (its top-level comments are in `commentsOfConsultation`). */
-  repliesOfConsultation: consultationReplies,
+  repliesOfConsultation: (communityId: string, consultationId: string) => ({
+    GSI1PK: consultationReplies(communityId, consultationId),
+  }),
   /** The GSI3 partition of one thread's replies. */
-  repliesOfThread: threadReplies,
+  repliesOfThread: (communityId: string, consultationId: string, threadId: string) => ({
+    GSI3PK: threadReplies(communityId, consultationId, threadId),
+  }),
   /** The GSI3 (`top`) and GSI4 (`controversial`) partitions of a consultation's top-level comments. */
-  commentsByTop: commentsTop,
-  commentsByControversy: commentsControversial,
+  commentsByTop: (communityId: string, consultationId: string) => ({
+    GSI3PK: commentsTop(communityId, consultationId),
+  }),
+  commentsByControversy: (communityId: string, consultationId: string) => ({
+    GSI4PK: commentsControversial(communityId, consultationId),
+  }),
   /**
    * The counts of visible comments made on one block (or the whole
    * consultation), per stance, kept by the comment count tally in the
@@ -389,14 +408,24 @@ export const keys = {
     PK: consultationPartition(communityId, consultationId),
     SK: `${COMMENT_COUNTER_PREFIX}${targetId === undefined ? 'WHOLE' : `B#${part(targetId)}`}`,
   }),
-  commentCounterPrefix: COMMENT_COUNTER_PREFIX,
+  /** Every comment counter of a consultation. */
+  commentCounters: (communityId: string, consultationId: string): KeyPrefix => ({
+    PK: consultationPartition(communityId, consultationId),
+    SKPrefix: COMMENT_COUNTER_PREFIX,
+  }),
   /** Which revisions of a comment the count tally has counted (`<revision>` strings in a set). */
   commentCountReceipt: (communityId: string, commentId: string): ItemKey => ({
     PK: commentPartition(communityId, commentId),
     SK: 'COUNTED',
   }),
-  commentsOfConsultation: consultationComments,
-  commentsOnTarget: commentTargetPartition,
+  /** The GSI1 partition of a consultation's top-level comments, newest first. */
+  commentsOfConsultation: (communityId: string, consultationId: string) => ({
+    GSI1PK: consultationComments(communityId, consultationId),
+  }),
+  /** The GSI2 partition of the comments made on one block (or, `undefined`, on the whole consultation). */
+  commentsOnTarget: (communityId: string, consultationId: string, targetId: string | undefined) => ({
+    GSI2PK: commentTargetPartition(communityId, consultationId, targetId),
+  }),
   /**
    * One resident's vote on one comment, in a partition of its own (like a
    * signature): a popular comment's votes spread over the table.
@@ -429,8 +458,9 @@ export const keys = {
     ),
     GSI1SK: `${submittedAt}#${respondentKey}`,
   }),
-  surveyResponseBucket: (communityId: string, consultationId: string, bucket: number) =>
-    surveyResponseBucket(communityId, consultationId, bucket),
+  surveyResponseBucket: (communityId: string, consultationId: string, bucket: number) => ({
+    GSI1PK: surveyResponseBucket(communityId, consultationId, bucket),
+  }),
   /**
    * One page of a consultation's survey counters, for everyone (`districtId`
    * undefined) or one district, kept by the survey tally. A page holds the
@@ -445,7 +475,9 @@ export const keys = {
     PK: surveyCounterPartition(communityId, consultationId),
     SK: `SCOUNT#${surveyScope(districtId)}#${page}`,
   }),
-  surveyCounterPartition,
+  surveyCounterPartition: (communityId: string, consultationId: string) => ({
+    PK: surveyCounterPartition(communityId, consultationId),
+  }),
   /**
    * Which response changes submitted in one second (`submittedAt.slice(0, 19)`)
    * the survey tally has counted on one counter page; each page's receipts in

@@ -1,8 +1,10 @@
+import { AuditAction } from '../../audit/intent';
 import { forbidden } from '../../communities/permissions';
-import type { Clock } from '../../shared/clock';
+import type { Clock, IdGenerator } from '../../shared/clock';
 import type { CommandContext } from '../../shared/command';
 import { text } from '../../shared/localized';
 import { fail, type Outcome, ok, reject } from '../../shared/outcome';
+import { consultationAudit } from '../audit';
 import {
   type Consultation,
   ConsultationPhase,
@@ -10,6 +12,7 @@ import {
   invalidDates,
   PHASE_NAMES,
 } from '../consultation';
+import { phaseChangedEvent } from '../events';
 import { mayActAsCouncil } from '../permissions';
 
 /**
@@ -47,7 +50,8 @@ function illegalMove(consultation: Consultation, to: ConsultationPhase): Outcome
 /**
  * The council opens a consultation early or closes it early.
  *
- * Outcomes: ok; `forbidden` (not council); `invalid_phase_change` (not the
+ * Outcomes: ok (emits `consultation.phase-changed.v1` by `council`, audited);
+ * `forbidden` (not council); `invalid_phase_change` (not the
  * next phase, with `currentPhase` and `requestedPhase`); `invalid_dates`
  * (opening when the closing date has passed and no later one is given).
  */
@@ -56,18 +60,31 @@ export function changePhase(
   consultation: Consultation,
   input: ChangePhaseInput,
 ): Outcome<Consultation> {
-  const { actor, clock } = context;
+  const { actor, clock, ids } = context;
   if (!mayActAsCouncil(actor)) return reject(forbidden('council'));
   if (!canTransition(consultation.phase, input.phase)) return illegalMove(consultation, input.phase);
   const now = clock.now();
+  let next: Consultation;
   if (input.phase === ConsultationPhase.open) {
     const closesAt = input.closesAt ?? consultation.closesAt;
     const closing = Date.parse(closesAt);
     if (Number.isNaN(closing) || closing <= now.getTime())
       return reject(invalidDates(consultation.opensAt, closesAt));
-    return ok(moved({ ...consultation, closesAt: new Date(closing).toISOString() }, input.phase, now));
+    next = moved({ ...consultation, closesAt: new Date(closing).toISOString() }, input.phase, now);
+  } else {
+    next = moved(consultation, input.phase, now);
   }
-  return ok(moved(consultation, input.phase, now));
+  return ok(
+    next,
+    [phaseChangedEvent(ids, now, consultation.phase, next, 'council')],
+    consultationAudit(
+      context,
+      AuditAction.consultationPhaseChange,
+      consultation,
+      { phase: consultation.phase, closesAt: consultation.closesAt },
+      { phase: next.phase, closesAt: next.closesAt },
+    ),
+  );
 }
 
 /**
@@ -93,9 +110,14 @@ export function duePhaseChange(consultation: Consultation, now: Date): Consultat
 /**
  * The scheduled job's move: opens or closes a consultation whose date has come.
  *
- * Outcomes: ok; `not_due` (nothing is scheduled now, with the dates).
+ * Outcomes: ok (emits `consultation.phase-changed.v1` by `schedule`; no one to
+ * audit); `not_due` (nothing is scheduled now, with the dates).
  */
-export function advancePhase(clock: Clock, consultation: Consultation): Outcome<Consultation> {
+export function advancePhase(
+  clock: Clock,
+  ids: IdGenerator,
+  consultation: Consultation,
+): Outcome<Consultation> {
   const now = clock.now();
   const due = duePhaseChange(consultation, now);
   if (!due) {
@@ -105,5 +127,6 @@ export function advancePhase(clock: Clock, consultation: Consultation): Outcome<
       closesAt: consultation.closesAt,
     });
   }
-  return ok(moved(consultation, due, now));
+  const next = moved(consultation, due, now);
+  return ok(next, [phaseChangedEvent(ids, now, consultation.phase, next, 'schedule')]);
 }

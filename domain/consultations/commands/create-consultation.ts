@@ -1,9 +1,12 @@
+import { AuditAction } from '../../audit/intent';
 import type { Community } from '../../communities/community';
 import { forbidden } from '../../communities/permissions';
 import type { CommandContext } from '../../shared/command';
 import { type Outcome, ok, reject } from '../../shared/outcome';
+import { consultationAudit } from '../audit';
 import { type Consultation, ConsultationPhase, invalidDates, versionSummary } from '../consultation';
 import { type Draft, parseDraft } from '../draft';
+import { createdEvent, surveySetEvent } from '../events';
 import { mayActAsCouncil } from '../permissions';
 import type { Survey } from '../survey';
 
@@ -30,7 +33,8 @@ export interface ConsultationWithDraft {
  * The council creates a consultation in `draft`, with version 1 of its draft.
  * It opens when the scheduled job finds `opensAt` reached, or when the council opens it.
  *
- * Outcomes: ok; `forbidden` (not council); `invalid_dates` (closes before it
+ * Outcomes: ok (emits `consultation.created.v1`, and `consultation.survey-set.v1`
+ * with a survey; audited); `forbidden` (not council); `invalid_dates` (closes before it
  * opens, or in the past); `draft_too_large`, `too_many_sections`,
  * `too_many_paragraphs`, `draft_empty`, `duplicate_block_id` (the Markdown).
  */
@@ -66,5 +70,19 @@ export function createConsultation(
     createdAt: now.toISOString(),
     revision: 1,
   };
-  return ok({ consultation, draft });
+  return ok(
+    { consultation, draft },
+    [
+      createdEvent(ids, now, consultation),
+      ...(consultation.survey ? [surveySetEvent(ids, now, consultation)] : []),
+    ],
+    consultationAudit(context, AuditAction.consultationCreate, consultation, undefined, {
+      title: consultation.title,
+      phase: consultation.phase,
+      opensAt: consultation.opensAt,
+      closesAt: consultation.closesAt,
+      draftVersion: draft.version,
+      surveyQuestions: consultation.survey?.questions.length ?? 0,
+    }),
+  );
 }

@@ -14,6 +14,7 @@ import {
 import { type Consultation, inputRefusal } from '../consultation';
 import { type Draft, type DraftTarget, findBlock } from '../draft';
 import { ineligibility, type ParticipationRules } from '../eligibility';
+import { commentPostedEvent } from '../events';
 
 /** A top-level comment names its target; a reply inherits its parent's. */
 export type PostCommentInput = { readonly stance: Stance; readonly text: string } & (
@@ -68,7 +69,8 @@ function placement(
  * pre-moderation the comment waits as `pending`; under post-moderation it is
  * `visible` at once.
  *
- * Outcomes: ok (the comment to write); `not_eligible` (with `reason`);
+ * Outcomes: ok (the comment to write; emits `consultation.comment-posted.v1`);
+ * `not_eligible` (with `reason`);
  * `consultation_not_open` (with `currentPhase`); `comment_empty`,
  * `comment_too_long` (1 to 5,000 code points after trimming); `unknown_target`
  * (no such section or paragraph in the current version); `comment_not_found`
@@ -95,7 +97,7 @@ export function postComment(
   const placed = placement(consultation, draft, input);
   if (!placed.ok) return placed;
   const id = ids.next();
-  return ok({
+  const comment: Comment = {
     id,
     communityId: consultation.communityId,
     consultationId: consultation.id,
@@ -109,5 +111,6 @@ export function postComment(
     ...(actor.residency?.districtId ? { districtId: actor.residency.districtId } : {}),
     createdAt: now.toISOString(),
     revision: 1,
-  });
+  };
+  return ok(comment, [commentPostedEvent(ids, now, comment)]);
 }

@@ -1,9 +1,12 @@
+import { AuditAction } from '../../audit/intent';
 import { forbidden } from '../../communities/permissions';
 import type { CommandContext } from '../../shared/command';
 import { text } from '../../shared/localized';
 import { type Outcome, ok, reject } from '../../shared/outcome';
+import { consultationAudit } from '../audit';
 import { type Consultation, ConsultationPhase, canTransition, invalidPhase } from '../consultation';
 import { type Draft, findBlock } from '../draft';
+import { phaseChangedEvent, reportPublishedEvent } from '../events';
 import { mayActAsCouncil } from '../permissions';
 import {
   type ConsultationReport,
@@ -102,7 +105,8 @@ function sectionViolations(
  * (with reasons unless accepted) and the comments it answers. The
  * consultation moves to `report_published`; the report is stored apart.
  *
- * Outcomes: ok; `forbidden` (not council); `invalid_phase` (not closed, with
+ * Outcomes: ok (emits `consultation.phase-changed.v1` by `council` and
+ * `consultation.report-published.v1`, audited); `forbidden` (not council); `invalid_phase` (not closed, with
  * `currentPhase`); and, with every problem in `details.errors`: `report_empty`,
  * `unknown_section`, `duplicate_section`, `summary_required`, `reasons_required`,
  * `unknown_comment`.
@@ -114,7 +118,7 @@ export function publishReport(
   input: PublishReportInput,
   commentIds: ReadonlySet<string>,
 ): Outcome<ConsultationWithReport> {
-  const { actor, clock } = context;
+  const { actor, clock, ids } = context;
   if (!mayActAsCouncil(actor)) return reject(forbidden('council'));
   if (!canTransition(consultation.phase, ConsultationPhase.report_published)) {
     return reject(invalidPhase(consultation, text('оприлюднити звіт', 'publishing the report')));
@@ -134,7 +138,8 @@ export function publishReport(
         ]
       : input.sections.flatMap((entry, at) => sectionViolations(draft, commentIds, entry, at, seen));
   if (isNonEmpty(violations)) return rejectViolations(violations);
-  const now = clock.now().toISOString();
+  const at = clock.now();
+  const now = at.toISOString();
   const sections: ReportSection[] = input.sections.map((entry) => ({
     sectionId: entry.sectionId,
     summary: entry.summary,
@@ -142,7 +147,7 @@ export function publishReport(
     ...(entry.reasons === undefined || isBlank(entry.reasons) ? {} : { reasons: entry.reasons }),
     commentIds: [...new Set(entry.commentIds ?? [])],
   }));
-  return ok({
+  const published: ConsultationWithReport = {
     consultation: {
       ...consultation,
       phase: ConsultationPhase.report_published,
@@ -158,5 +163,23 @@ export function publishReport(
       publishedAt: now,
       publishedBy: actor.subject,
     },
-  });
+  };
+  return ok(
+    published,
+    [
+      phaseChangedEvent(ids, at, consultation.phase, published.consultation, 'council'),
+      reportPublishedEvent(ids, at, published.report),
+    ],
+    consultationAudit(
+      context,
+      AuditAction.consultationReportPublish,
+      consultation,
+      { phase: consultation.phase },
+      {
+        phase: published.consultation.phase,
+        draftVersion: published.report.draftVersion,
+        sections: published.report.sections.length,
+      },
+    ),
+  );
 }

@@ -1,9 +1,12 @@
+import { AuditAction } from '../../audit/intent';
 import { forbidden } from '../../communities/permissions';
 import type { CommandContext } from '../../shared/command';
 import { text } from '../../shared/localized';
 import { fail, type Outcome, ok, reject } from '../../shared/outcome';
+import { consultationAudit } from '../audit';
 import { type Consultation, invalidPhase, REVISABLE, versionSummary } from '../consultation';
 import { type Draft, reviseDraft } from '../draft';
+import { revisedEvent } from '../events';
 import { mayActAsCouncil } from '../permissions';
 import type { ConsultationWithDraft } from './create-consultation';
 
@@ -13,7 +16,8 @@ import type { ConsultationWithDraft } from './create-consultation';
  * them; comments on removed ones move to the nearest surviving ancestor
  * (`anchorFor`). Earlier versions are kept; comments record the version they were made on.
  *
- * Outcomes: ok (the new current version); `forbidden` (not council);
+ * Outcomes: ok (the new current version; emits `consultation.revised.v1`,
+ * audited); `forbidden` (not council);
  * `invalid_phase` (closed or later, with `currentPhase`); `draft_unchanged`;
  * `draft_too_large`, `too_many_sections`, `too_many_paragraphs`, `draft_empty`,
  * `duplicate_block_id` (the Markdown).
@@ -50,13 +54,21 @@ export function publishRevision(
     );
   }
   const now = clock.now();
-  return ok({
-    consultation: {
-      ...consultation,
-      currentVersion: draft.version,
-      versions: [...consultation.versions, versionSummary(draft, now, actor.subject)],
-      revision: consultation.revision + 1,
-    },
-    draft,
-  });
+  const next: Consultation = {
+    ...consultation,
+    currentVersion: draft.version,
+    versions: [...consultation.versions, versionSummary(draft, now, actor.subject)],
+    revision: consultation.revision + 1,
+  };
+  return ok(
+    { consultation: next, draft },
+    [revisedEvent(ids, now, next, draft)],
+    consultationAudit(
+      context,
+      AuditAction.consultationRevise,
+      consultation,
+      { draftVersion: consultation.currentVersion },
+      { draftVersion: draft.version },
+    ),
+  );
 }

@@ -1,8 +1,11 @@
+import { AuditAction } from '../../audit/intent';
 import { forbidden } from '../../communities/permissions';
 import type { CommandContext } from '../../shared/command';
 import { text } from '../../shared/localized';
 import { type Outcome, ok, reject } from '../../shared/outcome';
+import { consultationAudit } from '../audit';
 import { type Consultation, invalidPhase, SURVEY_EDITABLE } from '../consultation';
+import { surveySetEvent } from '../events';
 import { mayActAsCouncil } from '../permissions';
 import type { Survey } from '../survey';
 
@@ -10,7 +13,8 @@ import type { Survey } from '../survey';
  * The council attaches, replaces or (with undefined) removes the survey, while
  * the consultation is a draft: once open, every response must answer the same questions.
  *
- * Outcomes: ok; `forbidden` (not council); `invalid_phase` (not a draft, with `currentPhase`).
+ * Outcomes: ok (emits `consultation.survey-set.v1`, audited); `forbidden` (not
+ * council); `invalid_phase` (not a draft, with `currentPhase`).
  */
 export function setSurvey(
   context: CommandContext,
@@ -22,5 +26,16 @@ export function setSurvey(
     return reject(invalidPhase(consultation, text('змінити опитування', 'changing the survey')));
   }
   const { survey: _previous, ...rest } = consultation;
-  return ok({ ...rest, ...(survey ? { survey } : {}), revision: consultation.revision + 1 });
+  const next: Consultation = { ...rest, ...(survey ? { survey } : {}), revision: consultation.revision + 1 };
+  return ok(
+    next,
+    [surveySetEvent(context.ids, context.clock.now(), next)],
+    consultationAudit(
+      context,
+      AuditAction.consultationSurveySet,
+      consultation,
+      { surveyQuestions: consultation.survey?.questions.length ?? 0 },
+      { surveyQuestions: next.survey?.questions.length ?? 0 },
+    ),
+  );
 }

@@ -1,6 +1,6 @@
 import type { CommandContext } from '../../shared/command';
 import { text } from '../../shared/localized';
-import { fail, type Outcome, ok, reject } from '../../shared/outcome';
+import { type DomainError, fail, type Outcome, ok, reject } from '../../shared/outcome';
 import { type Consultation, inputRefusal } from '../consultation';
 import { ineligibility, type ParticipationRules } from '../eligibility';
 import type { SurveyAnswers } from '../survey';
@@ -16,6 +16,18 @@ export interface SurveyResponseToWrite {
   readonly districtId?: string;
   readonly submittedAt: string;
 }
+
+/**
+ * Two requests of one resident crossed and the later one is stored already:
+ * this earlier one does not replace it (the store's conditional write tells).
+ */
+export const responseOvertaken: DomainError = {
+  code: 'version_conflict',
+  message: text(
+    'Ваші пізніші відповіді вже збережено; ці, надіслані раніше, не замінили їх.',
+    'Your later answers are stored already; these, sent earlier, did not replace them.',
+  ),
+};
 
 /**
  * An eligible resident answers the consultation's survey, or replaces their

@@ -196,6 +196,8 @@ describe('publishing a revised draft', () => {
       }),
     );
     expect(commented.status).toBe(201);
+    // The counts come from the stream tally's counters: let it count the comment first, whatever the load.
+    await api.runtime.drain();
 
     // Act
     const revised = await api.call(

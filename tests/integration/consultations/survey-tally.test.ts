@@ -302,7 +302,7 @@ describe('survey counters on DynamoDB Local', () => {
       new QueryCommand({
         TableName: table.tableName,
         KeyConditionExpression: 'PK = :pk',
-        ExpressionAttributeValues: { ':pk': keys.surveyCounterPartition(COMMUNITY, CONSULTATION) },
+        ExpressionAttributeValues: { ':pk': keys.surveyCounterPartition(COMMUNITY, CONSULTATION).PK },
       }),
     );
     const everyonesPages = Items.filter((item) => item.districtId === undefined);

@@ -192,8 +192,8 @@ describe('changePhase and the schedule', () => {
   it('lets the job advance only what is due', () => {
     const { consultation } = draftConsultation();
 
-    const opened = advancePhase(fixedClock('2026-11-21T00:00:00.000Z'), consultation);
-    const notDue = advancePhase(fixedClock('2026-11-20T00:00:00.000Z'), consultation);
+    const opened = advancePhase(fixedClock('2026-11-21T00:00:00.000Z'), sequence('E'), consultation);
+    const notDue = advancePhase(fixedClock('2026-11-20T00:00:00.000Z'), sequence('E'), consultation);
 
     expect(opened.ok && opened.value.phase).toBe('open');
     expect(notDue.ok || notDue.error.code).toBe('not_due');
