@@ -310,7 +310,11 @@ function splitOnce(value: string, separator: string): [string, string] {
   return at < 0 ? [value, ''] : [value.slice(0, at), value.slice(at + 1)];
 }
 
-/** A Lambda context for a local invocation; the time limit is nominal (nothing is cut off). */
+/**
+ * A Lambda context for a local invocation, whose remaining time counts down from
+ * `timeoutMs` as Lambda's does. It is not only reported: middy's early timeout
+ * (functions/shared/http.ts) answers 500 `TimeoutError` when it runs out.
+ */
 export function lambdaContext(functionName: string, region = 'eu-central-1', timeoutMs = 30_000): Context {
   const deadline = Date.now() + timeoutMs;
   return {
@@ -328,6 +332,17 @@ export function lambdaContext(functionName: string, region = 'eu-central-1', tim
     succeed: () => undefined,
   };
 }
+
+/**
+ * The time a local HTTP invocation is given: Lambda's maximum, so that a request
+ * is never cut off here. On a shared machine the time goes to DynamoDB Local
+ * waiting for a core, not to the handler: a pabulib import that costs DynamoDB
+ * Local 1–3 s of CPU took over 100 s on two cores with eighteen runnable tasks,
+ * and API Gateway's 30 s turned that into a 500 while the handler went on
+ * writing. Whether a handler is fast enough is for `npm run bench` to say; a
+ * request that really hangs is left to its caller's own time limit.
+ */
+export const LOCAL_HTTP_TIME_LIMIT_MS = 15 * 60_000;
 
 // ---- the server -------------------------------------------------------------------------------
 
@@ -494,7 +509,8 @@ export function createLocalServer(options: LocalServerOptions): Server {
 
     try {
       const handler = await handlerOf(match.tool);
-      return structured(await handler(event, lambdaContext(match.tool.name, options.region)));
+      const context = lambdaContext(match.tool.name, options.region, LOCAL_HTTP_TIME_LIMIT_MS);
+      return structured(await handler(event, context));
     } catch (error) {
       log({ level: 'error', msg: 'handler failed', routeKey: match.routeKey, requestId, error });
       return problem(

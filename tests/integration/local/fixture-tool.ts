@@ -1,4 +1,4 @@
-import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import type { AnyRoute, HttpMethod, RouteAuth, ToolDefinition } from '../../../functions/shared/routes';
 
 /**
@@ -31,15 +31,21 @@ export const fixtureTool: ToolDefinition = {
     route('GET', '/v1/binary'),
     route('GET', '/v1/plain'),
     route('GET', '/v1/boom'),
+    route('GET', '/v1/time-left'),
   ],
 };
 
 /** Bytes that are not valid UTF-8, to prove a binary response survives the trip. */
 export const BINARY_BYTES = Buffer.from([0x00, 0xff, 0xfe, 0x80, 0x41]);
 
-export async function handler(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyResultV2> {
+export async function handler(
+  event: APIGatewayProxyEventV2,
+  context: Context,
+): Promise<APIGatewayProxyResultV2> {
   receivedEvents.push(event);
   switch (event.routeKey) {
+    case 'GET /v1/time-left':
+      return { remainingMs: context.getRemainingTimeInMillis() } as unknown as APIGatewayProxyResultV2;
     case 'GET /v1/boom':
       throw new Error('the fixture handler failed on purpose');
     case 'GET /v1/plain':

@@ -259,6 +259,14 @@ describe('the local server turns failures into problems', () => {
     );
   });
 
+  it('leaves a handler Lambda’s longest time, so that a busy machine cannot cut a request off', async () => {
+    const reply = await send('GET', '/v1/time-left');
+
+    expect(reply.status).toBe(200);
+    // middy answers 500 when the context's time runs out; a shared machine used 30 s up in one pabulib import.
+    expect(reply.json().remainingMs).toBeGreaterThan(14 * 60_000);
+  });
+
   it('refuses a body above API Gateway’s 10 MB with 413 and calls no handler', async () => {
     const reply = await send(
       'POST',
