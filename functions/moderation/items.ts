@@ -83,9 +83,13 @@ export function moderationItemPut(
   };
 }
 
-/** A subject entering the queue in its tool's own transaction (a petition sent to moderation). */
+/**
+ * A subject entering (or coming back to) the queue in its tool's own
+ * transaction, as `enterQueue` built it: written over the version it was
+ * built from (one less), or only if absent for a new item.
+ */
 export const enqueuePut = (tableName: string, item: ModerationItem): TransactItem =>
-  moderationItemPut(tableName, 0, { ...item, version: 1 });
+  moderationItemPut(tableName, item.version - 1, item);
 
 /** One line of the decision log, read by the transparency report. */
 export function decisionLogPut(
