@@ -34,7 +34,7 @@ import {
   TransparencyQuerySchema,
   TransparencyReportSchema,
 } from './schemas';
-import { appeal, claim, decide, release, report } from './use-cases';
+import { moderationUseCases } from './use-cases';
 
 export { REPORT_MAX_DAYS, REPORT_MAX_DECISIONS };
 
@@ -43,6 +43,8 @@ const ITEM = `${BASE}/items/{itemId}`;
 
 const portOf = (request: RouteRequest): ModerationPort =>
   dynamoModerationPort({ client: documentClient(request.config), tableName: request.config.tableName });
+
+const useCases = (request: RouteRequest) => moderationUseCases(portOf(request));
 
 /** How the caller sees items: staff see reports and claims, authors their reasons and appeal rights. */
 function viewerOf(request: RouteRequest, staff: boolean) {
@@ -163,7 +165,7 @@ const routes: AnyRoute[] = [
     ],
     handle: async (request) => {
       const { command, community } = userScope(request);
-      const claimed = await claim(portOf(request), command, community.id, request.params.itemId);
+      const claimed = await useCases(request).claim(command, community.id, request.params.itemId);
       return answer(claimed, itemReply(request));
     },
   }),
@@ -179,7 +181,7 @@ const routes: AnyRoute[] = [
     errors: [...ITEM_ERRORS, 'forbidden', 'not_claimed', 'item_claimed', 'version_conflict'],
     handle: async (request) => {
       const { command, community } = userScope(request);
-      const released = await release(portOf(request), command, community.id, request.params.itemId);
+      const released = await useCases(request).release(command, community.id, request.params.itemId);
       return answer(released, itemReply(request));
     },
   }),
@@ -210,7 +212,7 @@ const routes: AnyRoute[] = [
     ],
     handle: async (request) => {
       const { command, community } = userScope(request);
-      const decided = await decide(portOf(request), command, community, request.params.itemId, request.body);
+      const decided = await useCases(request).decide(command, community, request.params.itemId, request.body);
       return answer(decided, itemReply(request));
     },
   }),
@@ -231,7 +233,12 @@ const routes: AnyRoute[] = [
     errors: [...ITEM_ERRORS, 'not_eligible', 'not_reportable', 'invalid_state', 'version_conflict'],
     handle: async (request) => {
       const { command, community } = userScope(request);
-      const reported = await report(portOf(request), command, community, request.params.itemId, request.body);
+      const reported = await useCases(request).report(
+        command,
+        community,
+        request.params.itemId,
+        request.body,
+      );
       return answer(reported, (result) => ({
         status: result.alreadyReported ? 200 : 201,
         body: { alreadyReported: result.alreadyReported, itemId: result.item.id },
@@ -252,7 +259,7 @@ const routes: AnyRoute[] = [
     handle: async (request) => {
       const { command, community } = userScope(request);
       const { itemId } = request.params;
-      const appealed = await appeal(portOf(request), command, community.id, itemId, request.body.text);
+      const appealed = await useCases(request).appeal(command, community.id, itemId, request.body.text);
       return answer(appealed, itemReply(request));
     },
   }),

@@ -20,7 +20,15 @@ import type { CommandContext } from '../../domain/shared/command';
 import { type Localized, text } from '../../domain/shared/localized';
 import { type DomainError, type Outcome, ok, reject } from '../../domain/shared/outcome';
 import type { EventEnvelope } from '../../events/envelope';
-import { CHANGE_ATTEMPTS, RETRY, retrying, runChange, versionConflict } from '../shared/use-case';
+import {
+  CHANGE_ATTEMPTS,
+  RETRY,
+  type RetryPolicy,
+  type RunOptions,
+  retrying,
+  runChange,
+  versionConflict,
+} from '../shared/use-case';
 import type { ModerationPort, NewReport } from './ports';
 import type { DescribedSubject, SubjectChange } from './subjects';
 
@@ -98,17 +106,19 @@ async function loadStored(
  */
 const changeItem = (
   port: ModerationPort,
+  options: RunOptions,
   load: () => Promise<Outcome<ModerationItem>>,
   command: (item: ModerationItem) => Outcome<ModerationItem>,
 ): Promise<Outcome<ModerationItem>> =>
   runChange(
     { load, decide: command, save: (item, done) => port.saveItem(item.version, done.value, done.events) },
-    { what: ITEM },
+    options,
   );
 
 /** A moderator takes an item for a while (staff only: anyone else is `forbidden` before anything is read). */
-export function claim(
+function claim(
   port: ModerationPort,
+  options: RunOptions,
   context: CommandContext,
   communityId: string,
   itemId: string,
@@ -116,14 +126,16 @@ export function claim(
   if (!mayViewQueue(context.actor)) return Promise.resolve(reject(forbidden('moderator')));
   return changeItem(
     port,
+    options,
     () => loadStored(port, context, communityId, itemId),
     (item) => claimItem(context, item),
   );
 }
 
 /** The holder gives a claim back (staff only). */
-export function release(
+function release(
   port: ModerationPort,
+  options: RunOptions,
   context: CommandContext,
   communityId: string,
   itemId: string,
@@ -131,6 +143,7 @@ export function release(
   if (!mayViewQueue(context.actor)) return Promise.resolve(reject(forbidden('moderator')));
   return changeItem(
     port,
+    options,
     () => loadStored(port, context, communityId, itemId),
     (item) => releaseClaim(context, item),
   );
@@ -140,8 +153,9 @@ export function release(
  * The author appeals. Only the author may learn that the item exists: anyone
  * else, staff included, gets the answer for a missing one.
  */
-export function appeal(
+function appeal(
   port: ModerationPort,
+  options: RunOptions,
   context: CommandContext,
   communityId: string,
   itemId: string,
@@ -152,7 +166,7 @@ export function appeal(
     if (loaded.ok && !isItemAuthor(context.actor, loaded.value)) return reject(itemNotFound(itemId));
     return loaded;
   };
-  return changeItem(port, load, (item) => appealItem(context, item, appealText));
+  return changeItem(port, options, load, (item) => appealItem(context, item, appealText));
 }
 
 export interface DecideRequest extends DecideItemInput {
@@ -174,8 +188,9 @@ interface DecisionState {
  * next load finds a newer version and answers 409; when only the subject
  * moved on, the next try decides again.
  */
-export function decide(
+function decide(
   port: ModerationPort,
+  options: RunOptions,
   context: CommandContext,
   community: Community,
   itemId: string,
@@ -228,7 +243,7 @@ export function decide(
       save: (state, done) =>
         port.saveDecision(state.item.version, done.value, done.value.change, done.events, done.audit),
     },
-    { what: ITEM },
+    options,
   ).then((outcome) => (outcome.ok ? ok(outcome.value.item, outcome.events, outcome.audit) : outcome));
 }
 
@@ -257,7 +272,7 @@ export const MAX_REPORTS_PER_WRITE = 40;
  * change's, since a storm of reports from several processes is what reports
  * are grouped for, and a report that waits a little is better than a refusal.
  */
-const REPORT_ATTEMPTS = CHANGE_ATTEMPTS * 2;
+const REPORT_POLICY: RetryPolicy = { attempts: CHANGE_ATTEMPTS * 2, ceilingMs: 100 };
 
 /** The reports waiting in this process, per `scope|community|item`. */
 const waitingReports = new Map<string, WaitingReport[]>();
@@ -367,21 +382,19 @@ async function reportRound(
 /**
  * Writes a group of reports on one item: rounds through the runner's retry
  * loop, the count of lost races starting again after every write; when
- * {@link REPORT_ATTEMPTS} races in a row are lost, what is still open answers
+ * `policy.attempts` races in a row are lost, what is still open answers
  * 409.
  */
 async function reportTogether(
   port: ModerationPort,
+  policy: RetryPolicy,
   community: Community,
   itemId: string,
   taken: readonly WaitingReport[],
 ): Promise<void> {
   const open = [...taken];
   while (open.length > 0) {
-    const round = await retrying(() => reportRound(port, community, itemId, open), {
-      attempts: REPORT_ATTEMPTS,
-      ceilingMs: 100,
-    });
+    const round = await retrying(() => reportRound(port, community, itemId, open), policy);
     if (round === RETRY) {
       for (const waiting of open.splice(0)) waiting.resolve(reject(itemChanged(itemId)));
     }
@@ -397,8 +410,9 @@ async function reportTogether(
  * of racing for the item's version; a lost race with another process is tried
  * again after a jittered pause, not answered with a 409.
  */
-export function report(
+function report(
   port: ModerationPort,
+  policy: RetryPolicy,
   context: CommandContext,
   community: Community,
   itemId: string,
@@ -414,13 +428,14 @@ export function report(
     }
     const started = [entry];
     waitingReports.set(key, started);
-    void drainReports(port, community, itemId, key, started);
+    void drainReports(port, policy, community, itemId, key, started);
   });
 }
 
 /** Writes an item's waiting reports, a group at a time, until none waits; then forgets the queue. */
 async function drainReports(
   port: ModerationPort,
+  policy: RetryPolicy,
   community: Community,
   itemId: string,
   key: string,
@@ -432,7 +447,7 @@ async function drainReports(
     await Promise.resolve();
     while (waiting.length > 0) {
       taken = waiting.splice(0, MAX_REPORTS_PER_WRITE);
-      await reportTogether(port, community, itemId, taken);
+      await reportTogether(port, policy, community, itemId, taken);
     }
   } catch (error) {
     // Settling twice is harmless: a promise keeps its first answer.
@@ -440,4 +455,33 @@ async function drainReports(
   } finally {
     waitingReports.delete(key);
   }
+}
+
+/**
+ * The moderation centre's use cases on a port: DynamoDB's
+ * (`dynamoModerationPort`) for the routes, an in-memory fake in unit tests.
+ * `policy` replaces the runner's retry policy (tests pass one that does not
+ * sleep); a group of reports gets twice its attempts.
+ * @example const outcome = await moderationUseCases(port).claim(command, community.id, itemId);
+ */
+export function moderationUseCases(port: ModerationPort, policy?: RetryPolicy) {
+  const options: RunOptions = { what: ITEM, ...(policy ? { policy } : {}) };
+  const reportPolicy = policy ? { ...policy, attempts: policy.attempts * 2 } : REPORT_POLICY;
+  return {
+    /** A moderator takes an item for a while. */
+    claim: (context: CommandContext, communityId: string, itemId: string) =>
+      claim(port, options, context, communityId, itemId),
+    /** The holder gives a claim back. */
+    release: (context: CommandContext, communityId: string, itemId: string) =>
+      release(port, options, context, communityId, itemId),
+    /** The author appeals a rejection or a hide. */
+    appeal: (context: CommandContext, communityId: string, itemId: string, appealText: string) =>
+      appeal(port, options, context, communityId, itemId, appealText),
+    /** A moderator (or the council) decides, with the tool's change to the subject. */
+    decide: (context: CommandContext, community: Community, itemId: string, request: DecideRequest) =>
+      decide(port, options, context, community, itemId, request),
+    /** A resident reports something published. */
+    report: (context: CommandContext, community: Community, itemId: string, input: ReportItemInput) =>
+      report(port, reportPolicy, context, community, itemId, input),
+  };
 }

@@ -11,7 +11,7 @@ import type { Outcome } from '../../domain/shared/outcome';
 import { projectSubjectId } from '../../functions/budgets/snapshot';
 import { dynamoBudgetStore } from '../../functions/budgets/store';
 import { dynamoModerationPort } from '../../functions/moderation/ports';
-import { decide } from '../../functions/moderation/use-cases';
+import { moderationUseCases } from '../../functions/moderation/use-cases';
 import { signerKeyOf } from '../../functions/shared/auth/actor';
 import type { documentClient } from '../../functions/shared/dynamo';
 import { systemClock, ulidGenerator } from '../../functions/shared/ids';
@@ -79,8 +79,9 @@ export async function seedDemoBudget(
       }),
     );
     await store.createProject(submitted.value, submitted.events, budget);
-    const approved = await decide(
+    const approved = await moderationUseCases(
       dynamoModerationPort({ client, tableName: config.tableName }),
+    ).decide(
       person('moderator-1', [Role.moderator]),
       community,
       itemIdOf(ModerationType.budgetProject, projectSubjectId(submitted.value)),

@@ -13,7 +13,7 @@ import type { CommandContext } from '../../domain/shared/command';
 import type { Outcome } from '../../domain/shared/outcome';
 import { dynamoCommunityStore } from '../../functions/communities/store';
 import { dynamoModerationPort } from '../../functions/moderation/ports';
-import { decide } from '../../functions/moderation/use-cases';
+import { moderationUseCases } from '../../functions/moderation/use-cases';
 import { dynamoPetitionStore } from '../../functions/petitions/store';
 import { signerKeyOf } from '../../functions/shared/auth/actor';
 import { documentClient } from '../../functions/shared/dynamo';
@@ -163,8 +163,9 @@ async function seedDemoPetition(
       context.actor.signerKey,
     );
   }
-  const approved = await decide(
+  const approved = await moderationUseCases(
     dynamoModerationPort({ client, tableName: config.tableName }),
+  ).decide(
     person('moderator-1', [Role.moderator]),
     community,
     itemIdOf(ModerationType.petition, current.id),
