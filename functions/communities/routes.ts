@@ -1,5 +1,4 @@
 import type { Community } from '../../domain/communities/community';
-import type { CommunityStore } from '../../domain/communities/ports';
 import { documentClient } from '../shared/dynamo';
 import {
   type AnyRoute,
@@ -25,10 +24,10 @@ import {
   UpdateSettingsBodySchema,
 } from './schemas';
 import { dynamoCommunityStore } from './store';
-import { changeSettings, createCommunityCase, listMembers, setRoles } from './use-cases';
+import { communityUseCases } from './use-cases';
 
-const storeFor = (request: RouteRequest): CommunityStore =>
-  dynamoCommunityStore(documentClient(request.config), request.config.tableName);
+const useCases = (request: RouteRequest) =>
+  communityUseCases(dynamoCommunityStore(documentClient(request.config), request.config.tableName));
 
 const COMMUNITY = '/v1/communities/{communityId}';
 
@@ -78,7 +77,7 @@ const routes: AnyRoute[] = [
         settings,
         council: council.map((person) => ({ subject: person.subject, issuer: issuerOf(person) })),
       };
-      return answer(await createCommunityCase(storeFor(request), command, input), (community) =>
+      return answer(await useCases(request).create(command, input), (community) =>
         created(COMMUNITY, { communityId: community.id }, communityView(community)),
       );
     },
@@ -109,7 +108,7 @@ const routes: AnyRoute[] = [
     errors: ['forbidden', 'community_not_found', 'version_conflict'],
     handle: async (request) => {
       const { command, community } = userScope(request);
-      const changed = await changeSettings(storeFor(request), command, community.id, request.body);
+      const changed = await useCases(request).changeSettings(command, community.id, request.body);
       return answer(changed, (after) => ({ status: 200, body: communityView(after) }));
     },
   }),
@@ -126,7 +125,7 @@ const routes: AnyRoute[] = [
     errors: ['forbidden', 'community_not_found', 'invalid_cursor'],
     handle: async (request) => {
       const { command, community } = userScope(request);
-      const page = await listMembers(storeFor(request), command, community.id, request.query);
+      const page = await useCases(request).listMembers(command, community.id, request.query);
       return answer(page, ({ items, cursor }) => ({
         status: 200,
         body: { items: items.map(membershipView), ...(cursor ? { cursor } : {}) },
@@ -150,7 +149,7 @@ const routes: AnyRoute[] = [
     handle: async (request) => {
       const { command, community } = userScope(request);
       const person = { subject: request.params.subject, issuer: request.body.issuer };
-      const changed = await setRoles(storeFor(request), command, community, person, request.body.roles);
+      const changed = await useCases(request).setRoles(command, community, person, request.body.roles);
       return answer(changed, ({ previous, membership }) => {
         if (!membership) throw new Error('Granting roles returned no membership');
         return { status: previous ? 200 : 201, body: membershipView(membership) };
@@ -171,7 +170,7 @@ const routes: AnyRoute[] = [
     handle: async (request) => {
       const { command, community } = userScope(request);
       const person = { subject: request.params.subject, issuer: request.query.issuer };
-      const removed = await setRoles(storeFor(request), command, community, person, []);
+      const removed = await useCases(request).setRoles(command, community, person, []);
       return answer(removed, () => ({ status: 204 }));
     },
   }),

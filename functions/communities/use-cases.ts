@@ -12,7 +12,7 @@ import type { Role } from '../../domain/identity/actor';
 import type { CommandContext } from '../../domain/shared/command';
 import { type Localized, text } from '../../domain/shared/localized';
 import { type DomainError, fail, type Outcome, ok, reject } from '../../domain/shared/outcome';
-import { found, runChange } from '../shared/use-case';
+import { found, type RetryPolicy, type RunOptions, runChange } from '../shared/use-case';
 
 /**
  * The communities tool's use cases, each through the runner on the
@@ -34,7 +34,7 @@ const communityNotFound = (communityId: string): DomainError => ({
  *
  * Outcomes: those of `createCommunity`; `community_exists` (the id is taken).
  */
-export async function createCommunityCase(
+async function create(
   store: CommunityStore,
   context: CommandContext,
   input: CreateCommunityInput,
@@ -60,8 +60,9 @@ export async function createCommunityCase(
  * over the version read (with the audit intent); a patch that changes nothing
  * writes nothing.
  */
-export function changeSettings(
+function changeSettings(
   store: CommunityStore,
+  options: RunOptions,
   context: CommandContext,
   communityId: string,
   patch: CommunitySettingsPatch,
@@ -75,12 +76,12 @@ export function changeSettings(
           ? 'saved'
           : store.saveSettings(done.value, community.version, done.events, done.audit),
     },
-    { what: SETTINGS },
+    { what: SETTINGS, ...options },
   );
 }
 
 /** A page of the community's staff (council and moderators only). */
-export async function listMembers(
+async function listMembers(
   store: CommunityStore,
   context: CommandContext,
   communityId: string,
@@ -103,37 +104,68 @@ export interface RolesChange {
  * and runs it. `issuer` defaults to the caller's: a community usually trusts
  * one identity provider.
  */
-export function setRoles(
+function setRoles(
   store: CommunityStore,
+  options: RunOptions,
   context: CommandContext,
   community: Community,
   person: { readonly subject: string; readonly issuer?: string | undefined },
   roles: readonly Role[],
 ): Promise<Outcome<RolesChange>> {
   const issuer = person.issuer ?? context.actor.issuer;
-  return runChange({
-    load: async () => {
-      const [current, council] = await Promise.all([
-        store.getMember(community.id, issuer, person.subject),
-        store.councilMembers(community.id),
-      ]);
-      return ok({ current, council });
+  return runChange(
+    {
+      load: async () => {
+        const [current, council] = await Promise.all([
+          store.getMember(community.id, issuer, person.subject),
+          store.councilMembers(community.id),
+        ]);
+        return ok({ current, council });
+      },
+      decide: ({ current, council }) => {
+        const outcome = setMemberRoles(context, community, current, council, {
+          issuer,
+          subject: person.subject,
+          roles,
+        });
+        return outcome.ok
+          ? ok({ previous: current, membership: outcome.value }, outcome.events, outcome.audit)
+          : outcome;
+      },
+      save: async (_found, done) => {
+        const { previous, membership } = done.value;
+        if (membership) await store.putMember(membership, done.events, done.audit);
+        else if (previous) await store.removeMember(previous, done.events, done.audit);
+        return 'saved';
+      },
     },
-    decide: ({ current, council }) => {
-      const outcome = setMemberRoles(context, community, current, council, {
-        issuer,
-        subject: person.subject,
-        roles,
-      });
-      return outcome.ok
-        ? ok({ previous: current, membership: outcome.value }, outcome.events, outcome.audit)
-        : outcome;
-    },
-    save: async (_found, done) => {
-      const { previous, membership } = done.value;
-      if (membership) await store.putMember(membership, done.events, done.audit);
-      else if (previous) await store.removeMember(previous, done.events, done.audit);
-      return 'saved';
-    },
-  });
+    options,
+  );
+}
+
+/**
+ * The communities tool's use cases on a {@link CommunityStore}: DynamoDB's for
+ * the routes, the in-memory fake in unit tests. `policy` replaces the
+ * runner's retry policy (tests pass one that does not sleep).
+ * @example const changed = await communityUseCases(store).changeSettings(command, 'demo', patch);
+ */
+export function communityUseCases(store: CommunityStore, policy?: RetryPolicy) {
+  const options: RunOptions = policy ? { policy } : {};
+  return {
+    /** A platform admin creates a community with its first council. */
+    create: (context: CommandContext, input: CreateCommunityInput) => create(store, context, input),
+    /** The council changes settings. */
+    changeSettings: (context: CommandContext, communityId: string, patch: CommunitySettingsPatch) =>
+      changeSettings(store, options, context, communityId, patch),
+    /** Staff list the community's staff. */
+    listMembers: (context: CommandContext, communityId: string, page: { limit: number; cursor?: string }) =>
+      listMembers(store, context, communityId, page),
+    /** The council sets a person's roles (none removes the membership). */
+    setRoles: (
+      context: CommandContext,
+      community: Community,
+      person: { readonly subject: string; readonly issuer?: string | undefined },
+      roles: readonly Role[],
+    ) => setRoles(store, options, context, community, person, roles),
+  };
 }
