@@ -285,8 +285,9 @@ const waitingReports = new Map<string, WaitingReport[]>();
  * no longer public), and all go in one save with the item (over the version
  * read). A resident's report that exists already answers `alreadyReported`
  * and leaves the write, which is made again at once without it; a resident
- * twice in `open` waits for the next write. Settles every report it can;
- * {@link RETRY} when the item or the subject moved on meanwhile.
+ * twice in `open` waits for the next write. Settles every report it can and
+ * takes it out of `open`; {@link RETRY} when the item or the subject moved on
+ * meanwhile.
  */
 async function reportRound(
   port: ModerationPort,
@@ -294,9 +295,10 @@ async function reportRound(
   itemId: string,
   open: WaitingReport[],
 ): Promise<'written' | typeof RETRY> {
-  const first = open[0];
-  while (first && open.length > 0) {
-    const loaded = await loadItem(port, first.context, community.id, itemId);
+  while (open.length > 0) {
+    // The first report's clock dates an item the centre has not stored yet.
+    const { context: first } = open[0] as WaitingReport;
+    const loaded = await loadItem(port, first, community.id, itemId);
     if (!loaded.ok) {
       for (const waiting of open.splice(0)) waiting.resolve(loaded);
       return 'written';
