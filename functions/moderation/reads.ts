@@ -12,7 +12,7 @@ import {
 } from '../../domain/moderation/transparency';
 import { text } from '../../domain/shared/localized';
 import { fail, type Outcome, ok, reject } from '../../domain/shared/outcome';
-import { itemNotFound } from './use-cases';
+import { itemNotFound } from './loading';
 
 /**
  * The moderation centre's reads: what waits (staff), the caller's own items,
