@@ -30,3 +30,21 @@ export function wrongPhase(budget: Pick<Budget, 'phase'>, needed: readonly Budge
     details: { currentPhase: budget.phase, allowedPhases: needed },
   };
 }
+
+/** The 404 for a budget that is not there (or not in this community). */
+export function budgetNotFound(budgetId: string): DomainError {
+  return {
+    code: 'budget_not_found',
+    message: text('Бюджету не знайдено.', 'There is no such budget.'),
+    details: { budgetId },
+  };
+}
+
+/** The 404 for a project that is not there, or that the caller may not see. */
+export function projectNotFound(projectId: string): DomainError {
+  return {
+    code: 'project_not_found',
+    message: text('Проєкту не знайдено.', 'There is no such project.'),
+    details: { projectId },
+  };
+}

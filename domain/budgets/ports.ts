@@ -115,14 +115,19 @@ export interface BudgetStore {
     next: Budget,
     job: ResultsJob,
     events: readonly EventEnvelope[],
-    audit: AuditIntent,
+    audit?: AuditIntent,
   ): Promise<'saved' | 'conflict'>;
-  /** The results of a job, stored only if the budget still waits for that job. */
+  /**
+   * The results of a job with the budget `done` (see `finishResults`), stored
+   * only if the budget is still the version it was read at and still waits for
+   * that job; `conflict` otherwise.
+   */
   storeResults(
-    budget: Budget,
+    previous: Budget,
+    done: Budget,
     jobId: string,
     results: readonly (PotResult & { readonly tally?: PotTally })[],
-  ): Promise<'saved' | 'stale'>;
+  ): Promise<'saved' | 'conflict'>;
   /** The budget published and its projects selected or not, with the events, in one transaction per 100 items. */
   publish(
     previous: Budget,
@@ -130,7 +135,7 @@ export interface BudgetStore {
     previousProjects: readonly Project[],
     nextProjects: readonly Project[],
     events: readonly EventEnvelope[],
-    audit: AuditIntent,
+    audit?: AuditIntent,
   ): Promise<'saved' | 'conflict'>;
   /** A finished budget from a pabulib file: the budget, its projects and its ballots. */
   importBudget(
@@ -138,7 +143,7 @@ export interface BudgetStore {
     projects: readonly Project[],
     ballots: readonly Ballot[],
     events: readonly EventEnvelope[],
-    audit: AuditIntent,
+    audit?: AuditIntent,
   ): Promise<void>;
   /** Budgets whose schedule makes a phase change due by `now`. */
   dueForPhaseChange(now: string, limit: number): Promise<{ communityId: string; budgetId: string }[]>;

@@ -11,38 +11,99 @@ import { Entity, keys } from '../shared/keys';
  * are declared here once.
  */
 
-/** The item's own attributes back, without keys and bookkeeping. */
-function strip<T>(item: Record<string, unknown>): T {
-  const {
-    PK: _pk,
-    SK: _sk,
-    GSI1PK: _g1,
-    GSI1SK: _g1s,
-    GSI2PK: _g2,
-    GSI2SK: _g2s,
-    GSI3PK: _g3,
-    GSI3SK: _g3s,
-    entity: _entity,
-    ...rest
-  } = item;
-  return rest as T;
+/**
+ * Every field of a domain type, named once: `satisfies Record<keyof T, true>`
+ * makes the build fail when the type gains a field this list does not read back.
+ */
+type FieldsOf<T> = Readonly<Record<keyof T, true>>;
+
+/** The domain fields of an item, and nothing else (keys, indexes and bookkeeping stay behind). */
+function pick<T>(item: Record<string, unknown>, fields: FieldsOf<T>): T {
+  const value: Record<string, unknown> = {};
+  for (const field of Object.keys(fields)) if (item[field] !== undefined) value[field] = item[field];
+  return value as T;
 }
+
+const BUDGET_FIELDS = {
+  id: true,
+  communityId: true,
+  names: true,
+  currency: true,
+  totalAmount: true,
+  pots: true,
+  ballot: true,
+  rule: true,
+  completion: true,
+  minimumAge: true,
+  maxProjects: true,
+  phase: true,
+  schedule: true,
+  votingClosedAt: true,
+  results: true,
+  imported: true,
+  createdAt: true,
+  createdBy: true,
+  version: true,
+} as const satisfies FieldsOf<Budget>;
+
+const PROJECT_FIELDS = {
+  id: true,
+  budgetId: true,
+  communityId: true,
+  title: true,
+  description: true,
+  costEstimate: true,
+  finalCost: true,
+  potId: true,
+  category: true,
+  location: true,
+  authorKey: true,
+  state: true,
+  review: true,
+  moderation: true,
+  progress: true,
+  cancelReason: true,
+  externalId: true,
+  createdAt: true,
+  version: true,
+} as const satisfies FieldsOf<Project>;
+
+const BALLOT_FIELDS = {
+  communityId: true,
+  budgetId: true,
+  potId: true,
+  voterKey: true,
+  projectIds: true,
+  points: true,
+  castAt: true,
+} as const satisfies FieldsOf<Ballot>;
+
+/** A result as anyone reads it: the job id and the tally stored with it are the job's and the export's. */
+const RESULT_FIELDS = {
+  potId: true,
+  rule: true,
+  version: true,
+  inputSha256: true,
+  budget: true,
+  spent: true,
+  left: true,
+  ballots: true,
+  selected: true,
+  projects: true,
+} as const satisfies FieldsOf<PotResult>;
 
 export function budgetToItem(budget: Budget): Record<string, unknown> {
   const dueAt = scheduledChangeAt(budget);
   return {
     ...keys.budget(budget.communityId, budget.id),
     entity: Entity.budget,
-    GSI1PK: keys.budgetListing(budget.communityId),
-    GSI1SK: `${budget.createdAt}#${budget.id}`,
-    ...(dueAt
-      ? { GSI2PK: keys.budgetDue, GSI2SK: keys.budgetDueOrder(dueAt, budget.communityId, budget.id) }
-      : {}),
+    ...keys.budgetListing(budget.communityId, budget),
+    ...(dueAt ? keys.budgetDueOrder(dueAt, budget.communityId, budget.id) : {}),
     ...budget,
   };
 }
 
-export const budgetFromItem = (item: Record<string, unknown>): Budget => strip<Budget>(item);
+export const budgetFromItem = (item: Record<string, unknown>): Budget => pick<Budget>(item, BUDGET_FIELDS);
 
 export function projectToItem(project: Project): Record<string, unknown> {
   return {
@@ -53,7 +114,8 @@ export function projectToItem(project: Project): Record<string, unknown> {
   };
 }
 
-export const projectFromItem = (item: Record<string, unknown>): Project => strip<Project>(item);
+export const projectFromItem = (item: Record<string, unknown>): Project =>
+  pick<Project>(item, PROJECT_FIELDS);
 
 export function ballotToItem(ballot: Ballot): Record<string, unknown> {
   return {
@@ -64,7 +126,7 @@ export function ballotToItem(ballot: Ballot): Record<string, unknown> {
   };
 }
 
-export const ballotFromItem = (item: Record<string, unknown>): Ballot => strip<Ballot>(item);
+export const ballotFromItem = (item: Record<string, unknown>): Ballot => pick<Ballot>(item, BALLOT_FIELDS);
 
 export function resultToItem(
   communityId: string,
@@ -80,15 +142,8 @@ export function resultToItem(
   };
 }
 
-export const resultFromItem = (item: Record<string, unknown>): PotResult => {
-  // The tally is the export's, not part of the result anyone reads.
-  const {
-    jobId: _job,
-    tally: _tally,
-    ...rest
-  } = strip<PotResult & { jobId: string; tally?: PotTally }>(item);
-  return rest;
-};
+export const resultFromItem = (item: Record<string, unknown>): PotResult =>
+  pick<PotResult>(item, RESULT_FIELDS);
 
 /** The pot's tally kept with its result, if the job stored one. */
 export const tallyFromItem = (item: Record<string, unknown>): PotTally | undefined =>

@@ -1,4 +1,3 @@
-import { duePhaseChange } from '../../domain/budgets/commands/change-phase';
 import type { BudgetStore } from '../../domain/budgets/ports';
 import { SYSTEM_DECIDER } from '../../domain/moderation/item';
 import type { Clock, IdGenerator } from '../../domain/shared/clock';
@@ -9,6 +8,7 @@ import { systemClock, ulidGenerator } from '../shared/ids';
 import { logLine } from '../shared/log';
 import { failLostResultsJobs } from './results-job';
 import { dynamoBudgetStore } from './store';
+import { moveBudgetOnSchedule } from './use-cases';
 
 /** How many due budgets one run moves; the next run takes the rest. */
 const PER_RUN = 100;
@@ -41,18 +41,11 @@ export async function moveDueBudgets(
   const context = scheduleContext(clock, ids);
   let moved = 0;
   for (const { communityId, budgetId } of due) {
-    for (let attempt = 0; attempt < 4; attempt += 1) {
-      const budget = await store.getBudget(communityId, budgetId);
-      const outcome = budget && duePhaseChange(context, budget);
-      if (!budget || !outcome) break;
-      if (!outcome.ok) {
-        logLine('warn', { msg: 'budget phase not moved', communityId, budgetId, code: outcome.error.code });
-        break;
-      }
-      if ((await store.saveBudget(budget, outcome.value, outcome.events)) === 'saved') {
-        moved += 1;
-        break;
-      }
+    const outcome = await moveBudgetOnSchedule({ store, communityId, budgetId }, context);
+    if (outcome.ok) {
+      if (outcome.value) moved += 1;
+    } else if (outcome.error.code !== 'budget_not_found') {
+      logLine('warn', { msg: 'budget phase not moved', communityId, budgetId, code: outcome.error.code });
     }
   }
   logLine('info', { msg: 'budget phase job', due: due.length, moved });

@@ -2,10 +2,15 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { z } from 'zod';
-import type { Budget, ResultsSummary } from '../../domain/budgets/budget';
+import {
+  failResults,
+  finishResults,
+  type ResultsRun,
+  startResults,
+  waitsFor,
+} from '../../domain/budgets/commands/results-job';
 import type { BudgetStore } from '../../domain/budgets/ports';
 import {
-  failedSummary,
   RESULTS_FAILURES,
   type ResultsFailure,
   ResultsFailureCode,
@@ -15,12 +20,14 @@ import { BudgetResultsRequestedV1 } from '../../events/budgets';
 import { type EventEnvelope, EventEnvelopeSchema } from '../../events/envelope';
 import { loadConfig } from '../shared/config';
 import { documentClient } from '../shared/dynamo';
+import { systemClock } from '../shared/ids';
 import { keys } from '../shared/keys';
 import { logLine } from '../shared/log';
-import { commitWithEvents } from '../shared/outbox';
+import { runChange } from '../shared/use-case';
 import { budgetResults, ResultsError } from './results';
 import { overdueAt } from './results-deadline';
-import { budgetPut, dynamoBudgetStore } from './store';
+import { dynamoBudgetStore } from './store';
+import { BUDGET, loadBudget } from './use-cases';
 
 /** How long a global secondary index may lag behind the table (typically well under a second). */
 const INDEX_SETTLE_MS = 1_000;
@@ -46,6 +53,8 @@ export interface ResultsJobOptions {
   /** How long this run may take from now; past it a second delivery marks the job failed. */
   readonly timeLimitMs: number;
   readonly compute?: ComputeResults;
+  /** The job's "now" (when it starts, its deadline, when it finished); the system clock unless a test sets one. */
+  readonly clock?: Clock;
 }
 
 export interface JobDependencies {
@@ -60,13 +69,6 @@ export function dependencies(): JobDependencies {
   return { client, tableName: config.tableName, store: dynamoBudgetStore(client, config.tableName) };
 }
 
-/** Whether the budget still waits for this job (not superseded by a later request, not finished). */
-const waitsFor = (
-  budget: Budget | undefined,
-  jobId: string,
-): budget is Budget & { results: ResultsSummary } =>
-  budget?.results?.jobId === jobId && budget.results.status === 'running';
-
 /**
  * Records on the job item that a run started and until when it may run. Only
  * the first delivery gets the claim; a later one learns the deadline instead.
@@ -74,7 +76,7 @@ const waitsFor = (
 async function claim(
   { client, tableName }: JobDependencies,
   request: ResultsRequest,
-  deadline: Date,
+  run: ResultsRun,
 ): Promise<{ claimed: true } | { claimed: false; deadline: number }> {
   const key = keys.budgetResultsJob(request.communityId, request.budgetId, request.jobId);
   try {
@@ -84,7 +86,7 @@ async function claim(
         Key: key,
         UpdateExpression: 'SET startedAt = :now, deadline = :deadline',
         ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(startedAt)',
-        ExpressionAttributeValues: { ':now': new Date().toISOString(), ':deadline': deadline.toISOString() },
+        ExpressionAttributeValues: { ':now': run.startedAt, ':deadline': run.deadline },
       }),
     );
     return { claimed: true };
@@ -100,30 +102,47 @@ async function claim(
 
 /**
  * Marks the job failed with `failure`, while the budget still waits for it
- * (a later request, or results stored meanwhile, win). Retries a moved version.
+ * (a later request, or results stored meanwhile, win: `failResults` refuses,
+ * and that is the end of it). Retries a moved version through the runner.
+ * @throws Error when the budget kept changing: the next delivery or sweep settles the job.
  */
 async function markFailed(
   deps: JobDependencies,
   request: ResultsRequest,
   failure: ResultsFailure,
 ): Promise<void> {
-  for (let attempt = 0; attempt < 3; attempt += 1) {
-    const budget = await deps.store.getBudget(request.communityId, request.budgetId);
-    if (!waitsFor(budget, request.jobId)) return;
-    const failed: Budget = {
-      ...budget,
-      results: failedSummary(budget.results, failure),
-      version: budget.version + 1,
-    };
-    const outcome = await commitWithEvents(
-      deps.client,
-      deps.tableName,
-      [budgetPut(deps.tableName, budget, failed)],
-      [],
-    );
-    if (outcome === 'committed') return;
+  const outcome = await runChange(
+    {
+      load: () => loadBudget(deps.store, request.communityId, request.budgetId),
+      decide: (budget) => failResults(budget, request.jobId, failure),
+      save: (budget, done) => deps.store.saveBudget(budget, done.value, done.events, done.audit),
+    },
+    { what: BUDGET },
+  );
+  if (!outcome.ok && outcome.error.code === 'version_conflict') {
+    throw new Error(`Could not mark results job ${request.jobId} failed: the budget kept changing`);
   }
-  throw new Error(`Could not mark results job ${request.jobId} failed: the budget kept changing`);
+}
+
+/**
+ * Stores the job's results with the budget `done`, while the budget still
+ * waits for the job; whether they were stored (a superseded job's are not).
+ */
+async function storeResults(
+  deps: JobDependencies,
+  clock: Clock,
+  request: ResultsRequest,
+  results: ReturnType<ComputeResults>,
+): Promise<'saved' | 'stale'> {
+  const outcome = await runChange(
+    {
+      load: () => loadBudget(deps.store, request.communityId, request.budgetId),
+      decide: (budget) => finishResults(clock, budget, request.jobId),
+      save: (budget, done) => deps.store.storeResults(budget, done.value, request.jobId, results),
+    },
+    { what: BUDGET },
+  );
+  return outcome.ok ? 'saved' : 'stale';
 }
 
 /** Why an error failed the job: a rule's refusal of its input, or anything else, unexpected. */
@@ -156,12 +175,14 @@ export async function runResultsJob(
   deps: JobDependencies = dependencies(),
 ): Promise<ResultsJobOutcome> {
   const compute = options.compute ?? budgetResults;
+  const clock = options.clock ?? systemClock;
   const budget = await deps.store.getBudget(request.communityId, request.budgetId);
-  if (!waitsFor(budget, request.jobId)) return 'skipped';
+  const start = budget && startResults(clock, budget, request.jobId, options.timeLimitMs);
+  if (!budget || !start?.ok) return 'skipped';
 
-  const claimed = await claim(deps, request, new Date(Date.now() + options.timeLimitMs));
+  const claimed = await claim(deps, request, start.value);
   if (!claimed.claimed) {
-    if (Date.now() < claimed.deadline) return 'busy';
+    if (clock.now().getTime() < claimed.deadline) return 'busy';
     logLine('error', {
       msg: 'budget results job ran out of time',
       budgetId: request.budgetId,
@@ -175,14 +196,14 @@ export async function runResultsJob(
   try {
     // A council's close takes effect a moment later (BALLOT_BOX_GRACE_MS), and the ballots are read
     // from an index, which follows the table within about a second: count only once both have settled.
-    const settling = Date.parse(budget.votingClosedAt ?? '') + INDEX_SETTLE_MS - Date.now();
+    const settling = Date.parse(budget.votingClosedAt ?? '') + INDEX_SETTLE_MS - clock.now().getTime();
     if (settling > 0) await new Promise((wake) => setTimeout(wake, settling));
     const [projects, ballots] = await Promise.all([
       deps.store.projects(request.communityId, request.budgetId),
       deps.store.allBallots(request.communityId, request.budgetId),
     ]);
     const results = compute(budget, projects, ballots);
-    const stored = await deps.store.storeResults(budget, request.jobId, results);
+    const stored = await storeResults(deps, clock, request, results);
     logLine('info', {
       msg: 'budget results computed',
       budgetId: budget.id,
@@ -299,7 +320,7 @@ async function settleWatched(
             request.communityId,
             request.budgetId,
             request.jobId,
-          ),
+          ).GSI2SK,
         },
       }),
     );

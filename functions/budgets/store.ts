@@ -11,7 +11,7 @@ import type { PotTally } from '../../domain/budgets/pabulib-of-budget';
 import type { BudgetStore } from '../../domain/budgets/ports';
 import { type Project, ProjectState } from '../../domain/budgets/project';
 import { enterQueue } from '../../domain/moderation/queue';
-import { auditIntentPut, auditPuts } from '../audit/intents';
+import { auditPuts } from '../audit/intents';
 import { enqueuePut } from '../moderation/items';
 import { indexPage, queryAll } from '../shared/dynamo';
 import { mergedAfter, pageOfRows } from '../shared/export-pages';
@@ -67,6 +67,11 @@ function versionedPut(
   };
 }
 
+/** A new item: the write fails if one is there already. */
+const newPut = (tableName: string, item: Record<string, unknown>): TransactItem => ({
+  Put: { TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(PK)' },
+});
+
 /** Holds a write to the budget's phase as it was read: a move of phase meanwhile cancels the write. */
 const phaseCheck = (tableName: string, budget: Budget): TransactItem => ({
   ConditionCheck: {
@@ -113,7 +118,7 @@ export function dynamoBudgetStore(client: DynamoDBDocumentClient, tableName: str
     },
 
     async listBudgets(communityId, limit, cursor) {
-      const partition = keys.budgetListing(communityId);
+      const partition = keys.budgetListing(communityId).GSI1PK;
       const page = await client.send(
         new QueryCommand({
           TableName: tableName,
@@ -133,16 +138,7 @@ export function dynamoBudgetStore(client: DynamoDBDocumentClient, tableName: str
       await commitWithEvents(
         client,
         tableName,
-        [
-          {
-            Put: {
-              TableName: tableName,
-              Item: budgetToItem(budget),
-              ConditionExpression: 'attribute_not_exists(PK)',
-            },
-          },
-          ...auditPuts(tableName, audit),
-        ],
+        [newPut(tableName, budgetToItem(budget)), ...auditPuts(tableName, audit)],
         events,
       );
     },
@@ -237,6 +233,7 @@ export function dynamoBudgetStore(client: DynamoDBDocumentClient, tableName: str
       const queued =
         project.state === ProjectState.in_moderation
           ? [
+              // Queued when it was submitted: the command's clock stamped that.
               enqueuePut(
                 tableName,
                 enterQueue(undefined, {
@@ -261,18 +258,7 @@ export function dynamoBudgetStore(client: DynamoDBDocumentClient, tableName: str
         outcome = await commitWithEventsAt(
           client,
           tableName,
-          [
-            {
-              Put: {
-                TableName: tableName,
-                Item: projectToItem(project),
-                ConditionExpression: 'attribute_not_exists(PK)',
-              },
-            },
-            phaseCheck(tableName, whilePhase),
-            count,
-            ...queued,
-          ],
+          [newPut(tableName, projectToItem(project)), phaseCheck(tableName, whilePhase), count, ...queued],
           events,
         );
       } catch (error) {
@@ -332,7 +318,9 @@ export function dynamoBudgetStore(client: DynamoDBDocumentClient, tableName: str
             TableName: tableName,
             IndexName: 'GSI1',
             KeyConditionExpression: 'GSI1PK = :pk',
-            ExpressionAttributeValues: { ':pk': keys.budgetBallotBucket(communityId, budgetId, bucket) },
+            ExpressionAttributeValues: {
+              ':pk': keys.budgetBallotBucket(communityId, budgetId, bucket).GSI1PK,
+            },
           }),
         ),
       );
@@ -345,8 +333,9 @@ export function dynamoBudgetStore(client: DynamoDBDocumentClient, tableName: str
         indexName: 'GSI1',
         partitionAttribute: 'GSI1PK',
         sortAttribute: 'GSI1SK',
-        partitions: Array.from({ length: BALLOT_BUCKETS }, (_, bucket) =>
-          keys.budgetBallotBucket(communityId, budgetId, bucket),
+        partitions: Array.from(
+          { length: BALLOT_BUCKETS },
+          (_, bucket) => keys.budgetBallotBucket(communityId, budgetId, bucket).GSI1PK,
         ),
         after: page.after,
         // Read ahead per bucket about its share of the page: the merge reads at most a chunk per bucket beyond it.
@@ -406,8 +395,7 @@ export function dynamoBudgetStore(client: DynamoDBDocumentClient, tableName: str
                 ...keys.budgetResultsJob(job.communityId, job.budgetId, job.jobId),
                 entity: Entity.budgetResultsJob,
                 ...job,
-                GSI2PK: keys.budgetResultsWatched,
-                GSI2SK: keys.budgetResultsWatchedOrder(
+                ...keys.budgetResultsWatchedOrder(
                   new Date(overdueAt(job.requestedAt)).toISOString(),
                   job.communityId,
                   job.budgetId,
@@ -417,23 +405,13 @@ export function dynamoBudgetStore(client: DynamoDBDocumentClient, tableName: str
               ConditionExpression: 'attribute_not_exists(PK)',
             },
           },
-          auditIntentPut(tableName, audit),
+          ...auditPuts(tableName, audit),
         ],
         events,
       ),
 
-    async storeResults(budget, jobId, results) {
-      const done: Budget = {
-        ...budget,
-        results: {
-          ...(budget.results ?? { requestedAt: new Date().toISOString() }),
-          jobId,
-          status: 'done',
-          computedAt: new Date().toISOString(),
-        },
-        version: budget.version + 1,
-      };
-      const saved = await committed(
+    storeResults: (previous, done, jobId, results) =>
+      committed(
         [
           {
             Put: {
@@ -441,17 +419,15 @@ export function dynamoBudgetStore(client: DynamoDBDocumentClient, tableName: str
               Item: budgetToItem(done),
               ConditionExpression: '#version = :expected AND #results.#job = :job',
               ExpressionAttributeNames: { '#version': 'version', '#results': 'results', '#job': 'jobId' },
-              ExpressionAttributeValues: { ':expected': budget.version, ':job': jobId },
+              ExpressionAttributeValues: { ':expected': previous.version, ':job': jobId },
             },
           },
           ...results.map((result) => ({
-            Put: { TableName: tableName, Item: resultToItem(budget.communityId, budget.id, jobId, result) },
+            Put: { TableName: tableName, Item: resultToItem(done.communityId, done.id, jobId, result) },
           })),
         ],
         [],
-      );
-      return saved === 'saved' ? 'saved' : 'stale';
-    },
+      ),
 
     async publish(previous, next, previousProjects, nextProjects, events, audit) {
       const before = new Map(previousProjects.map((project) => [project.id, project]));
@@ -469,7 +445,7 @@ export function dynamoBudgetStore(client: DynamoDBDocumentClient, tableName: str
         if ((await committed(chunk, [])) === 'conflict') return 'conflict';
       }
       return committed(
-        [budgetPut(tableName, previous, next), ...last, auditIntentPut(tableName, audit)],
+        [budgetPut(tableName, previous, next), ...last, ...auditPuts(tableName, audit)],
         events,
       );
     },
@@ -480,16 +456,7 @@ export function dynamoBudgetStore(client: DynamoDBDocumentClient, tableName: str
       await commitWithEvents(
         client,
         tableName,
-        [
-          {
-            Put: {
-              TableName: tableName,
-              Item: budgetToItem(budget),
-              ConditionExpression: 'attribute_not_exists(PK)',
-            },
-          },
-          auditIntentPut(tableName, audit),
-        ],
+        [newPut(tableName, budgetToItem(budget)), ...auditPuts(tableName, audit)],
         events,
       );
     },

@@ -1,15 +1,8 @@
 import type { Community } from '../../domain/communities/community';
 import { hasRole, Role } from '../../domain/identity/actor';
-import { addOfflineSignatures } from '../../domain/petitions/commands/add-offline-signatures';
-import { answerPetition } from '../../domain/petitions/commands/answer-petition';
-import { createPetition } from '../../domain/petitions/commands/create-petition';
-import { signPetition } from '../../domain/petitions/commands/sign-petition';
-import { submitPetition } from '../../domain/petitions/commands/submit-petition';
-import { mayRead } from '../../domain/petitions/permissions';
 import { type Petition, PUBLIC_STATES, totalSignatures } from '../../domain/petitions/petition';
 import type { PetitionStore } from '../../domain/petitions/ports';
 import { text } from '../../domain/shared/localized';
-import type { DomainError, Outcome, Success } from '../../domain/shared/outcome';
 import type { ProblemCode } from '../../domain/shared/problem-codes';
 import { documentClient } from '../shared/dynamo';
 import { PageQuerySchema } from '../shared/pagination';
@@ -18,13 +11,12 @@ import {
   answer,
   created,
   defineRoute,
-  type RouteReply,
   type RouteRequest,
   type ToolDefinition,
   userScope,
 } from '../shared/routes';
 import { ttlCache } from '../shared/ttl-cache';
-import { found, runChange, type Saved, versionConflict } from '../shared/use-case';
+import { versionConflict } from '../shared/use-case';
 import {
   CreatePetitionBodySchema,
   ListPetitionsQuerySchema,
@@ -44,6 +36,7 @@ import {
 } from './schemas';
 import { sponsor } from './sponsoring';
 import { dynamoPetitionStore } from './store';
+import { PETITION, petitionNotFound, petitionUseCases } from './use-cases';
 
 const BASE = '/v1/communities/{communityId}/petitions';
 const ITEM = `${BASE}/{petitionId}`;
@@ -54,40 +47,16 @@ const storeFor = (request: RouteRequest): PetitionStore =>
 const staff = (request: RouteRequest): boolean =>
   hasRole(request.actor, Role.moderator) || hasRole(request.actor, Role.council);
 
-const notFound = (petitionId: string): DomainError => ({
-  code: 'petition_not_found',
-  message: text('Петицію не знайдено.', 'There is no such petition.'),
-  details: { petitionId },
-});
-
-const PETITION = text('Петицію', 'The petition');
-
-/** The petition of the path, if this caller may know it exists. */
-async function loadPetition(request: RouteRequest<{ petitionId: string }>): Promise<Outcome<Petition>> {
-  const community = request.community as Community;
-  const petition = await storeFor(request).get(community.id, request.params.petitionId);
-  return found(petition && mayRead(request.actor, petition) ? petition : undefined, () =>
-    notFound(request.params.petitionId),
-  );
-}
-
-/** Runs a petition command through the use-case runner and answers with the petition's view. */
-async function changePetition<T>(
-  request: RouteRequest<{ petitionId: string }>,
-  decide: (petition: Petition) => Outcome<T>,
-  save: (store: PetitionStore, previous: Petition, done: Success<T>) => Promise<Saved>,
-  petitionOf: (value: T) => Petition,
-): Promise<RouteReply> {
-  const store = storeFor(request);
-  const outcome = await runChange(
-    { load: () => loadPetition(request), decide, save: (previous, done) => save(store, previous, done) },
-    { what: PETITION },
-  );
-  return answer(outcome, (value) => ({ status: 200, body: viewFor(request)(petitionOf(value)) }));
-}
+const useCasesFor = (request: RouteRequest) => petitionUseCases(storeFor(request));
 
 const viewFor = (request: RouteRequest) => (petition: Petition) =>
   petitionView(petition, { ...(request.actor ? { actor: request.actor } : {}), staff: staff(request) });
+
+/** The petition's view, 200. */
+const viewed = (request: RouteRequest) => (petition: Petition) => ({
+  status: 200,
+  body: viewFor(request)(petition),
+});
 
 const PETITION_ERRORS: readonly ProblemCode[] = ['community_not_found', 'petition_not_found'];
 
@@ -112,13 +81,8 @@ const routes: AnyRoute[] = [
     errors: ['community_not_found', 'not_eligible', 'unknown_district'],
     handle: async (request) => {
       const { command, community } = userScope(request);
-      const outcome = createPetition(command, community, request.body);
-      if (!outcome.ok) return outcome;
-      await storeFor(request).create(outcome.value, outcome.events);
-      return created(
-        ITEM,
-        { communityId: community.id, petitionId: outcome.value.id },
-        viewFor(request)(outcome.value),
+      return answer(await useCasesFor(request).create(command, community, request.body), (petition) =>
+        created(ITEM, { communityId: community.id, petitionId: petition.id }, viewFor(request)(petition)),
       );
     },
   }),
@@ -215,9 +179,9 @@ const routes: AnyRoute[] = [
       const viaSponsorLink =
         petition?.state === 'gathering_sponsors' && request.query.sponsorToken === petition.sponsorToken;
       if (!petition || !(PUBLIC_STATES.has(petition.state) || viaSponsorLink)) {
-        return { error: notFound(request.params.petitionId) };
+        return { error: petitionNotFound(request.params.petitionId) };
       }
-      return { status: 200, body: viewFor(request)(petition) };
+      return viewed(request)(petition);
     },
   }),
 
@@ -265,7 +229,7 @@ const routes: AnyRoute[] = [
         case 'refused':
           return { error: outcome.error };
         case 'not_found':
-          return { error: notFound(request.params.petitionId) };
+          return { error: petitionNotFound(request.params.petitionId) };
         case 'conflict':
           return { error: versionConflict(PETITION) };
       }
@@ -283,11 +247,9 @@ const routes: AnyRoute[] = [
     errors: [...PETITION_ERRORS, 'not_author', 'invalid_state', 'version_conflict'],
     handle: async (request) => {
       const { command, community } = userScope(request);
-      return changePetition(
-        request,
-        (petition) => submitPetition(command, community, petition),
-        (store, previous, done) => store.save(previous, done.value, done.events),
-        (petition) => petition,
+      return answer(
+        await useCasesFor(request).submit(command, community, request.params.petitionId),
+        viewed(request),
       );
     },
   }),
@@ -310,18 +272,16 @@ const routes: AnyRoute[] = [
     handle: async (request) => {
       const { command, community } = userScope(request);
       const store = storeFor(request);
+      const { petitionId } = request.params;
       const petition = await signingPetitions.get(
-        `${request.config.tableName}|${community.id}|${request.params.petitionId}`,
-        () => store.get(community.id, request.params.petitionId),
+        `${request.config.tableName}|${community.id}|${petitionId}`,
+        () => store.get(community.id, petitionId),
       );
-      if (!petition || !PUBLIC_STATES.has(petition.state))
-        return { error: notFound(request.params.petitionId) };
-      const outcome = signPetition(command, community, petition);
-      if (!outcome.ok) return outcome;
-      const written = await store.sign(outcome.value);
-      return written === 'signed'
-        ? { status: 201, body: { signed: true, alreadySigned: false, signedAt: outcome.value.signedAt } }
-        : { status: 200, body: { signed: true, alreadySigned: true } };
+      return answer(await petitionUseCases(store).sign(command, community, petitionId, petition), (signed) =>
+        signed.alreadySigned
+          ? { status: 200, body: { signed: true, alreadySigned: true } }
+          : { status: 201, body: { signed: true, alreadySigned: false, signedAt: signed.signedAt } },
+      );
     },
   }),
 
@@ -336,7 +296,11 @@ const routes: AnyRoute[] = [
     errors: PETITION_ERRORS,
     handle: async (request) => {
       const { command, community } = userScope(request);
-      const loaded = await loadPetition(request);
+      const loaded = await useCasesFor(request).visible(
+        command.actor,
+        community.id,
+        request.params.petitionId,
+      );
       if (!loaded.ok) return loaded;
       const signature = await storeFor(request).signatureOf(
         community.id,
@@ -361,12 +325,10 @@ const routes: AnyRoute[] = [
     responses: { 200: { description: 'The petition with its response', schema: PetitionViewSchema } },
     errors: [...PETITION_ERRORS, 'forbidden', 'already_answered', 'invalid_state', 'version_conflict'],
     handle: async (request) => {
-      const { command } = userScope(request);
-      return changePetition(
-        request,
-        (petition) => answerPetition(command, petition, request.body),
-        (store, previous, done) => store.save(previous, done.value, done.events, done.audit),
-        (petition) => petition,
+      const { command, community } = userScope(request);
+      return answer(
+        await useCasesFor(request).answer(command, community.id, request.params.petitionId, request.body),
+        viewed(request),
       );
     },
   }),
@@ -382,13 +344,11 @@ const routes: AnyRoute[] = [
     responses: { 200: { description: 'The petition with its new counts', schema: PetitionViewSchema } },
     errors: [...PETITION_ERRORS, 'forbidden', 'invalid_state', 'version_conflict'],
     handle: async (request) => {
-      const { command } = userScope(request);
-      return changePetition(
-        request,
-        (petition) => addOfflineSignatures(command, petition, request.body.count),
-        (store, previous, done) =>
-          store.saveCounts(previous, done.value.petition, done.value.crossed, done.events, done.audit),
-        (value) => value.petition,
+      const { command, community } = userScope(request);
+      const { petitionId } = request.params;
+      return answer(
+        await useCasesFor(request).addPaperSignatures(command, community.id, petitionId, request.body.count),
+        viewed(request),
       );
     },
   }),
@@ -408,7 +368,7 @@ const routes: AnyRoute[] = [
       const store = storeFor(request);
       const petition = await store.get(community.id, request.params.petitionId);
       if (!petition || !PUBLIC_STATES.has(petition.state))
-        return { error: notFound(request.params.petitionId) };
+        return { error: petitionNotFound(request.params.petitionId) };
       const stats = await store.stats(community.id, petition.id);
       return {
         status: 200,

@@ -69,6 +69,10 @@ const auditPartition = (communityId: string): string => `${communityPartition(co
 const budgetPartition = (communityId: string, budgetId: string): string =>
   `${communityPartition(communityId)}#BUD#${budgetId}`;
 
+/** The platform-wide GSI2 partitions of budgets due a phase change and of results jobs still watched. */
+const BUDGETS_DUE = 'BUDGETS#DUE';
+const RESULTS_JOBS_WATCHED = 'BUDGETS#RESULTS-JOBS';
+
 /** How many GSI1 partitions a budget's ballots are spread over (voter keys are uniform hex). */
 export const BALLOT_BUCKETS = 16;
 
@@ -479,7 +483,11 @@ export const keys = {
     PK: budgetPartition(communityId, budgetId),
     SK: 'BUDGET',
   }),
-  budgetListing: (communityId: string) => `${communityPartition(communityId)}#BUDGETS`,
+  /** The community's budgets on GSI1, newest first; without `budget`, the partition a listing queries. */
+  budgetListing: (communityId: string, budget?: { readonly createdAt: string; readonly id: string }) => ({
+    GSI1PK: `${communityPartition(communityId)}#BUDGETS`,
+    ...(budget ? { GSI1SK: `${budget.createdAt}#${budget.id}` } : {}),
+  }),
   budgetProject: (communityId: string, budgetId: string, projectId: string): ItemKey => ({
     PK: budgetPartition(communityId, budgetId),
     SK: `PROJECT#${projectId}`,
@@ -515,16 +523,20 @@ export const keys = {
    * them by when they are overdue, so the phase job finds a lost job (still
    * `running` long past its time) with one query, and takes finished ones off.
    */
-  budgetResultsWatched: 'BUDGETS#RESULTS-JOBS',
-  budgetResultsWatchedOrder: (overdueAt: string, communityId: string, budgetId: string, jobId: string) =>
-    `${overdueAt}#${communityId}#${budgetId}#${jobId}`,
+  budgetResultsWatched: RESULTS_JOBS_WATCHED,
+  budgetResultsWatchedOrder: (overdueAt: string, communityId: string, budgetId: string, jobId: string) => ({
+    GSI2PK: RESULTS_JOBS_WATCHED,
+    GSI2SK: `${overdueAt}#${communityId}#${budgetId}#${jobId}`,
+  }),
   /**
    * While a budget has a scheduled phase change ahead, one platform-wide GSI2
    * key lists it by due time, so the phase job finds every due budget with one query.
    */
-  budgetDue: 'BUDGETS#DUE',
-  budgetDueOrder: (dueAt: string, communityId: string, budgetId: string) =>
-    `${dueAt}#${communityId}#${budgetId}`,
+  budgetDue: BUDGETS_DUE,
+  budgetDueOrder: (dueAt: string, communityId: string, budgetId: string) => ({
+    GSI2PK: BUDGETS_DUE,
+    GSI2SK: `${dueAt}#${communityId}#${budgetId}`,
+  }),
   /**
    * One ballot per voter and pot, in the voter's own partition (like a
    * signature): a busy vote spreads over the whole table. GSI1 gathers a
@@ -538,6 +550,7 @@ export const keys = {
     GSI1PK: ballotBucket(communityId, budgetId, Number.parseInt(voterKey.slice(0, 2), 16) % BALLOT_BUCKETS),
     GSI1SK: `${voterKey}#${part(potId)}`,
   }),
-  budgetBallotBucket: (communityId: string, budgetId: string, bucket: number) =>
-    ballotBucket(communityId, budgetId, bucket),
+  budgetBallotBucket: (communityId: string, budgetId: string, bucket: number) => ({
+    GSI1PK: ballotBucket(communityId, budgetId, bucket),
+  }),
 } as const;

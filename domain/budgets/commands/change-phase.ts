@@ -1,8 +1,11 @@
 import { BudgetEvents } from '../../../events/budgets';
+import { AuditAction } from '../../audit/intent';
+import { changes } from '../../audit/summary';
 import { forbidden } from '../../communities/permissions';
 import type { CommandContext } from '../../shared/command';
 import { text } from '../../shared/localized';
 import { fail, type Outcome, ok, reject } from '../../shared/outcome';
+import { budgetAudit } from '../audit';
 import {
   BALLOT_BOX_GRACE_MS,
   type Budget,
@@ -55,7 +58,7 @@ function moved(
  * The council moves a budget to its next phase. Results are published by
  * publishing them (`publishResults`), not by a phase move.
  *
- * Outcomes: ok (emits `budget.phase-changed.v1`); `forbidden` (not council);
+ * Outcomes: ok (emits `budget.phase-changed.v1`, audited); `forbidden` (not council);
  * `invalid_phase_change` (not the next phase, or tallying → published without
  * the results; names the current phase and the next).
  */
@@ -80,7 +83,18 @@ export function changeBudgetPhase(context: CommandContext, budget: Budget, to: B
       { currentPhase: budget.phase, requestedPhase: to, ...(next ? { nextPhase: next } : {}) },
     );
   }
-  return moved(context, budget, to, 'council');
+  const outcome = moved(context, budget, to, 'council');
+  if (!outcome.ok) return outcome;
+  return ok(
+    outcome.value,
+    outcome.events,
+    budgetAudit(
+      context,
+      AuditAction.budgetPhaseChange,
+      budget,
+      changes(budget, outcome.value, ['phase', 'votingClosedAt']),
+    ),
+  );
 }
 
 /** The move the budget's schedule makes due at `now`, if any: review, voting, or the close of voting. */

@@ -1,9 +1,11 @@
 import { BudgetEvents } from '../../../events/budgets';
+import { AuditAction } from '../../audit/intent';
 import type { Community } from '../../communities/community';
 import { forbidden } from '../../communities/permissions';
 import type { CommandContext } from '../../shared/command';
 import { type Localized, text } from '../../shared/localized';
 import { fail, type Outcome, ok, reject } from '../../shared/outcome';
+import { budgetAudit } from '../audit';
 import {
   type BallotRules,
   BallotType,
@@ -130,7 +132,7 @@ function scheduleProblem(schedule: BudgetSchedule = {}): Outcome<Budget> | undef
  * result rule, fixed from the start so that nobody can change the rules once
  * ballots are in. It starts in `submission`.
  *
- * Outcomes: ok (emits `budget.created.v1`); `forbidden` (not council);
+ * Outcomes: ok (emits `budget.created.v1`, audited); `forbidden` (not council);
  * `unknown_district` (a district pot the community does not have);
  * `validation_failed` (district pots over the total or given twice, schedule
  * dates out of order, inconsistent ballot limits, a completion with greedy); `rule_needs_approval_ballots` (equal shares with points or ranks).
@@ -194,11 +196,23 @@ export function createBudget(
     createdBy: actor.subject,
     version: 1,
   };
-  return ok(budget, [
+  const events = [
     budgetEvent(ids, now, budget, BudgetEvents.created, {
       totalAmount: budget.totalAmount,
       currency: budget.currency,
       imported: false,
     }),
-  ]);
+  ];
+  return ok(
+    budget,
+    events,
+    budgetAudit(context, AuditAction.budgetCreate, budget, {
+      after: {
+        totalAmount: budget.totalAmount,
+        pots: budget.pots.length,
+        rule: budget.rule,
+        ballot: budget.ballot.type,
+      },
+    }),
+  );
 }

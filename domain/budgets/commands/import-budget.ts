@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
 import { BudgetEvents } from '../../../events/budgets';
+import { AuditAction } from '../../audit/intent';
 import type { Community } from '../../communities/community';
 import { forbidden } from '../../communities/permissions';
 import type { CommandContext } from '../../shared/command';
 import { text } from '../../shared/localized';
 import { fail, type Outcome, ok, reject } from '../../shared/outcome';
+import { budgetAudit } from '../audit';
 import {
   type BallotRules,
   BallotType,
@@ -72,7 +74,7 @@ function ruleOf(meta: ReadonlyMap<string, string>): BudgetRule {
  * as they are (voters keyed by a hash of the budget and the file's voter id).
  * Amounts are taken as they are: the file's unit is the budget's minor unit.
  *
- * Outcomes: ok (emits `budget.created.v1`); `forbidden` (not council);
+ * Outcomes: ok (emits `budget.created.v1`, audited); `forbidden` (not council);
  * `invalid_pabulib` (a ballot limit in META that is not a whole number);
  * `unsupported_vote_type` (scoring ballots); `amount_too_large` (beyond
  * what JSON carries exactly); `rule_needs_approval_ballots`;
@@ -189,11 +191,23 @@ export function importBudget(
     ...(source.points ? { points: source.points.map(Number) } : {}),
     castAt,
   }));
-  return ok({ budget, projects, ballots }, [
+  const events = [
     budgetEvent(ids, clock.now(), budget, BudgetEvents.created, {
       totalAmount: budget.totalAmount,
       currency: budget.currency,
       imported: true,
     }),
-  ]);
+  ];
+  return ok(
+    { budget, projects, ballots },
+    events,
+    budgetAudit(context, AuditAction.budgetImport, budget, {
+      after: {
+        projects: projects.length,
+        ballots: ballots.length,
+        budget: budget.totalAmount,
+        rule: budget.rule,
+      },
+    }),
+  );
 }

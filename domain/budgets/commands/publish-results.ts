@@ -1,8 +1,10 @@
 import { BudgetEvents } from '../../../events/budgets';
+import { AuditAction } from '../../audit/intent';
 import { forbidden } from '../../communities/permissions';
 import type { CommandContext } from '../../shared/command';
 import { text } from '../../shared/localized';
 import { fail, type Outcome, ok, reject } from '../../shared/outcome';
+import { budgetAudit } from '../audit';
 import { type Budget, BudgetPhase } from '../budget';
 import { budgetEvent } from '../events';
 import { pabulibIdOf } from '../pabulib-of-budget';
@@ -38,7 +40,7 @@ export interface PublishedResults {
  * rule decided, pot by pot.
  *
  * Outcomes: ok (emits `budget.phase-changed.v1` and
- * `budget.results-published.v1`); `forbidden`; `wrong_phase` (not tallying);
+ * `budget.results-published.v1`, audited); `forbidden`; `wrong_phase` (not tallying);
  * `results_not_computed` (no finished results job yet).
  */
 export function publishResults(
@@ -70,7 +72,7 @@ export function publishResults(
       version: project.version + 1,
     }));
   const next: Budget = { ...budget, phase: BudgetPhase.published, version: budget.version + 1 };
-  return ok({ budget: next, projects: decided }, [
+  const events = [
     budgetEvent(ids, now, next, BudgetEvents.phaseChanged, {
       from: budget.phase,
       to: next.phase,
@@ -88,5 +90,19 @@ export function publishResults(
         spent: result.spent,
       })),
     }),
-  ]);
+  ];
+  return ok(
+    { budget: next, projects: decided },
+    events,
+    budgetAudit(context, AuditAction.budgetResultsPublish, budget, {
+      after: {
+        pots: results.map((result) => ({
+          potId: result.potId,
+          inputSha256: result.inputSha256,
+          selected: result.selected.length,
+          spent: result.spent,
+        })),
+      },
+    }),
+  );
 }

@@ -1,8 +1,10 @@
 import { BudgetEvents } from '../../../events/budgets';
+import { AuditAction } from '../../audit/intent';
 import { forbidden } from '../../communities/permissions';
 import type { CommandContext } from '../../shared/command';
 import { text } from '../../shared/localized';
 import { fail, type Outcome, ok, reject } from '../../shared/outcome';
+import { projectAudit } from '../audit';
 import { type Budget, BudgetPhase } from '../budget';
 import { projectEvent } from '../events';
 import { mayManageBudget, wrongPhase } from '../permissions';
@@ -18,7 +20,7 @@ export type ReviewProjectInput =
  * it will really have (what voters see and the rules count), or unfeasible with
  * the reason, which the author is told through the event.
  *
- * Outcomes: ok (emits `budget.project-reviewed.v1`); `forbidden` (not council);
+ * Outcomes: ok (emits `budget.project-reviewed.v1`, audited); `forbidden` (not council);
  * `wrong_phase`; `invalid_state` (not proposed); `cost_over_pot`.
  */
 export function reviewProject(
@@ -56,12 +58,13 @@ export function reviewProject(
     },
     version: project.version + 1,
   };
-  return ok(next, [
+  const events = [
     projectEvent(ids, now, next, BudgetEvents.projectReviewed, {
       authorKey: next.authorKey,
       outcome: input.outcome,
       ...(input.outcome === 'feasible' ? { finalCost: input.finalCost } : {}),
       ...(input.reason ? { reason: input.reason } : {}),
     }),
-  ]);
+  ];
+  return ok(next, events, projectAudit(context, AuditAction.budgetProjectReview, project, next));
 }

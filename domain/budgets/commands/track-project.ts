@@ -1,8 +1,10 @@
 import { BudgetEvents } from '../../../events/budgets';
+import { AuditAction } from '../../audit/intent';
 import { forbidden } from '../../communities/permissions';
 import type { CommandContext } from '../../shared/command';
 import { text } from '../../shared/localized';
 import { fail, type Outcome, ok, reject } from '../../shared/outcome';
+import { projectAudit } from '../audit';
 import { type Budget, BudgetPhase } from '../budget';
 import { projectEvent } from '../events';
 import { mayManageBudget, wrongPhase } from '../permissions';
@@ -24,7 +26,7 @@ const TRACKING_PHASES = [BudgetPhase.published, BudgetPhase.implementation] as c
  * `selected → in_progress → done`, or `cancelled` with the reason, and dated
  * progress notes on the way (a note alone changes no state).
  *
- * Outcomes: ok (emits `budget.project-progressed.v1`); `forbidden`;
+ * Outcomes: ok (emits `budget.project-progressed.v1`, audited); `forbidden`;
  * `wrong_phase` (before the results are published); `invalid_state`;
  * `reason_required` (cancelling without a note).
  */
@@ -70,11 +72,12 @@ export function trackProject(
       : project.progress,
     version: project.version + 1,
   };
-  return ok(next, [
+  const events = [
     projectEvent(ids, now, next, BudgetEvents.projectProgressed, {
       state: next.state,
       ...(input.note ? { note: input.note } : {}),
       at: now.toISOString(),
     }),
-  ]);
+  ];
+  return ok(next, events, projectAudit(context, AuditAction.budgetProjectProgress, project, next));
 }

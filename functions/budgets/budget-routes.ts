@@ -1,0 +1,138 @@
+import type { Community } from '../../domain/communities/community';
+import { type AnyRoute, answer, created, defineRoute, userScope } from '../shared/routes';
+import { BASE, BUDGET_ERRORS, BUDGET_PATH, budgetAt, budgetOf, storeFor } from './requests';
+import {
+  BudgetListSchema,
+  BudgetPathSchema,
+  BudgetsPathSchema,
+  BudgetViewSchema,
+  budgetView,
+  CreateBudgetBodySchema,
+  ImportBodySchema,
+  ImportQuerySchema,
+  ListBudgetsQuerySchema,
+  PhaseBodySchema,
+} from './schemas';
+import { importBudgetFile, moveBudgetPhase, openBudget } from './use-cases';
+
+/** Budgets themselves: open one or import one, list, read, move to the next phase. */
+export const budgetRoutes: AnyRoute[] = [
+  defineRoute({
+    method: 'POST',
+    path: BASE,
+    auth: 'user',
+    operationId: 'createBudget',
+    summary: 'Open a participatory budget: pots, ballot type and limits, result rule, schedule (council)',
+    description:
+      'Amounts are integer minor units (kopiykas). District pots are carved out of `totalAmount`; the rest is ' +
+      'the city-wide pot, in which every voter votes (and in their district pot too).',
+    params: BudgetsPathSchema,
+    body: CreateBudgetBodySchema,
+    responses: { 201: { description: 'The new budget, taking submissions', schema: BudgetViewSchema } },
+    errors: [
+      'community_not_found',
+      'forbidden',
+      'unknown_district',
+      'validation_failed',
+      'rule_needs_approval_ballots',
+    ],
+    handle: async (request) => {
+      const { command, community } = userScope(request);
+      const outcome = await openBudget(storeFor(request), command, community, request.body);
+      return answer(outcome, (budget) =>
+        created(BUDGET_PATH, { communityId: community.id, budgetId: budget.id }, budgetView(budget)),
+      );
+    },
+  }),
+
+  defineRoute({
+    method: 'GET',
+    path: BASE,
+    auth: 'public',
+    operationId: 'listBudgets',
+    summary: "The community's budgets, newest first",
+    params: BudgetsPathSchema,
+    query: ListBudgetsQuerySchema,
+    cache: { maxAgeSeconds: 10 },
+    responses: { 200: { description: 'A page of budgets', schema: BudgetListSchema } },
+    errors: ['community_not_found', 'invalid_cursor'],
+    handle: async (request) => {
+      const community = request.community as Community;
+      const page = await storeFor(request).listBudgets(
+        community.id,
+        request.query.limit,
+        request.query.cursor,
+      );
+      return {
+        status: 200,
+        body: { items: page.items.map(budgetView), ...(page.cursor ? { cursor: page.cursor } : {}) },
+      };
+    },
+  }),
+
+  defineRoute({
+    method: 'POST',
+    path: `${BASE}/import`,
+    auth: 'user',
+    operationId: 'importBudget',
+    summary: 'Import a finished election from a pabulib .pb file (council): a budget ready for results',
+    description:
+      "Body: the `.pb` text (`text/plain`). The budget starts in `tallying` with the file's projects (their ids " +
+      "kept as `externalId`) and ballots. `?rule=` overrides the file's META `rule`.",
+    params: BudgetsPathSchema,
+    query: ImportQuerySchema,
+    body: ImportBodySchema,
+    bodyContentType: 'text/plain',
+    responses: { 201: { description: 'The imported budget', schema: BudgetViewSchema } },
+    errors: [
+      'community_not_found',
+      'forbidden',
+      'invalid_pabulib',
+      'unsupported_vote_type',
+      'amount_too_large',
+      'rule_needs_approval_ballots',
+      'project_limit_reached',
+    ],
+    handle: async (request) => {
+      const { command, community } = userScope(request);
+      const outcome = await importBudgetFile(storeFor(request), command, community, request.body, {
+        ...(request.query.rule ? { rule: request.query.rule } : {}),
+        ...(request.query.names ? { name: request.query.names } : {}),
+      });
+      return answer(outcome, (budget) =>
+        created(BUDGET_PATH, { communityId: community.id, budgetId: budget.id }, budgetView(budget)),
+      );
+    },
+  }),
+
+  defineRoute({
+    method: 'GET',
+    path: BUDGET_PATH,
+    auth: 'public',
+    operationId: 'getBudget',
+    summary: 'A budget: pots, phase, schedule, ballot limits, rule, results status',
+    params: BudgetPathSchema,
+    cache: { maxAgeSeconds: 10 },
+    responses: { 200: { description: 'The budget', schema: BudgetViewSchema } },
+    errors: BUDGET_ERRORS,
+    handle: async (request) =>
+      answer(await budgetOf(request), (budget) => ({ status: 200, body: budgetView(budget) })),
+  }),
+
+  defineRoute({
+    method: 'POST',
+    path: `${BUDGET_PATH}/phase`,
+    auth: 'user',
+    operationId: 'changeBudgetPhase',
+    summary: 'Move the budget to its next phase (council); leaving voting closes the ballot box',
+    params: BudgetPathSchema,
+    body: PhaseBodySchema,
+    responses: { 200: { description: 'The budget', schema: BudgetViewSchema } },
+    errors: [...BUDGET_ERRORS, 'forbidden', 'invalid_phase_change', 'version_conflict'],
+    handle: async (request) => {
+      const { command } = userScope(request);
+      const outcome = await moveBudgetPhase(budgetAt(request), command, request.body.phase);
+      return answer(outcome, (budget) => ({ status: 200, body: budgetView(budget) }));
+    },
+  }),
+];
