@@ -10,7 +10,7 @@ import { auditPuts } from '../audit/intents';
 import { projectSubjectPort } from '../budgets/moderation';
 import { commentSubjectPort } from '../consultations/moderation';
 import { petitionSubjectPort } from '../petitions/moderation';
-import { commitWithEventsAt } from '../shared/outbox';
+import { commitWithEventsAt, type TransactItem } from '../shared/outbox';
 import type { Saved } from '../shared/use-case';
 import { decisionLogPut, moderationItemPut, reportPut } from './items';
 import { dynamoModerationStore } from './store';
@@ -97,7 +97,7 @@ const noSuchTool = (type: ModerationType): never => {
 
 /** The DynamoDB implementation of {@link ModerationPort}: one transaction per save. */
 export function dynamoModerationPort(deps: SubjectDeps): ModerationPort {
-  const commit = (items: Parameters<typeof commitWithEventsAt>[2], events: readonly EventEnvelope[]) =>
+  const commit = (items: readonly TransactItem[], events: readonly EventEnvelope[]) =>
     commitWithEventsAt(deps.client, deps.tableName, items, events);
   const toolOf = (type: ModerationType): SubjectPort => SUBJECT_PORTS[type] ?? noSuchTool(type);
   return {
