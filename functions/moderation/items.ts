@@ -46,6 +46,7 @@ function queueSince(item: ModerationItem): string {
   return item.decisions.at(-1)?.decidedAt ?? item.waitingSince;
 }
 
+/** An item as stored: its key, its places in the queue and in its author's list, and its fields. */
 export function moderationItemToItem(item: ModerationItem): Record<string, unknown> {
   return {
     ...keys.moderationItem(item.communityId, item.id),

@@ -25,6 +25,7 @@ export const itemChanged = (itemId: string): DomainError => ({
   details: { itemId },
 });
 
+/** The 404 of an item: missing, or not the caller's to know about. */
 export const itemNotFound = (itemId: string): DomainError => ({
   code: 'item_not_found',
   message: text(

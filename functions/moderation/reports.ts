@@ -34,7 +34,7 @@ interface WaitingReport {
  * item, the subject's hiding writes and a few events, within the 100 items
  * a transaction may hold.
  */
-export const MAX_REPORTS_PER_WRITE = 40;
+const MAX_REPORTS_PER_WRITE = 40;
 
 /**
  * Lost races in a row before a group of reports answers 409: twice a

@@ -14,7 +14,7 @@ export interface FakeSubject {
 }
 
 /** What the fake remembers besides items and subjects: everything a use case wrote, in order. */
-export interface ModerationRecord {
+export interface ModerationPortRecord {
   readonly events: EventEnvelope[];
   readonly audits: AuditIntent[];
   readonly decisions: LoggedDecision[];
@@ -39,7 +39,7 @@ export function fakeModerationPort() {
   const itemKey = (communityId: string, itemId: string) => `${communityId}|${itemId}`;
   const subjectKey = (communityId: string, type: string, subjectId: string) =>
     `${communityId}|${type}|${subjectId}`;
-  const record: ModerationRecord = { events: [], audits: [], decisions: [], reports: new Map() };
+  const record: ModerationPortRecord = { events: [], audits: [], decisions: [], reports: new Map() };
   let conflicts = 0;
   let saves = 0;
   let refusal: Outcome<never> | undefined;
