@@ -5,9 +5,6 @@ import { LOCALES, text, validationMessage } from '../shared/localized';
 export const ModerationMode = { pre: 'pre', post: 'post' } as const;
 export type ModerationMode = (typeof ModerationMode)[keyof typeof ModerationMode];
 
-/** Tools whose submissions can be moderated. */
-export const MODERATED_TOOLS = ['petitions', 'consultations', 'budgets'] as const;
-
 const Slug = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/);
 
 export const LocalizedNameSchema = z.object({

@@ -5,5 +5,6 @@ export * from './commands/report-item';
 export * from './events';
 export * from './item';
 export * from './permissions';
+export * from './queue';
 export * from './reasons';
 export * from './transparency';

@@ -11,9 +11,9 @@ export interface QueueQuery {
 }
 
 /**
- * What the moderation centre reads. Its writes go through one transaction
- * with the tool's own (see `functions/moderation/service.ts`), so they are not
- * a port of their own.
+ * What the moderation centre reads. Its writes go in one transaction with the
+ * subject's tool's own, so the use cases' port (`ModerationPort` in
+ * `functions/moderation/ports.ts`) extends this one with those saves.
  */
 export interface ModerationStore {
   get(communityId: string, itemId: string): Promise<ModerationItem | undefined>;

@@ -1,3 +1,5 @@
+import { text } from '../shared/localized';
+import { fail, type Outcome, ok } from '../shared/outcome';
 import { type Decision, type DecisionRecord, type ModerationType, overturns } from './item';
 
 /** One decision as the decision log keeps it: what the transparency report is computed from. */
@@ -72,4 +74,51 @@ export function transparencyReport(
     medianSecondsToDecision: median(inPeriod.map((entry) => entry.waitedSeconds)),
     appeals: { decided: appealsDecided, overturned },
   };
+}
+
+const DAY_MS = 86_400_000;
+const YEAR_MS = 365 * DAY_MS;
+/** The longest period one report covers: a leap year, with the default 365 days inside it. */
+export const REPORT_MAX_DAYS = 366;
+
+/** A `from`/`to` query value as an instant: a calendar date means its first moment (UTC). */
+const instant = (value: string): string =>
+  new Date(value.length === 10 ? `${value}T00:00:00.000Z` : value).toISOString();
+
+/**
+ * The period a transparency report covers: `to` defaults to `now`, `from` to
+ * 365 days before `to`. Which defaults apply depends on the clock, so the
+ * check lives here and not in the query schema.
+ *
+ * Outcomes: ok (`from` inclusive, `to` exclusive, as instants);
+ * `validation_failed` (the period ends before it starts, or is longer than
+ * {@link REPORT_MAX_DAYS} days; the pointer names `from`).
+ */
+export function reportPeriod(
+  query: { readonly from?: string; readonly to?: string },
+  now: Date,
+): Outcome<{ from: string; to: string }> {
+  const to = query.to ? instant(query.to) : now.toISOString();
+  const from = query.from ? instant(query.from) : new Date(Date.parse(to) - YEAR_MS).toISOString();
+  if (from >= to) {
+    return fail(
+      'validation_failed',
+      text(
+        'Початок періоду (from) має бути раніше за кінець (to).',
+        'The start of the period (from) must be before its end (to).',
+      ),
+      { errors: [{ pointer: '/query/from', detail: 'must be before to' }] },
+    );
+  }
+  if (Date.parse(to) - Date.parse(from) > REPORT_MAX_DAYS * DAY_MS) {
+    return fail(
+      'validation_failed',
+      text(
+        `Звіт охоплює щонайбільше ${REPORT_MAX_DAYS} днів: звузьте період між from і to.`,
+        `A report covers at most ${REPORT_MAX_DAYS} days: narrow the period between from and to.`,
+      ),
+      { errors: [{ pointer: '/query/from', detail: `at most ${REPORT_MAX_DAYS} days before to` }] },
+    );
+  }
+  return ok({ from, to });
 }

@@ -6,8 +6,6 @@ import { type Petition, PUBLIC_STATES } from './petition';
 export const isAuthor = (actor: Actor | undefined, petition: Petition): boolean =>
   actor !== undefined && actor.signerKey === petition.authorKey;
 
-export const mayModerate = (actor: Actor): boolean => hasRole(actor, Role.moderator);
-
 /** Official answers and paper signatures are the council's. */
 export const mayActAsCouncil = (actor: Actor): boolean => hasRole(actor, Role.council);
 

@@ -6,6 +6,7 @@ import { setExpression } from '../shared/dynamo';
 import { Entity, type ItemKey, keys } from '../shared/keys';
 import type { TransactItem } from '../shared/outbox';
 import { jitteredPause } from '../shared/retry';
+import { RETRY, retrying } from '../shared/use-case';
 
 /**
  * Refused transactions in a row, for one segment, before giving up. Each
@@ -203,7 +204,8 @@ const jsonBytes = (entry: AuditEntry): number => Buffer.byteLength(JSON.stringif
  * refused, intents whose marker exists are settled as `duplicate` (as is a
  * repeat of an intent within `intents`) and the rest is chained again on the
  * head as it is now; a head that a rival moved is read again after a jittered
- * pause, up to `maxAttempts` times in a row. A refusal that retrying cannot
+ * pause, up to `maxAttempts` times in a row (the project's one retry loop,
+ * `retrying`). A refusal that retrying cannot
  * fix fails the intent whose item was refused, once the intents before it
  * are appended.
  *
@@ -248,76 +250,101 @@ export async function appendAuditEntries(
     throw new Error('appendAuditEntries appends to one chain: the intents are of more than one community');
   }
 
-  let attempt = 0;
   /** How many entries the next segment may hold at most, below `maxEntries` after a refusal that named one. */
   let limit = maxEntries;
-  while (open.length > 0) {
-    let head: AuditHead;
-    try {
-      head = await readAuditHead(client, tableName, communityId as string);
-    } catch (error) {
-      return outcome(error);
-    }
-    const segment: number[] = [];
-    const entries: AuditEntry[] = [];
-    const segmentIds = new Set<string>();
-    let bytes = 0;
-    for (const index of open) {
-      if (segment.length >= Math.min(maxEntries, limit)) break;
-      const intent = intents[index] as AuditIntent;
-      if (settledIds.has(intent.id)) {
-        settle(index, { status: 'duplicate', intentId: intent.id });
-        continue;
-      }
-      // One transaction cannot write an item twice: a repeat stays open, and is a duplicate once its first commits.
-      if (segmentIds.has(intent.id)) continue;
-      const entry = chainEntry(entries.at(-1) ?? head, intent);
-      const size = jsonBytes(entry);
-      if (entries.length > 0 && bytes + size > maxBytes) break;
-      segment.push(index);
-      entries.push(entry);
-      segmentIds.add(intent.id);
-      bytes += size;
-    }
-    open = open.filter((index) => results[index] === undefined);
-    if (entries.length === 0) continue;
+  /** Why the last segment was refused, for the error when the attempts run out. */
+  let lastReason = '';
 
-    try {
-      await client.send(new TransactWriteCommand({ TransactItems: segmentItems(tableName, head, entries) }));
-      for (const [position, index] of segment.entries()) {
-        settle(index, { status: 'appended', entry: entries[position] as AuditEntry });
+  /**
+   * One attempt of the retry loop: chains segments on the head as it is now
+   * until one is written (`written`: the count of refusals in a row starts
+   * again) or the append is over (`done`, with its failure if any).
+   * Refusals that settle something (duplicates) or narrow the segment (a
+   * fatal item after innocent ones) make progress, so they go again at once
+   * within the attempt; a head that a rival moved is {@link RETRY}, read
+   * again after the jittered pause.
+   */
+  const segmentAttempt = async (): Promise<
+    { readonly kind: 'written' } | { readonly kind: 'done'; readonly failure?: unknown } | typeof RETRY
+  > => {
+    while (open.length > 0) {
+      let head: AuditHead;
+      try {
+        head = await readAuditHead(client, tableName, communityId as string);
+      } catch (error) {
+        return { kind: 'done', failure: error };
+      }
+      const segment: number[] = [];
+      const entries: AuditEntry[] = [];
+      const segmentIds = new Set<string>();
+      let bytes = 0;
+      for (const index of open) {
+        if (segment.length >= Math.min(maxEntries, limit)) break;
+        const intent = intents[index] as AuditIntent;
+        if (settledIds.has(intent.id)) {
+          settle(index, { status: 'duplicate', intentId: intent.id });
+          continue;
+        }
+        // One transaction cannot write an item twice: a repeat stays open, and is a duplicate once its first commits.
+        if (segmentIds.has(intent.id)) continue;
+        const entry = chainEntry(entries.at(-1) ?? head, intent);
+        const size = jsonBytes(entry);
+        if (entries.length > 0 && bytes + size > maxBytes) break;
+        segment.push(index);
+        entries.push(entry);
+        segmentIds.add(intent.id);
+        bytes += size;
       }
       open = open.filter((index) => results[index] === undefined);
-      attempt = 0;
-      limit = maxEntries;
-    } catch (error) {
-      const refusal = readRefusal(error, entries.length);
-      if (refusal.kind === 'duplicates') {
-        // Progress: those intents are in the chain already; the rest is chained again at once.
-        for (const position of refusal.positions) {
-          const index = segment[position] as number;
-          settle(index, { status: 'duplicate', intentId: (intents[index] as AuditIntent).id });
+      if (entries.length === 0) continue;
+
+      try {
+        await client.send(
+          new TransactWriteCommand({ TransactItems: segmentItems(tableName, head, entries) }),
+        );
+        for (const [position, index] of segment.entries()) {
+          settle(index, { status: 'appended', entry: entries[position] as AuditEntry });
         }
         open = open.filter((index) => results[index] === undefined);
-        continue;
-      }
-      if (refusal.kind === 'fatal') {
-        if (refusal.innocent === 0) return outcome(refusal.error);
-        // The intents before the one refused are not at fault: they go alone, and the refused one fails next.
-        limit = refusal.innocent;
-        continue;
-      }
-      attempt += 1;
-      if (attempt >= maxAttempts) {
-        const stuck = intents[open[0] as number] as AuditIntent;
-        return outcome(new AuditAppendError(stuck.communityId, stuck.id, attempt, refusal.reason));
-      }
-      try {
-        await pause(attempt);
-      } catch (broken) {
-        return outcome(broken);
+        limit = maxEntries;
+        return { kind: 'written' };
+      } catch (error) {
+        const refusal = readRefusal(error, entries.length);
+        if (refusal.kind === 'duplicates') {
+          // Progress: those intents are in the chain already; the rest is chained again at once.
+          for (const position of refusal.positions) {
+            const index = segment[position] as number;
+            settle(index, { status: 'duplicate', intentId: (intents[index] as AuditIntent).id });
+          }
+          open = open.filter((index) => results[index] === undefined);
+          continue;
+        }
+        if (refusal.kind === 'fatal') {
+          if (refusal.innocent === 0) return { kind: 'done', failure: refusal.error };
+          // The intents before the one refused are not at fault: they go alone, and the refused one fails next.
+          limit = refusal.innocent;
+          continue;
+        }
+        lastReason = refusal.reason;
+        return RETRY;
       }
     }
+    return { kind: 'done' };
+  };
+
+  while (open.length > 0) {
+    let attempt: Awaited<ReturnType<typeof segmentAttempt>>;
+    try {
+      attempt = await retrying(segmentAttempt, { attempts: maxAttempts, pause });
+    } catch (broken) {
+      // The pause itself failed (a test's, say): what is open stays open.
+      return outcome(broken);
+    }
+    if (attempt === RETRY) {
+      const stuck = intents[open[0] as number] as AuditIntent;
+      return outcome(new AuditAppendError(stuck.communityId, stuck.id, maxAttempts, lastReason));
+    }
+    if (attempt.kind === 'done') return outcome(attempt.failure);
   }
   return outcome();
 }

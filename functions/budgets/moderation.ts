@@ -2,7 +2,7 @@ import { autoHideProject, moderateProject } from '../../domain/budgets/commands/
 import { type Project, ProjectState } from '../../domain/budgets/project';
 import { ModerationType } from '../../domain/moderation/item';
 import { text } from '../../domain/shared/localized';
-import type { DomainError, Outcome } from '../../domain/shared/outcome';
+import { type DomainError, type Outcome, ok, reject } from '../../domain/shared/outcome';
 import type { SubjectChange, SubjectDeps, SubjectPort } from '../moderation/subjects';
 import { parseProjectSubjectId, projectSnapshot } from './snapshot';
 import { dynamoBudgetStore, projectPut } from './store';
@@ -19,19 +19,15 @@ async function readProject(deps: SubjectDeps, communityId: string, subjectId: st
   return dynamoBudgetStore(deps.client, deps.tableName).getProject(communityId, id.budgetId, id.projectId);
 }
 
-function changeOf(
-  deps: SubjectDeps,
-  previous: Project,
-  outcome: Outcome<Project>,
-): SubjectChange | DomainError {
-  if (!outcome.ok) return outcome.error;
+function changeOf(deps: SubjectDeps, previous: Project, outcome: Outcome<Project>): Outcome<SubjectChange> {
+  if (!outcome.ok) return outcome;
   const next = outcome.value;
-  return {
+  return ok({
     writes: [projectPut(deps.tableName, previous, next)],
     events: outcome.events,
     before: { state: previous.state },
     after: { state: next.state },
-  };
+  });
 }
 
 /**
@@ -53,13 +49,13 @@ export const projectSubjectPort: SubjectPort = {
 
   async decide(deps, context, community, subjectId, input) {
     const project = await readProject(deps, community.id, subjectId);
-    if (!project) return missing(subjectId);
+    if (!project) return reject(missing(subjectId));
     return changeOf(deps, project, moderateProject(context, project, input));
   },
 
   async hide(deps, context, community, subjectId) {
     const project = await readProject(deps, community.id, subjectId);
-    if (!project) return missing(subjectId);
+    if (!project) return reject(missing(subjectId));
     return changeOf(deps, project, autoHideProject(context, project));
   },
 };

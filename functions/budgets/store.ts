@@ -10,7 +10,7 @@ import { type Budget, maxProjectsOf } from '../../domain/budgets/budget';
 import type { PotTally } from '../../domain/budgets/pabulib-of-budget';
 import type { BudgetStore } from '../../domain/budgets/ports';
 import { type Project, ProjectState } from '../../domain/budgets/project';
-import { ItemStatus, newModerationItem } from '../../domain/moderation/item';
+import { enterQueue } from '../../domain/moderation/queue';
 import { auditPuts } from '../audit/intents';
 import { enqueuePut } from '../moderation/items';
 import { indexPage, queryAll } from '../shared/dynamo';
@@ -236,12 +236,11 @@ export function dynamoBudgetStore(client: DynamoDBDocumentClient, tableName: str
               // Queued when it was submitted: the command's clock stamped that.
               enqueuePut(
                 tableName,
-                newModerationItem(
-                  project.communityId,
-                  projectSnapshot(project),
-                  new Date(project.createdAt),
-                  ItemStatus.pending,
-                ),
+                enterQueue(undefined, {
+                  communityId: project.communityId,
+                  snapshot: projectSnapshot(project),
+                  since: project.createdAt,
+                }),
               ),
             ]
           : [];

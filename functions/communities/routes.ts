@@ -1,16 +1,9 @@
-import { AuditAction, newAuditIntent } from '../../domain/audit/intent';
-import { changes } from '../../domain/audit/summary';
-import { createCommunity } from '../../domain/communities/commands/create-community';
-import { setMemberRoles } from '../../domain/communities/commands/set-member-roles';
-import { updateSettings } from '../../domain/communities/commands/update-settings';
 import type { Community } from '../../domain/communities/community';
-import { forbidden, mayListMembers } from '../../domain/communities/permissions';
-import type { CommunitySettings } from '../../domain/communities/settings';
-import type { Role } from '../../domain/identity/actor';
-import { text } from '../../domain/shared/localized';
 import { documentClient } from '../shared/dynamo';
 import {
   type AnyRoute,
+  answer,
+  created,
   defineRoute,
   type RouteRequest,
   type ToolDefinition,
@@ -31,46 +24,12 @@ import {
   UpdateSettingsBodySchema,
 } from './schemas';
 import { dynamoCommunityStore } from './store';
+import { communityUseCases } from './use-cases';
 
-const storeFor = (request: RouteRequest) =>
-  dynamoCommunityStore(documentClient(request.config), request.config.tableName);
+const useCases = (request: RouteRequest) =>
+  communityUseCases(dynamoCommunityStore(documentClient(request.config), request.config.tableName));
 
-/**
- * On `user` routes the stack guarantees these; reading them through one helper
- * keeps handlers free of non-null assertions scattered everywhere.
- */
-/**
- * Reads what the membership rule needs (the person's current roles and the
- * whole council) and runs it. `issuer` defaults to the caller's: a community
- * usually trusts one identity provider.
- */
-async function changeRoles(
-  request: RouteRequest,
-  subject: string,
-  issuer: string | undefined,
-  roles: readonly Role[],
-) {
-  const { command, community } = userScope(request);
-  const store = storeFor(request);
-  const memberIssuer = issuer ?? command.actor.issuer;
-  const [current, council] = await Promise.all([
-    store.getMember(community.id, memberIssuer, subject),
-    store.councilMembers(community.id),
-  ]);
-  const outcome = setMemberRoles(command, community, current, council, {
-    issuer: memberIssuer,
-    subject,
-    roles,
-  });
-  const audit = newAuditIntent(command, {
-    communityId: community.id,
-    action: AuditAction.communityMemberSet,
-    target: `member/${subject}`,
-    before: { roles: [...(current?.roles ?? [])] },
-    after: { roles: [...new Set(roles)].sort() },
-  });
-  return { store, current, outcome, audit };
-}
+const COMMUNITY = '/v1/communities/{communityId}';
 
 /** Browsers ask before sending a token cross-origin; allowed origins come from the community's settings. */
 const preflight = (path: string) =>
@@ -112,43 +71,21 @@ const routes: AnyRoute[] = [
       const command = request.command;
       if (!command) throw new Error('A user route ran without an actor');
       const { id, settings, council } = request.body;
-      const outcome = createCommunity(command, {
+      const issuerOf = (person: (typeof council)[number]) => person.issuer ?? command.actor.issuer;
+      const input = {
         id,
         settings,
-        council: council.map((person) => ({
-          subject: person.subject,
-          issuer: person.issuer ?? command.actor.issuer,
-        })),
-      });
-      if (!outcome.ok) return outcome;
-      const stored = await storeFor(request).create(
-        outcome.value.community,
-        outcome.value.members,
-        outcome.events,
-      );
-      if (stored === 'exists') {
-        return {
-          error: {
-            code: 'community_exists',
-            message: text(
-              `Громада «${id}» вже існує; оберіть інший id.`,
-              `Community "${id}" already exists; choose another id.`,
-            ),
-            details: { communityId: id },
-          },
-        };
-      }
-      return {
-        status: 201,
-        body: communityView(outcome.value.community),
-        headers: { location: `/v1/communities/${id}` },
+        council: council.map((person) => ({ subject: person.subject, issuer: issuerOf(person) })),
       };
+      return answer(await useCases(request).create(command, input), (community) =>
+        created(COMMUNITY, { communityId: community.id }, communityView(community)),
+      );
     },
   }),
 
   defineRoute({
     method: 'GET',
-    path: '/v1/communities/{communityId}',
+    path: COMMUNITY,
     auth: 'public',
     operationId: 'getCommunity',
     summary: 'A community and its settings (public)',
@@ -171,38 +108,8 @@ const routes: AnyRoute[] = [
     errors: ['forbidden', 'community_not_found', 'version_conflict'],
     handle: async (request) => {
       const { command, community } = userScope(request);
-      const outcome = updateSettings(command, community, request.body);
-      if (!outcome.ok) return outcome;
-      if (outcome.events.length > 0) {
-        const audit = newAuditIntent(command, {
-          communityId: community.id,
-          action: AuditAction.communitySettingsUpdate,
-          target: `community/${community.id}`,
-          ...changes(
-            community.settings,
-            outcome.value.settings,
-            Object.keys(outcome.value.settings) as (keyof CommunitySettings)[],
-          ),
-        });
-        const saved = await storeFor(request).saveSettings(
-          outcome.value,
-          community.version,
-          outcome.events,
-          audit,
-        );
-        if (saved === 'conflict') {
-          return {
-            error: {
-              code: 'version_conflict',
-              message: text(
-                'Налаштування щойно змінив хтось інший. Перечитайте їх і повторіть зміну.',
-                'Someone else changed the settings just now. Read them again and repeat your change.',
-              ),
-            },
-          };
-        }
-      }
-      return { status: 200, body: communityView(outcome.value) };
+      const changed = await useCases(request).changeSettings(command, community.id, request.body);
+      return answer(changed, (after) => ({ status: 200, body: communityView(after) }));
     },
   }),
 
@@ -218,12 +125,11 @@ const routes: AnyRoute[] = [
     errors: ['forbidden', 'community_not_found', 'invalid_cursor'],
     handle: async (request) => {
       const { command, community } = userScope(request);
-      if (!mayListMembers(command.actor)) return { error: forbidden('council or moderator') };
-      const page = await storeFor(request).listMembers(community.id, request.query);
-      return {
+      const page = await useCases(request).listMembers(command, community.id, request.query);
+      return answer(page, ({ items, cursor }) => ({
         status: 200,
-        body: { items: page.items.map(membershipView), ...(page.cursor ? { cursor: page.cursor } : {}) },
-      };
+        body: { items: items.map(membershipView), ...(cursor ? { cursor } : {}) },
+      }));
     },
   }),
 
@@ -241,17 +147,13 @@ const routes: AnyRoute[] = [
     },
     errors: ['forbidden', 'community_not_found', 'last_council_member'],
     handle: async (request) => {
-      const change = await changeRoles(
-        request,
-        request.params.subject,
-        request.body.issuer,
-        request.body.roles,
-      );
-      if (!change.outcome.ok) return change.outcome;
-      const membership = change.outcome.value;
-      if (!membership) throw new Error('Granting roles returned no membership');
-      await change.store.putMember(membership, change.outcome.events, change.audit);
-      return { status: change.current ? 200 : 201, body: membershipView(membership) };
+      const { command, community } = userScope(request);
+      const person = { subject: request.params.subject, issuer: request.body.issuer };
+      const changed = await useCases(request).setRoles(command, community, person, request.body.roles);
+      return answer(changed, ({ previous, membership }) => {
+        if (!membership) throw new Error('Granting roles returned no membership');
+        return { status: previous ? 200 : 201, body: membershipView(membership) };
+      });
     },
   }),
 
@@ -266,11 +168,10 @@ const routes: AnyRoute[] = [
     responses: { 204: { description: 'Removed' } },
     errors: ['forbidden', 'community_not_found', 'member_not_found', 'last_council_member'],
     handle: async (request) => {
-      const change = await changeRoles(request, request.params.subject, request.query.issuer, []);
-      if (!change.outcome.ok) return change.outcome;
-      if (change.current)
-        await change.store.removeMember(change.current, change.outcome.events, change.audit);
-      return { status: 204 };
+      const { command, community } = userScope(request);
+      const person = { subject: request.params.subject, issuer: request.query.issuer };
+      const removed = await useCases(request).setRoles(command, community, person, []);
+      return answer(removed, () => ({ status: 204 }));
     },
   }),
 

@@ -2,7 +2,7 @@ import { autoHideComment, moderateComment } from '../../domain/consultations/com
 import { type Comment, CommentState } from '../../domain/consultations/comment';
 import { ModerationType } from '../../domain/moderation/item';
 import { text } from '../../domain/shared/localized';
-import type { DomainError, Outcome } from '../../domain/shared/outcome';
+import { type DomainError, type Outcome, ok, reject } from '../../domain/shared/outcome';
 import type { SubjectChange, SubjectDeps, SubjectPort } from '../moderation/subjects';
 import { commentSnapshot } from './items';
 import { commentUpdate, dynamoConsultationStore } from './store';
@@ -17,19 +17,15 @@ const missing = (commentId: string): DomainError => ({
 });
 
 /** A comment command's outcome as the centre's part of the write. */
-function changeOf(
-  deps: SubjectDeps,
-  previous: Comment,
-  outcome: Outcome<Comment>,
-): SubjectChange | DomainError {
-  if (!outcome.ok) return outcome.error;
+function changeOf(deps: SubjectDeps, previous: Comment, outcome: Outcome<Comment>): Outcome<SubjectChange> {
+  if (!outcome.ok) return outcome;
   const next = outcome.value;
-  return {
+  return ok({
     writes: [commentUpdate(deps.tableName, previous, next)],
     events: outcome.events,
     before: { state: previous.state },
     after: { state: next.state },
-  };
+  });
 }
 
 /**
@@ -55,13 +51,13 @@ export const commentSubjectPort: SubjectPort = {
 
   async decide(deps, context, community, subjectId, input) {
     const comment = await storeOf(deps).comment(community.id, subjectId);
-    if (!comment) return missing(subjectId);
+    if (!comment) return reject(missing(subjectId));
     return changeOf(deps, comment, moderateComment(context, comment, input));
   },
 
   async hide(deps, context, community, subjectId) {
     const comment = await storeOf(deps).comment(community.id, subjectId);
-    if (!comment) return missing(subjectId);
+    if (!comment) return reject(missing(subjectId));
     return changeOf(deps, comment, autoHideComment(context, comment));
   },
 };

@@ -1,8 +1,9 @@
 import type { Comment } from '../../domain/consultations/comment';
 import { CommentState } from '../../domain/consultations/comment';
 import type { Consultation } from '../../domain/consultations/consultation';
-import { ItemStatus, itemIdOf, ModerationType, newModerationItem } from '../../domain/moderation/item';
-import { enqueuePut, moderationItemPut } from '../moderation/items';
+import { itemIdOf, ModerationType } from '../../domain/moderation/item';
+import { enterQueue, refreshQueueItem } from '../../domain/moderation/queue';
+import { enqueuePut } from '../moderation/items';
 import { dynamoModerationStore } from '../moderation/store';
 import type { SubjectDeps } from '../moderation/subjects';
 import type { TransactItem } from '../shared/outbox';
@@ -13,7 +14,9 @@ import { commentSnapshot } from './items';
  * comment that starts waiting (new, or edited after a moderator saw it)
  * enters the moderation centre's queue in the same transaction, so it can
  * never wait unseen. A comment edited while it waits only refreshes what the
- * queue shows, as does an edit or a deletion of a comment that is not waiting. The queue item is written over the version read here, so a
+ * queue shows, as does an edit or a deletion of a comment that is not
+ * waiting. What the item becomes is the centre's rule (`enterQueue`,
+ * `refreshQueueItem`); the item is written over the version read here, so a
  * decision made meanwhile fails the whole write, which the caller retries.
  */
 export async function queueWrites(
@@ -26,7 +29,6 @@ export async function queueWrites(
   if (next.state !== CommentState.pending && !textChanged) return [];
   if (previous?.state === CommentState.pending && !textChanged) return [];
   const snapshot = commentSnapshot(consultation, next);
-  const since = new Date(next.editedAt ?? next.createdAt);
   const stored =
     previous === undefined
       ? undefined
@@ -35,33 +37,8 @@ export async function queueWrites(
           itemIdOf(ModerationType.comment, next.id),
         );
   if (next.state !== CommentState.pending) {
-    // Edited under post-moderation, or deleted: the queue shows the text as it is now (none, once
-    // deleted), so that moderators judge reports against it and a deleted text does not linger.
-    return stored
-      ? [
-          moderationItemPut(deps.tableName, stored.version, {
-            ...stored,
-            ...snapshot,
-            version: stored.version + 1,
-          }),
-        ]
-      : [];
+    return stored ? [enqueuePut(deps.tableName, refreshQueueItem(stored, snapshot))] : [];
   }
-  if (!stored) {
-    return [
-      enqueuePut(deps.tableName, newModerationItem(next.communityId, snapshot, since, ItemStatus.pending)),
-    ];
-  }
-  const waitingAgain =
-    stored.status === ItemStatus.decided
-      ? { status: ItemStatus.pending, waitingSince: since.toISOString() }
-      : {};
-  return [
-    moderationItemPut(deps.tableName, stored.version, {
-      ...stored,
-      ...snapshot,
-      ...waitingAgain,
-      version: stored.version + 1,
-    }),
-  ];
+  const since = next.editedAt ?? next.createdAt;
+  return [enqueuePut(deps.tableName, enterQueue(stored, { communityId: next.communityId, snapshot, since }))];
 }

@@ -14,26 +14,31 @@ import type { TransactItem } from '../shared/outbox';
  * moderation) use {@link moderationItemPut} from here, so the shape is declared once.
  */
 
-const ITEM_FIELDS: readonly (keyof ModerationItem)[] = [
-  'id',
-  'communityId',
-  'type',
-  'subjectId',
-  'parentId',
-  'title',
-  'excerpt',
-  'authorKey',
-  'status',
-  'createdAt',
-  'waitingSince',
-  'reports',
-  'reportsSinceDecision',
-  'autoHidden',
-  'claim',
-  'decisions',
-  'appeal',
-  'version',
-];
+/**
+ * The attributes that make an item, and nothing else: keys, index attributes
+ * and `entity` stay in the table. A record rather than a list, so that a
+ * field added to {@link ModerationItem} fails to compile until it is named here.
+ */
+const ITEM_FIELDS: Readonly<Record<keyof ModerationItem, true>> = {
+  id: true,
+  communityId: true,
+  type: true,
+  subjectId: true,
+  parentId: true,
+  title: true,
+  excerpt: true,
+  authorKey: true,
+  status: true,
+  createdAt: true,
+  waitingSince: true,
+  reports: true,
+  reportsSinceDecision: true,
+  autoHidden: true,
+  claim: true,
+  decisions: true,
+  appeal: true,
+  version: true,
+};
 
 /** Where an item sorts in its status's queue: waiting ones by when they started waiting, decided ones by decision. */
 function queueSince(item: ModerationItem): string {
@@ -41,21 +46,21 @@ function queueSince(item: ModerationItem): string {
   return item.decisions.at(-1)?.decidedAt ?? item.waitingSince;
 }
 
+/** An item as stored: its key, its places in the queue and in its author's list, and its fields. */
 export function moderationItemToItem(item: ModerationItem): Record<string, unknown> {
   return {
     ...keys.moderationItem(item.communityId, item.id),
     entity: Entity.moderationItem,
-    GSI1PK: keys.moderationQueue(item.communityId, item.status),
-    GSI1SK: keys.moderationQueueOrder(queueSince(item), item.id),
-    GSI2PK: keys.moderationByAuthor(item.communityId, item.authorKey),
-    GSI2SK: keys.moderationQueueOrder(item.createdAt, item.id),
+    ...keys.moderationQueueIndex(item.communityId, item.status, queueSince(item), item.id),
+    ...keys.moderationByAuthorIndex(item.communityId, item.authorKey, item.createdAt, item.id),
     ...item,
   };
 }
 
+/** An item as stored, back to the domain: the allow-listed attributes only. */
 export function moderationItemFromItem(stored: Record<string, unknown>): ModerationItem {
   const item: Record<string, unknown> = {};
-  for (const field of ITEM_FIELDS) if (stored[field] !== undefined) item[field] = stored[field];
+  for (const field of Object.keys(ITEM_FIELDS)) if (stored[field] !== undefined) item[field] = stored[field];
   return item as unknown as ModerationItem;
 }
 
@@ -83,9 +88,13 @@ export function moderationItemPut(
   };
 }
 
-/** A subject entering the queue in its tool's own transaction (a petition sent to moderation). */
+/**
+ * A subject entering (or coming back to) the queue in its tool's own
+ * transaction, as `enterQueue` built it: written over the version it was
+ * built from (one less), or only if absent for a new item.
+ */
 export const enqueuePut = (tableName: string, item: ModerationItem): TransactItem =>
-  moderationItemPut(tableName, 0, { ...item, version: 1 });
+  moderationItemPut(tableName, item.version - 1, item);
 
 /** One line of the decision log, read by the transparency report. */
 export function decisionLogPut(

@@ -1,22 +1,23 @@
 import type { Community } from '../../domain/communities/community';
-import { forbidden } from '../../domain/communities/permissions';
+import type { Page } from '../../domain/communities/ports';
 import type { ModerationItem } from '../../domain/moderation/item';
-import { isItemAuthor, mayViewQueue } from '../../domain/moderation/permissions';
-import { transparencyReport } from '../../domain/moderation/transparency';
-import { text } from '../../domain/shared/localized';
-import type { DomainError } from '../../domain/shared/outcome';
+import { mayViewQueue } from '../../domain/moderation/permissions';
+import { REPORT_MAX_DAYS } from '../../domain/moderation/transparency';
 import type { ProblemCode } from '../../domain/shared/problem-codes';
 import type { AppConfig } from '../shared/config';
 import { documentClient } from '../shared/dynamo';
 import { PageQuerySchema } from '../shared/pagination';
 import {
   type AnyRoute,
+  answer,
   defineRoute,
   type RouteReply,
   type RouteRequest,
   type ToolDefinition,
   userScope,
 } from '../shared/routes';
+import { dynamoModerationPort, type ModerationPort } from './ports';
+import { listMine, listQueue, REPORT_MAX_DECISIONS, transparency, viewItem } from './reads';
 import {
   AppealBodySchema,
   DecisionBodySchema,
@@ -33,56 +34,58 @@ import {
   TransparencyQuerySchema,
   TransparencyReportSchema,
 } from './schemas';
-import { appeal, claim, decide, itemNotFound, release, report } from './service';
-import { dynamoModerationStore } from './store';
-import type { SubjectDeps } from './subjects';
+import { moderationUseCases } from './use-cases';
+
+export { REPORT_MAX_DAYS, REPORT_MAX_DECISIONS };
 
 const BASE = '/v1/communities/{communityId}/moderation';
 const ITEM = `${BASE}/items/{itemId}`;
 
-const depsOf = (request: RouteRequest): SubjectDeps => ({
-  client: documentClient(request.config),
-  tableName: request.config.tableName,
-});
+const portOf = (request: RouteRequest): ModerationPort =>
+  dynamoModerationPort({ client: documentClient(request.config), tableName: request.config.tableName });
 
-const storeFor = (request: RouteRequest) =>
-  dynamoModerationStore(depsOf(request).client, request.config.tableName);
+const useCases = (request: RouteRequest) => moderationUseCases(portOf(request));
 
-/** An item (or a refusal) as the caller may see it. */
-function reply(request: RouteRequest, result: ModerationItem | DomainError, status = 200): RouteReply {
-  if ('code' in result) return { error: result };
+/** How the caller sees items: staff see reports and claims, authors their reasons and appeal rights. */
+function viewerOf(request: RouteRequest, staff: boolean) {
   const { command, community } = userScope(request);
   return {
-    status,
-    body: itemView(result, {
-      staff: mayViewQueue(command.actor),
-      actor: command.actor,
-      slaDays: community.settings.moderationSlaDays,
-      now: command.clock.now(),
-    }),
-    headers: { 'cache-control': 'no-store' },
+    staff,
+    actor: command.actor,
+    slaDays: community.settings.moderationSlaDays,
+    now: request.clock.now(),
   };
 }
 
+/** An item as the caller may see it; never cached, since claims and reports change it. */
+const itemReply =
+  (request: RouteRequest) =>
+  (item: ModerationItem): RouteReply => ({
+    status: 200,
+    body: itemView(item, viewerOf(request, mayViewQueue(userScope(request).command.actor))),
+    headers: { 'cache-control': 'no-store' },
+  });
+
+/** A page of items as the caller may see them. */
+const pageReply =
+  (request: RouteRequest, staff: boolean) =>
+  (page: Page<ModerationItem>): RouteReply => {
+    const viewer = viewerOf(request, staff);
+    return {
+      status: 200,
+      body: {
+        items: page.items.map((item) => itemView(item, viewer)),
+        ...(page.cursor ? { cursor: page.cursor } : {}),
+      },
+      headers: { 'cache-control': 'no-store' },
+    };
+  };
+
 const ITEM_ERRORS: readonly ProblemCode[] = ['community_not_found', 'item_not_found'];
-const DAY_MS = 86_400_000;
-const YEAR_MS = 365 * DAY_MS;
-/** The longest period one report covers: a leap year, with the default 365 days inside it. */
-export const REPORT_MAX_DAYS = 366;
-/**
- * The most decisions one report reads (about 200 bytes each: a few 1 MB
- * queries). A busier period is refused with `report_too_large`, never
- * answered from part of it: the median must be of every decision.
- */
-export const REPORT_MAX_DECISIONS = 20_000;
 
 /** The decisions a report may read: `REPORT_MAX_DECISIONS` from the environment (tests make it small), else the default. */
 const reportMaxDecisions = (config: Pick<AppConfig, 'reportMaxDecisions'>): number =>
   config.reportMaxDecisions ?? REPORT_MAX_DECISIONS;
-
-/** A `from`/`to` query value as an instant: a calendar date means its first moment (UTC). */
-const instant = (value: string): string =>
-  new Date(value.length === 10 ? `${value}T00:00:00.000Z` : value).toISOString();
 
 const routes: AnyRoute[] = [
   defineRoute({
@@ -102,22 +105,8 @@ const routes: AnyRoute[] = [
     errors: ['forbidden', 'community_not_found', 'invalid_cursor'],
     handle: async (request) => {
       const { command, community } = userScope(request);
-      if (!mayViewQueue(command.actor)) return { error: forbidden('moderator') };
-      const page = await storeFor(request).queue({ communityId: community.id, ...request.query });
-      const viewer = {
-        staff: true,
-        actor: command.actor,
-        slaDays: community.settings.moderationSlaDays,
-        now: command.clock.now(),
-      };
-      return {
-        status: 200,
-        body: {
-          items: page.items.map((item) => itemView(item, viewer)),
-          ...(page.cursor ? { cursor: page.cursor } : {}),
-        },
-        headers: { 'cache-control': 'no-store' },
-      };
+      const query = { communityId: community.id, ...request.query };
+      return answer(await listQueue(portOf(request), command.actor, query), pageReply(request, true));
     },
   }),
 
@@ -134,24 +123,11 @@ const routes: AnyRoute[] = [
     handle: async (request) => {
       const { command, community } = userScope(request);
       const { limit, cursor } = request.query;
-      const page = await storeFor(request).byAuthor(community.id, command.actor.signerKey, {
-        limit,
-        ...(cursor ? { cursor } : {}),
-      });
-      const viewer = {
-        staff: false,
-        actor: command.actor,
-        slaDays: community.settings.moderationSlaDays,
-        now: command.clock.now(),
-      };
-      return {
-        status: 200,
-        body: {
-          items: page.items.map((item) => itemView(item, viewer)),
-          ...(page.cursor ? { cursor: page.cursor } : {}),
-        },
-        headers: { 'cache-control': 'no-store' },
-      };
+      const page = { limit, ...(cursor ? { cursor } : {}) };
+      return answer(
+        await listMine(portOf(request), command.actor, community.id, page),
+        pageReply(request, false),
+      );
     },
   }),
 
@@ -166,12 +142,8 @@ const routes: AnyRoute[] = [
     errors: ITEM_ERRORS,
     handle: async (request) => {
       const { command, community } = userScope(request);
-      const item = await storeFor(request).get(community.id, request.params.itemId);
-      // Anyone else learns nothing, not even that the item exists.
-      if (!item || !(mayViewQueue(command.actor) || isItemAuthor(command.actor, item))) {
-        return { error: itemNotFound(request.params.itemId) };
-      }
-      return reply(request, item);
+      const item = await viewItem(portOf(request), command.actor, community.id, request.params.itemId);
+      return answer(item, itemReply(request));
     },
   }),
 
@@ -183,11 +155,18 @@ const routes: AnyRoute[] = [
     summary: 'Take an item for 15 minutes so that no other moderator works on it (claiming again renews)',
     params: ItemPathSchema,
     responses: { 200: { description: 'The item with its claim', schema: ItemViewSchema } },
-    errors: [...ITEM_ERRORS, 'forbidden', 'nothing_to_decide', 'item_claimed', 'version_conflict'],
+    errors: [
+      ...ITEM_ERRORS,
+      'forbidden',
+      'own_item',
+      'nothing_to_decide',
+      'item_claimed',
+      'version_conflict',
+    ],
     handle: async (request) => {
       const { command, community } = userScope(request);
-      if (!mayViewQueue(command.actor)) return { error: forbidden('moderator') };
-      return reply(request, await claim(depsOf(request), command, community.id, request.params.itemId));
+      const claimed = await useCases(request).claim(command, community.id, request.params.itemId);
+      return answer(claimed, itemReply(request));
     },
   }),
 
@@ -202,8 +181,8 @@ const routes: AnyRoute[] = [
     errors: [...ITEM_ERRORS, 'forbidden', 'not_claimed', 'item_claimed', 'version_conflict'],
     handle: async (request) => {
       const { command, community } = userScope(request);
-      if (!mayViewQueue(command.actor)) return { error: forbidden('moderator') };
-      return reply(request, await release(depsOf(request), command, community.id, request.params.itemId));
+      const released = await useCases(request).release(command, community.id, request.params.itemId);
+      return answer(released, itemReply(request));
     },
   }),
 
@@ -225,6 +204,7 @@ const routes: AnyRoute[] = [
     errors: [
       ...ITEM_ERRORS,
       'forbidden',
+      'own_item',
       'reason_required',
       'item_claimed',
       'invalid_state',
@@ -232,11 +212,8 @@ const routes: AnyRoute[] = [
     ],
     handle: async (request) => {
       const { command, community } = userScope(request);
-      if (!mayViewQueue(command.actor)) return { error: forbidden('moderator') };
-      return reply(
-        request,
-        await decide(depsOf(request), command, community, request.params.itemId, request.body),
-      );
+      const decided = await useCases(request).decide(command, community, request.params.itemId, request.body);
+      return answer(decided, itemReply(request));
     },
   }),
 
@@ -256,12 +233,16 @@ const routes: AnyRoute[] = [
     errors: [...ITEM_ERRORS, 'not_eligible', 'not_reportable', 'invalid_state', 'version_conflict'],
     handle: async (request) => {
       const { command, community } = userScope(request);
-      const result = await report(depsOf(request), command, community, request.params.itemId, request.body);
-      if ('code' in result) return { error: result };
-      return {
+      const reported = await useCases(request).report(
+        command,
+        community,
+        request.params.itemId,
+        request.body,
+      );
+      return answer(reported, (result) => ({
         status: result.alreadyReported ? 200 : 201,
         body: { alreadyReported: result.alreadyReported, itemId: result.item.id },
-      };
+      }));
     },
   }),
 
@@ -277,13 +258,9 @@ const routes: AnyRoute[] = [
     errors: [...ITEM_ERRORS, 'not_author', 'already_appealed', 'not_appealable', 'version_conflict'],
     handle: async (request) => {
       const { command, community } = userScope(request);
-      const item = await storeFor(request).get(community.id, request.params.itemId);
-      // Only the author may know the item exists; staff get the same answer as for a missing one.
-      if (!item || !isItemAuthor(command.actor, item)) return { error: itemNotFound(request.params.itemId) };
-      return reply(
-        request,
-        await appeal(depsOf(request), command, community.id, request.params.itemId, request.body.text),
-      );
+      const { itemId } = request.params;
+      const appealed = await useCases(request).appeal(command, community.id, itemId, request.body.text);
+      return answer(appealed, itemReply(request));
     },
   }),
 
@@ -317,51 +294,9 @@ const routes: AnyRoute[] = [
     errors: ['community_not_found', 'validation_failed', 'report_too_large'],
     handle: async (request) => {
       const community = request.community as Community;
-      const to = request.query.to ? instant(request.query.to) : new Date().toISOString();
-      const from = request.query.from
-        ? instant(request.query.from)
-        : new Date(Date.parse(to) - YEAR_MS).toISOString();
-      if (from >= to) {
-        return {
-          error: {
-            code: 'validation_failed',
-            message: text(
-              'Початок періоду (from) має бути раніше за кінець (to).',
-              'The start of the period (from) must be before its end (to).',
-            ),
-            details: { errors: [{ pointer: '/query/from', detail: 'must be before to' }] },
-          },
-        };
-      }
-      if (Date.parse(to) - Date.parse(from) > REPORT_MAX_DAYS * DAY_MS) {
-        return {
-          error: {
-            code: 'validation_failed',
-            message: text(
-              `Звіт охоплює щонайбільше ${REPORT_MAX_DAYS} днів: звузьте період між from і to.`,
-              `A report covers at most ${REPORT_MAX_DAYS} days: narrow the period between from and to.`,
-            ),
-            details: {
-              errors: [{ pointer: '/query/from', detail: `at most ${REPORT_MAX_DAYS} days before to` }],
-            },
-          },
-        };
-      }
       const limit = reportMaxDecisions(request.config);
-      const read = await storeFor(request).decisionsBetween(community.id, from, to, limit);
-      if (!read.complete) {
-        return {
-          error: {
-            code: 'report_too_large',
-            message: text(
-              `У цьому періоді понад ${limit} рішень. Запросіть коротший період (from, to), наприклад квартал.`,
-              `This period has more than ${limit} decisions. Ask for a shorter period (from, to), e.g. a quarter.`,
-            ),
-            details: { limit },
-          },
-        };
-      }
-      return { status: 200, body: transparencyReport(read.decisions, from, to) };
+      const made = await transparency(portOf(request), community, request.query, request.clock.now(), limit);
+      return answer(made, (body) => ({ status: 200, body }));
     },
   }),
 ];

@@ -21,7 +21,7 @@ export function dynamoModerationStore(client: DynamoDBDocumentClient, tableName:
     },
 
     async queue(query) {
-      const partition = keys.moderationQueue(query.communityId, query.status);
+      const { GSI1PK: partition } = keys.moderationQueue(query.communityId, query.status);
       const page = await client.send(
         new QueryCommand({
           TableName: tableName,
@@ -44,7 +44,7 @@ export function dynamoModerationStore(client: DynamoDBDocumentClient, tableName:
     },
 
     byAuthor(communityId, authorKey, query) {
-      const partition = keys.moderationByAuthor(communityId, authorKey);
+      const { GSI2PK: partition } = keys.moderationByAuthor(communityId, authorKey);
       return indexPage(client, tableName, { index: 'GSI2', partition, page: query }, moderationItemFromItem);
     },
 

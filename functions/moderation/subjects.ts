@@ -4,7 +4,7 @@ import type { Community } from '../../domain/communities/community';
 import type { DecideItemInput } from '../../domain/moderation/commands/decide-item';
 import type { ModerationType, SubjectSnapshot } from '../../domain/moderation/item';
 import type { CommandContext } from '../../domain/shared/command';
-import type { DomainError } from '../../domain/shared/outcome';
+import type { Outcome } from '../../domain/shared/outcome';
 import type { EventEnvelope } from '../../events/envelope';
 import type { TransactItem } from '../shared/outbox';
 
@@ -44,19 +44,19 @@ export interface SubjectPort {
   readonly type: ModerationType;
   /** The subject, or undefined when the community has no such subject. */
   describe(deps: SubjectDeps, communityId: string, subjectId: string): Promise<DescribedSubject | undefined>;
-  /** Carries out a moderator's (or the council's) decision; a domain error when the tool refuses it. */
+  /** Carries out a moderator's (or the council's) decision; a rejection when the tool refuses it. */
   decide(
     deps: SubjectDeps,
     context: CommandContext,
     community: Community,
     subjectId: string,
     input: DecideItemInput,
-  ): Promise<SubjectChange | DomainError>;
+  ): Promise<Outcome<SubjectChange>>;
   /** Hides the subject because reports reached the community's `reportsBeforeHide`. */
   hide(
     deps: SubjectDeps,
     context: CommandContext,
     community: Community,
     subjectId: string,
-  ): Promise<SubjectChange | DomainError>;
+  ): Promise<Outcome<SubjectChange>>;
 }

@@ -3,7 +3,7 @@ import { ModerationType } from '../../domain/moderation/item';
 import { autoHidePetition, moderatePetition } from '../../domain/petitions/commands/moderate-petition';
 import { type Petition, PetitionState } from '../../domain/petitions/petition';
 import { text } from '../../domain/shared/localized';
-import type { DomainError, Outcome } from '../../domain/shared/outcome';
+import { type DomainError, type Outcome, ok, reject } from '../../domain/shared/outcome';
 import type { SubjectChange, SubjectDeps, SubjectPort } from '../moderation/subjects';
 import { keys } from '../shared/keys';
 import { petitionFromItem, petitionSnapshot } from './items';
@@ -33,19 +33,15 @@ const missing = (petitionId: string): DomainError => ({
 });
 
 /** A petition command's outcome as the centre's part of the write. */
-function changeOf(
-  deps: SubjectDeps,
-  previous: Petition,
-  outcome: Outcome<Petition>,
-): SubjectChange | DomainError {
-  if (!outcome.ok) return outcome.error;
+function changeOf(deps: SubjectDeps, previous: Petition, outcome: Outcome<Petition>): Outcome<SubjectChange> {
+  if (!outcome.ok) return outcome;
   const next = outcome.value;
-  return {
+  return ok({
     writes: petitionChangeWrites(deps.tableName, previous, next),
     events: outcome.events,
     before: { state: previous.state, textHidden: previous.textHidden },
     after: { state: next.state, textHidden: next.textHidden },
-  };
+  });
 }
 
 /** Petitions in the moderation centre: approve opens, reject and hide take away, restore brings back. */
@@ -60,13 +56,13 @@ export const petitionSubjectPort: SubjectPort = {
 
   async decide(deps, context, community, subjectId, input) {
     const petition = await readPetition(deps, community.id, subjectId);
-    if (!petition) return missing(subjectId);
+    if (!petition) return reject(missing(subjectId));
     return changeOf(deps, petition, moderatePetition(context, petition, input));
   },
 
   async hide(deps, context, community, subjectId) {
     const petition = await readPetition(deps, community.id, subjectId);
-    if (!petition) return missing(subjectId);
+    if (!petition) return reject(missing(subjectId));
     return changeOf(deps, petition, autoHidePetition(context, petition));
   },
 };

@@ -7,7 +7,7 @@ import {
   QueryCommand,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { ItemStatus, newModerationItem } from '../../domain/moderation/item';
+import { enterQueue } from '../../domain/moderation/queue';
 import { type Petition, PetitionState, totalSignatures } from '../../domain/petitions/petition';
 import type { PetitionQuery, PetitionStats, PetitionStore } from '../../domain/petitions/ports';
 import { auditPuts } from '../audit/intents';
@@ -92,7 +92,13 @@ function closingItems(tableName: string, previous: Petition, next: Petition): Tr
  */
 function queueItems(tableName: string, previous: Petition, next: Petition): TransactItem[] {
   if (previous.state === PetitionState.in_moderation || next.state !== PetitionState.in_moderation) return [];
-  const item = newModerationItem(next.communityId, petitionSnapshot(next), new Date(), ItemStatus.pending);
+  // `submittedAt` is when it became ready for the public: when it started waiting for a moderator.
+  const since = next.submittedAt ?? next.createdAt;
+  const item = enterQueue(undefined, {
+    communityId: next.communityId,
+    snapshot: petitionSnapshot(next),
+    since,
+  });
   return [enqueuePut(tableName, item)];
 }
 

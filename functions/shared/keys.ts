@@ -65,6 +65,11 @@ const petitionPartition = (communityId: string, petitionId: string): string =>
 const moderationItemPartition = (communityId: string, itemId: string): string =>
   `${communityPartition(communityId)}#MOD#${part(itemId)}`;
 
+const moderationQueuePartition = (communityId: string, status: string): string =>
+  `${communityPartition(communityId)}#MODQ#${status}`;
+const moderationAuthorPartition = (communityId: string, authorKey: string): string =>
+  `${communityPartition(communityId)}#MODA#${authorKey}`;
+
 const auditPartition = (communityId: string): string => `${communityPartition(communityId)}#AUDIT`;
 
 const budgetPartition = (communityId: string, budgetId: string): string =>
@@ -286,11 +291,22 @@ export const keys = {
    * the item started waiting (or was decided), so "oldest first" is the index
    * order. The author's items on GSI2, newest last.
    */
-  moderationQueue: (communityId: string, status: string) =>
-    `${communityPartition(communityId)}#MODQ#${status}`,
-  moderationQueueOrder: (since: string, itemId: string) => `${since}#${itemId}`,
-  moderationByAuthor: (communityId: string, authorKey: string) =>
-    `${communityPartition(communityId)}#MODA#${authorKey}`,
+  moderationQueueIndex: (communityId: string, status: string, since: string, itemId: string) => ({
+    GSI1PK: moderationQueuePartition(communityId, status),
+    GSI1SK: `${since}#${itemId}`,
+  }),
+  /** The partition of one status's queue, as a query reads it. */
+  moderationQueue: (communityId: string, status: string) => ({
+    GSI1PK: moderationQueuePartition(communityId, status),
+  }),
+  moderationByAuthorIndex: (communityId: string, authorKey: string, createdAt: string, itemId: string) => ({
+    GSI2PK: moderationAuthorPartition(communityId, authorKey),
+    GSI2SK: `${createdAt}#${itemId}`,
+  }),
+  /** The partition of one author's items, as a query reads it. */
+  moderationByAuthor: (communityId: string, authorKey: string) => ({
+    GSI2PK: moderationAuthorPartition(communityId, authorKey),
+  }),
   /** Every decision, in time order, in one partition: what the transparency report reads by period. */
   moderationDecision: (communityId: string, decidedAt: string, itemId: string): ItemKey => ({
     PK: `${communityPartition(communityId)}#MODLOG`,

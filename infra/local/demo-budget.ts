@@ -10,7 +10,8 @@ import type { CommandContext } from '../../domain/shared/command';
 import type { Outcome } from '../../domain/shared/outcome';
 import { projectSubjectId } from '../../functions/budgets/snapshot';
 import { dynamoBudgetStore } from '../../functions/budgets/store';
-import { decide } from '../../functions/moderation/service';
+import { dynamoModerationPort } from '../../functions/moderation/ports';
+import { moderationUseCases } from '../../functions/moderation/use-cases';
 import { signerKeyOf } from '../../functions/shared/auth/actor';
 import type { documentClient } from '../../functions/shared/dynamo';
 import { systemClock, ulidGenerator } from '../../functions/shared/ids';
@@ -78,14 +79,15 @@ export async function seedDemoBudget(
       }),
     );
     await store.createProject(submitted.value, submitted.events, budget);
-    const approved = await decide(
-      { client, tableName: config.tableName },
+    const approved = await moderationUseCases(
+      dynamoModerationPort({ client, tableName: config.tableName }),
+    ).decide(
       person('moderator-1', [Role.moderator]),
       community,
       itemIdOf(ModerationType.budgetProject, projectSubjectId(submitted.value)),
       { decision: Decision.approve },
     );
-    if ('code' in approved) throw new Error(`Demo project not approved: ${approved.code}`);
+    if (!approved.ok) throw new Error(`Demo project not approved: ${approved.error.code}`);
     projects.push(submitted.value);
   }
 

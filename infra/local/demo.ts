@@ -12,7 +12,8 @@ import type { Petition } from '../../domain/petitions/petition';
 import type { CommandContext } from '../../domain/shared/command';
 import type { Outcome } from '../../domain/shared/outcome';
 import { dynamoCommunityStore } from '../../functions/communities/store';
-import { decide } from '../../functions/moderation/service';
+import { dynamoModerationPort } from '../../functions/moderation/ports';
+import { moderationUseCases } from '../../functions/moderation/use-cases';
 import { dynamoPetitionStore } from '../../functions/petitions/store';
 import { signerKeyOf } from '../../functions/shared/auth/actor';
 import { documentClient } from '../../functions/shared/dynamo';
@@ -162,12 +163,13 @@ async function seedDemoPetition(
       context.actor.signerKey,
     );
   }
-  const approved = await decide(
-    { client, tableName: config.tableName },
+  const approved = await moderationUseCases(
+    dynamoModerationPort({ client, tableName: config.tableName }),
+  ).decide(
     person('moderator-1', [Role.moderator]),
     community,
     itemIdOf(ModerationType.petition, current.id),
     { decision: Decision.approve },
   );
-  if ('code' in approved) throw new Error(`Demo petition not approved: ${approved.code}`);
+  if (!approved.ok) throw new Error(`Demo petition not approved: ${approved.error.code}`);
 }

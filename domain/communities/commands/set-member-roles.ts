@@ -1,5 +1,6 @@
 import { CommunityEvents } from '../../../events/communities';
 import { envelope } from '../../../events/envelope';
+import { AuditAction, newAuditIntent } from '../../audit/intent';
 import { Role } from '../../identity/actor';
 import type { CommandContext } from '../../shared/command';
 import { text } from '../../shared/localized';
@@ -19,7 +20,8 @@ export interface SetMemberRolesInput {
  * platform admin bootstrapping one). A community never loses its last council
  * member this way, or nobody could manage it again.
  *
- * Outcomes: ok (emits `community.member-changed.v1`; `value` is the membership,
+ * Outcomes: ok (emits `community.member-changed.v1` and the audit intent
+ * `community.member.set`; `value` is the membership,
  * or `undefined` when removed); `forbidden`; `member_not_found` (removing roles of
  * someone who has none); `last_council_member`.
  */
@@ -74,5 +76,12 @@ export function setMemberRoles(
     subject: `community/${community.id}/member/${input.subject}`,
     detail: { communityId: community.id, changedBy: actor.subject, memberSubject: input.subject, roles },
   });
-  return ok(membership, [changed]);
+  const audit = newAuditIntent(context, {
+    communityId: community.id,
+    action: AuditAction.communityMemberSet,
+    target: `member/${input.subject}`,
+    before: { roles: [...(current?.roles ?? [])] },
+    after: { roles },
+  });
+  return ok(membership, [changed], audit);
 }

@@ -1,11 +1,14 @@
 import { CommunityEvents } from '../../../events/communities';
 import { envelope } from '../../../events/envelope';
+import { AuditAction, newAuditIntent } from '../../audit/intent';
+import { changes } from '../../audit/summary';
 import type { CommandContext } from '../../shared/command';
 import { text } from '../../shared/localized';
 import { fail, type Outcome, ok, reject } from '../../shared/outcome';
 import type { Community } from '../community';
 import { forbidden, mayChangeSettings } from '../permissions';
 import {
+  type CommunitySettings,
   type CommunitySettingsPatch,
   CommunitySettingsSchema,
   changedSettingKeys,
@@ -16,7 +19,8 @@ import {
  * Changes a community's settings (council only). A patch that changes nothing
  * returns the community as it was and emits nothing.
  *
- * Outcomes: ok (emits `community.settings-changed.v1`); `forbidden` (not council);
+ * Outcomes: ok (emits `community.settings-changed.v1`, with the audit intent of
+ * the fields it changed); `forbidden` (not council);
  * `validation_failed` (the merged settings break a rule across fields, e.g. two
  * districts with one id; `details.errors` points at each).
  */
@@ -59,5 +63,15 @@ export function updateSettings(
     subject: `community/${community.id}`,
     detail: { communityId: community.id, changedBy: actor.subject, changedKeys },
   });
-  return ok(updated, [changed]);
+  const audit = newAuditIntent(context, {
+    communityId: community.id,
+    action: AuditAction.communitySettingsUpdate,
+    target: `community/${community.id}`,
+    ...changes(
+      community.settings,
+      updated.settings,
+      Object.keys(updated.settings) as (keyof CommunitySettings)[],
+    ),
+  });
+  return ok(updated, [changed], audit);
 }

@@ -1,0 +1,171 @@
+import {
+  type CreateCommunityInput,
+  createCommunity,
+} from '../../domain/communities/commands/create-community';
+import { setMemberRoles } from '../../domain/communities/commands/set-member-roles';
+import { updateSettings } from '../../domain/communities/commands/update-settings';
+import type { Community, Membership } from '../../domain/communities/community';
+import { forbidden, mayListMembers } from '../../domain/communities/permissions';
+import type { CommunityStore, Page } from '../../domain/communities/ports';
+import type { CommunitySettingsPatch } from '../../domain/communities/settings';
+import type { Role } from '../../domain/identity/actor';
+import type { CommandContext } from '../../domain/shared/command';
+import { type Localized, text } from '../../domain/shared/localized';
+import { type DomainError, fail, type Outcome, ok, reject } from '../../domain/shared/outcome';
+import { found, type RetryPolicy, type RunOptions, runChange } from '../shared/use-case';
+
+/**
+ * The communities tool's use cases, each through the runner on the
+ * {@link CommunityStore} port: a settings change is saved over the version it
+ * was read at and decided again when another change came first; a membership
+ * change reads the person's roles and the council again on every try.
+ */
+
+const SETTINGS: Localized = text('Налаштування громади', "The community's settings");
+
+const communityNotFound = (communityId: string): DomainError => ({
+  code: 'community_not_found',
+  message: text('Такої громади немає.', 'There is no such community.'),
+  details: { communityId },
+});
+
+/**
+ * A platform admin creates a community with its first council.
+ *
+ * Outcomes: those of `createCommunity`; `community_exists` (the id is taken).
+ */
+async function create(
+  store: CommunityStore,
+  context: CommandContext,
+  input: CreateCommunityInput,
+): Promise<Outcome<Community>> {
+  const outcome = createCommunity(context, input);
+  if (!outcome.ok) return outcome;
+  const stored = await store.create(outcome.value.community, outcome.value.members, outcome.events);
+  if (stored === 'exists') {
+    return fail(
+      'community_exists',
+      text(
+        `Громада «${input.id}» вже існує; оберіть інший id.`,
+        `Community "${input.id}" already exists; choose another id.`,
+      ),
+      { communityId: input.id },
+    );
+  }
+  return ok(outcome.value.community, outcome.events);
+}
+
+/**
+ * The council changes settings: read the community, merge the patch, save
+ * over the version read (with the audit intent); a patch that changes nothing
+ * writes nothing.
+ */
+function changeSettings(
+  store: CommunityStore,
+  options: RunOptions,
+  context: CommandContext,
+  communityId: string,
+  patch: CommunitySettingsPatch,
+): Promise<Outcome<Community>> {
+  return runChange(
+    {
+      load: async () => found(await store.get(communityId), () => communityNotFound(communityId)),
+      decide: (community) => updateSettings(context, community, patch),
+      save: async (community, done) =>
+        done.events.length === 0
+          ? 'saved'
+          : store.saveSettings(done.value, community.version, done.events, done.audit),
+    },
+    { what: SETTINGS, ...options },
+  );
+}
+
+/** A page of the community's staff (council and moderators only). */
+async function listMembers(
+  store: CommunityStore,
+  context: CommandContext,
+  communityId: string,
+  page: { limit: number; cursor?: string },
+): Promise<Outcome<Page<Membership>>> {
+  if (!mayListMembers(context.actor)) return reject(forbidden('council or moderator'));
+  return ok(await store.listMembers(communityId, page));
+}
+
+/** What a membership change found and left: `previous` tells a new membership (201) from a changed one. */
+export interface RolesChange {
+  readonly previous: Membership | undefined;
+  /** Undefined when the person's roles were all removed. */
+  readonly membership: Membership | undefined;
+}
+
+/**
+ * Sets a person's roles (none removes the membership): reads what the
+ * membership rule needs (the person's current roles and the whole council)
+ * and runs it. `issuer` defaults to the caller's: a community usually trusts
+ * one identity provider.
+ */
+function setRoles(
+  store: CommunityStore,
+  options: RunOptions,
+  context: CommandContext,
+  community: Community,
+  person: { readonly subject: string; readonly issuer?: string | undefined },
+  roles: readonly Role[],
+): Promise<Outcome<RolesChange>> {
+  const issuer = person.issuer ?? context.actor.issuer;
+  return runChange(
+    {
+      load: async () => {
+        const [current, council] = await Promise.all([
+          store.getMember(community.id, issuer, person.subject),
+          store.councilMembers(community.id),
+        ]);
+        return ok({ current, council });
+      },
+      decide: ({ current, council }) => {
+        const outcome = setMemberRoles(context, community, current, council, {
+          issuer,
+          subject: person.subject,
+          roles,
+        });
+        return outcome.ok
+          ? ok({ previous: current, membership: outcome.value }, outcome.events, outcome.audit)
+          : outcome;
+      },
+      save: async (_found, done) => {
+        const { previous, membership } = done.value;
+        if (membership) await store.putMember(membership, done.events, done.audit);
+        else if (previous) await store.removeMember(previous, done.events, done.audit);
+        return 'saved';
+      },
+    },
+    options,
+  );
+}
+
+/**
+ * The communities tool's use cases on a {@link CommunityStore}: DynamoDB's for
+ * the routes, the in-memory fake in unit tests. `policy` replaces the
+ * runner's retry policy (tests pass one that does not sleep).
+ * @example const changed = await communityUseCases(store).changeSettings(command, 'demo', patch);
+ */
+export function communityUseCases(store: CommunityStore, policy?: RetryPolicy) {
+  const options: RunOptions = policy ? { policy } : {};
+  return {
+    /** A platform admin creates a community with its first council. */
+    create: (context: CommandContext, input: CreateCommunityInput) => create(store, context, input),
+    /** The council changes settings. */
+    changeSettings: (context: CommandContext, communityId: string, patch: CommunitySettingsPatch) =>
+      changeSettings(store, options, context, communityId, patch),
+    /** Staff list the community's staff. */
+    listMembers: (context: CommandContext, communityId: string, page: { limit: number; cursor?: string }) =>
+      listMembers(store, context, communityId, page),
+    /** The council sets a person's roles (none removes the membership). */
+    setRoles: (
+      context: CommandContext,
+      community: Community,
+      person: { readonly subject: string; readonly issuer?: string | undefined },
+      roles: readonly Role[],
+    ) => setRoles(store, options, context, community, person, roles),
+  };
+}
