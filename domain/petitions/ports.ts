@@ -45,23 +45,18 @@ export interface PetitionStore {
     events: readonly EventEnvelope[],
     audit?: AuditIntent,
   ): Promise<'saved' | 'conflict'>;
-  /** One sponsor per person: `already` when this person sponsored before. */
-  addSponsor(
-    previous: Petition,
-    next: Petition,
-    sponsorKey: string,
-    events: readonly EventEnvelope[],
-  ): Promise<'added' | 'already' | 'conflict'>;
   /**
    * Several sponsors in one write, the petition moved from `previous` to
    * `next` by all of them: `already` names those who sponsored before (then
-   * nothing was written).
+   * nothing was written). One sponsor per person; `sponsoredAt` is the
+   * command clock's time.
    */
   addSponsors(
     previous: Petition,
     next: Petition,
     sponsorKeys: readonly string[],
     events: readonly EventEnvelope[],
+    sponsoredAt: string,
   ): Promise<
     | { readonly status: 'added' | 'conflict' }
     | { readonly status: 'already'; readonly sponsorKeys: readonly string[] }

@@ -5,8 +5,7 @@ import type { AuditIntent } from '../../domain/audit/intent';
 import { setExpression } from '../shared/dynamo';
 import { Entity, type ItemKey, keys } from '../shared/keys';
 import type { TransactItem } from '../shared/outbox';
-import { jitteredPause } from '../shared/retry';
-import { RETRY, retrying } from '../shared/use-case';
+import { jitteredPause, RETRY, retrying } from '../shared/use-case';
 
 /**
  * Refused transactions in a row, for one segment, before giving up. Each

@@ -95,6 +95,7 @@ async function sponsorTogether(
       current,
       writing.map((waiting) => waiting.command.actor.signerKey),
       events,
+      (writing[0] as WaitingSponsor).command.clock.now().toISOString(),
     );
     if (result.status === 'added') return settleAnswered();
     if (result.status === 'already') {

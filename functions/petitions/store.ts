@@ -121,14 +121,20 @@ export function dynamoPetitionStore(client: DynamoDBDocumentClient, tableName: s
     petitionUpdate(tableName, previous, values, extraCondition);
 
   /** Sponsors' puts (each on the condition that this person has not sponsored) and the petition's change, together. */
-  const addSponsors: PetitionStore['addSponsors'] = async (previous, next, sponsorKeys, events) => {
+  const addSponsors: PetitionStore['addSponsors'] = async (
+    previous,
+    next,
+    sponsorKeys,
+    events,
+    sponsoredAt,
+  ) => {
     const sponsorPuts: TransactItem[] = sponsorKeys.map((sponsorKey) => ({
       Put: {
         TableName: tableName,
         Item: {
           ...keys.petitionSponsor(next.communityId, next.id, sponsorKey),
           entity: Entity.petitionSponsor,
-          sponsoredAt: new Date().toISOString(),
+          sponsoredAt,
         },
         ConditionExpression: 'attribute_not_exists(PK)',
       },
@@ -285,10 +291,6 @@ export function dynamoPetitionStore(client: DynamoDBDocumentClient, tableName: s
     },
 
     addSponsors,
-
-    async addSponsor(previous, next, sponsorKey, events) {
-      return (await addSponsors(previous, next, [sponsorKey], events)).status;
-    },
 
     async sign(signature) {
       try {

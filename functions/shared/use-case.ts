@@ -1,6 +1,5 @@
 import { type Localized, text } from '../../domain/shared/localized';
 import type { DomainError, Outcome, Success } from '../../domain/shared/outcome';
-import { jitteredPause } from './retry';
 
 /**
  * How many times a change is tried before the caller hears `version_conflict`.
@@ -8,6 +7,21 @@ import { jitteredPause } from './retry';
  * tries outlast all but a storm of edits to one entity.
  */
 export const CHANGE_ATTEMPTS = 4;
+
+/**
+ * A pause before retry number `attempt` (1, 2, …) of a write that lost a race:
+ * up to `stepMs` × 2^attempt, at most `ceilingMs`, uniformly jittered so that
+ * racing writers spread out instead of colliding again. {@link retrying} uses
+ * it between tries; the group commits and the tally engine give it their own bounds.
+ * @example await jitteredPause(attempt, { ceilingMs: 250 });
+ */
+export function jitteredPause(
+  attempt: number,
+  { stepMs = 10, ceilingMs }: { readonly stepMs?: number; readonly ceilingMs: number },
+): Promise<void> {
+  const ceiling = Math.min(ceilingMs, stepMs * 2 ** attempt);
+  return new Promise((wake) => setTimeout(wake, Math.random() * ceiling));
+}
 
 /** What a conditional save answers: written, or another change came first (the version moved on). */
 export type Saved = 'saved' | 'conflict';

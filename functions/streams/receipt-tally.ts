@@ -4,8 +4,7 @@ import type { DynamoDBBatchResponse, DynamoDBRecord } from 'aws-lambda';
 import type { ItemKey } from '../shared/keys';
 import { logLine } from '../shared/log';
 import type { TransactItem } from '../shared/outbox';
-import { jitteredPause } from '../shared/retry';
-import { RETRY, retrying } from '../shared/use-case';
+import { jitteredPause, RETRY, retrying } from '../shared/use-case';
 
 /**
  * The receipt tally engine, behind every stream tally (signatures → a

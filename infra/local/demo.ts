@@ -151,7 +151,14 @@ async function seedDemoPetition(
   let current = created.value;
   const advance = async (outcome: Outcome<Petition>, sponsorKey?: string) => {
     const next = steps(outcome);
-    if (sponsorKey) await petitions.addSponsor(current, next.value, sponsorKey, next.events);
+    if (sponsorKey)
+      await petitions.addSponsors(
+        current,
+        next.value,
+        [sponsorKey],
+        next.events,
+        systemClock.now().toISOString(),
+      );
     else await petitions.save(current, next.value, next.events);
     current = next.value;
   };

@@ -69,13 +69,6 @@ export function fakePetitionStore(seed: readonly Petition[] = []) {
       commit(next, events, audit);
       return 'saved';
     },
-    async addSponsor(previous, next, sponsorKey, events) {
-      if (record.sponsors.has(`${previous.id}|${sponsorKey}`)) return 'already';
-      if (!mayWrite(previous)) return 'conflict';
-      record.sponsors.add(`${previous.id}|${sponsorKey}`);
-      commit(next, events);
-      return 'added';
-    },
     async addSponsors(previous, next, sponsorKeys, events) {
       const already = sponsorKeys.filter((sponsorKey) => record.sponsors.has(`${previous.id}|${sponsorKey}`));
       if (already.length > 0) return { status: 'already', sponsorKeys: already };

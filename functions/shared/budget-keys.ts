@@ -1,0 +1,98 @@
+import { communityPartition, type ItemKey, part } from './key-parts';
+
+const budgetPartition = (communityId: string, budgetId: string): string =>
+  `${communityPartition(communityId)}#BUD#${budgetId}`;
+
+/** The platform-wide GSI2 partitions of budgets due a phase change and of results jobs still watched. */
+const BUDGETS_DUE = 'BUDGETS#DUE';
+const RESULTS_JOBS_WATCHED = 'BUDGETS#RESULTS-JOBS';
+
+/** How many GSI1 partitions a budget's ballots are spread over (voter keys are uniform hex). */
+export const BALLOT_BUCKETS = 16;
+
+const ballotBucket = (communityId: string, budgetId: string, bucket: number): string =>
+  `${budgetPartition(communityId, budgetId)}#BALLOTS#${bucket}`;
+const projectAuthorPartition = (communityId: string, budgetId: string, authorKey: string): string =>
+  `${budgetPartition(communityId, budgetId)}#PROJECTS#AUTHOR#${authorKey}`;
+
+/** Keys of participatory budgets, their projects, ballots, results and results jobs; part of {@link keys}. */
+export const budgetKeys = {
+  /**
+   * A participatory budget, with its projects, results and results jobs in its
+   * partition (one query reads them all); budgets listed on GSI1, newest first.
+   */
+  budget: (communityId: string, budgetId: string): ItemKey => ({
+    PK: budgetPartition(communityId, budgetId),
+    SK: 'BUDGET',
+  }),
+  /** The community's budgets on GSI1, newest first; without `budget`, the partition a listing queries. */
+  budgetListing: (communityId: string, budget?: { readonly createdAt: string; readonly id: string }) => ({
+    GSI1PK: `${communityPartition(communityId)}#BUDGETS`,
+    ...(budget ? { GSI1SK: `${budget.createdAt}#${budget.id}` } : {}),
+  }),
+  budgetProject: (communityId: string, budgetId: string, projectId: string): ItemKey => ({
+    PK: budgetPartition(communityId, budgetId),
+    SK: `PROJECT#${projectId}`,
+  }),
+  budgetProjectPrefix: 'PROJECT#',
+  /** An author's projects of one budget on GSI3, in the order of their ids: `GET …/projects/mine` reads only these. */
+  budgetProjectAuthorIndex: (
+    communityId: string,
+    budgetId: string,
+    authorKey: string,
+    projectId: string,
+  ) => ({
+    GSI3PK: projectAuthorPartition(communityId, budgetId, authorKey),
+    GSI3SK: `PROJECT#${projectId}`,
+  }),
+  budgetProjectsOfAuthor: projectAuthorPartition,
+  /** How many projects were ever submitted to a budget: the cap on submissions is a condition on it. */
+  budgetProjectCount: (communityId: string, budgetId: string): ItemKey => ({
+    PK: budgetPartition(communityId, budgetId),
+    SK: 'PROJECTS#COUNT',
+  }),
+  budgetResult: (communityId: string, budgetId: string, potId: string): ItemKey => ({
+    PK: budgetPartition(communityId, budgetId),
+    SK: `RESULT#${part(potId)}`,
+  }),
+  budgetResultPrefix: 'RESULT#',
+  budgetResultsJob: (communityId: string, budgetId: string, jobId: string): ItemKey => ({
+    PK: budgetPartition(communityId, budgetId),
+    SK: `JOB#${jobId}`,
+  }),
+  /**
+   * Every results job not yet seen to its end: one platform-wide GSI2 key lists
+   * them by when they are overdue, so the phase job finds a lost job (still
+   * `running` long past its time) with one query, and takes finished ones off.
+   */
+  budgetResultsWatched: RESULTS_JOBS_WATCHED,
+  budgetResultsWatchedOrder: (overdueAt: string, communityId: string, budgetId: string, jobId: string) => ({
+    GSI2PK: RESULTS_JOBS_WATCHED,
+    GSI2SK: `${overdueAt}#${communityId}#${budgetId}#${jobId}`,
+  }),
+  /**
+   * While a budget has a scheduled phase change ahead, one platform-wide GSI2
+   * key lists it by due time, so the phase job finds every due budget with one query.
+   */
+  budgetDue: BUDGETS_DUE,
+  budgetDueOrder: (dueAt: string, communityId: string, budgetId: string) => ({
+    GSI2PK: BUDGETS_DUE,
+    GSI2SK: `${dueAt}#${communityId}#${budgetId}`,
+  }),
+  /**
+   * One ballot per voter and pot, in the voter's own partition (like a
+   * signature): a busy vote spreads over the whole table. GSI1 gathers a
+   * budget's ballots again for the results, over {@link BALLOT_BUCKETS} buckets.
+   */
+  budgetBallot: (communityId: string, budgetId: string, voterKey: string, potId: string): ItemKey => ({
+    PK: `${budgetPartition(communityId, budgetId)}#V#${voterKey}`,
+    SK: `POT#${part(potId)}`,
+  }),
+  budgetBallotIndex: (communityId: string, budgetId: string, voterKey: string, potId: string) => ({
+    GSI1PK: ballotBucket(communityId, budgetId, Number.parseInt(voterKey.slice(0, 2), 16) % BALLOT_BUCKETS),
+    GSI1SK: `${voterKey}#${part(potId)}`,
+  }),
+  budgetBallotBucket: (communityId: string, budgetId: string, bucket: number) => ({
+    GSI1PK: ballotBucket(communityId, budgetId, bucket),
+  }),
+} as const;
