@@ -1,5 +1,9 @@
-import { type Localized, text } from '../../domain/shared/localized';
+import { versionConflict } from '../../domain/shared/conflict';
+import type { Localized } from '../../domain/shared/localized';
 import type { DomainError, Outcome, Success } from '../../domain/shared/outcome';
+
+/** The one `version_conflict` builder, from the domain; re-exported for the use cases. */
+export { versionConflict };
 
 /**
  * How many times a change is tried before the caller hears `version_conflict`.
@@ -79,20 +83,6 @@ export interface Change<State, T> {
 /** The state a loader found, or the rejection that says it is not there. */
 export function found<State>(state: State | undefined, missing: () => DomainError): Outcome<State> {
   return state === undefined ? { ok: false, error: missing() } : { ok: true, value: state, events: [] };
-}
-
-/**
- * The 409 a change answers when it lost every race: built here and nowhere else.
- * `what` names the entity for the caller ("the petition"), in both languages.
- */
-export function versionConflict(what: Localized = text('Запис', 'The record')): DomainError {
-  return {
-    code: 'version_conflict',
-    message: text(
-      `${what.uk} саме змінили кілька разів поспіль. Спробуйте ще раз.`,
-      `${what.en} changed several times just now. Please try again.`,
-    ),
-  };
 }
 
 /** Options of {@link runChange}. */
