@@ -90,6 +90,11 @@ export interface RunOptions {
   /** Names the entity in the `version_conflict` message. */
   readonly what?: Localized;
   readonly policy?: RetryPolicy;
+  /**
+   * The 409 to answer instead of the generic one, when the caller knows what
+   * the client should do (a change saved once over the version it read).
+   */
+  readonly conflict?: DomainError;
 }
 
 const CHANGE_POLICY: RetryPolicy = { attempts: CHANGE_ATTEMPTS, ceilingMs: 40 };
@@ -117,5 +122,5 @@ export async function runChange<State, T>(
     if (!outcome.ok) return outcome;
     return (await change.save(loaded.value, outcome)) === 'saved' ? outcome : RETRY;
   }, options.policy ?? CHANGE_POLICY);
-  return result === RETRY ? { ok: false, error: versionConflict(options.what) } : result;
+  return result === RETRY ? { ok: false, error: options.conflict ?? versionConflict(options.what) } : result;
 }
