@@ -2,7 +2,6 @@ import type { Community } from '../../domain/communities/community';
 import { hasRole, Role } from '../../domain/identity/actor';
 import { type Petition, PUBLIC_STATES, totalSignatures } from '../../domain/petitions/petition';
 import type { PetitionStore } from '../../domain/petitions/ports';
-import { text } from '../../domain/shared/localized';
 import type { ProblemCode } from '../../domain/shared/problem-codes';
 import { documentClient } from '../shared/dynamo';
 import { PageQuerySchema } from '../shared/pagination';
@@ -104,22 +103,6 @@ const routes: AnyRoute[] = [
     errors: ['community_not_found', 'invalid_cursor'],
     handle: async (request) => {
       const { state, sort, district, category, q, limit, cursor } = request.query;
-      if (!PUBLIC_STATES.has(state) || (sort === 'closing' && state !== 'open')) {
-        return {
-          error: {
-            code: 'validation_failed',
-            message: text(
-              'Публічний список показує лише оприлюднені петиції; сортування closing — лише для state=open.',
-              'The public list shows published petitions only; sort=closing needs state=open.',
-            ),
-            details: {
-              errors: [
-                { pointer: '/query/state', detail: 'open, closed, rejected or hidden (closing: open)' },
-              ],
-            },
-          },
-        };
-      }
       const page = await storeFor(request).list({
         communityId: (request.community as Community).id,
         state,
