@@ -15,7 +15,6 @@ import {
   userScope,
 } from '../shared/routes';
 import { ttlCache } from '../shared/ttl-cache';
-import { versionConflict } from '../shared/use-case';
 import {
   CreatePetitionBodySchema,
   ListPetitionsQuerySchema,
@@ -33,9 +32,8 @@ import {
   SponsorResultSchema,
   StatsSchema,
 } from './schemas';
-import { sponsor } from './sponsoring';
 import { dynamoPetitionStore } from './store';
-import { PETITION, petitionNotFound, petitionUseCases } from './use-cases';
+import { petitionNotFound, petitionUseCases } from './use-cases';
 
 const BASE = '/v1/communities/{communityId}/petitions';
 const ITEM = `${BASE}/{petitionId}`;
@@ -46,7 +44,8 @@ const storeFor = (request: RouteRequest): PetitionStore =>
 const staff = (request: RouteRequest): boolean =>
   hasRole(request.actor, Role.moderator) || hasRole(request.actor, Role.council);
 
-const useCasesFor = (request: RouteRequest) => petitionUseCases(storeFor(request));
+const useCasesFor = (request: RouteRequest) =>
+  petitionUseCases(storeFor(request), undefined, request.config.tableName);
 
 const viewFor = (request: RouteRequest) => (petition: Petition) =>
   petitionView(petition, { ...(request.actor ? { actor: request.actor } : {}), staff: staff(request) });
@@ -190,32 +189,14 @@ const routes: AnyRoute[] = [
     ],
     handle: async (request) => {
       const { command, community } = userScope(request);
-      const outcome = await sponsor(
-        storeFor(request),
-        request.config.tableName,
-        command,
-        community,
-        request.params.petitionId,
-        request.body.sponsorToken,
+      const { petitionId } = request.params;
+      return answer(
+        await useCasesFor(request).sponsor(command, community, petitionId, request.body.sponsorToken),
+        ({ petition, alreadySponsored }) => ({
+          status: alreadySponsored ? 200 : 201,
+          body: { alreadySponsored, petition: viewFor(request)(petition) },
+        }),
       );
-      switch (outcome.kind) {
-        case 'added':
-          return {
-            status: 201,
-            body: { alreadySponsored: false, petition: viewFor(request)(outcome.petition) },
-          };
-        case 'already':
-          return {
-            status: 200,
-            body: { alreadySponsored: true, petition: viewFor(request)(outcome.petition) },
-          };
-        case 'refused':
-          return { error: outcome.error };
-        case 'not_found':
-          return { error: petitionNotFound(request.params.petitionId) };
-        case 'conflict':
-          return { error: versionConflict(PETITION) };
-      }
     },
   }),
 
