@@ -6,6 +6,7 @@ import { documentClient } from '../shared/dynamo';
 import {
   type AnyRoute,
   defineRoute,
+  pathTo,
   type RouteRequest,
   type ToolDefinition,
   userScope,
@@ -15,6 +16,8 @@ import { AuditExportQuerySchema, AuditListQuerySchema, AuditLogSchema, AuditPath
 import { dynamoAuditStore } from './store';
 
 const BASE = '/v1/communities/{communityId}/audit';
+/** The export's path template: its `Link` to the next part is built from it. */
+const EXPORT_PATH = `${BASE}/export`;
 
 /** The export's media type: one canonical JSON entry per line. */
 export const NDJSON = 'application/x-ndjson; charset=utf-8';
@@ -52,7 +55,7 @@ const routes: AnyRoute[] = [
 
   defineRoute({
     method: 'GET',
-    path: `${BASE}/export`,
+    path: EXPORT_PATH,
     auth: 'user',
     operationId: 'exportAuditTrail',
     summary: 'The audit trail as JSON lines, for `npx hromada audit verify` (council)',
@@ -86,7 +89,7 @@ const routes: AnyRoute[] = [
           ? {}
           : {
               'x-audit-next-from': String(part.nextFrom),
-              link: `</v1/communities/${community.id}/audit/export?from=${part.nextFrom}>; rel="next"`,
+              link: `<${pathTo(EXPORT_PATH, { communityId: community.id })}?from=${part.nextFrom}>; rel="next"`,
             };
       return {
         status: 200,

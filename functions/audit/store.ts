@@ -19,7 +19,7 @@ function startKeyOf(cursor: string | undefined, communityId: string): Record<str
   const { PK } = keys.auditHead(communityId);
   const key = decodeCursor(cursor, { attribute: 'PK', value: PK });
   if (!key) return undefined;
-  if (typeof key.SK !== 'string' || !key.SK.startsWith(keys.auditEntryPrefix)) {
+  if (typeof key.SK !== 'string' || !key.SK.startsWith(keys.auditEntries(communityId).SKPrefix)) {
     throw new ProblemError(
       'invalid_cursor',
       text(

@@ -1,5 +1,4 @@
 import { BALLOT_BOX_GRACE_MS, BudgetPhase, potsOf } from '../../domain/budgets/budget';
-import { systemClock } from '../shared/ids';
 import { type AnyRoute, answer, defineRoute, userScope } from '../shared/routes';
 import { ttlCache } from '../shared/ttl-cache';
 import { BUDGET_ERRORS, BUDGET_PATH, budgetOf, storeFor } from './requests';
@@ -23,12 +22,9 @@ const BALLOT_BOX_CACHE_MS = BALLOT_BOX_GRACE_MS - 500;
  * the clock, exactly. Budgets in other phases are read afresh every time.
  * The cache lives as long as the function instance, so it ages by the system clock.
  */
-const votingBudgets = ttlCache<BallotBox | undefined>(
-  BALLOT_BOX_CACHE_MS,
-  1000,
-  () => systemClock.now().getTime(),
-  (box) => box?.budget.phase === BudgetPhase.voting,
-);
+const votingBudgets = ttlCache<BallotBox | undefined>(BALLOT_BOX_CACHE_MS, {
+  keep: (box) => box?.budget.phase === BudgetPhase.voting,
+});
 
 /** Voting: one ballot per pot, and what the voter holds. */
 export const ballotRoutes: AnyRoute[] = [

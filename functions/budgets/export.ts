@@ -20,10 +20,14 @@ import {
   nextPageLink,
 } from '../shared/export-pages';
 import { invalidCursor } from '../shared/pagination';
-import type { RouteReply, RouteRequest } from '../shared/routes';
+import { pathTo, type RouteReply, type RouteRequest } from '../shared/routes';
+import { BUDGET_PATH } from './requests';
 import { budgetView, RESULTS_PUBLIC } from './schemas';
 
 type ExportFormat = 'pabulib' | 'pabulib-input' | 'csv' | 'json';
+
+/** The export's path template: its `Link` to the next page is built from it. */
+export const EXPORT_PATH = `${BUDGET_PATH}/export`;
 
 /** One CSV field, quoted when it must be (RFC 4180). */
 const csvField = (value: string | number | boolean): string => {
@@ -130,11 +134,8 @@ export async function exportBudget(
   const file = `budget-${budget.id}`;
   const link = (next: string) =>
     nextPageLink(
-      `/v1/communities/${budget.communityId}/budgets/${budget.id}/export`,
-      {
-        format,
-        pot: request.query.pot,
-      },
+      pathTo(EXPORT_PATH, { communityId: budget.communityId, budgetId: budget.id }),
+      { format, pot: request.query.pot },
       next,
     );
   const rows = exportPageRows(request.config);

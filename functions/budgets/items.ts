@@ -3,6 +3,7 @@ import type { Ballot } from '../../domain/budgets/commands/cast-ballot';
 import type { PotResult } from '../../domain/budgets/commands/publish-results';
 import type { PotTally } from '../../domain/budgets/pabulib-of-budget';
 import type { Project } from '../../domain/budgets/project';
+import { type FieldsOf, pickFields } from '../shared/item-fields';
 import { Entity, keys } from '../shared/keys';
 
 /**
@@ -10,19 +11,6 @@ import { Entity, keys } from '../shared/keys';
  * results job and the moderation port read and write these shapes, so they
  * are declared here once.
  */
-
-/**
- * Every field of a domain type, named once: `satisfies Record<keyof T, true>`
- * makes the build fail when the type gains a field this list does not read back.
- */
-type FieldsOf<T> = Readonly<Record<keyof T, true>>;
-
-/** The domain fields of an item, and nothing else (keys, indexes and bookkeeping stay behind). */
-function pick<T>(item: Record<string, unknown>, fields: FieldsOf<T>): T {
-  const value: Record<string, unknown> = {};
-  for (const field of Object.keys(fields)) if (item[field] !== undefined) value[field] = item[field];
-  return value as T;
-}
 
 const BUDGET_FIELDS = {
   id: true,
@@ -103,7 +91,8 @@ export function budgetToItem(budget: Budget): Record<string, unknown> {
   };
 }
 
-export const budgetFromItem = (item: Record<string, unknown>): Budget => pick<Budget>(item, BUDGET_FIELDS);
+export const budgetFromItem = (item: Record<string, unknown>): Budget =>
+  pickFields<Budget>(item, BUDGET_FIELDS);
 
 export function projectToItem(project: Project): Record<string, unknown> {
   return {
@@ -115,7 +104,7 @@ export function projectToItem(project: Project): Record<string, unknown> {
 }
 
 export const projectFromItem = (item: Record<string, unknown>): Project =>
-  pick<Project>(item, PROJECT_FIELDS);
+  pickFields<Project>(item, PROJECT_FIELDS);
 
 export function ballotToItem(ballot: Ballot): Record<string, unknown> {
   return {
@@ -126,7 +115,8 @@ export function ballotToItem(ballot: Ballot): Record<string, unknown> {
   };
 }
 
-export const ballotFromItem = (item: Record<string, unknown>): Ballot => pick<Ballot>(item, BALLOT_FIELDS);
+export const ballotFromItem = (item: Record<string, unknown>): Ballot =>
+  pickFields<Ballot>(item, BALLOT_FIELDS);
 
 export function resultToItem(
   communityId: string,
@@ -143,7 +133,7 @@ export function resultToItem(
 }
 
 export const resultFromItem = (item: Record<string, unknown>): PotResult =>
-  pick<PotResult>(item, RESULT_FIELDS);
+  pickFields<PotResult>(item, RESULT_FIELDS);
 
 /** The pot's tally kept with its result, if the job stored one. */
 export const tallyFromItem = (item: Record<string, unknown>): PotTally | undefined =>

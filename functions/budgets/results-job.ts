@@ -273,7 +273,7 @@ export async function failLostResultsJobs(
       IndexName: 'GSI2',
       KeyConditionExpression: 'GSI2PK = :pk AND GSI2SK < :bound',
       ExpressionAttributeValues: {
-        ':pk': keys.budgetResultsWatched,
+        ':pk': keys.budgetResultsWatched.GSI2PK,
         ':bound': `${now.toISOString()}#\uffff`,
       },
       Limit: WATCHED_PER_RUN,

@@ -6,8 +6,8 @@ import { forbidden } from '../../domain/communities/permissions';
 import { type Locale, text } from '../../domain/shared/localized';
 import type { DomainError } from '../../domain/shared/outcome';
 import { type AnyRoute, answer, defineRoute, pathTo, userScope } from '../shared/routes';
-import { exportBudget } from './export';
-import { BUDGET_ERRORS, BUDGET_PATH, budgetAt, budgetOf, RESULTS_PATH, storeFor } from './requests';
+import { EXPORT_PATH, exportBudget } from './export';
+import { BUDGET_ERRORS, budgetAt, budgetOf, RESULTS_PATH, storeFor } from './requests';
 import {
   BudgetPathSchema,
   BudgetViewSchema,
@@ -130,7 +130,7 @@ export const resultsRoutes: AnyRoute[] = [
 
   defineRoute({
     method: 'GET',
-    path: `${BUDGET_PATH}/export`,
+    path: EXPORT_PATH,
     auth: 'public',
     operationId: 'exportBudget',
     summary: 'Export: pabulib (one pot), csv or json; ballots anonymised, projects with `selected`',

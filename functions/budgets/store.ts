@@ -158,27 +158,25 @@ export function dynamoBudgetStore(client: DynamoDBDocumentClient, tableName: str
     },
 
     async projects(communityId, budgetId) {
+      const projects = keys.budgetProjects(communityId, budgetId);
       const items = await queryAll(client, {
         TableName: tableName,
         KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-        ExpressionAttributeValues: {
-          ':pk': keys.budget(communityId, budgetId).PK,
-          ':prefix': keys.budgetProjectPrefix,
-        },
+        ExpressionAttributeValues: { ':pk': projects.PK, ':prefix': projects.SKPrefix },
         ConsistentRead: true,
       });
       return items.map(projectFromItem);
     },
 
     async projectPage(communityId, budgetId, filter, query) {
-      const partition = keys.budget(communityId, budgetId).PK;
+      const { PK: partition, SKPrefix: prefix } = keys.budgetProjects(communityId, budgetId);
       const startKey = decodeCursor(query.cursor, { attribute: 'PK', value: partition });
       // The partition also holds the budget and its results: a cursor must point between its projects.
       if (
         startKey &&
         (Object.keys(startKey).length !== 2 ||
           typeof startKey.SK !== 'string' ||
-          !startKey.SK.startsWith(keys.budgetProjectPrefix))
+          !startKey.SK.startsWith(prefix))
       ) {
         throw invalidCursor();
       }
@@ -197,7 +195,7 @@ export function dynamoBudgetStore(client: DynamoDBDocumentClient, tableName: str
             ExpressionAttributeNames: { '#state': 'state' },
             ExpressionAttributeValues: {
               ':pk': partition,
-              ':prefix': keys.budgetProjectPrefix,
+              ':prefix': prefix,
               ...states,
               ...(filter.potId !== undefined ? { ':pot': filter.potId } : {}),
             },
@@ -223,7 +221,7 @@ export function dynamoBudgetStore(client: DynamoDBDocumentClient, tableName: str
     },
 
     projectsByAuthor(communityId, budgetId, authorKey, query) {
-      const partition = keys.budgetProjectsOfAuthor(communityId, budgetId, authorKey);
+      const partition = keys.budgetProjectsOfAuthor(communityId, budgetId, authorKey).GSI3PK;
       // In the order of project ids, as the budget's own list.
       const list = { index: 'GSI3', partition, page: query, newestFirst: false } as const;
       return indexPage(client, tableName, list, projectFromItem);
@@ -354,13 +352,11 @@ export function dynamoBudgetStore(client: DynamoDBDocumentClient, tableName: str
     },
 
     async tallies(communityId, budgetId) {
+      const results = keys.budgetResults(communityId, budgetId);
       const items = await queryAll(client, {
         TableName: tableName,
         KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-        ExpressionAttributeValues: {
-          ':pk': keys.budget(communityId, budgetId).PK,
-          ':prefix': keys.budgetResultPrefix,
-        },
+        ExpressionAttributeValues: { ':pk': results.PK, ':prefix': results.SKPrefix },
         ConsistentRead: true,
       });
       const tallies = new Map<string, PotTally>();
@@ -372,13 +368,11 @@ export function dynamoBudgetStore(client: DynamoDBDocumentClient, tableName: str
     },
 
     async results(communityId, budgetId) {
+      const results = keys.budgetResults(communityId, budgetId);
       const items = await queryAll(client, {
         TableName: tableName,
         KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-        ExpressionAttributeValues: {
-          ':pk': keys.budget(communityId, budgetId).PK,
-          ':prefix': keys.budgetResultPrefix,
-        },
+        ExpressionAttributeValues: { ':pk': results.PK, ':prefix': results.SKPrefix },
         ConsistentRead: true,
       });
       return items.map(resultFromItem);
@@ -467,7 +461,7 @@ export function dynamoBudgetStore(client: DynamoDBDocumentClient, tableName: str
           TableName: tableName,
           IndexName: 'GSI2',
           KeyConditionExpression: 'GSI2PK = :pk AND GSI2SK < :bound',
-          ExpressionAttributeValues: { ':pk': keys.budgetDue, ':bound': `${now}#\uffff` },
+          ExpressionAttributeValues: { ':pk': keys.budgetDue.GSI2PK, ':bound': `${now}#\uffff` },
           Limit: limit,
         }),
       );

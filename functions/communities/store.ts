@@ -11,11 +11,14 @@ import { communityFromItem, communityToItem, memberFromItem, memberToItem } from
 
 /** The DynamoDB implementation of {@link CommunityStore}. */
 export function dynamoCommunityStore(client: DynamoDBDocumentClient, tableName: string): CommunityStore {
-  const memberQuery = (communityId: string) => ({
-    TableName: tableName,
-    KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-    ExpressionAttributeValues: { ':pk': communityPartition(communityId), ':prefix': keys.memberPrefix },
-  });
+  const memberQuery = (communityId: string) => {
+    const members = keys.members(communityId);
+    return {
+      TableName: tableName,
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+      ExpressionAttributeValues: { ':pk': members.PK, ':prefix': members.SKPrefix },
+    };
+  };
 
   return {
     async get(communityId) {

@@ -4,7 +4,7 @@ import type { ProblemCode } from '../../domain/shared/problem-codes';
 import { type AnyRoute, answer, created, defineRoute, type RouteRequest, userScope } from '../shared/routes';
 import { ttlCache } from '../shared/ttl-cache';
 import { commentUseCases } from './comment-use-cases';
-import { COMMENT, containerTime, ITEM, rulesOf, storeFor } from './requests';
+import { COMMENT, ITEM, rulesOf, storeFor } from './requests';
 import {
   CommentListSchema,
   CommentPathSchema,
@@ -34,12 +34,7 @@ const commentsFor = (request: RouteRequest) => commentUseCases(storeFor(request)
  * that slips in within two seconds of an early close is one of very few, and
  * the comment itself is always read fresh.
  */
-const votingConsultations = ttlCache<Outcome<Consultation>>(
-  2_000,
-  1000,
-  containerTime,
-  (loaded) => loaded.ok,
-);
+const votingConsultations = ttlCache<Outcome<Consultation>>(2_000, { keep: (loaded) => loaded.ok });
 
 export const commentRoutes: AnyRoute[] = [
   defineRoute({

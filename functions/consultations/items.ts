@@ -10,6 +10,7 @@ import type { SurveyAnswers } from '../../domain/consultations/survey';
 import type { SurveyTallyCounters } from '../../domain/consultations/survey-tally';
 import type { CountedComment } from '../../domain/consultations/threads';
 import { EXCERPT_CHARS, ModerationType, type SubjectSnapshot } from '../../domain/moderation/item';
+import { type FieldsOf, pickFields } from '../shared/item-fields';
 import { Entity, keys } from '../shared/keys';
 
 /**
@@ -42,36 +43,28 @@ export function consultationToItem(consultation: Consultation): Record<string, u
   };
 }
 
-const CONSULTATION_FIELDS: readonly (keyof Consultation)[] = [
-  'id',
-  'communityId',
-  'title',
-  'summary',
-  'ownerDepartment',
-  'opensAt',
-  'closesAt',
-  'phase',
-  'currentVersion',
-  'versions',
-  'survey',
-  'createdBy',
-  'createdAt',
-  'openedAt',
-  'closedAt',
-  'reportPublishedAt',
-  'revision',
-];
-
-/** Picks the fields of a type from a stored item, leaving keys and index attributes behind. */
-function pick<T>(item: Record<string, unknown>, fields: readonly (keyof T)[]): T {
-  const value: Record<string, unknown> = {};
-  for (const field of fields)
-    if (item[field as string] !== undefined) value[field as string] = item[field as string];
-  return value as T;
-}
+const CONSULTATION_FIELDS = {
+  id: true,
+  communityId: true,
+  title: true,
+  summary: true,
+  ownerDepartment: true,
+  opensAt: true,
+  closesAt: true,
+  phase: true,
+  currentVersion: true,
+  versions: true,
+  survey: true,
+  createdBy: true,
+  createdAt: true,
+  openedAt: true,
+  closedAt: true,
+  reportPublishedAt: true,
+  revision: true,
+} as const satisfies FieldsOf<Consultation>;
 
 export const consultationFromItem = (item: Record<string, unknown>): Consultation =>
-  pick<Consultation>(item, CONSULTATION_FIELDS);
+  pickFields<Consultation>(item, CONSULTATION_FIELDS);
 
 /**
  * A part of a stored draft version holds at most this many bytes of the
@@ -150,30 +143,30 @@ export function commentRanking(
   );
 }
 
-const COMMENT_FIELDS: readonly (keyof Comment)[] = [
-  'id',
-  'communityId',
-  'consultationId',
-  'target',
-  'draftVersion',
-  'parentCommentId',
-  'threadId',
-  'depth',
-  'stance',
-  'text',
-  'state',
-  'authorKey',
-  'districtId',
-  'createdAt',
-  'editedAt',
-  'deletedAt',
-  'moderation',
-  'revision',
-];
+const COMMENT_FIELDS = {
+  id: true,
+  communityId: true,
+  consultationId: true,
+  target: true,
+  draftVersion: true,
+  parentCommentId: true,
+  threadId: true,
+  depth: true,
+  stance: true,
+  text: true,
+  state: true,
+  authorKey: true,
+  districtId: true,
+  createdAt: true,
+  editedAt: true,
+  deletedAt: true,
+  moderation: true,
+  revision: true,
+} as const satisfies FieldsOf<Comment>;
 
 export function commentFromItem(item: Record<string, unknown>): CountedComment {
   return {
-    ...pick<Comment>(item, COMMENT_FIELDS),
+    ...pickFields<Comment>(item, COMMENT_FIELDS),
     up: (item.up as number | undefined) ?? 0,
     down: (item.down as number | undefined) ?? 0,
   };
@@ -181,7 +174,7 @@ export function commentFromItem(item: Record<string, unknown>): CountedComment {
 
 /** The attributes a comment command owns: everything but the keys and the tally's counts. */
 export function commentOwned(comment: Comment): Record<string, unknown> {
-  return pick<Record<string, unknown>>({ ...comment }, COMMENT_FIELDS);
+  return pickFields<Record<string, unknown>>({ ...comment }, COMMENT_FIELDS);
 }
 
 /** A comment counter as the count tally keeps it (attributes named by stance; absent ones are 0). */
@@ -249,18 +242,18 @@ export function reportToItem(report: ConsultationReport): Record<string, unknown
   };
 }
 
-const REPORT_FIELDS: readonly (keyof ConsultationReport)[] = [
-  'communityId',
-  'consultationId',
-  'draftVersion',
-  'summary',
-  'sections',
-  'publishedAt',
-  'publishedBy',
-];
+const REPORT_FIELDS = {
+  communityId: true,
+  consultationId: true,
+  draftVersion: true,
+  summary: true,
+  sections: true,
+  publishedAt: true,
+  publishedBy: true,
+} as const satisfies FieldsOf<ConsultationReport>;
 
 export const reportFromItem = (item: Record<string, unknown>): ConsultationReport =>
-  pick<ConsultationReport>(item, REPORT_FIELDS);
+  pickFields<ConsultationReport>(item, REPORT_FIELDS);
 
 /** What the moderation queue shows of a comment: the consultation it is in, and its text. */
 export function commentSnapshot(

@@ -3,7 +3,6 @@ import type { Draft } from '../../domain/consultations/draft';
 import { type ParticipationRules, participationRules } from '../../domain/consultations/eligibility';
 import type { ConsultationStore } from '../../domain/consultations/ports';
 import { documentClient } from '../shared/dynamo';
-import { systemClock } from '../shared/ids';
 import type { RouteRequest } from '../shared/routes';
 import { ttlCache } from '../shared/ttl-cache';
 import { dynamoConsultationStore } from './store';
@@ -15,11 +14,14 @@ export const BASE = '/v1/communities/{communityId}/consultations';
 export const ITEM = `${BASE}/{consultationId}`;
 export const COMMENT = `${ITEM}/comments/{commentId}`;
 
-/** How long a container keeps what it cached: its own time, not a request's (a cache is no decision). */
-export const containerTime = (): number => systemClock.now().getTime();
-
-/** Published versions never change, so a container keeps the ones it has read (a miss is not kept). */
-const drafts = ttlCache<Draft | undefined>(15 * 60_000, 200, containerTime, (draft) => draft !== undefined);
+/**
+ * Published versions never change, so a container keeps the ones it has read
+ * (a miss is not kept), by its own time, not a request's (a cache is no decision).
+ */
+const drafts = ttlCache<Draft | undefined>(15 * 60_000, {
+  maxEntries: 200,
+  keep: (draft) => draft !== undefined,
+});
 
 /** The store of the request's table, its published versions read through the container's cache. */
 export function storeFor(request: RouteRequest): ConsultationStore {

@@ -1,10 +1,6 @@
-import {
-  type DecisionRecord,
-  ItemStatus,
-  type ModerationItem,
-  type ModerationType,
-} from '../../domain/moderation/item';
+import { type DecisionRecord, ItemStatus, type ModerationItem } from '../../domain/moderation/item';
 import type { LoggedDecision } from '../../domain/moderation/transparency';
+import { type FieldsOf, pickFields } from '../shared/item-fields';
 import { Entity, keys } from '../shared/keys';
 import type { TransactItem } from '../shared/outbox';
 
@@ -19,7 +15,7 @@ import type { TransactItem } from '../shared/outbox';
  * and `entity` stay in the table. A record rather than a list, so that a
  * field added to {@link ModerationItem} fails to compile until it is named here.
  */
-const ITEM_FIELDS: Readonly<Record<keyof ModerationItem, true>> = {
+const ITEM_FIELDS = {
   id: true,
   communityId: true,
   type: true,
@@ -38,7 +34,7 @@ const ITEM_FIELDS: Readonly<Record<keyof ModerationItem, true>> = {
   decisions: true,
   appeal: true,
   version: true,
-};
+} as const satisfies FieldsOf<ModerationItem>;
 
 /** Where an item sorts in its status's queue: waiting ones by when they started waiting, decided ones by decision. */
 function queueSince(item: ModerationItem): string {
@@ -58,11 +54,8 @@ export function moderationItemToItem(item: ModerationItem): Record<string, unkno
 }
 
 /** An item as stored, back to the domain: the allow-listed attributes only. */
-export function moderationItemFromItem(stored: Record<string, unknown>): ModerationItem {
-  const item: Record<string, unknown> = {};
-  for (const field of Object.keys(ITEM_FIELDS)) if (stored[field] !== undefined) item[field] = stored[field];
-  return item as unknown as ModerationItem;
-}
+export const moderationItemFromItem = (stored: Record<string, unknown>): ModerationItem =>
+  pickFields<ModerationItem>(stored, ITEM_FIELDS);
 
 /**
  * The whole item, written over the version it was read at (or only if absent,
@@ -122,16 +115,17 @@ export function decisionLogPut(
   };
 }
 
-export function loggedDecisionFromItem(stored: Record<string, unknown>): LoggedDecision {
-  return {
-    type: stored.type as ModerationType,
-    decision: stored.decision as LoggedDecision['decision'],
-    ...(stored.reasonCode ? { reasonCode: stored.reasonCode as LoggedDecision['reasonCode'] } : {}),
-    decidedAt: stored.decidedAt as string,
-    waitedSeconds: stored.waitedSeconds as number,
-    onAppeal: stored.onAppeal as boolean,
-  };
-}
+const LOGGED_DECISION_FIELDS = {
+  type: true,
+  decision: true,
+  reasonCode: true,
+  decidedAt: true,
+  waitedSeconds: true,
+  onAppeal: true,
+} as const satisfies FieldsOf<LoggedDecision>;
+
+export const loggedDecisionFromItem = (stored: Record<string, unknown>): LoggedDecision =>
+  pickFields<LoggedDecision>(stored, LOGGED_DECISION_FIELDS);
 
 /** One resident's report: its existence is the "once per resident". */
 export function reportPut(

@@ -1,6 +1,7 @@
 import { EXCERPT_CHARS, ModerationType, type SubjectSnapshot } from '../../domain/moderation/item';
 import type { Petition } from '../../domain/petitions/petition';
 import { totalSignatures } from '../../domain/petitions/petition';
+import { type FieldsOf, pickFields } from '../shared/item-fields';
 import { Entity, keys } from '../shared/keys';
 
 /**
@@ -29,40 +30,37 @@ export function petitionToItem(petition: Petition): Record<string, unknown> {
   };
 }
 
-const PETITION_FIELDS: readonly (keyof Petition)[] = [
-  'id',
-  'communityId',
-  'title',
-  'text',
-  'category',
-  'districtId',
-  'authorKey',
-  'state',
-  'responseState',
-  'sponsorToken',
-  'sponsorsNeeded',
-  'sponsorCount',
-  'thresholds',
-  'durationDays',
-  'createdAt',
-  'submittedAt',
-  'openedAt',
-  'closesAt',
-  'closedAt',
-  'signatureCount',
-  'offlineSignatureCount',
-  'thresholdsReached',
-  'moderation',
-  'textHidden',
-  'response',
-  'version',
-];
+const PETITION_FIELDS = {
+  id: true,
+  communityId: true,
+  title: true,
+  text: true,
+  category: true,
+  districtId: true,
+  authorKey: true,
+  state: true,
+  responseState: true,
+  sponsorToken: true,
+  sponsorsNeeded: true,
+  sponsorCount: true,
+  thresholds: true,
+  durationDays: true,
+  createdAt: true,
+  submittedAt: true,
+  openedAt: true,
+  closesAt: true,
+  closedAt: true,
+  signatureCount: true,
+  offlineSignatureCount: true,
+  thresholdsReached: true,
+  moderation: true,
+  textHidden: true,
+  response: true,
+  version: true,
+} as const satisfies FieldsOf<Petition>;
 
-export function petitionFromItem(item: Record<string, unknown>): Petition {
-  const petition: Record<string, unknown> = {};
-  for (const field of PETITION_FIELDS) if (item[field] !== undefined) petition[field] = item[field];
-  return petition as unknown as Petition;
-}
+export const petitionFromItem = (item: Record<string, unknown>): Petition =>
+  pickFields<Petition>(item, PETITION_FIELDS);
 
 /** A signature as stored: one item, in a partition of its own. */
 export interface SignatureItem {

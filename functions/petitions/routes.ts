@@ -2,7 +2,6 @@ import type { Community } from '../../domain/communities/community';
 import { hasRole, Role } from '../../domain/identity/actor';
 import { type Petition, PUBLIC_STATES, totalSignatures } from '../../domain/petitions/petition';
 import type { PetitionStore } from '../../domain/petitions/ports';
-import { text } from '../../domain/shared/localized';
 import type { ProblemCode } from '../../domain/shared/problem-codes';
 import { documentClient } from '../shared/dynamo';
 import { PageQuerySchema } from '../shared/pagination';
@@ -16,7 +15,6 @@ import {
   userScope,
 } from '../shared/routes';
 import { ttlCache } from '../shared/ttl-cache';
-import { versionConflict } from '../shared/use-case';
 import {
   CreatePetitionBodySchema,
   ListPetitionsQuerySchema,
@@ -34,9 +32,8 @@ import {
   SponsorResultSchema,
   StatsSchema,
 } from './schemas';
-import { sponsor } from './sponsoring';
 import { dynamoPetitionStore } from './store';
-import { PETITION, petitionNotFound, petitionUseCases } from './use-cases';
+import { petitionNotFound, petitionUseCases } from './use-cases';
 
 const BASE = '/v1/communities/{communityId}/petitions';
 const ITEM = `${BASE}/{petitionId}`;
@@ -47,7 +44,8 @@ const storeFor = (request: RouteRequest): PetitionStore =>
 const staff = (request: RouteRequest): boolean =>
   hasRole(request.actor, Role.moderator) || hasRole(request.actor, Role.council);
 
-const useCasesFor = (request: RouteRequest) => petitionUseCases(storeFor(request));
+const useCasesFor = (request: RouteRequest) =>
+  petitionUseCases(storeFor(request), undefined, request.config.tableName);
 
 const viewFor = (request: RouteRequest) => (petition: Petition) =>
   petitionView(petition, { ...(request.actor ? { actor: request.actor } : {}), staff: staff(request) });
@@ -104,22 +102,6 @@ const routes: AnyRoute[] = [
     errors: ['community_not_found', 'invalid_cursor'],
     handle: async (request) => {
       const { state, sort, district, category, q, limit, cursor } = request.query;
-      if (!PUBLIC_STATES.has(state) || (sort === 'closing' && state !== 'open')) {
-        return {
-          error: {
-            code: 'validation_failed',
-            message: text(
-              'Публічний список показує лише оприлюднені петиції; сортування closing — лише для state=open.',
-              'The public list shows published petitions only; sort=closing needs state=open.',
-            ),
-            details: {
-              errors: [
-                { pointer: '/query/state', detail: 'open, closed, rejected or hidden (closing: open)' },
-              ],
-            },
-          },
-        };
-      }
       const page = await storeFor(request).list({
         communityId: (request.community as Community).id,
         state,
@@ -207,32 +189,14 @@ const routes: AnyRoute[] = [
     ],
     handle: async (request) => {
       const { command, community } = userScope(request);
-      const outcome = await sponsor(
-        storeFor(request),
-        request.config.tableName,
-        command,
-        community,
-        request.params.petitionId,
-        request.body.sponsorToken,
+      const { petitionId } = request.params;
+      return answer(
+        await useCasesFor(request).sponsor(command, community, petitionId, request.body.sponsorToken),
+        ({ petition, alreadySponsored }) => ({
+          status: alreadySponsored ? 200 : 201,
+          body: { alreadySponsored, petition: viewFor(request)(petition) },
+        }),
       );
-      switch (outcome.kind) {
-        case 'added':
-          return {
-            status: 201,
-            body: { alreadySponsored: false, petition: viewFor(request)(outcome.petition) },
-          };
-        case 'already':
-          return {
-            status: 200,
-            body: { alreadySponsored: true, petition: viewFor(request)(outcome.petition) },
-          };
-        case 'refused':
-          return { error: outcome.error };
-        case 'not_found':
-          return { error: petitionNotFound(request.params.petitionId) };
-        case 'conflict':
-          return { error: versionConflict(PETITION) };
-      }
     },
   }),
 

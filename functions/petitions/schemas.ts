@@ -6,10 +6,12 @@ import {
   PETITION_STATES,
   type Petition,
   PetitionState,
+  PUBLIC_STATES,
   ResponseDecision,
   ResponseState,
   totalSignatures,
 } from '../../domain/petitions/petition';
+import { text, validationMessage } from '../../domain/shared/localized';
 import { CommunityIdSchema } from '../communities/schemas';
 import { PageQuerySchema } from '../shared/pagination';
 
@@ -48,12 +50,29 @@ export const OfflineSignaturesBodySchema = z
   })
   .strict();
 
+/**
+ * The public list: published states only, and `sort=closing` (the order of
+ * closing dates) only for open petitions, which alone still have one ahead.
+ */
 export const ListPetitionsQuerySchema = PageQuerySchema.extend({
   state: z.enum(PETITION_STATES as [PetitionState, ...PetitionState[]]).default(PetitionState.open),
   sort: z.enum(['signatures', 'newest', 'closing']).default('newest'),
   district: Slug.optional(),
   category: Slug.optional(),
   q: z.string().trim().min(1).max(100).optional(),
+}).superRefine((query, context) => {
+  if (PUBLIC_STATES.has(query.state) && (query.sort !== 'closing' || query.state === PetitionState.open))
+    return;
+  context.addIssue({
+    code: 'custom',
+    path: ['state'],
+    message: validationMessage(
+      text(
+        'Публічний список показує лише оприлюднені петиції; сортування closing — лише для state=open.',
+        'The public list shows published petitions only; sort=closing needs state=open.',
+      ),
+    ),
+  });
 });
 
 export const PetitionGetQuerySchema = z.object({ sponsorToken: z.string().max(64).optional() });

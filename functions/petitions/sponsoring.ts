@@ -3,21 +3,32 @@ import { sponsorPetition } from '../../domain/petitions/commands/sponsor-petitio
 import { type Petition, PetitionState, PUBLIC_STATES } from '../../domain/petitions/petition';
 import type { PetitionStore } from '../../domain/petitions/ports';
 import type { CommandContext } from '../../domain/shared/command';
-import type { DomainError } from '../../domain/shared/outcome';
+import type { Localized } from '../../domain/shared/localized';
+import { type DomainError, type Outcome, ok } from '../../domain/shared/outcome';
 import type { EventEnvelope } from '../../events/envelope';
-import { RETRY, type RetryPolicy, retrying } from '../shared/use-case';
+import { RETRY, type RetryPolicy, retrying, versionConflict } from '../shared/use-case';
 
-/** What became of one sponsorship: added, found from before, refused by the command, or lost in races. */
-export type SponsorOutcome =
-  | { readonly kind: 'added' | 'already'; readonly petition: Petition }
-  | { readonly kind: 'refused'; readonly error: DomainError }
-  | { readonly kind: 'not_found' | 'conflict' };
+/** A sponsorship written now, or found from before (then nothing was written). */
+export interface Sponsored {
+  readonly petition: Petition;
+  readonly alreadySponsored: boolean;
+}
+
+/**
+ * What the use case gives the group: its rejections (the petition's 404, the
+ * entity a `version_conflict` names) and, in tests, a retry policy that does not sleep.
+ */
+export interface SponsorGroupOptions {
+  readonly missing: () => DomainError;
+  readonly what: Localized;
+  readonly policy?: RetryPolicy;
+}
 
 /** A sponsorship waiting for its petition's next write in this process. */
 interface WaitingSponsor {
   readonly command: CommandContext;
   readonly sponsorToken: string;
-  readonly resolve: (outcome: SponsorOutcome) => void;
+  readonly resolve: (outcome: Outcome<Sponsored>) => void;
   readonly reject: (error: unknown) => void;
 }
 
@@ -53,18 +64,19 @@ async function sponsorTogether(
   community: Community,
   petitionId: string,
   taken: readonly WaitingSponsor[],
+  options: SponsorGroupOptions,
 ): Promise<void> {
   let open = [...taken];
   /** One round on the petition as it is now: `answered` when someone was answered, RETRY when the write lost a race. */
   const round = async (): Promise<'answered' | typeof RETRY> => {
     const petition = await store.get(community.id, petitionId);
     if (!sponsorable(petition)) {
-      for (const waiting of open) waiting.resolve({ kind: 'not_found' });
+      for (const waiting of open) waiting.resolve({ ok: false, error: options.missing() });
       open = [];
       return 'answered';
     }
     let current = petition;
-    const answers = new Map<WaitingSponsor, SponsorOutcome>();
+    const answers = new Map<WaitingSponsor, Outcome<Sponsored>>();
     const writing: WaitingSponsor[] = [];
     const events: EventEnvelope[] = [];
     for (const waiting of open) {
@@ -73,13 +85,13 @@ async function sponsorTogether(
       if (writing.some((other) => other.command.actor.signerKey === sponsorKey)) continue;
       const outcome = sponsorPetition(waiting.command, community, current, waiting.sponsorToken);
       if (!outcome.ok) {
-        answers.set(waiting, { kind: 'refused', error: outcome.error });
+        answers.set(waiting, outcome);
         continue;
       }
       current = outcome.value;
       writing.push(waiting);
       events.push(...outcome.events);
-      answers.set(waiting, { kind: 'added', petition: current });
+      answers.set(waiting, ok({ petition: current, alreadySponsored: false }, outcome.events));
     }
     const settleAnswered = () => {
       for (const waiting of open) {
@@ -103,16 +115,16 @@ async function sponsorTogether(
       const already = writing.filter((waiting) =>
         result.sponsorKeys.includes(waiting.command.actor.signerKey),
       );
-      for (const waiting of already) waiting.resolve({ kind: 'already', petition });
+      for (const waiting of already) waiting.resolve(ok({ petition, alreadySponsored: true }, []));
       open = open.filter((waiting) => !already.includes(waiting));
       return 'answered';
     }
     return RETRY;
   };
   while (open.length > 0) {
-    if ((await retrying(round, SPONSOR_RETRIES)) === RETRY) break;
+    if ((await retrying(round, options.policy ?? SPONSOR_RETRIES)) === RETRY) break;
   }
-  for (const waiting of open) waiting.resolve({ kind: 'conflict' });
+  for (const waiting of open) waiting.resolve({ ok: false, error: versionConflict(options.what) });
 }
 
 /** Writes a petition's waiting sponsorships, a group at a time, until none waits; then forgets the queue. */
@@ -120,6 +132,7 @@ async function drainSponsors(
   store: PetitionStore,
   community: Community,
   petitionId: string,
+  options: SponsorGroupOptions,
   key: string,
   waiting: WaitingSponsor[],
 ): Promise<void> {
@@ -129,7 +142,7 @@ async function drainSponsors(
     await Promise.resolve();
     while (waiting.length > 0) {
       taken = waiting.splice(0, MAX_SPONSORS_PER_WRITE);
-      await sponsorTogether(store, community, petitionId, taken);
+      await sponsorTogether(store, community, petitionId, taken, options);
     }
   } catch (error) {
     // Settling twice is harmless: a promise keeps its first answer.
@@ -140,25 +153,27 @@ async function drainSponsors(
 }
 
 /**
- * Sponsors a petition. Sponsors of one petition in this process wait in one
- * queue and are written together (group commit, up to
+ * Sponsors a petition (the petitions use case `sponsor` runs it). Sponsors of
+ * one petition in this process wait in one queue per `place` (the table the
+ * store writes to) and are written together (group commit, up to
  * {@link MAX_SPONSORS_PER_WRITE} a transaction) instead of racing for the
  * petition's version, so a link shared widely does not answer 409s; a lost
  * race with another process is retried after a jittered pause.
  * @example
- * const outcome = await sponsor(store, tableName, command, community, petitionId, sponsorToken);
- * if (outcome.kind === 'added') console.log(outcome.petition.sponsorCount);
+ * const outcome = await sponsorInGroup(store, tableName, options, command, community, petitionId, token);
+ * if (outcome.ok && !outcome.value.alreadySponsored) console.log(outcome.value.petition.sponsorCount);
  */
-export function sponsor(
+export function sponsorInGroup(
   store: PetitionStore,
-  tableName: string,
+  place: string,
+  options: SponsorGroupOptions,
   command: CommandContext,
   community: Community,
   petitionId: string,
   sponsorToken: string,
-): Promise<SponsorOutcome> {
+): Promise<Outcome<Sponsored>> {
   return new Promise((resolve, reject) => {
-    const key = `${tableName}|${community.id}|${petitionId}`;
+    const key = `${place}|${community.id}|${petitionId}`;
     const entry: WaitingSponsor = { command, sponsorToken, resolve, reject };
     const waiting = waitingSponsors.get(key);
     if (waiting) {
@@ -167,6 +182,6 @@ export function sponsor(
     }
     const started = [entry];
     waitingSponsors.set(key, started);
-    void drainSponsors(store, community, petitionId, key, started);
+    void drainSponsors(store, community, petitionId, options, key, started);
   });
 }

@@ -363,7 +363,7 @@ export function dynamoPetitionStore(client: DynamoDBDocumentClient, tableName: s
     },
 
     byAuthor(communityId, authorKey, query) {
-      const partition = keys.petitionsOfAuthor(communityId, authorKey);
+      const partition = keys.petitionsOfAuthor(communityId, authorKey).GSI3PK;
       return indexPage(client, tableName, { index: 'GSI3', partition, page: query }, petitionFromItem);
     },
 
@@ -386,7 +386,7 @@ export function dynamoPetitionStore(client: DynamoDBDocumentClient, tableName: s
           TableName: tableName,
           IndexName: 'GSI2',
           KeyConditionExpression: 'GSI2PK = :pk AND GSI2SK < :bound',
-          ExpressionAttributeValues: { ':pk': keys.petitionClosingDue, ':bound': `${now}#\uffff` },
+          ExpressionAttributeValues: { ':pk': keys.petitionClosingDue.GSI2PK, ':bound': `${now}#\uffff` },
           Limit: limit,
         }),
       );

@@ -12,6 +12,7 @@ import type { CommandContext } from '../../domain/shared/command';
 import { text } from '../../domain/shared/localized';
 import type { DomainError, Outcome } from '../../domain/shared/outcome';
 import { found, type RetryPolicy, runChange } from '../shared/use-case';
+import { type Sponsored, sponsorInGroup } from './sponsoring';
 
 /** The 404 of a petition the caller may not know exists. */
 export const petitionNotFound = (petitionId: string): DomainError => ({
@@ -33,9 +34,11 @@ export type Signed =
  * command and saves its outcome (state, events, audit intent) in one
  * conditional write, through the runner. Routes declare; these decide what runs.
  * The same functions run on DynamoDB (routes, jobs) and on the in-memory fake
- * of `tests/support/fakes` (unit tests).
+ * of `tests/support/fakes` (unit tests). `place` names where `store` writes
+ * (the table): sponsors of one petition are grouped per place, whichever
+ * store object carries them.
  */
-export function petitionUseCases(store: PetitionStore, policy?: RetryPolicy) {
+export function petitionUseCases(store: PetitionStore, policy?: RetryPolicy, place = 'in-memory') {
   const options = { what: PETITION, ...(policy ? { policy } : {}) };
 
   /** The petition, if `actor` may know it exists (a draft is its author's and staff's only). */
@@ -106,6 +109,21 @@ export function petitionUseCases(store: PetitionStore, policy?: RetryPolicy) {
         options,
       );
       return outcome.ok ? { ...outcome, value: outcome.value.petition } : outcome;
+    },
+
+    /**
+     * An eligible resident sponsors a petition with the author's link; a repeat
+     * is `alreadySponsored` and writes nothing. Sponsors of one petition are
+     * written together (group commit, see `sponsoring.ts`), each as if alone.
+     */
+    sponsor(
+      command: CommandContext,
+      community: Community,
+      petitionId: string,
+      sponsorToken: string,
+    ): Promise<Outcome<Sponsored>> {
+      const group = { missing: () => petitionNotFound(petitionId), ...options };
+      return sponsorInGroup(store, place, group, command, community, petitionId, sponsorToken);
     },
 
     /**

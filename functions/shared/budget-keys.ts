@@ -1,4 +1,4 @@
-import { communityPartition, type ItemKey, part } from './key-parts';
+import { communityPartition, type ItemKey, type KeyPrefix, part } from './key-parts';
 
 const budgetPartition = (communityId: string, budgetId: string): string =>
   `${communityPartition(communityId)}#BUD#${budgetId}`;
@@ -6,6 +6,10 @@ const budgetPartition = (communityId: string, budgetId: string): string =>
 /** The platform-wide GSI2 partitions of budgets due a phase change and of results jobs still watched. */
 const BUDGETS_DUE = 'BUDGETS#DUE';
 const RESULTS_JOBS_WATCHED = 'BUDGETS#RESULTS-JOBS';
+
+/** Sort-key prefixes of a budget's projects and of its pots' results, in the budget's partition. */
+const PROJECT_PREFIX = 'PROJECT#';
+const RESULT_PREFIX = 'RESULT#';
 
 /** How many GSI1 partitions a budget's ballots are spread over (voter keys are uniform hex). */
 export const BALLOT_BUCKETS = 16;
@@ -32,9 +36,13 @@ export const budgetKeys = {
   }),
   budgetProject: (communityId: string, budgetId: string, projectId: string): ItemKey => ({
     PK: budgetPartition(communityId, budgetId),
-    SK: `PROJECT#${projectId}`,
+    SK: `${PROJECT_PREFIX}${projectId}`,
   }),
-  budgetProjectPrefix: 'PROJECT#',
+  /** Every project of a budget (its partition also holds the budget, its results and jobs). */
+  budgetProjects: (communityId: string, budgetId: string): KeyPrefix => ({
+    PK: budgetPartition(communityId, budgetId),
+    SKPrefix: PROJECT_PREFIX,
+  }),
   /** An author's projects of one budget on GSI3, in the order of their ids: `GET …/projects/mine` reads only these. */
   budgetProjectAuthorIndex: (
     communityId: string,
@@ -45,7 +53,10 @@ export const budgetKeys = {
     GSI3PK: projectAuthorPartition(communityId, budgetId, authorKey),
     GSI3SK: `PROJECT#${projectId}`,
   }),
-  budgetProjectsOfAuthor: projectAuthorPartition,
+  /** The partition of one author's projects of a budget, as a query reads it. */
+  budgetProjectsOfAuthor: (communityId: string, budgetId: string, authorKey: string) => ({
+    GSI3PK: projectAuthorPartition(communityId, budgetId, authorKey),
+  }),
   /** How many projects were ever submitted to a budget: the cap on submissions is a condition on it. */
   budgetProjectCount: (communityId: string, budgetId: string): ItemKey => ({
     PK: budgetPartition(communityId, budgetId),
@@ -53,9 +64,13 @@ export const budgetKeys = {
   }),
   budgetResult: (communityId: string, budgetId: string, potId: string): ItemKey => ({
     PK: budgetPartition(communityId, budgetId),
-    SK: `RESULT#${part(potId)}`,
+    SK: `${RESULT_PREFIX}${part(potId)}`,
   }),
-  budgetResultPrefix: 'RESULT#',
+  /** Every pot's result of a budget. */
+  budgetResults: (communityId: string, budgetId: string): KeyPrefix => ({
+    PK: budgetPartition(communityId, budgetId),
+    SKPrefix: RESULT_PREFIX,
+  }),
   budgetResultsJob: (communityId: string, budgetId: string, jobId: string): ItemKey => ({
     PK: budgetPartition(communityId, budgetId),
     SK: `JOB#${jobId}`,
@@ -65,7 +80,7 @@ export const budgetKeys = {
    * them by when they are overdue, so the phase job finds a lost job (still
    * `running` long past its time) with one query, and takes finished ones off.
    */
-  budgetResultsWatched: RESULTS_JOBS_WATCHED,
+  budgetResultsWatched: { GSI2PK: RESULTS_JOBS_WATCHED },
   budgetResultsWatchedOrder: (overdueAt: string, communityId: string, budgetId: string, jobId: string) => ({
     GSI2PK: RESULTS_JOBS_WATCHED,
     GSI2SK: `${overdueAt}#${communityId}#${budgetId}#${jobId}`,
@@ -74,7 +89,7 @@ export const budgetKeys = {
    * While a budget has a scheduled phase change ahead, one platform-wide GSI2
    * key lists it by due time, so the phase job finds every due budget with one query.
    */
-  budgetDue: BUDGETS_DUE,
+  budgetDue: { GSI2PK: BUDGETS_DUE },
   budgetDueOrder: (dueAt: string, communityId: string, budgetId: string) => ({
     GSI2PK: BUDGETS_DUE,
     GSI2SK: `${dueAt}#${communityId}#${budgetId}`,

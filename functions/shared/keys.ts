@@ -12,7 +12,7 @@
 
 import { budgetKeys } from './budget-keys';
 import { consultationKeys } from './consultation-keys';
-import { communityPartition, type ItemKey, part } from './key-parts';
+import { communityPartition, type ItemKey, type KeyPrefix, part } from './key-parts';
 
 export { BALLOT_BUCKETS } from './budget-keys';
 export { SURVEY_RESPONSE_BUCKETS } from './consultation-keys';
@@ -37,6 +37,9 @@ const AUDIT_SEQ_DIGITS = 12;
 const petitionAuthorPartition = (communityId: string, authorKey: string): string =>
   `${communityPartition(communityId)}#PETITIONS#AUTHOR#${authorKey}`;
 
+/** The platform-wide GSI2 partition of open petitions by closing time. */
+const PETITIONS_CLOSING = 'PETITIONS#CLOSING';
+
 /** How many GSI1 partitions a petition's signatures are spread over (signer keys are uniform hex). */
 export const SIGNATURE_BUCKETS = 16;
 
@@ -50,8 +53,8 @@ export const keys = {
     PK: communityPartition(communityId),
     SK: `MEMBER#${part(issuer)}#${part(subject)}`,
   }),
-  /** Sort-key prefix of every membership of a community. */
-  memberPrefix: 'MEMBER#',
+  /** Every membership of a community. */
+  members: (communityId: string): KeyPrefix => ({ PK: communityPartition(communityId), SKPrefix: 'MEMBER#' }),
   /** Platform administrators are the one thing above communities. */
   platformAdmin: (issuer: string, subject: string): ItemKey => ({
     PK: 'PLATFORM',
@@ -90,7 +93,10 @@ export const keys = {
     GSI3PK: petitionAuthorPartition(communityId, authorKey),
     GSI3SK: `${createdAt}#${petitionId}`,
   }),
-  petitionsOfAuthor: petitionAuthorPartition,
+  /** The partition of one author's petitions, as a query reads it. */
+  petitionsOfAuthor: (communityId: string, authorKey: string) => ({
+    GSI3PK: petitionAuthorPartition(communityId, authorKey),
+  }),
   /** Zero-padded so that the string order of GSI2SK is the numeric order of totals. */
   petitionBySignatures: (total: number, petitionId: string) => ({
     GSI2SK: `${String(total).padStart(10, '0')}#${petitionId}`,
@@ -106,10 +112,11 @@ export const keys = {
     SK: `${closesAt}#${petitionId}`,
   }),
   petitionClosingIndex: (communityId: string, closesAt: string, petitionId: string) => ({
-    GSI2PK: 'PETITIONS#CLOSING',
+    GSI2PK: PETITIONS_CLOSING,
     GSI2SK: `${closesAt}#${communityId}#${petitionId}`,
   }),
-  petitionClosingDue: 'PETITIONS#CLOSING',
+  /** The partition the closing job queries. */
+  petitionClosingDue: { GSI2PK: PETITIONS_CLOSING },
 
   /**
    * Which signatures made in one second (`signedAt.slice(0, 19)`) the tally has
@@ -164,8 +171,11 @@ export const keys = {
     PK: auditPartition(communityId),
     SK: `${AUDIT_ENTRY_PREFIX}${String(seq).padStart(AUDIT_SEQ_DIGITS, '0')}`,
   }),
-  /** Sort-key prefix of every entry of a community's chain. */
-  auditEntryPrefix: AUDIT_ENTRY_PREFIX,
+  /** Every entry of a community's chain. */
+  auditEntries: (communityId: string): KeyPrefix => ({
+    PK: auditPartition(communityId),
+    SKPrefix: AUDIT_ENTRY_PREFIX,
+  }),
   auditApplied: (communityId: string, intentId: string): ItemKey => ({
     PK: auditPartition(communityId),
     SK: `APPLIED#${intentId}`,

@@ -2,6 +2,7 @@ import { BatchGetCommand, type DynamoDBDocumentClient, PutCommand } from '@aws-s
 import type { Community, Membership } from '../../domain/communities/community';
 import { CommunitySettingsSchema } from '../../domain/communities/settings';
 import type { Role } from '../../domain/identity/actor';
+import { type FieldsOf, pickFields } from './item-fields';
 import { Entity, keys } from './keys';
 import { RETRY, retrying } from './use-case';
 
@@ -14,15 +15,29 @@ export function communityToItem(community: Community): Record<string, unknown> {
   return { ...keys.community(community.id), entity: Entity.community, ...community };
 }
 
+const COMMUNITY_FIELDS = {
+  id: true,
+  settings: true,
+  createdAt: true,
+  createdBy: true,
+  updatedAt: true,
+  version: true,
+} as const satisfies FieldsOf<Community>;
+
+const MEMBERSHIP_FIELDS = {
+  communityId: true,
+  issuer: true,
+  subject: true,
+  roles: true,
+  grantedBy: true,
+  grantedAt: true,
+} as const satisfies FieldsOf<Membership>;
+
 export function communityFromItem(item: Record<string, unknown>): Community {
   return {
-    id: item.id as string,
+    ...pickFields<Community>(item, COMMUNITY_FIELDS),
     // Parsing fills defaults added since the item was written.
     settings: CommunitySettingsSchema.parse(item.settings),
-    createdAt: item.createdAt as string,
-    createdBy: item.createdBy as string,
-    updatedAt: item.updatedAt as string,
-    version: item.version as number,
   };
 }
 
@@ -34,16 +49,8 @@ export function memberToItem(member: Membership): Record<string, unknown> {
   };
 }
 
-export function memberFromItem(item: Record<string, unknown>): Membership {
-  return {
-    communityId: item.communityId as string,
-    issuer: item.issuer as string,
-    subject: item.subject as string,
-    roles: item.roles as Role[],
-    grantedBy: item.grantedBy as string,
-    grantedAt: item.grantedAt as string,
-  };
-}
+export const memberFromItem = (item: Record<string, unknown>): Membership =>
+  pickFields<Membership>(item, MEMBERSHIP_FIELDS);
 
 export interface RequestScope {
   readonly community?: Community;

@@ -1,3 +1,6 @@
+import type { Clock } from '../../domain/shared/clock';
+import { systemClock } from './ids';
+
 /**
  * A small in-process cache for reads that may be a few seconds old. A Lambda
  * container (or the local runtime) keeps it between requests; on the signing
@@ -10,16 +13,32 @@ export interface TtlCache<T> {
   clear(): void;
 }
 
+/** How a {@link ttlCache} keeps its values. */
+export interface TtlCacheOptions<T> {
+  /** Entries at most; beyond, the oldest goes (default 1000). */
+  readonly maxEntries?: number;
+  /**
+   * What entries age by (default {@link systemClock}). A cache lives as long
+   * as its container, not a request: it ages by the container's clock, and
+   * tests pass one they move.
+   */
+  readonly clock?: Clock;
+  /**
+   * Which loaded values may be cached (default: all); the others are loaded
+   * afresh each time, e.g. a budget that is not open for voting.
+   */
+  readonly keep?: (value: T) => boolean;
+}
+
 /**
- * @param keep which loaded values may be cached (default: all); the others are
- *   loaded afresh each time, e.g. a budget that is not open for voting.
+ * A cache whose entries live `ttlMs` milliseconds.
+ * @example const drafts = ttlCache<Draft | undefined>(60_000, { maxEntries: 200, keep: (d) => d !== undefined });
  */
 export function ttlCache<T>(
   ttlMs: number,
-  maxEntries = 1000,
-  now: () => number = Date.now,
-  keep: (value: T) => boolean = () => true,
+  { maxEntries = 1000, clock = systemClock, keep = () => true }: TtlCacheOptions<T> = {},
 ): TtlCache<T> {
+  const now = () => clock.now().getTime();
   const entries = new Map<string, { value: Promise<T>; expiresAt: number }>();
   return {
     get(key, load) {

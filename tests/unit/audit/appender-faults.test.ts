@@ -75,7 +75,7 @@ const keysOf = (input: TransactWriteCommandInput | undefined) =>
 /** The transaction refused, each item with the reason `codeOf` gives its key ('None' otherwise). */
 const refused = (input: TransactWriteCommandInput, codeOf: (key: ItemKey) => string | undefined) =>
   cancelled(keysOf(input).map((key) => codeOf(key) ?? 'None'));
-const isEntry = (key: ItemKey) => key.SK.startsWith(keys.auditEntryPrefix);
+const isEntry = (key: ItemKey) => key.SK.startsWith(keys.auditEntries('alpha').SKPrefix);
 const isHead = (key: ItemKey) => key.SK === keys.auditHead('alpha').SK;
 /** The intents a transaction appends, by their markers, in the order of its items. */
 const markedIn = (input: TransactWriteCommandInput | undefined) =>

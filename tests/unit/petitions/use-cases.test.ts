@@ -188,6 +188,83 @@ describe('petition use cases on the runner', () => {
   });
 });
 
+/** A fake holding one petition gathering `sponsorsNeeded` sponsors, and the use cases on it. */
+async function withGathering(sponsorsNeeded: number) {
+  const { draft } = await withDraft();
+  const gathering: Petition = { ...draft, state: 'gathering_sponsors', sponsorsNeeded };
+  const fake = fakePetitionStore([gathering]);
+  return { fake, useCases: petitionUseCases(fake.store, noPause), petition: gathering };
+}
+
+describe('sponsoring on the group commit', () => {
+  it('writes sponsors of the same moment together; the last one needed sends the petition on', async () => {
+    const { fake, useCases, petition } = await withGathering(2);
+    const token = petition.sponsorToken;
+
+    const [first, second] = await Promise.all([
+      useCases.sponsor(contextFor(resident('one')), community(), petition.id, token),
+      useCases.sponsor(contextFor(resident('two')), community(), petition.id, token),
+    ]);
+
+    expect(first.ok && first.value.alreadySponsored).toBe(false);
+    expect(second.ok && second.value).toMatchObject({ alreadySponsored: false, petition: { state: 'open' } });
+    expect(fake.saves).toBe(1);
+    expect(fake.record.sponsors.size).toBe(2);
+    expect(fake.record.events.map((event) => event.name)).toEqual(['petition.published.v1']);
+  });
+
+  it('answers a repeat alreadySponsored with the petition, and writes nothing', async () => {
+    const { fake, useCases, petition } = await withGathering(3);
+    const sponsor = contextFor(resident('one'));
+    await useCases.sponsor(sponsor, community(), petition.id, petition.sponsorToken);
+    const savesBefore = fake.saves;
+
+    const again = await useCases.sponsor(sponsor, community(), petition.id, petition.sponsorToken);
+
+    expect(again.ok && again.value).toMatchObject({ alreadySponsored: true, petition: { sponsorCount: 1 } });
+    expect(fake.saves).toBe(savesBefore);
+    expect((await fake.store.get('demo', petition.id))?.sponsorCount).toBe(1);
+  });
+
+  it(`answers version_conflict after ${CHANGE_ATTEMPTS} lost races, and counts nobody`, async () => {
+    const { fake, useCases, petition } = await withGathering(3);
+    fake.conflictNext(CHANGE_ATTEMPTS);
+
+    const outcome = await useCases.sponsor(
+      contextFor(resident('one')),
+      community(),
+      petition.id,
+      petition.sponsorToken,
+    );
+
+    expect(outcome.ok || outcome.error.code).toBe('version_conflict');
+    expect(outcome.ok || outcome.error.message.en).toBe(
+      'The petition changed several times just now. Please try again.',
+    );
+    expect(fake.record.sponsors.size).toBe(0);
+    expect((await fake.store.get('demo', petition.id))?.sponsorCount).toBe(0);
+  });
+
+  it('refuses a wrong link, and hides a draft as not found', async () => {
+    const { useCases, petition } = await withGathering(3);
+    const { useCases: onDraft, draft } = await withDraft();
+
+    const wrongLink = await useCases.sponsor(contextFor(resident('one')), community(), petition.id, 'nope');
+    const ofDraft = await onDraft.sponsor(
+      contextFor(resident('one')),
+      community(),
+      draft.id,
+      draft.sponsorToken,
+    );
+
+    expect(wrongLink.ok || wrongLink.error.code).toBe('invalid_sponsor_token');
+    expect(ofDraft.ok || ofDraft.error).toMatchObject({
+      code: 'petition_not_found',
+      details: { petitionId: draft.id },
+    });
+  });
+});
+
 describe('the closing job on the runner', () => {
   it('closes a petition whose period ended, also after a lost race, and leaves an open one alone', async () => {
     const { fake, petition } = await withOpenPetition();

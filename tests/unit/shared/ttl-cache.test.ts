@@ -5,7 +5,7 @@ describe('ttlCache', () => {
   it('serves a value until it expires, then loads it again', async () => {
     let now = 0;
     let loads = 0;
-    const cache = ttlCache<number>(1000, 10, () => now);
+    const cache = ttlCache<number>(1000, { maxEntries: 10, clock: { now: () => new Date(now) } });
     const load = async () => (loads += 1);
 
     expect(await cache.get('k', load)).toBe(1);
@@ -43,7 +43,7 @@ describe('ttlCache', () => {
 
   it('drops the oldest entry beyond its size', async () => {
     let loads = 0;
-    const cache = ttlCache<number>(60_000, 2);
+    const cache = ttlCache<number>(60_000, { maxEntries: 2 });
     const load = async () => (loads += 1);
 
     await cache.get('a', load);
@@ -56,7 +56,7 @@ describe('ttlCache', () => {
 
   it('keeps only the values it is told to keep', async () => {
     let loads = 0;
-    const cache = ttlCache<string>(60_000, 10, Date.now, (value) => value === 'voting');
+    const cache = ttlCache<string>(60_000, { maxEntries: 10, keep: (value) => value === 'voting' });
     const load = (phase: string) => async () => {
       loads += 1;
       return phase;
