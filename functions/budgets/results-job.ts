@@ -2,13 +2,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { z } from 'zod';
-import {
-  failResults,
-  finishResults,
-  type ResultsRun,
-  startResults,
-  waitsFor,
-} from '../../domain/budgets/commands/results-job';
+import { type ResultsRun, startResults, waitsFor } from '../../domain/budgets/commands/results-job';
 import type { BudgetStore } from '../../domain/budgets/ports';
 import {
   RESULTS_FAILURES,
@@ -23,11 +17,10 @@ import { documentClient } from '../shared/dynamo';
 import { systemClock } from '../shared/ids';
 import { keys } from '../shared/keys';
 import { logLine } from '../shared/log';
-import { runChange } from '../shared/use-case';
 import { budgetResults, ResultsError } from './results';
 import { overdueAt } from './results-deadline';
 import { dynamoBudgetStore } from './store';
-import { BUDGET, loadBudget } from './use-cases';
+import { budgetUseCases } from './use-cases';
 
 /** How long a global secondary index may lag behind the table (typically well under a second). */
 const INDEX_SETTLE_MS = 1_000;
@@ -111,14 +104,7 @@ async function markFailed(
   request: ResultsRequest,
   failure: ResultsFailure,
 ): Promise<void> {
-  const outcome = await runChange(
-    {
-      load: () => loadBudget(deps.store, request.communityId, request.budgetId),
-      decide: (budget) => failResults(budget, request.jobId, failure),
-      save: (budget, done) => deps.store.saveBudget(budget, done.value, done.events, done.audit),
-    },
-    { what: BUDGET },
-  );
+  const outcome = await budgetUseCases(deps.store).failResultsJob(request, failure);
   if (!outcome.ok && outcome.error.code === 'version_conflict') {
     throw new Error(`Could not mark results job ${request.jobId} failed: the budget kept changing`);
   }
@@ -134,14 +120,7 @@ async function storeResults(
   request: ResultsRequest,
   results: ReturnType<ComputeResults>,
 ): Promise<'saved' | 'stale'> {
-  const outcome = await runChange(
-    {
-      load: () => loadBudget(deps.store, request.communityId, request.budgetId),
-      decide: (budget) => finishResults(clock, budget, request.jobId),
-      save: (budget, done) => deps.store.storeResults(budget, done.value, request.jobId, results),
-    },
-    { what: BUDGET },
-  );
+  const outcome = await budgetUseCases(deps.store).finishResultsJob(clock, request, results);
   return outcome.ok ? 'saved' : 'stale';
 }
 
