@@ -115,7 +115,7 @@ export interface BudgetStore {
     next: Budget,
     job: ResultsJob,
     events: readonly EventEnvelope[],
-    audit?: AuditIntent,
+    audit: AuditIntent,
   ): Promise<'saved' | 'conflict'>;
   /**
    * The results of a job with the budget `done` (see `finishResults`), stored
@@ -135,7 +135,7 @@ export interface BudgetStore {
     previousProjects: readonly Project[],
     nextProjects: readonly Project[],
     events: readonly EventEnvelope[],
-    audit?: AuditIntent,
+    audit: AuditIntent,
   ): Promise<'saved' | 'conflict'>;
   /** A finished budget from a pabulib file: the budget, its projects and its ballots. */
   importBudget(
@@ -143,7 +143,7 @@ export interface BudgetStore {
     projects: readonly Project[],
     ballots: readonly Ballot[],
     events: readonly EventEnvelope[],
-    audit?: AuditIntent,
+    audit: AuditIntent,
   ): Promise<void>;
   /** Budgets whose schedule makes a phase change due by `now`. */
   dueForPhaseChange(now: string, limit: number): Promise<{ communityId: string; budgetId: string }[]>;

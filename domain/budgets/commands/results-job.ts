@@ -4,7 +4,7 @@ import { forbidden } from '../../communities/permissions';
 import type { Clock } from '../../shared/clock';
 import type { CommandContext } from '../../shared/command';
 import { text } from '../../shared/localized';
-import { fail, type Outcome, ok, reject } from '../../shared/outcome';
+import { audited, fail, type Outcome, ok, reject, type StaffOutcome } from '../../shared/outcome';
 import { budgetAudit } from '../audit';
 import { type Budget, BudgetPhase, type ResultsSummary } from '../budget';
 import { budgetEvent } from '../events';
@@ -59,7 +59,7 @@ function notWaiting(budget: Budget, jobId: string): Outcome<never> {
  * Outcomes: ok (emits `budget.results-requested.v1`, audited); `forbidden`
  * (not council); `wrong_phase` (not tallying).
  */
-export function requestResults(context: CommandContext, budget: Budget): Outcome<RequestedResults> {
+export function requestResults(context: CommandContext, budget: Budget): StaffOutcome<RequestedResults> {
   const { actor, clock, ids } = context;
   if (!mayManageBudget(actor)) return reject(forbidden('council'));
   if (budget.phase !== BudgetPhase.tallying) return reject(wrongPhase(budget, [BudgetPhase.tallying]));
@@ -84,7 +84,7 @@ export function requestResults(context: CommandContext, budget: Budget): Outcome
     jobId: job.jobId,
     requestedAt,
   });
-  return ok({ budget: next, job }, [requested], audit);
+  return audited({ budget: next, job }, [requested], audit);
 }
 
 /**

@@ -1,5 +1,7 @@
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { AuditAction } from '../../../domain/audit/intent';
+import { budgetAudit } from '../../../domain/budgets/audit';
 import { createBudget } from '../../../domain/budgets/commands/create-budget';
 import { type Project, ProjectState } from '../../../domain/budgets/project';
 import type { Community } from '../../../domain/communities/community';
@@ -57,7 +59,8 @@ function importInput() {
     createdAt: NOW,
     version: 1,
   }));
-  return { budget, projects };
+  const audit = budgetAudit(council, AuditAction.budgetImport, budget, { after: { projects: 3 } });
+  return { budget, projects, audit };
 }
 
 /**
@@ -87,10 +90,10 @@ describe('the budget store’s batch writes', () => {
     // Prepare
     vi.useFakeTimers();
     const { client, batches } = throttledClient(2);
-    const { budget, projects } = importInput();
+    const { budget, projects, audit } = importInput();
 
     // Act
-    const imported = dynamoBudgetStore(client, TABLE).importBudget(budget, projects, [], []);
+    const imported = dynamoBudgetStore(client, TABLE).importBudget(budget, projects, [], [], audit);
     await vi.runAllTimersAsync();
     await imported;
 
@@ -102,11 +105,11 @@ describe('the budget store’s batch writes', () => {
     // Prepare
     vi.useFakeTimers();
     const { client, batches } = throttledClient(Number.POSITIVE_INFINITY);
-    const { budget, projects } = importInput();
+    const { budget, projects, audit } = importInput();
 
     // Act
     const imported = dynamoBudgetStore(client, TABLE)
-      .importBudget(budget, projects, [], [])
+      .importBudget(budget, projects, [], [], audit)
       .then(
         () => undefined,
         (error: unknown) => error,
