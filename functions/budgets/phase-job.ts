@@ -61,6 +61,6 @@ export const handler = async (): Promise<{ moved: number; failed: number }> => {
   const client = documentClient(config);
   const store = dynamoBudgetStore(client, config.tableName);
   const { moved } = await moveDueBudgets(store, systemClock, ids);
-  const { failed } = await failLostResultsJobs(systemClock, { client, tableName: config.tableName, store });
+  const { failed } = await failLostResultsJobs(systemClock, { store });
   return { moved, failed };
 };

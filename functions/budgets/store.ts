@@ -31,6 +31,7 @@ import {
   tallyFromItem,
 } from './items';
 import { overdueAt } from './results-deadline';
+import { dynamoResultsJobWrites } from './results-job-store';
 import { projectSnapshot } from './snapshot';
 
 /** TransactWriteItems takes at most 100 items; leave room for the budget, events and the audit intent. */
@@ -122,6 +123,8 @@ export function dynamoBudgetStore(client: DynamoDBDocumentClient, tableName: str
   };
 
   return {
+    ...dynamoResultsJobWrites(client, tableName),
+
     async getBudget(communityId, budgetId) {
       const result = await client.send(
         new GetCommand({
