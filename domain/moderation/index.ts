@@ -1,3 +1,4 @@
+export * from './audit';
 export * from './commands/appeal-item';
 export * from './commands/claim-item';
 export * from './commands/decide-item';

@@ -33,6 +33,19 @@ export function enterQueue(stored: ModerationItem | undefined, entry: QueueEntry
 }
 
 /**
+ * The item of a subject the centre has not seen yet (a petition published
+ * without pre-moderation), as a moderation use case finds it before anything
+ * is written: waiting (`pending`) if the public does not see the subject,
+ * settled (`decided`) if it does, since `at`. Its version is 0: the use case's
+ * save creates it, and fails if a tool's {@link enterQueue} wrote it meanwhile.
+ * @example unseenItem({ communityId: 'demo', snapshot, since: now.toISOString() }, subject.isPublic)
+ */
+export function unseenItem(entry: QueueEntry, isPublic: boolean): ModerationItem {
+  const status = isPublic ? ItemStatus.decided : ItemStatus.pending;
+  return newModerationItem(entry.communityId, entry.snapshot, new Date(entry.since), status);
+}
+
+/**
  * A subject that changed without waiting for the moderators (edited under
  * post-moderation, or deleted): its stored item shows it as it is now, so that
  * moderators judge reports against the present text and a deleted text does

@@ -10,18 +10,32 @@ import type { CommunityStore, Page } from '../../domain/communities/ports';
 import type { CommunitySettingsPatch } from '../../domain/communities/settings';
 import type { Role } from '../../domain/identity/actor';
 import type { CommandContext } from '../../domain/shared/command';
-import { type Localized, text } from '../../domain/shared/localized';
+import { text } from '../../domain/shared/localized';
 import { type DomainError, fail, type Outcome, ok, reject } from '../../domain/shared/outcome';
-import { found, type RetryPolicy, type RunOptions, runChange } from '../shared/use-case';
+import { found, type RetryPolicy, type RunOptions, runChange, versionConflict } from '../shared/use-case';
 
 /**
  * The communities tool's use cases, each through the runner on the
- * {@link CommunityStore} port: a settings change is saved over the version it
- * was read at and decided again when another change came first; a membership
- * change reads the person's roles and the council again on every try.
+ * {@link CommunityStore} port: a settings change is saved once, over the
+ * version it was read at, and answers 409 when another change came first; a
+ * membership change reads the person's roles and the council, and its save is
+ * unconditional (the last writer sets the roles), so it never tries again.
  */
 
-const SETTINGS: Localized = text('Налаштування громади', "The community's settings");
+/**
+ * Settings are tried once: a patch replaces lists (`districts`) whole, so
+ * merging it again over someone else's change would silently undo theirs. The
+ * council reads the settings again and decides what its change should be.
+ */
+const SETTINGS_POLICY: RetryPolicy = { attempts: 1 };
+
+const settingsChanged: DomainError = {
+  ...versionConflict(),
+  message: text(
+    'Налаштування щойно змінив хтось інший. Перечитайте їх і повторіть зміну.',
+    'Someone else changed the settings just now. Read them again and repeat your change.',
+  ),
+};
 
 const communityNotFound = (communityId: string): DomainError => ({
   code: 'community_not_found',
@@ -58,11 +72,10 @@ async function create(
 /**
  * The council changes settings: read the community, merge the patch, save
  * over the version read (with the audit intent); a patch that changes nothing
- * writes nothing.
+ * writes nothing. A lost race is a 409 at once ({@link SETTINGS_POLICY}).
  */
 function changeSettings(
   store: CommunityStore,
-  options: RunOptions,
   context: CommandContext,
   communityId: string,
   patch: CommunitySettingsPatch,
@@ -76,7 +89,7 @@ function changeSettings(
           ? 'saved'
           : store.saveSettings(done.value, community.version, done.events, done.audit),
     },
-    { what: SETTINGS, ...options },
+    { policy: SETTINGS_POLICY, conflict: settingsChanged },
   );
 }
 
@@ -146,7 +159,8 @@ function setRoles(
 /**
  * The communities tool's use cases on a {@link CommunityStore}: DynamoDB's for
  * the routes, the in-memory fake in unit tests. `policy` replaces the
- * runner's retry policy (tests pass one that does not sleep).
+ * runner's retry policy of membership changes (tests pass one that does not
+ * sleep); settings are tried once whatever it says.
  * @example const changed = await communityUseCases(store).changeSettings(command, 'demo', patch);
  */
 export function communityUseCases(store: CommunityStore, policy?: RetryPolicy) {
@@ -156,7 +170,7 @@ export function communityUseCases(store: CommunityStore, policy?: RetryPolicy) {
     create: (context: CommandContext, input: CreateCommunityInput) => create(store, context, input),
     /** The council changes settings. */
     changeSettings: (context: CommandContext, communityId: string, patch: CommunitySettingsPatch) =>
-      changeSettings(store, options, context, communityId, patch),
+      changeSettings(store, context, communityId, patch),
     /** Staff list the community's staff. */
     listMembers: (context: CommandContext, communityId: string, page: { limit: number; cursor?: string }) =>
       listMembers(store, context, communityId, page),

@@ -1,9 +1,5 @@
-import {
-  ItemStatus,
-  type ModerationItem,
-  newModerationItem,
-  parseItemId,
-} from '../../domain/moderation/item';
+import { type ModerationItem, parseItemId } from '../../domain/moderation/item';
+import { unseenItem } from '../../domain/moderation/queue';
 import type { CommandContext } from '../../domain/shared/command';
 import { type Localized, text } from '../../domain/shared/localized';
 import { type DomainError, type Outcome, ok, reject } from '../../domain/shared/outcome';
@@ -19,9 +15,17 @@ import type { DescribedSubject } from './subjects';
 /** Names the item in the `version_conflict` message. */
 export const ITEM: Localized = text('Запис модерації', 'The moderation item');
 
-/** Someone else changed the item the caller looked at (a decision, a claim or a report). */
+/**
+ * Someone else changed the item the caller looked at (a decision, a claim or a
+ * report): the caller looks at it again rather than sending the same thing
+ * again, which would overrule a decision they have not seen.
+ */
 export const itemChanged = (itemId: string): DomainError => ({
   ...versionConflict(ITEM),
+  message: text(
+    'Запис щойно змінив хтось інший (рішення, взяття в роботу чи скарга). Перегляньте його ще раз.',
+    'Someone else changed this item just now (a decision, a claim or a report). Look at it again.',
+  ),
   details: { itemId },
 });
 
@@ -59,8 +63,12 @@ export async function loadItem(
     port.subject(communityId, id.type, id.subjectId),
   ]);
   if (!subject) return reject(itemNotFound(itemId));
-  const status = subject.isPublic ? ItemStatus.decided : ItemStatus.pending;
-  const item = stored ?? newModerationItem(communityId, subject.snapshot, context.clock.now(), status);
+  const item =
+    stored ??
+    unseenItem(
+      { communityId, snapshot: subject.snapshot, since: context.clock.now().toISOString() },
+      subject.isPublic,
+    );
   return ok({ item, subject });
 }
 

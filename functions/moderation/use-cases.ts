@@ -1,13 +1,8 @@
-import { AuditAction, newAuditIntent } from '../../domain/audit/intent';
 import type { Community } from '../../domain/communities/community';
 import { forbidden } from '../../domain/communities/permissions';
 import { appealItem } from '../../domain/moderation/commands/appeal-item';
 import { claimItem, releaseClaim } from '../../domain/moderation/commands/claim-item';
-import {
-  type DecidedItem,
-  type DecideItemInput,
-  decideItem,
-} from '../../domain/moderation/commands/decide-item';
+import { type DecideItemInput, decideWithSubject } from '../../domain/moderation/commands/decide-item';
 import type { ReportItemInput } from '../../domain/moderation/commands/report-item';
 import type { ModerationItem } from '../../domain/moderation/item';
 import { isItemAuthor, mayViewQueue } from '../../domain/moderation/permissions';
@@ -117,7 +112,8 @@ interface DecisionState {
  * decision is about the item as the decider saw it: the `version` they send,
  * or else the version first read. When a try loses its race on the item, the
  * next load finds a newer version and answers 409; when only the subject
- * moved on, the next try decides again.
+ * moved on, the next try decides again. The 409 always says to look at the
+ * item again: sent again as it is, the decision could overrule one not seen.
  */
 function decide(
   port: ModerationPort,
@@ -145,36 +141,15 @@ function decide(
     }
     return ok({ item, change });
   };
-  const command = ({ item, change }: DecisionState): Outcome<DecidedItem & { change: SubjectChange }> => {
-    const outcome = decideItem(context, item, input);
-    if (!outcome.ok) return outcome;
-    if (!change.ok) return change;
-    const { item: decided, record } = outcome.value;
-    const audit = newAuditIntent(context, {
-      communityId: community.id,
-      action: AuditAction.moderationDecide,
-      target: `${item.type}/${item.subjectId}`,
-      before: { status: item.status, ...change.value.before },
-      after: {
-        status: decided.status,
-        decision: record.decision,
-        ...(record.reasonCode ? { reasonCode: record.reasonCode } : {}),
-        ...(record.note ? { note: record.note } : {}),
-        onAppeal: record.onAppeal,
-        ...change.value.after,
-      },
-    });
-    const events = [...change.value.events, ...outcome.events];
-    return ok({ ...outcome.value, change: change.value }, events, audit);
-  };
   return runChange(
     {
       load,
-      decide: command,
+      decide: ({ item, change }) => decideWithSubject(context, item, input, change),
       save: (state, done) =>
         port.saveDecision(state.item.version, done.value, done.value.change, done.events, done.audit),
     },
-    options,
+    // Every try lost: the decider looks again, as after a decision made meanwhile.
+    { ...options, conflict: itemChanged(itemId) },
   ).then((outcome) => (outcome.ok ? ok(outcome.value.item, outcome.events, outcome.audit) : outcome));
 }
 

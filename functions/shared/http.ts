@@ -108,7 +108,7 @@ function undocumented(reply: { readonly error: DomainError }, state: RequestStat
   const route = state.route;
   if (!route || documentedProblems(route).has(reply.error.code)) return undefined;
   logLine('error', {
-    message: 'undocumented_problem',
+    msg: 'undocumented_problem',
     requestId: state.requestId,
     route: routeKey(route),
     problem: reply.error.code,

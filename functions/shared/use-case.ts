@@ -1,5 +1,9 @@
-import { type Localized, text } from '../../domain/shared/localized';
+import { versionConflict } from '../../domain/shared/conflict';
+import type { Localized } from '../../domain/shared/localized';
 import type { DomainError, Outcome, Rejection, Success } from '../../domain/shared/outcome';
+
+/** The one `version_conflict` builder, from the domain; re-exported for the use cases. */
+export { versionConflict };
 
 /**
  * How many times a change is tried before the caller hears `version_conflict`.
@@ -82,25 +86,16 @@ export function found<State>(state: State | undefined, missing: () => DomainErro
   return state === undefined ? { ok: false, error: missing() } : { ok: true, value: state, events: [] };
 }
 
-/**
- * The 409 a change answers when it lost every race: built here and nowhere else.
- * `what` names the entity for the caller ("the petition"), in both languages.
- */
-export function versionConflict(what: Localized = text('Запис', 'The record')): DomainError {
-  return {
-    code: 'version_conflict',
-    message: text(
-      `${what.uk} саме змінили кілька разів поспіль. Спробуйте ще раз.`,
-      `${what.en} changed several times just now. Please try again.`,
-    ),
-  };
-}
-
 /** Options of {@link runChange}. */
 export interface RunOptions {
   /** Names the entity in the `version_conflict` message. */
   readonly what?: Localized;
   readonly policy?: RetryPolicy;
+  /**
+   * The 409 to answer instead of the generic one, when the caller knows what
+   * the client should do (a change saved once over the version it read).
+   */
+  readonly conflict?: DomainError;
 }
 
 const CHANGE_POLICY: RetryPolicy = { attempts: CHANGE_ATTEMPTS, ceilingMs: 40 };
@@ -128,5 +123,5 @@ export async function runChange<State, T, Done extends Success<T> = Success<T>>(
     if (!outcome.ok) return outcome;
     return (await change.save(loaded.value, outcome)) === 'saved' ? outcome : RETRY;
   }, options.policy ?? CHANGE_POLICY);
-  return result === RETRY ? { ok: false, error: versionConflict(options.what) } : result;
+  return result === RETRY ? { ok: false, error: options.conflict ?? versionConflict(options.what) } : result;
 }

@@ -11,16 +11,21 @@ import { describe, expect, it } from 'vitest';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-const FUNCTIONS = readdirSync(join(REPO_ROOT, 'functions'), { recursive: true, encoding: 'utf8' })
-  .filter((file) => file.endsWith('.ts'))
-  .map((file) => posix.join('functions', file.replaceAll('\\', '/')))
-  .sort();
+/** Repository-relative paths (with `/`) of the `.ts` files under `folder`. */
+const typeScriptFiles = (folder: string): string[] =>
+  readdirSync(join(REPO_ROOT, folder), { recursive: true, encoding: 'utf8' })
+    .filter((file) => file.endsWith('.ts'))
+    .map((file) => posix.join(folder, file.replaceAll('\\', '/')))
+    .sort();
+
+const FUNCTIONS = typeScriptFiles('functions');
+const DOMAIN = typeScriptFiles('domain');
 
 const source = (file: string): string => readFileSync(join(REPO_ROOT, file), 'utf8');
 
-/** The files of functions/ whose source matches `pattern`, except `allowed`. */
-const matching = (pattern: RegExp, allowed: readonly string[] = []): string[] =>
-  FUNCTIONS.filter((file) => !allowed.includes(file) && pattern.test(source(file)));
+/** The files of functions/ (or `files`) whose source matches `pattern`, except `allowed`. */
+const matching = (pattern: RegExp, allowed: readonly string[] = [], files = FUNCTIONS): string[] =>
+  files.filter((file) => !allowed.includes(file) && pattern.test(source(file)));
 
 const RUNNER = 'functions/shared/use-case.ts';
 
@@ -52,7 +57,15 @@ describe('the skeleton of functions/', () => {
   });
 
   it('builds version_conflict in one place', () => {
-    expect(matching(/code:\s*'version_conflict'/, [RUNNER])).toEqual([]);
+    const builder = 'domain/shared/conflict.ts';
+    expect(DOMAIN).toContain(builder);
+    expect(
+      matching(
+        /code:\s*'version_conflict'|fail\(\s*'version_conflict'/,
+        [builder],
+        [...FUNCTIONS, ...DOMAIN],
+      ),
+    ).toEqual([]);
   });
 
   it('reads the wall clock only through the injected Clock', () => {

@@ -1,4 +1,5 @@
 import type { CommandContext } from '../../shared/command';
+import { versionConflict } from '../../shared/conflict';
 import { text } from '../../shared/localized';
 import { type DomainError, fail, type Outcome, ok, reject } from '../../shared/outcome';
 import { type Consultation, inputRefusal } from '../consultation';
@@ -21,13 +22,13 @@ export interface SurveyResponseToWrite {
  * Two requests of one resident crossed and the later one is stored already:
  * this earlier one does not replace it (the store's conditional write tells).
  */
-export const responseOvertaken: DomainError = {
-  code: 'version_conflict',
-  message: text(
+export const responseOvertaken: DomainError = versionConflict(
+  undefined,
+  text(
     'Ваші пізніші відповіді вже збережено; ці, надіслані раніше, не замінили їх.',
     'Your later answers are stored already; these, sent earlier, did not replace them.',
   ),
-};
+);
 
 /**
  * An eligible resident answers the consultation's survey, or replaces their

@@ -1,7 +1,9 @@
+import type { EventEnvelope } from '../../../events/envelope';
 import { ModerationEvents } from '../../../events/moderation';
 import type { CommandContext } from '../../shared/command';
 import { text } from '../../shared/localized';
 import { fail, type Outcome, ok, reject } from '../../shared/outcome';
+import { moderationAudit, type SubjectSides } from '../audit';
 import { moderationEvent } from '../events';
 import {
   ADVERSE,
@@ -93,4 +95,30 @@ export function decideItem(
       onAppeal,
     }),
   ]);
+}
+
+/** What the subject's tool made of a decision: its events, and the subject before and after for the audit trail. */
+export interface SubjectOutcome extends SubjectSides {
+  readonly events: readonly EventEnvelope[];
+}
+
+/**
+ * The whole decision on a subject: the centre's part ({@link decideItem})
+ * with the tool's part (its change to the subject, or its refusal), the
+ * events of both (the tool's first) and the audit record of both.
+ *
+ * Outcomes: those of `decideItem` first (a decision the centre refuses is
+ * never the tool's to judge); then the tool's refusal.
+ */
+export function decideWithSubject<Change extends SubjectOutcome>(
+  context: CommandContext,
+  item: ModerationItem,
+  input: DecideItemInput,
+  change: Outcome<Change>,
+): Outcome<DecidedItem & { readonly change: Change }> {
+  const outcome = decideItem(context, item, input);
+  if (!outcome.ok) return outcome;
+  if (!change.ok) return change;
+  const audit = moderationAudit(context, item, outcome.value, change.value);
+  return ok({ ...outcome.value, change: change.value }, [...change.value.events, ...outcome.events], audit);
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Role } from '../../../domain/identity/actor';
 import { appealItem } from '../../../domain/moderation/commands/appeal-item';
 import { claimItem, releaseClaim } from '../../../domain/moderation/commands/claim-item';
-import { decideItem } from '../../../domain/moderation/commands/decide-item';
+import { decideItem, decideWithSubject } from '../../../domain/moderation/commands/decide-item';
 import { reportItem } from '../../../domain/moderation/commands/report-item';
 import {
   type DecisionRecord,
@@ -14,6 +14,8 @@ import {
   parseItemId,
 } from '../../../domain/moderation/item';
 import type { CommandContext } from '../../../domain/shared/command';
+import { text } from '../../../domain/shared/localized';
+import { fail, ok } from '../../../domain/shared/outcome';
 import { actor, fixedClock, sequentialIds } from '../../support/actors';
 
 const NOW = '2026-11-22T10:00:00.000Z';
@@ -272,6 +274,48 @@ describe('decideItem', () => {
 
     expect(outcome.ok && outcome.value.item.decisions).toHaveLength(20);
     expect(outcome.ok && outcome.value.item.decisions.at(-1)?.decision).toBe('approve');
+  });
+});
+
+describe('decideWithSubject', () => {
+  const hidden = { before: { public: true }, after: { public: false }, events: [] };
+
+  it("returns the decision's audit record: the status before, the decision and the subject's change after", () => {
+    const outcome = decideWithSubject(
+      moderatorA,
+      pendingItem(),
+      { decision: 'hide', reasonCode: 'offensive', note: 'Slur' },
+      ok(hidden),
+    );
+
+    expect(outcome.ok && outcome.audit).toMatchObject({
+      communityId: 'c1',
+      action: 'moderation.decide',
+      target: 'petition/01P',
+      actor: { subject: 'moderator-a' },
+      at: NOW,
+      before: { status: 'pending', public: true },
+      after: {
+        status: 'decided',
+        decision: 'hide',
+        reasonCode: 'offensive',
+        note: 'Slur',
+        onAppeal: false,
+        public: false,
+      },
+    });
+    expect(outcome.ok && outcome.value.change).toBe(hidden);
+    expect(outcome.ok && outcome.events.map((event) => event.name)).toEqual(['moderation.decided.v1']);
+  });
+
+  it("answers the centre's refusal before the tool's, and the tool's when the centre agrees", () => {
+    const refused = fail('invalid_state', text('Ні.', 'No.'));
+
+    const unreasoned = decideWithSubject(moderatorA, pendingItem(), { decision: 'reject' }, refused);
+    const toolSaysNo = decideWithSubject(moderatorA, pendingItem(), { decision: 'approve' }, refused);
+
+    expect(!unreasoned.ok && unreasoned.error.code).toBe('reason_required');
+    expect(!toolSaysNo.ok && toolSaysNo.error.code).toBe('invalid_state');
   });
 });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ItemStatus, type ModerationItem, type SubjectSnapshot } from '../../../domain/moderation/item';
-import { enterQueue, refreshQueueItem } from '../../../domain/moderation/queue';
+import { enterQueue, refreshQueueItem, unseenItem } from '../../../domain/moderation/queue';
 import { REPORT_MAX_DAYS, reportPeriod } from '../../../domain/moderation/transparency';
 
 // The one builder every tool's queue entry goes through, and the report's period.
@@ -75,6 +75,24 @@ describe('a subject entering the moderation queue', () => {
     });
 
     expect(item).toMatchObject({ status: ItemStatus.decided, excerpt: '', version: 6 });
+  });
+
+  it.each([
+    [false, ItemStatus.pending],
+    [true, ItemStatus.decided],
+  ])('is found unsaved (version 0) when the centre has not seen it: public %s, so %s', (isPublic, status) => {
+    const item = unseenItem(entry(), isPublic);
+
+    expect(item).toMatchObject({
+      id: 'comment.01C',
+      communityId: 'demo',
+      status,
+      createdAt: SINCE,
+      waitingSince: SINCE,
+      reports: {},
+      decisions: [],
+      version: 0,
+    });
   });
 });
 

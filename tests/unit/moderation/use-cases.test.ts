@@ -203,6 +203,17 @@ describe('decisions on the runner', () => {
     expect(fake.saves).toBe(0);
   });
 
+  it('tells the decider who looked at an older version to look again, not to try again', async () => {
+    const { useCases } = prepare({ item: { version: 3 } });
+
+    const outcome = await useCases.decide(moderator, community, ITEM_ID, { decision: 'approve', version: 2 });
+
+    expect(!outcome.ok && outcome.error.message).toEqual({
+      uk: 'Запис щойно змінив хтось інший (рішення, взяття в роботу чи скарга). Перегляньте його ще раз.',
+      en: 'Someone else changed this item just now (a decision, a claim or a report). Look at it again.',
+    });
+  });
+
   it("answers the tool's refusal, and writes nothing", async () => {
     const { fake, useCases } = prepare();
     fake.refuseSubjects();
