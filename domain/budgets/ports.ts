@@ -4,6 +4,7 @@ import type { Page } from '../communities/ports';
 import type { Budget } from './budget';
 import type { Ballot } from './commands/cast-ballot';
 import type { PotResult } from './commands/publish-results';
+import type { ResultsRun, WatchedJob } from './commands/results-job';
 import type { PotTally } from './pabulib-of-budget';
 import type { Project, ProjectState } from './project';
 
@@ -115,7 +116,7 @@ export interface BudgetStore {
     next: Budget,
     job: ResultsJob,
     events: readonly EventEnvelope[],
-    audit?: AuditIntent,
+    audit: AuditIntent,
   ): Promise<'saved' | 'conflict'>;
   /**
    * The results of a job with the budget `done` (see `finishResults`), stored
@@ -135,7 +136,7 @@ export interface BudgetStore {
     previousProjects: readonly Project[],
     nextProjects: readonly Project[],
     events: readonly EventEnvelope[],
-    audit?: AuditIntent,
+    audit: AuditIntent,
   ): Promise<'saved' | 'conflict'>;
   /** A finished budget from a pabulib file: the budget, its projects and its ballots. */
   importBudget(
@@ -143,8 +144,23 @@ export interface BudgetStore {
     projects: readonly Project[],
     ballots: readonly Ballot[],
     events: readonly EventEnvelope[],
-    audit?: AuditIntent,
+    audit: AuditIntent,
   ): Promise<void>;
+  /**
+   * Records on the job that a run started and until when it may run: only the
+   * first delivery's claim is written; a later one learns the deadline
+   * recorded instead (none when there is no job item).
+   */
+  claimResultsJob(
+    job: Pick<ResultsJob, 'communityId' | 'budgetId'>,
+    run: ResultsRun,
+  ): Promise<{ readonly claimed: true } | { readonly claimed: false; readonly deadline?: string }>;
+  /** The jobs the lost-job sweep watches whose watch ends by `now`, the earliest first, at most `limit`. */
+  watchedResultsJobs(now: string, limit: number): Promise<WatchedJob[]>;
+  /** Watches a job again, `until` then. */
+  watchResultsJobUntil(job: WatchedJob, until: string): Promise<void>;
+  /** Takes a job off the watch. */
+  unwatchResultsJob(job: WatchedJob): Promise<void>;
   /** Budgets whose schedule makes a phase change due by `now`. */
   dueForPhaseChange(now: string, limit: number): Promise<{ communityId: string; budgetId: string }[]>;
 }

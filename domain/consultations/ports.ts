@@ -34,11 +34,7 @@ export interface ConsultationStore {
   get(communityId: string, consultationId: string): Promise<Consultation | undefined>;
   /** One published version of the draft; versions never change once written. */
   draft(communityId: string, consultationId: string, version: number): Promise<Draft | undefined>;
-  create(
-    created: ConsultationWithDraft,
-    events: readonly EventEnvelope[],
-    audit?: AuditIntent,
-  ): Promise<void>;
+  create(created: ConsultationWithDraft, events: readonly EventEnvelope[], audit: AuditIntent): Promise<void>;
   save(
     previous: Consultation,
     next: Consultation,
@@ -50,14 +46,14 @@ export interface ConsultationStore {
     previous: Consultation,
     revised: ConsultationWithDraft,
     events: readonly EventEnvelope[],
-    audit?: AuditIntent,
+    audit: AuditIntent,
   ): Promise<'saved' | 'conflict'>;
   /** The consultation moving to `report_published`, and the report, in one write. */
   saveReport(
     previous: Consultation,
     published: ConsultationWithReport,
     events: readonly EventEnvelope[],
-    audit?: AuditIntent,
+    audit: AuditIntent,
   ): Promise<'saved' | 'conflict'>;
   report(communityId: string, consultationId: string): Promise<ConsultationReport | undefined>;
   /** Newest first. */

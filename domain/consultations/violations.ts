@@ -1,5 +1,5 @@
 import { type Localized, validationMessage } from '../shared/localized';
-import { fail, type Outcome } from '../shared/outcome';
+import { fail, type Rejection } from '../shared/outcome';
 import type { ProblemCode } from '../shared/problem-codes';
 
 /**
@@ -25,7 +25,7 @@ export const pointerSegment = (key: string | number): string =>
  * `details.errors` lists all of them as the HTTP layer expects, with pointers
  * into `/body` and each one's code.
  */
-export function rejectViolations<T = never>(violations: readonly [Violation, ...Violation[]]): Outcome<T> {
+export function rejectViolations(violations: readonly [Violation, ...Violation[]]): Rejection {
   const [first] = violations;
   return fail(first.code, first.message, {
     ...first.details,

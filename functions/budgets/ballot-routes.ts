@@ -1,9 +1,9 @@
 import { BALLOT_BOX_GRACE_MS, BudgetPhase, potsOf } from '../../domain/budgets/budget';
 import { type AnyRoute, answer, defineRoute, userScope } from '../shared/routes';
 import { ttlCache } from '../shared/ttl-cache';
-import { BUDGET_ERRORS, BUDGET_PATH, budgetOf, storeFor } from './requests';
+import { BUDGET_ERRORS, BUDGET_PATH, budgetOf, storeFor, useCasesFor } from './requests';
 import { BallotBodySchema, BudgetPathSchema, ballotView, MyBallotsSchema } from './schemas';
-import { type BallotBox, ballotBoxOf, vote } from './use-cases';
+import type { BallotBox } from './use-cases';
 
 /**
  * How old the ballot box's view of a budget may be: clearly less than the
@@ -62,12 +62,12 @@ export const ballotRoutes: AnyRoute[] = [
     ],
     handle: async (request) => {
       const { command, community } = userScope(request);
-      const store = storeFor(request);
+      const useCases = useCasesFor(request);
       const { budgetId } = request.params;
       const box = await votingBudgets.get(`${request.config.tableName}|${community.id}|${budgetId}`, () =>
-        ballotBoxOf(store, community.id, budgetId),
+        useCases.ballotBoxOf({ communityId: community.id, budgetId }),
       );
-      const outcome = await vote(store, command, box, budgetId, request.body.ballots);
+      const outcome = await useCases.vote(command, box, budgetId, request.body.ballots);
       return answer(outcome, ({ ballots, pots }) => ({
         status: 200,
         body: { ballots: ballots.map(ballotView), pots: pots.map((pot) => pot.id) },

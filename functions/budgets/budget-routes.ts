@@ -1,6 +1,6 @@
 import type { Community } from '../../domain/communities/community';
 import { type AnyRoute, answer, created, defineRoute, userScope } from '../shared/routes';
-import { BASE, BUDGET_ERRORS, BUDGET_PATH, budgetAt, budgetOf, storeFor } from './requests';
+import { BASE, BUDGET_ERRORS, BUDGET_PATH, budgetAt, budgetOf, storeFor, useCasesFor } from './requests';
 import {
   BudgetListSchema,
   BudgetPathSchema,
@@ -13,7 +13,6 @@ import {
   ListBudgetsQuerySchema,
   PhaseBodySchema,
 } from './schemas';
-import { importBudgetFile, moveBudgetPhase, openBudget } from './use-cases';
 
 /** Budgets themselves: open one or import one, list, read, move to the next phase. */
 export const budgetRoutes: AnyRoute[] = [
@@ -38,7 +37,7 @@ export const budgetRoutes: AnyRoute[] = [
     ],
     handle: async (request) => {
       const { command, community } = userScope(request);
-      const outcome = await openBudget(storeFor(request), command, community, request.body);
+      const outcome = await useCasesFor(request).openBudget(command, community, request.body);
       return answer(outcome, (budget) =>
         created(BUDGET_PATH, { communityId: community.id, budgetId: budget.id }, budgetView(budget)),
       );
@@ -95,7 +94,7 @@ export const budgetRoutes: AnyRoute[] = [
     ],
     handle: async (request) => {
       const { command, community } = userScope(request);
-      const outcome = await importBudgetFile(storeFor(request), command, community, request.body, {
+      const outcome = await useCasesFor(request).importBudgetFile(command, community, request.body, {
         ...(request.query.rule ? { rule: request.query.rule } : {}),
         ...(request.query.names ? { name: request.query.names } : {}),
       });
@@ -131,7 +130,11 @@ export const budgetRoutes: AnyRoute[] = [
     errors: [...BUDGET_ERRORS, 'forbidden', 'invalid_phase_change', 'version_conflict'],
     handle: async (request) => {
       const { command } = userScope(request);
-      const outcome = await moveBudgetPhase(budgetAt(request), command, request.body.phase);
+      const outcome = await useCasesFor(request).moveBudgetPhase(
+        command,
+        budgetAt(request),
+        request.body.phase,
+      );
       return answer(outcome, (budget) => ({ status: 200, body: budgetView(budget) }));
     },
   }),

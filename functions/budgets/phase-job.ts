@@ -8,7 +8,7 @@ import { systemClock, ulidGenerator } from '../shared/ids';
 import { logLine } from '../shared/log';
 import { failLostResultsJobs } from './results-job';
 import { dynamoBudgetStore } from './store';
-import { moveBudgetOnSchedule } from './use-cases';
+import { budgetUseCases } from './use-cases';
 
 /** How many due budgets one run moves; the next run takes the rest. */
 const PER_RUN = 100;
@@ -39,9 +39,10 @@ export async function moveDueBudgets(
 ): Promise<{ moved: number }> {
   const due = await store.dueForPhaseChange(clock.now().toISOString(), PER_RUN);
   const context = scheduleContext(clock, ids);
+  const useCases = budgetUseCases(store);
   let moved = 0;
   for (const { communityId, budgetId } of due) {
-    const outcome = await moveBudgetOnSchedule({ store, communityId, budgetId }, context);
+    const outcome = await useCases.moveBudgetOnSchedule(context, { communityId, budgetId });
     if (outcome.ok) {
       if (outcome.value) moved += 1;
     } else if (outcome.error.code !== 'budget_not_found') {
@@ -60,6 +61,6 @@ export const handler = async (): Promise<{ moved: number; failed: number }> => {
   const client = documentClient(config);
   const store = dynamoBudgetStore(client, config.tableName);
   const { moved } = await moveDueBudgets(store, systemClock, ids);
-  const { failed } = await failLostResultsJobs(systemClock, { client, tableName: config.tableName, store });
+  const { failed } = await failLostResultsJobs(systemClock, { store });
   return { moved, failed };
 };

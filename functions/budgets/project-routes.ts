@@ -11,6 +11,7 @@ import {
   PROJECT_ERRORS,
   PROJECT_PATH,
   storeFor,
+  useCasesFor,
 } from './requests';
 import {
   BudgetPathSchema,
@@ -25,7 +26,7 @@ import {
   ReviewBodySchema,
   SubmitProjectBodySchema,
 } from './schemas';
-import { loadProject, proposeProject, reviewBudgetProject, trackBudgetProject } from './use-cases';
+import type { BudgetUseCases } from './use-cases';
 
 /**
  * A project as the public may know it: selected or not only once the council
@@ -92,7 +93,12 @@ export const projectRoutes: AnyRoute[] = [
     ],
     handle: async (request) => {
       const { command, community } = userScope(request);
-      const outcome = await proposeProject(budgetAt(request), command, community, request.body);
+      const outcome = await useCasesFor(request).proposeProject(
+        command,
+        budgetAt(request),
+        community,
+        request.body,
+      );
       return answer(outcome, (project) =>
         created(
           PROJECT_PATH,
@@ -174,7 +180,7 @@ export const projectRoutes: AnyRoute[] = [
     responses: { 200: { description: 'The project', schema: ProjectViewSchema } },
     errors: PROJECT_ERRORS,
     handle: async (request) => {
-      const loaded = await loadProject(budgetAt(request), request.params.projectId);
+      const loaded = await useCasesFor(request).loadProject(budgetAt(request), request.params.projectId);
       // A project the public may not see is not there, for the public.
       if (loaded.ok && !PUBLIC_PROJECT_STATES.has(loaded.value.project.state)) {
         return { error: projectNotFound(request.params.projectId) };
@@ -206,9 +212,9 @@ export const projectRoutes: AnyRoute[] = [
     ],
     handle: async (request) => {
       const { command } = userScope(request);
-      const outcome = await reviewBudgetProject(
-        budgetAt(request),
+      const outcome = await useCasesFor(request).reviewBudgetProject(
         command,
+        budgetAt(request),
         request.params.projectId,
         request.body,
       );
@@ -235,11 +241,11 @@ export const projectRoutes: AnyRoute[] = [
     ],
     handle: async (request) => {
       const { command } = userScope(request);
-      const outcome = await trackBudgetProject(
-        budgetAt(request),
+      const outcome = await useCasesFor(request).trackBudgetProject(
         command,
+        budgetAt(request),
         request.params.projectId,
-        request.body as Parameters<typeof trackBudgetProject>[3],
+        request.body as Parameters<BudgetUseCases['trackBudgetProject']>[3],
       );
       return answer(outcome, projectAnswer);
     },

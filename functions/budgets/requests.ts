@@ -6,7 +6,7 @@ import type { ProblemCode } from '../../domain/shared/problem-codes';
 import { documentClient } from '../shared/dynamo';
 import type { RouteRequest } from '../shared/routes';
 import { dynamoBudgetStore } from './store';
-import { type BudgetAddress, loadBudget } from './use-cases';
+import { type BudgetAddress, budgetUseCases } from './use-cases';
 
 /** The path templates of the tool: each `Location` is built from one of them (`created`, `pathTo`). */
 export const BASE = '/v1/communities/{communityId}/budgets';
@@ -21,14 +21,16 @@ export const PROJECT_ERRORS: readonly ProblemCode[] = [...BUDGET_ERRORS, 'projec
 export const storeFor = (request: RouteRequest): BudgetStore =>
   dynamoBudgetStore(documentClient(request.config), request.config.tableName);
 
+/** The use cases on the request's table. */
+export const useCasesFor = (request: RouteRequest) => budgetUseCases(storeFor(request));
+
 /** The budget the path names, as the use cases address it (the stack has loaded the community). */
 export function budgetAt(request: RouteRequest<{ budgetId: string }>): BudgetAddress {
   const community = request.community as Community;
-  return { store: storeFor(request), communityId: community.id, budgetId: request.params.budgetId };
+  return { communityId: community.id, budgetId: request.params.budgetId };
 }
 
 /** The budget the path names, or `budget_not_found`. */
 export function budgetOf(request: RouteRequest<{ budgetId: string }>): Promise<Outcome<Budget>> {
-  const at = budgetAt(request);
-  return loadBudget(at.store, at.communityId, at.budgetId);
+  return useCasesFor(request).loadBudget(budgetAt(request));
 }

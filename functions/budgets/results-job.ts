@@ -1,13 +1,10 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { z } from 'zod';
 import {
-  failResults,
-  finishResults,
-  type ResultsRun,
+  claimedElsewhere,
+  settleWatchedJob,
   startResults,
-  waitsFor,
+  type WatchedJob,
 } from '../../domain/budgets/commands/results-job';
 import type { BudgetStore } from '../../domain/budgets/ports';
 import {
@@ -21,13 +18,11 @@ import { type EventEnvelope, EventEnvelopeSchema } from '../../events/envelope';
 import { loadConfig } from '../shared/config';
 import { documentClient } from '../shared/dynamo';
 import { systemClock } from '../shared/ids';
-import { keys } from '../shared/keys';
 import { logLine } from '../shared/log';
-import { runChange } from '../shared/use-case';
 import { budgetResults, ResultsError } from './results';
 import { overdueAt } from './results-deadline';
 import { dynamoBudgetStore } from './store';
-import { BUDGET, loadBudget } from './use-cases';
+import { budgetUseCases } from './use-cases';
 
 /** How long a global secondary index may lag behind the table (typically well under a second). */
 const INDEX_SETTLE_MS = 1_000;
@@ -57,47 +52,15 @@ export interface ResultsJobOptions {
   readonly clock?: Clock;
 }
 
+/** What a results job reads and writes through: the budgets store (DynamoDB in AWS, the fake in unit tests). */
 export interface JobDependencies {
-  readonly client: DynamoDBDocumentClient;
-  readonly tableName: string;
   readonly store: BudgetStore;
 }
 
+/** The DynamoDB store of the configured table. */
 export function dependencies(): JobDependencies {
   const config = loadConfig();
-  const client = documentClient(config);
-  return { client, tableName: config.tableName, store: dynamoBudgetStore(client, config.tableName) };
-}
-
-/**
- * Records on the job item that a run started and until when it may run. Only
- * the first delivery gets the claim; a later one learns the deadline instead.
- */
-async function claim(
-  { client, tableName }: JobDependencies,
-  request: ResultsRequest,
-  run: ResultsRun,
-): Promise<{ claimed: true } | { claimed: false; deadline: number }> {
-  const key = keys.budgetResultsJob(request.communityId, request.budgetId, request.jobId);
-  try {
-    await client.send(
-      new UpdateCommand({
-        TableName: tableName,
-        Key: key,
-        UpdateExpression: 'SET startedAt = :now, deadline = :deadline',
-        ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(startedAt)',
-        ExpressionAttributeValues: { ':now': run.startedAt, ':deadline': run.deadline },
-      }),
-    );
-    return { claimed: true };
-  } catch (error) {
-    if (!(error instanceof ConditionalCheckFailedException)) throw error;
-  }
-  const { Item } = await client.send(
-    new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }),
-  );
-  // No job item: the request came from before jobs recorded their runs; its time is long gone.
-  return { claimed: false, deadline: Date.parse(String(Item?.deadline ?? '')) || 0 };
+  return { store: dynamoBudgetStore(documentClient(config), config.tableName) };
 }
 
 /**
@@ -111,14 +74,7 @@ async function markFailed(
   request: ResultsRequest,
   failure: ResultsFailure,
 ): Promise<void> {
-  const outcome = await runChange(
-    {
-      load: () => loadBudget(deps.store, request.communityId, request.budgetId),
-      decide: (budget) => failResults(budget, request.jobId, failure),
-      save: (budget, done) => deps.store.saveBudget(budget, done.value, done.events, done.audit),
-    },
-    { what: BUDGET },
-  );
+  const outcome = await budgetUseCases(deps.store).failResultsJob(request, failure);
   if (!outcome.ok && outcome.error.code === 'version_conflict') {
     throw new Error(`Could not mark results job ${request.jobId} failed: the budget kept changing`);
   }
@@ -134,14 +90,7 @@ async function storeResults(
   request: ResultsRequest,
   results: ReturnType<ComputeResults>,
 ): Promise<'saved' | 'stale'> {
-  const outcome = await runChange(
-    {
-      load: () => loadBudget(deps.store, request.communityId, request.budgetId),
-      decide: (budget) => finishResults(clock, budget, request.jobId),
-      save: (budget, done) => deps.store.storeResults(budget, done.value, request.jobId, results),
-    },
-    { what: BUDGET },
-  );
+  const outcome = await budgetUseCases(deps.store).finishResultsJob(clock, request, results);
   return outcome.ok ? 'saved' : 'stale';
 }
 
@@ -180,9 +129,9 @@ export async function runResultsJob(
   const start = budget && startResults(clock, budget, request.jobId, options.timeLimitMs);
   if (!budget || !start?.ok) return 'skipped';
 
-  const claimed = await claim(deps, request, start.value);
+  const claimed = await deps.store.claimResultsJob(request, start.value);
   if (!claimed.claimed) {
-    if (clock.now().getTime() < claimed.deadline) return 'busy';
+    if (claimedElsewhere(clock, claimed.deadline) === 'busy') return 'busy';
     logLine('error', {
       msg: 'budget results job ran out of time',
       budgetId: request.budgetId,
@@ -267,79 +216,34 @@ export async function failLostResultsJobs(
   deps: JobDependencies = dependencies(),
 ): Promise<{ failed: number }> {
   const now = clock.now();
-  const page = await deps.client.send(
-    new QueryCommand({
-      TableName: deps.tableName,
-      IndexName: 'GSI2',
-      KeyConditionExpression: 'GSI2PK = :pk AND GSI2SK < :bound',
-      ExpressionAttributeValues: {
-        ':pk': keys.budgetResultsWatched.GSI2PK,
-        ':bound': `${now.toISOString()}#\uffff`,
-      },
-      Limit: WATCHED_PER_RUN,
-    }),
-  );
+  const watched = await deps.store.watchedResultsJobs(now.toISOString(), WATCHED_PER_RUN);
   let failed = 0;
-  for (const item of page.Items ?? []) {
+  for (const job of watched) {
     try {
-      if (await settleWatched(deps, now, item)) failed += 1;
+      if (await settleWatched(deps, now, job)) failed += 1;
     } catch (error) {
       // One job that cannot be settled now must not hold up the others: the next run tries again.
-      logLine('error', { msg: 'lost results job not settled', jobId: item.jobId, error: String(error) });
+      logLine('error', { msg: 'lost results job not settled', jobId: job.jobId, error: String(error) });
     }
   }
   return { failed };
 }
 
-/** Settles one watched job (see {@link failLostResultsJobs}); whether it marked the job failed. */
-async function settleWatched(
-  deps: JobDependencies,
-  now: Date,
-  item: Record<string, unknown>,
-): Promise<boolean> {
-  const request: ResultsRequest = {
-    communityId: String(item.communityId),
-    budgetId: String(item.budgetId),
-    jobId: String(item.jobId),
-    requestedAt: String(item.requestedAt),
-  };
-  const key = keys.budgetResultsJob(request.communityId, request.budgetId, request.jobId);
-  const budget = await deps.store.getBudget(request.communityId, request.budgetId);
-  const due = overdueAt(request.requestedAt, item.deadline as string | undefined);
-  if (waitsFor(budget, request.jobId) && now.getTime() < due) {
+/** Settles one watched job as `settleWatchedJob` decides (see {@link failLostResultsJobs}); whether it failed it. */
+async function settleWatched(deps: JobDependencies, now: Date, job: WatchedJob): Promise<boolean> {
+  const budget = await deps.store.getBudget(job.communityId, job.budgetId);
+  const step = settleWatchedJob(now, budget, job, overdueAt(job.requestedAt, job.deadline));
+  if (step.kind === 'watch_again') {
     // Its run started late and is still within its time: look again once that is over.
-    await deps.client.send(
-      new UpdateCommand({
-        TableName: deps.tableName,
-        Key: key,
-        UpdateExpression: 'SET GSI2SK = :order',
-        ConditionExpression: 'attribute_exists(PK)',
-        ExpressionAttributeValues: {
-          ':order': keys.budgetResultsWatchedOrder(
-            new Date(due).toISOString(),
-            request.communityId,
-            request.budgetId,
-            request.jobId,
-          ).GSI2SK,
-        },
-      }),
-    );
+    await deps.store.watchResultsJobUntil(job, step.until);
     return false;
   }
-  const lost = waitsFor(budget, request.jobId);
-  if (lost) {
-    logLine('error', { msg: 'budget results job lost', budgetId: request.budgetId, jobId: request.jobId });
-    await markFailed(deps, request, { code: ResultsFailureCode.out_of_time, detail: 'no run finished it' });
+  if (step.kind === 'lost') {
+    logLine('error', { msg: 'budget results job lost', budgetId: job.budgetId, jobId: job.jobId });
+    await markFailed(deps, job, { code: ResultsFailureCode.out_of_time, detail: 'no run finished it' });
   }
-  await deps.client.send(
-    new UpdateCommand({
-      TableName: deps.tableName,
-      Key: key,
-      UpdateExpression: 'REMOVE GSI2PK, GSI2SK',
-      ConditionExpression: 'attribute_exists(PK)',
-    }),
-  );
-  return lost;
+  await deps.store.unwatchResultsJob(job);
+  return step.kind === 'lost';
 }
 
 /** The body of an SQS message that an EventBridge rule sent: the event, with our envelope as its detail. */

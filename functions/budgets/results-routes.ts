@@ -7,7 +7,15 @@ import { type Locale, text } from '../../domain/shared/localized';
 import type { DomainError } from '../../domain/shared/outcome';
 import { type AnyRoute, answer, defineRoute, pathTo, userScope } from '../shared/routes';
 import { EXPORT_PATH, exportBudget } from './export';
-import { BUDGET_ERRORS, budgetAt, budgetOf, RESULTS_PATH, storeFor } from './requests';
+import {
+  BUDGET_ERRORS,
+  BUDGET_PATH,
+  budgetAt,
+  budgetOf,
+  RESULTS_PATH,
+  storeFor,
+  useCasesFor,
+} from './requests';
 import {
   BudgetPathSchema,
   BudgetViewSchema,
@@ -17,7 +25,6 @@ import {
   RESULTS_PUBLIC,
   ResultsViewSchema,
 } from './schemas';
-import { askForResults, publishBudgetResults } from './use-cases';
 
 function resultsNotPublic(budget: Budget): DomainError {
   return {
@@ -62,7 +69,7 @@ export const resultsRoutes: AnyRoute[] = [
     errors: [...BUDGET_ERRORS, 'forbidden', 'wrong_phase', 'version_conflict'],
     handle: async (request) => {
       const { command, community } = userScope(request);
-      const outcome = await askForResults(budgetAt(request), command);
+      const outcome = await useCasesFor(request).askForResults(command, budgetAt(request));
       return answer(outcome, ({ job }) => ({
         status: 202,
         body: { jobId: job.jobId, status: 'running', requestedAt: job.requestedAt },
@@ -123,7 +130,7 @@ export const resultsRoutes: AnyRoute[] = [
     errors: [...BUDGET_ERRORS, 'forbidden', 'wrong_phase', 'results_not_computed', 'version_conflict'],
     handle: async (request) => {
       const { command } = userScope(request);
-      const outcome = await publishBudgetResults(budgetAt(request), command);
+      const outcome = await useCasesFor(request).publishBudgetResults(command, budgetAt(request));
       return answer(outcome, (published) => ({ status: 200, body: budgetView(published.budget) }));
     },
   }),

@@ -18,6 +18,7 @@ import { mergedAfter, pageOfRows } from '../shared/export-pages';
 import { BALLOT_BUCKETS, Entity, keys } from '../shared/keys';
 import { commitWithEvents, commitWithEventsAt, type TransactItem } from '../shared/outbox';
 import { decodeCursor, encodeCursor, invalidCursor } from '../shared/pagination';
+import { RETRY, type RetryPolicy, retrying } from '../shared/use-case';
 import {
   ballotFromItem,
   ballotToItem,
@@ -30,12 +31,22 @@ import {
   tallyFromItem,
 } from './items';
 import { overdueAt } from './results-deadline';
+import { dynamoResultsJobWrites } from './results-job-store';
 import { projectSnapshot } from './snapshot';
 
 /** TransactWriteItems takes at most 100 items; leave room for the budget, events and the audit intent. */
 const PROJECTS_PER_TRANSACTION = 80;
 /** BatchWriteItem takes at most 25 puts. */
 const BATCH = 25;
+/**
+ * How a batch's unprocessed items are sent again: 5 retries, each after a
+ * pause that doubles (40 ms … 640 ms), so that a throttled table gets time to
+ * recover; items still unprocessed then fail the import instead of looping on.
+ */
+const UNPROCESSED_ITEMS_POLICY: RetryPolicy = {
+  attempts: 6,
+  pause: (retry) => new Promise((wake) => setTimeout(wake, 20 * 2 ** retry)),
+};
 /**
  * At most this many projects are read for one page of a filtered list, however
  * few of them match: a budget holds at most its `maxProjects` submissions
@@ -97,15 +108,23 @@ export function dynamoBudgetStore(client: DynamoDBDocumentClient, tableName: str
   const batchPut = async (items: readonly Record<string, unknown>[]) => {
     for (let start = 0; start < items.length; start += BATCH) {
       let pending = items.slice(start, start + BATCH).map((Item) => ({ PutRequest: { Item } }));
-      // BatchWrite may leave some items unprocessed under load: send those again.
-      while (pending.length > 0) {
+      // BatchWrite may leave some items unprocessed under load: send those again, after a growing pause, a few times.
+      const written = await retrying(async () => {
         const result = await client.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } }));
         pending = (result.UnprocessedItems?.[tableName] ?? []) as typeof pending;
+        return pending.length === 0 ? 'written' : RETRY;
+      }, UNPROCESSED_ITEMS_POLICY);
+      if (written === RETRY) {
+        throw new Error(
+          `DynamoDB left ${pending.length} items unprocessed after ${UNPROCESSED_ITEMS_POLICY.attempts - 1} retries`,
+        );
       }
     }
   };
 
   return {
+    ...dynamoResultsJobWrites(client, tableName),
+
     async getBudget(communityId, budgetId) {
       const result = await client.send(
         new GetCommand({

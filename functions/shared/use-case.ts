@@ -1,6 +1,6 @@
 import { versionConflict } from '../../domain/shared/conflict';
 import type { Localized } from '../../domain/shared/localized';
-import type { DomainError, Outcome, Success } from '../../domain/shared/outcome';
+import type { DomainError, Outcome, Rejection, Success } from '../../domain/shared/outcome';
 
 /** The one `version_conflict` builder, from the domain; re-exported for the use cases. */
 export { versionConflict };
@@ -72,12 +72,13 @@ export async function retrying<T>(
  * `load` reads the current state through the tool's port (a rejection when it is
  * missing or hidden from the caller), `decide` is the pure command, and `save`
  * writes the new state with the command's events and audit intent in one
- * conditional transaction.
+ * conditional transaction. `Done` is the command's kind of success: a staff
+ * command's (`AuditedSuccess`) hands `save` an audit intent that is always there.
  */
-export interface Change<State, T> {
+export interface Change<State, T, Done extends Success<T> = Success<T>> {
   readonly load: () => Promise<Outcome<State>>;
-  readonly decide: (state: State) => Outcome<T>;
-  readonly save: (state: State, done: Success<T>) => Promise<Saved>;
+  readonly decide: (state: State) => Done | Rejection;
+  readonly save: (state: State, done: Done) => Promise<Saved>;
 }
 
 /** The state a loader found, or the rejection that says it is not there. */
@@ -111,11 +112,11 @@ const CHANGE_POLICY: RetryPolicy = { attempts: CHANGE_ATTEMPTS, ceilingMs: 40 };
  *   save: (petition, done) => store.save(petition, done.value, done.events, done.audit),
  * });
  */
-export async function runChange<State, T>(
-  change: Change<State, T>,
+export async function runChange<State, T, Done extends Success<T> = Success<T>>(
+  change: Change<State, T, Done>,
   options: RunOptions = {},
-): Promise<Outcome<T>> {
-  const result = await retrying<Outcome<T>>(async () => {
+): Promise<Done | Rejection> {
+  const result = await retrying<Done | Rejection>(async () => {
     const loaded = await change.load();
     if (!loaded.ok) return loaded;
     const outcome = change.decide(loaded.value);

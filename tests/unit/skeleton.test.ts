@@ -50,6 +50,10 @@ describe('the skeleton of functions/', () => {
     // A bound on attempts is a policy handed to `retrying`, not a loop of its own.
     const bounded = matching(/\bconst\s+(?:[A-Z_]+_)?ATTEMPTS\s*=/);
     expect(bounded.filter((file) => !/\bretrying[<(]/.test(source(file)))).toEqual([]);
+    // A batch's unprocessed items or keys are sent again inside `retrying`, bounded, never in a loop of their own.
+    expect(matching(/while\s*\([^)]*\b(?:pending|unprocessed)/i, [RUNNER])).toEqual([]);
+    const resending = matching(/\bUnprocessed(?:Items|Keys)\b/);
+    expect(resending.filter((file) => !/\bretrying[<(]/.test(source(file)))).toEqual([]);
   });
 
   it('builds version_conflict in one place', () => {

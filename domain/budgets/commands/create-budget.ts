@@ -39,7 +39,7 @@ export interface CreateBudgetInput {
 export const DEFAULT_MINIMUM_AGE = 16;
 
 const invalid = (pointer: string, uk: string, en: string, details: Record<string, unknown> = {}) =>
-  fail<Budget>('validation_failed', text(uk, en), { ...details, errors: [{ pointer, detail: en }] });
+  fail('validation_failed', text(uk, en), { ...details, errors: [{ pointer, detail: en }] });
 
 /** Limits that only make sense together (zod checks each on its own). */
 function ballotProblem(

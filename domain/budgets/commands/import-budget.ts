@@ -5,7 +5,7 @@ import type { Community } from '../../communities/community';
 import { forbidden } from '../../communities/permissions';
 import type { CommandContext } from '../../shared/command';
 import { text } from '../../shared/localized';
-import { fail, type Outcome, ok, reject } from '../../shared/outcome';
+import { audited, fail, reject, type StaffOutcome } from '../../shared/outcome';
 import { budgetAudit } from '../audit';
 import {
   type BallotRules,
@@ -86,7 +86,7 @@ export function importBudget(
   community: Community,
   instance: PabulibInstance,
   options: { readonly rule?: BudgetRule; readonly name?: string },
-): Outcome<ImportedBudget> {
+): StaffOutcome<ImportedBudget> {
   const { actor, clock, ids } = context;
   if (!mayManageBudget(actor)) return reject(forbidden('council'));
   const ballotOf = BALLOT_OF[instance.voteType];
@@ -198,7 +198,7 @@ export function importBudget(
       imported: true,
     }),
   ];
-  return ok(
+  return audited(
     { budget, projects, ballots },
     events,
     budgetAudit(context, AuditAction.budgetImport, budget, {

@@ -3,7 +3,7 @@ import { AuditAction } from '../../audit/intent';
 import { forbidden } from '../../communities/permissions';
 import type { CommandContext } from '../../shared/command';
 import { text } from '../../shared/localized';
-import { fail, type Outcome, ok, reject } from '../../shared/outcome';
+import { audited, fail, reject, type StaffOutcome } from '../../shared/outcome';
 import { budgetAudit } from '../audit';
 import { type Budget, BudgetPhase } from '../budget';
 import { budgetEvent } from '../events';
@@ -48,7 +48,7 @@ export function publishResults(
   budget: Budget,
   projects: readonly Project[],
   results: readonly PotResult[],
-): Outcome<PublishedResults> {
+): StaffOutcome<PublishedResults> {
   const { actor, clock, ids } = context;
   if (!mayManageBudget(actor)) return reject(forbidden('council'));
   if (budget.phase !== BudgetPhase.tallying) return reject(wrongPhase(budget, [BudgetPhase.tallying]));
@@ -91,7 +91,7 @@ export function publishResults(
       })),
     }),
   ];
-  return ok(
+  return audited(
     { budget: next, projects: decided },
     events,
     budgetAudit(context, AuditAction.budgetResultsPublish, budget, {

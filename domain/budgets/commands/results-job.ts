@@ -4,7 +4,7 @@ import { forbidden } from '../../communities/permissions';
 import type { Clock } from '../../shared/clock';
 import type { CommandContext } from '../../shared/command';
 import { text } from '../../shared/localized';
-import { fail, type Outcome, ok, reject } from '../../shared/outcome';
+import { audited, fail, type Outcome, ok, reject, type StaffOutcome } from '../../shared/outcome';
 import { budgetAudit } from '../audit';
 import { type Budget, BudgetPhase, type ResultsSummary } from '../budget';
 import { budgetEvent } from '../events';
@@ -59,7 +59,7 @@ function notWaiting(budget: Budget, jobId: string): Outcome<never> {
  * Outcomes: ok (emits `budget.results-requested.v1`, audited); `forbidden`
  * (not council); `wrong_phase` (not tallying).
  */
-export function requestResults(context: CommandContext, budget: Budget): Outcome<RequestedResults> {
+export function requestResults(context: CommandContext, budget: Budget): StaffOutcome<RequestedResults> {
   const { actor, clock, ids } = context;
   if (!mayManageBudget(actor)) return reject(forbidden('council'));
   if (budget.phase !== BudgetPhase.tallying) return reject(wrongPhase(budget, [BudgetPhase.tallying]));
@@ -84,7 +84,7 @@ export function requestResults(context: CommandContext, budget: Budget): Outcome
     jobId: job.jobId,
     requestedAt,
   });
-  return ok({ budget: next, job }, [requested], audit);
+  return audited({ budget: next, job }, [requested], audit);
 }
 
 /**
@@ -135,4 +135,55 @@ export function finishResults(clock: Clock, budget: Budget, jobId: string): Outc
 export function failResults(budget: Budget, jobId: string, failure: ResultsFailure): Outcome<Budget> {
   if (!waitsFor(budget, jobId)) return notWaiting(budget, jobId);
   return ok({ ...budget, results: failedSummary(budget.results, failure), version: budget.version + 1 });
+}
+
+/** What a delivery does that finds its job claimed by an earlier one. */
+export type ClaimedElsewhere = 'busy' | 'out_of_time';
+
+/**
+ * A delivery found the job claimed: while the claim's deadline is ahead, a
+ * run is still going (`busy`: look again later); past it, that run was cut
+ * off, and this delivery marks the job failed instead of recomputing
+ * (`out_of_time`). No deadline at all: the request came from before jobs
+ * recorded their runs, and its time is long gone.
+ */
+export function claimedElsewhere(clock: Clock, deadline: string | undefined): ClaimedElsewhere {
+  const until = Date.parse(deadline ?? '');
+  return !Number.isNaN(until) && clock.now().getTime() < until ? 'busy' : 'out_of_time';
+}
+
+/** A job the lost-job sweep watches: as requested, with the deadline its run recorded, if one did. */
+export interface WatchedJob {
+  readonly communityId: string;
+  readonly budgetId: string;
+  readonly jobId: string;
+  readonly requestedAt: string;
+  readonly deadline?: string;
+}
+
+/**
+ * What the sweep does with a watched job: watch it again `until` then (its run
+ * started late and may still finish), or take it off the watch, failing it
+ * first when the budget still waits for it (`lost`), or as it is (`ended`: it
+ * finished, failed, or was superseded).
+ */
+export type WatchedJobStep =
+  | { readonly kind: 'watch_again'; readonly until: string }
+  | { readonly kind: 'lost' }
+  | { readonly kind: 'ended' };
+
+/**
+ * Settles a watched job at `now`. `overdueAt` (ms) is when a job still
+ * running is certainly lost: its time limit and the queue's redelivery margin
+ * after its request or its run's deadline (`functions/budgets/results-deadline.ts`).
+ */
+export function settleWatchedJob(
+  now: Date,
+  budget: Budget | undefined,
+  job: WatchedJob,
+  overdueAt: number,
+): WatchedJobStep {
+  if (!waitsFor(budget, job.jobId)) return { kind: 'ended' };
+  if (now.getTime() < overdueAt) return { kind: 'watch_again', until: new Date(overdueAt).toISOString() };
+  return { kind: 'lost' };
 }

@@ -2,7 +2,7 @@ import { AuditAction } from '../../audit/intent';
 import type { Community } from '../../communities/community';
 import { forbidden } from '../../communities/permissions';
 import type { CommandContext } from '../../shared/command';
-import { type Outcome, ok, reject } from '../../shared/outcome';
+import { audited, reject, type StaffOutcome } from '../../shared/outcome';
 import { consultationAudit } from '../audit';
 import { type Consultation, ConsultationPhase, invalidDates, versionSummary } from '../consultation';
 import { type Draft, parseDraft } from '../draft';
@@ -42,7 +42,7 @@ export function createConsultation(
   context: CommandContext,
   community: Community,
   input: CreateConsultationInput,
-): Outcome<ConsultationWithDraft> {
+): StaffOutcome<ConsultationWithDraft> {
   const { actor, clock, ids } = context;
   if (!mayActAsCouncil(actor)) return reject(forbidden('council'));
   const now = clock.now();
@@ -70,7 +70,7 @@ export function createConsultation(
     createdAt: now.toISOString(),
     revision: 1,
   };
-  return ok(
+  return audited(
     { consultation, draft },
     [
       createdEvent(ids, now, consultation),

@@ -2,7 +2,7 @@ import { AuditAction } from '../../audit/intent';
 import { forbidden } from '../../communities/permissions';
 import type { CommandContext } from '../../shared/command';
 import { text } from '../../shared/localized';
-import { type Outcome, ok, reject } from '../../shared/outcome';
+import { audited, reject, type StaffOutcome } from '../../shared/outcome';
 import { consultationAudit } from '../audit';
 import { type Consultation, ConsultationPhase, canTransition, invalidPhase } from '../consultation';
 import { type Draft, findBlock } from '../draft';
@@ -117,7 +117,7 @@ export function publishReport(
   draft: Draft,
   input: PublishReportInput,
   commentIds: ReadonlySet<string>,
-): Outcome<ConsultationWithReport> {
+): StaffOutcome<ConsultationWithReport> {
   const { actor, clock, ids } = context;
   if (!mayActAsCouncil(actor)) return reject(forbidden('council'));
   if (!canTransition(consultation.phase, ConsultationPhase.report_published)) {
@@ -164,7 +164,7 @@ export function publishReport(
       publishedBy: actor.subject,
     },
   };
-  return ok(
+  return audited(
     published,
     [
       phaseChangedEvent(ids, at, consultation.phase, published.consultation, 'council'),

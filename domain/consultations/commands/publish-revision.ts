@@ -2,7 +2,7 @@ import { AuditAction } from '../../audit/intent';
 import { forbidden } from '../../communities/permissions';
 import type { CommandContext } from '../../shared/command';
 import { text } from '../../shared/localized';
-import { fail, type Outcome, ok, reject } from '../../shared/outcome';
+import { audited, fail, reject, type StaffOutcome } from '../../shared/outcome';
 import { consultationAudit } from '../audit';
 import { type Consultation, invalidPhase, REVISABLE, versionSummary } from '../consultation';
 import { type Draft, reviseDraft } from '../draft';
@@ -27,7 +27,7 @@ export function publishRevision(
   consultation: Consultation,
   currentDraft: Draft,
   markdown: string,
-): Outcome<ConsultationWithDraft> {
+): StaffOutcome<ConsultationWithDraft> {
   const { actor, clock, ids } = context;
   if (!mayActAsCouncil(actor)) return reject(forbidden('council'));
   if (!REVISABLE.has(consultation.phase)) {
@@ -60,7 +60,7 @@ export function publishRevision(
     versions: [...consultation.versions, versionSummary(draft, now, actor.subject)],
     revision: consultation.revision + 1,
   };
-  return ok(
+  return audited(
     { consultation: next, draft },
     [revisedEvent(ids, now, next, draft)],
     consultationAudit(

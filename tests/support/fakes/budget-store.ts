@@ -2,10 +2,12 @@ import type { AuditIntent } from '../../../domain/audit/intent';
 import { type Budget, maxProjectsOf, scheduledChangeAt } from '../../../domain/budgets/budget';
 import type { Ballot } from '../../../domain/budgets/commands/cast-ballot';
 import type { PotResult } from '../../../domain/budgets/commands/publish-results';
+import type { WatchedJob } from '../../../domain/budgets/commands/results-job';
 import type { PotTally } from '../../../domain/budgets/pabulib-of-budget';
 import type { BudgetStore, ResultsJob } from '../../../domain/budgets/ports';
 import type { Project } from '../../../domain/budgets/project';
 import type { EventEnvelope } from '../../../events/envelope';
+import { overdueAt } from '../../../functions/budgets/results-deadline';
 
 /**
  * An in-memory {@link BudgetStore} with the conditions of the DynamoDB one
@@ -13,7 +15,8 @@ import type { EventEnvelope } from '../../../events/envelope';
  * the budget is in the phase it was read in, a submission only below the
  * budget's cap), so that use cases run through the runner on it as on the
  * table. What the writes committed is kept to be looked at: `events` (the
- * outbox), `audits`, the `jobs`. `conflictNext(n)` makes the next `n`
+ * outbox), `audits`, the `jobs` (with each run's claim and the lost-job
+ * sweep's watch, in `runs` and `watch`). `conflictNext(n)` makes the next `n`
  * conditional writes answer `conflict` without writing, as if another change
  * had come first each time.
  */
@@ -21,6 +24,10 @@ export interface FakeBudgetStore extends BudgetStore {
   readonly events: EventEnvelope[];
   readonly audits: AuditIntent[];
   readonly jobs: ResultsJob[];
+  /** Each job's claim by a run, by job id. */
+  readonly runs: Map<string, { readonly startedAt: string; readonly deadline: string }>;
+  /** When the lost-job sweep looks at a job next, by job id; absent once off the watch. */
+  readonly watch: Map<string, string>;
   /** How many conditional writes were tried, lost races included. */
   readonly attempts: () => number;
   /** The next `count` conditional writes answer `conflict` and write nothing. */
@@ -50,6 +57,8 @@ export function fakeBudgetStore(): FakeBudgetStore {
   const events: EventEnvelope[] = [];
   const audits: AuditIntent[] = [];
   const jobs: ResultsJob[] = [];
+  const runs = new Map<string, { readonly startedAt: string; readonly deadline: string }>();
+  const watch = new Map<string, string>();
   let conflicts = 0;
   let attempts = 0;
 
@@ -83,6 +92,8 @@ export function fakeBudgetStore(): FakeBudgetStore {
     events,
     audits,
     jobs,
+    runs,
+    watch,
     attempts: () => attempts,
     conflictNext(count = 1) {
       conflicts = count;
@@ -202,6 +213,7 @@ export function fakeBudgetStore(): FakeBudgetStore {
       if (!mayWrite(sameVersion(previous))) return 'conflict';
       put(next);
       jobs.push(job);
+      watch.set(job.jobId, new Date(overdueAt(job.requestedAt)).toISOString());
       commit(written, audit);
       return 'saved';
     },
@@ -226,6 +238,40 @@ export function fakeBudgetStore(): FakeBudgetStore {
       for (const ballot of importedBallots) ballots.set(ballotKey(ballot), ballot);
       put(budget);
       commit(written, audit);
+    },
+    async claimResultsJob(job, run) {
+      const known = jobs.some(
+        (each) =>
+          each.jobId === run.jobId && each.communityId === job.communityId && each.budgetId === job.budgetId,
+      );
+      const claimed = runs.get(run.jobId);
+      if (known && !claimed) {
+        runs.set(run.jobId, { startedAt: run.startedAt, deadline: run.deadline });
+        return { claimed: true };
+      }
+      return claimed ? { claimed: false, deadline: claimed.deadline } : { claimed: false };
+    },
+    async watchedResultsJobs(now, limit) {
+      return jobs
+        .filter((job) => (watch.get(job.jobId) ?? '\uffff') <= now)
+        .sort((a, b) => (watch.get(a.jobId) ?? '').localeCompare(watch.get(b.jobId) ?? ''))
+        .slice(0, limit)
+        .map((job): WatchedJob => {
+          const run = runs.get(job.jobId);
+          return {
+            communityId: job.communityId,
+            budgetId: job.budgetId,
+            jobId: job.jobId,
+            requestedAt: job.requestedAt,
+            ...(run ? { deadline: run.deadline } : {}),
+          };
+        });
+    },
+    async watchResultsJobUntil(job, until) {
+      watch.set(job.jobId, until);
+    },
+    async unwatchResultsJob(job) {
+      watch.delete(job.jobId);
     },
     async dueForPhaseChange(now, limit) {
       return [...budgets.values()]

@@ -3,7 +3,7 @@ import { AuditAction } from '../../../domain/audit/intent';
 import { type Budget, BudgetPhase } from '../../../domain/budgets/budget';
 import { createBudget } from '../../../domain/budgets/commands/create-budget';
 import type { PotResult } from '../../../domain/budgets/commands/publish-results';
-import { failResults, finishResults, startResults } from '../../../domain/budgets/commands/results-job';
+import { finishResults, startResults } from '../../../domain/budgets/commands/results-job';
 import { type Project, ProjectState } from '../../../domain/budgets/project';
 import { ResultsFailureCode } from '../../../domain/budgets/results-failure';
 import type { Community } from '../../../domain/communities/community';
@@ -11,21 +11,8 @@ import { CommunitySettingsSchema } from '../../../domain/communities/settings';
 import { Role } from '../../../domain/identity/actor';
 import type { CommandContext } from '../../../domain/shared/command';
 import { BudgetEvents } from '../../../events/budgets';
-import {
-  askForResults,
-  BUDGET,
-  ballotBoxOf,
-  loadBudget,
-  moveBudgetOnSchedule,
-  moveBudgetPhase,
-  openBudget,
-  proposeProject,
-  publishBudgetResults,
-  reviewBudgetProject,
-  trackBudgetProject,
-  vote,
-} from '../../../functions/budgets/use-cases';
-import { runChange } from '../../../functions/shared/use-case';
+import { BUDGET, budgetUseCases } from '../../../functions/budgets/use-cases';
+import { CHANGE_ATTEMPTS } from '../../../functions/shared/use-case';
 import { actor, fixedClock, sequentialIds } from '../../support/actors';
 import { type FakeBudgetStore, fakeBudgetStore } from '../../support/fakes/budget-store';
 
@@ -108,11 +95,13 @@ async function storedProject(store: FakeBudgetStore, budget: Budget, state: Proj
   return project;
 }
 
-const addressOf = (store: FakeBudgetStore, budget: Budget) => ({
-  store,
-  communityId: budget.communityId,
-  budgetId: budget.id,
-});
+/** Runs without sleeping between tries: the fake's conflicts are injected, not raced. */
+const noPause = { attempts: CHANGE_ATTEMPTS, pause: async () => {} };
+
+/** The use cases on `store`, with {@link noPause}. */
+const useCasesOn = (store: FakeBudgetStore) => budgetUseCases(store, noPause);
+
+const addressOf = (budget: Budget) => ({ communityId: budget.communityId, budgetId: budget.id });
 
 const namesOf = (store: FakeBudgetStore) => store.events.map((event) => event.name);
 
@@ -122,7 +111,7 @@ describe('budgets and their phases, through the runner', () => {
     const store = fakeBudgetStore();
 
     // Act
-    const outcome = await openBudget(store, council, community, {
+    const outcome = await useCasesOn(store).openBudget(council, community, {
       names: { uk: 'Бюджет', en: 'Budget' },
       currency: 'UAH',
       totalAmount: 1_000,
@@ -149,7 +138,7 @@ describe('budgets and their phases, through the runner', () => {
     store.conflictNext(1);
 
     // Act
-    const outcome = await moveBudgetPhase(addressOf(store, budget), council, BudgetPhase.review);
+    const outcome = await useCasesOn(store).moveBudgetPhase(council, addressOf(budget), BudgetPhase.review);
 
     // Assess
     expect(outcome.ok).toBe(true);
@@ -175,7 +164,7 @@ describe('budgets and their phases, through the runner', () => {
     store.conflictNext(4);
 
     // Act
-    const outcome = await moveBudgetPhase(addressOf(store, budget), council, BudgetPhase.review);
+    const outcome = await useCasesOn(store).moveBudgetPhase(council, addressOf(budget), BudgetPhase.review);
 
     // Assess
     expect(outcome).toMatchObject({
@@ -194,12 +183,12 @@ describe('budgets and their phases, through the runner', () => {
     const budget = await storedBudget(store);
 
     // Act
-    const missing = await moveBudgetPhase(
-      { ...addressOf(store, budget), budgetId: 'nope' },
+    const missing = await useCasesOn(store).moveBudgetPhase(
       council,
+      { ...addressOf(budget), budgetId: 'nope' },
       'review',
     );
-    const refused = await moveBudgetPhase(addressOf(store, budget), resident, BudgetPhase.review);
+    const refused = await useCasesOn(store).moveBudgetPhase(resident, addressOf(budget), BudgetPhase.review);
 
     // Assess
     expect(missing).toMatchObject({ ok: false, error: { code: 'budget_not_found' } });
@@ -214,8 +203,8 @@ describe('budgets and their phases, through the runner', () => {
     const notDue = await storedBudget(store, BudgetPhase.submission, { schedule: { reviewStartsAt: LATER } });
 
     // Act
-    const moved = await moveBudgetOnSchedule(addressOf(store, due), at(NOW));
-    const left = await moveBudgetOnSchedule(addressOf(store, notDue), at(NOW));
+    const moved = await useCasesOn(store).moveBudgetOnSchedule(at(NOW), addressOf(due));
+    const left = await useCasesOn(store).moveBudgetOnSchedule(at(NOW), addressOf(notDue));
 
     // Assess
     expect(moved).toMatchObject({ ok: true, value: { phase: BudgetPhase.review } });
@@ -234,8 +223,8 @@ describe('projects, through the runner', () => {
     store.conflictNext(1);
 
     // Act
-    const first = await proposeProject(addressOf(store, budget), resident, community, input);
-    const second = await proposeProject(addressOf(store, budget), resident, community, input);
+    const first = await useCasesOn(store).proposeProject(resident, addressOf(budget), community, input);
+    const second = await useCasesOn(store).proposeProject(resident, addressOf(budget), community, input);
 
     // Assess
     expect(first).toMatchObject({ ok: true, value: { budgetId: budget.id, costEstimate: 300 } });
@@ -254,11 +243,11 @@ describe('projects, through the runner', () => {
     const project = await storedProject(store, budget, ProjectState.proposed);
 
     // Act
-    const reviewed = await reviewBudgetProject(addressOf(store, budget), council, project.id, {
+    const reviewed = await useCasesOn(store).reviewBudgetProject(council, addressOf(budget), project.id, {
       outcome: 'feasible',
       finalCost: 250,
     });
-    const missing = await reviewBudgetProject(addressOf(store, budget), council, 'nope', {
+    const missing = await useCasesOn(store).reviewBudgetProject(council, addressOf(budget), 'nope', {
       outcome: 'unfeasible',
       reason: 'no',
     });
@@ -285,11 +274,11 @@ describe('projects, through the runner', () => {
     store.conflictNext(1);
 
     // Act
-    const started = await trackBudgetProject(addressOf(store, budget), council, project.id, {
+    const started = await useCasesOn(store).trackBudgetProject(council, addressOf(budget), project.id, {
       state: 'in_progress',
     });
     store.conflictNext(4);
-    const stuck = await trackBudgetProject(addressOf(store, budget), council, project.id, {
+    const stuck = await useCasesOn(store).trackBudgetProject(council, addressOf(budget), project.id, {
       note: 'Замовили лавки',
     });
 
@@ -307,10 +296,10 @@ describe('ballots', () => {
     const store = fakeBudgetStore();
     const budget = await storedBudget(store, BudgetPhase.voting);
     const project = await storedProject(store, budget, ProjectState.feasible);
-    const box = await ballotBoxOf(store, 'c1', budget.id);
+    const box = await useCasesOn(store).ballotBoxOf(addressOf(budget));
 
     // Act
-    const outcome = await vote(store, resident, box, budget.id, [
+    const outcome = await useCasesOn(store).vote(resident, box, budget.id, [
       { potId: 'city', projectIds: [project.id] },
     ]);
 
@@ -326,12 +315,17 @@ describe('ballots', () => {
     const store = fakeBudgetStore();
     const budget = await storedBudget(store, BudgetPhase.voting, { schedule: { votingEndsAt: NOW } });
     const project = await storedProject(store, budget, ProjectState.feasible);
-    const box = await ballotBoxOf(store, 'c1', budget.id);
+    const box = await useCasesOn(store).ballotBoxOf(addressOf(budget));
     const choice = [{ potId: 'city', projectIds: [project.id] }];
 
     // Act
-    const late = await vote(store, resident, box, budget.id, choice);
-    const nowhere = await vote(store, resident, await ballotBoxOf(store, 'c1', 'nope'), 'nope', choice);
+    const late = await useCasesOn(store).vote(resident, box, budget.id, choice);
+    const nowhere = await useCasesOn(store).vote(
+      resident,
+      await useCasesOn(store).ballotBoxOf({ communityId: 'c1', budgetId: 'nope' }),
+      'nope',
+      choice,
+    );
 
     // Assess
     expect(late).toMatchObject({
@@ -364,7 +358,7 @@ describe('results: the request and the job’s lifecycle, through the runner', (
     store.conflictNext(1);
 
     // Act
-    const outcome = await askForResults(addressOf(store, budget), council);
+    const outcome = await useCasesOn(store).askForResults(council, addressOf(budget));
 
     // Assess
     if (!outcome.ok) throw new Error(outcome.error.code);
@@ -401,8 +395,11 @@ describe('results: the request and the job’s lifecycle, through the runner', (
     const voting = await storedBudget(store, BudgetPhase.voting);
 
     // Act
-    const byResident = await askForResults({ ...addressOf(store, voting), budgetId: 'nope' }, resident);
-    const tooEarly = await askForResults(addressOf(store, voting), council);
+    const byResident = await useCasesOn(store).askForResults(resident, {
+      ...addressOf(voting),
+      budgetId: 'nope',
+    });
+    const tooEarly = await useCasesOn(store).askForResults(council, addressOf(voting));
 
     // Assess
     expect(byResident).toMatchObject({ ok: false, error: { code: 'forbidden' } });
@@ -415,21 +412,18 @@ describe('results: the request and the job’s lifecycle, through the runner', (
     const store = fakeBudgetStore();
     const budget = await storedBudget(store, BudgetPhase.tallying);
     await storedProject(store, budget, ProjectState.feasible);
-    const asked = await askForResults(addressOf(store, budget), council);
+    const asked = await useCasesOn(store).askForResults(council, addressOf(budget));
     if (!asked.ok) throw new Error(asked.error.code);
     const { jobId } = asked.value.job;
     const jobClock = fixedClock(LATER);
-    const address = addressOf(store, budget);
 
     // Act
-    const waiting = await loadBudget(store, 'c1', budget.id);
+    const waiting = await useCasesOn(store).loadBudget(addressOf(budget));
     const run = waiting.ok ? startResults(jobClock, waiting.value, jobId, 60_000) : waiting;
-    const finished = await runChange({
-      load: () => loadBudget(store, 'c1', budget.id),
-      decide: (current) => finishResults(jobClock, current, jobId),
-      save: (current, done) => store.storeResults(current, done.value, jobId, [result]),
-    });
-    const published = await publishBudgetResults(address, council);
+    const finished = await useCasesOn(store).finishResultsJob(jobClock, { ...addressOf(budget), jobId }, [
+      result,
+    ]);
+    const published = await useCasesOn(store).publishBudgetResults(council, addressOf(budget));
 
     // Assess
     expect(run).toMatchObject({
@@ -454,16 +448,12 @@ describe('results: the request and the job’s lifecycle, through the runner', (
     // Prepare
     const store = fakeBudgetStore();
     const budget = await storedBudget(store, BudgetPhase.tallying);
-    const first = await askForResults(addressOf(store, budget), council);
-    const second = await askForResults(addressOf(store, budget), council);
+    const first = await useCasesOn(store).askForResults(council, addressOf(budget));
+    const second = await useCasesOn(store).askForResults(council, addressOf(budget));
     if (!first.ok || !second.ok) throw new Error('results not requested');
     const failure = { code: ResultsFailureCode.job_failed, detail: 'the ledger caught fire' };
     const failJob = (jobId: string) =>
-      runChange({
-        load: () => loadBudget(store, 'c1', budget.id),
-        decide: (current) => failResults(current, jobId, failure),
-        save: (current, done) => store.saveBudget(current, done.value, done.events),
-      });
+      useCasesOn(store).failResultsJob({ ...addressOf(budget), jobId }, failure);
 
     // Act
     const stale = await failJob(first.value.job.jobId);
@@ -491,7 +481,7 @@ describe('results: the request and the job’s lifecycle, through the runner', (
     const budget = await storedBudget(store, BudgetPhase.tallying);
 
     // Act
-    const outcome = await publishBudgetResults(addressOf(store, budget), council);
+    const outcome = await useCasesOn(store).publishBudgetResults(council, addressOf(budget));
 
     // Assess
     expect(outcome).toMatchObject({ ok: false, error: { code: 'results_not_computed' } });
