@@ -8,7 +8,7 @@ import { advanceDuePhases } from '../../../functions/consultations/phase-job';
 import { consultationUseCases } from '../../../functions/consultations/use-cases';
 import type { RetryPolicy } from '../../../functions/shared/use-case';
 import { fixedClock } from '../../support/actors';
-import { type FakeConsultationStore, fakeConsultationStore } from '../../support/fakes/consultations';
+import { type FakeConsultationStore, fakeConsultationStore } from '../../support/fakes/consultation-store';
 import { community, contextAt, council, DRAFT, NOW, resident, rules, sequence, succeeded } from './fixtures';
 
 /** Retries at once: the runner's pauses are no part of what these tests check. */
