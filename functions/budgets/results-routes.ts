@@ -7,15 +7,7 @@ import { type Locale, text } from '../../domain/shared/localized';
 import type { DomainError } from '../../domain/shared/outcome';
 import { type AnyRoute, answer, defineRoute, pathTo, userScope } from '../shared/routes';
 import { EXPORT_PATH, exportBudget } from './export';
-import {
-  BUDGET_ERRORS,
-  BUDGET_PATH,
-  budgetAt,
-  budgetOf,
-  RESULTS_PATH,
-  storeFor,
-  useCasesFor,
-} from './requests';
+import { BUDGET_ERRORS, budgetAt, budgetOf, RESULTS_PATH, storeFor, useCasesFor } from './requests';
 import {
   BudgetPathSchema,
   BudgetViewSchema,
