@@ -3,8 +3,13 @@ import { ModerationType } from '../../domain/moderation/item';
 import { autoHidePetition, moderatePetition } from '../../domain/petitions/commands/moderate-petition';
 import { type Petition, PetitionState } from '../../domain/petitions/petition';
 import { text } from '../../domain/shared/localized';
-import { type DomainError, type Outcome, ok, reject } from '../../domain/shared/outcome';
-import type { SubjectChange, SubjectDeps, SubjectPort } from '../moderation/subjects';
+import { type DomainError, type Outcome, reject } from '../../domain/shared/outcome';
+import {
+  type SubjectChange,
+  type SubjectDeps,
+  type SubjectPort,
+  subjectChange,
+} from '../moderation/subjects';
 import { keys } from '../shared/keys';
 import { petitionFromItem, petitionSnapshot } from './items';
 import { petitionChangeWrites } from './store';
@@ -33,16 +38,17 @@ const missing = (petitionId: string): DomainError => ({
 });
 
 /** A petition command's outcome as the centre's part of the write. */
-function changeOf(deps: SubjectDeps, previous: Petition, outcome: Outcome<Petition>): Outcome<SubjectChange> {
-  if (!outcome.ok) return outcome;
-  const next = outcome.value;
-  return ok({
-    writes: petitionChangeWrites(deps.tableName, previous, next),
-    events: outcome.events,
-    before: { state: previous.state, textHidden: previous.textHidden },
-    after: { state: next.state, textHidden: next.textHidden },
-  });
-}
+const changeOf = (
+  deps: SubjectDeps,
+  previous: Petition,
+  outcome: Outcome<Petition>,
+): Outcome<SubjectChange> =>
+  subjectChange(
+    previous,
+    outcome,
+    (next) => petitionChangeWrites(deps.tableName, previous, next),
+    (petition) => ({ state: petition.state, textHidden: petition.textHidden }),
+  );
 
 /** Petitions in the moderation centre: approve opens, reject and hide take away, restore brings back. */
 export const petitionSubjectPort: SubjectPort = {
