@@ -19,7 +19,7 @@ import type { Clock } from '../../domain/shared/clock';
 import { BudgetResultsRequestedV1 } from '../../events/budgets';
 import { type EventEnvelope, EventEnvelopeSchema } from '../../events/envelope';
 import { loadConfig } from '../shared/config';
-import { documentClient } from '../shared/dynamo';
+import { documentClient, dueQuery } from '../shared/dynamo';
 import { systemClock } from '../shared/ids';
 import { keys } from '../shared/keys';
 import { logLine } from '../shared/log';
@@ -269,13 +269,7 @@ export async function failLostResultsJobs(
   const now = clock.now();
   const page = await deps.client.send(
     new QueryCommand({
-      TableName: deps.tableName,
-      IndexName: 'GSI2',
-      KeyConditionExpression: 'GSI2PK = :pk AND GSI2SK < :bound',
-      ExpressionAttributeValues: {
-        ':pk': keys.budgetResultsWatched,
-        ':bound': `${now.toISOString()}#\uffff`,
-      },
+      ...dueQuery(deps.tableName, keys.budgetResultsWatched, now.toISOString()),
       Limit: WATCHED_PER_RUN,
     }),
   );

@@ -13,11 +13,11 @@ import { type Project, ProjectState } from '../../domain/budgets/project';
 import { enterQueue } from '../../domain/moderation/queue';
 import { auditPuts } from '../audit/intents';
 import { enqueuePut } from '../moderation/items';
-import { indexPage, queryAll } from '../shared/dynamo';
+import { dueQuery, indexPage, queryAll } from '../shared/dynamo';
 import { mergedAfter, pageOfRows } from '../shared/export-pages';
 import { BALLOT_BUCKETS, Entity, keys } from '../shared/keys';
 import { commitWithEvents, commitWithEventsAt, type TransactItem } from '../shared/outbox';
-import { decodeCursor, encodeCursor, invalidCursor } from '../shared/pagination';
+import { decodeCursor, invalidCursor, pageAfter } from '../shared/pagination';
 import {
   ballotFromItem,
   ballotToItem,
@@ -130,8 +130,7 @@ export function dynamoBudgetStore(client: DynamoDBDocumentClient, tableName: str
           ExclusiveStartKey: decodeCursor(cursor, { attribute: 'GSI1PK', value: partition }),
         }),
       );
-      const next = encodeCursor(page.LastEvaluatedKey);
-      return { items: (page.Items ?? []).map(budgetFromItem), ...(next ? { cursor: next } : {}) };
+      return pageAfter((page.Items ?? []).map(budgetFromItem), page.LastEvaluatedKey);
     },
 
     async createBudget(budget, events, audit) {
@@ -218,8 +217,7 @@ export function dynamoBudgetStore(client: DynamoDBDocumentClient, tableName: str
         items.push(...matched);
         next = page.LastEvaluatedKey;
       } while (next && items.length < query.limit && read < PROJECTS_READ_PER_PAGE);
-      const cursor = encodeCursor(next);
-      return { items: items.map(projectFromItem), ...(cursor ? { cursor } : {}) };
+      return pageAfter(items.map(projectFromItem), next);
     },
 
     projectsByAuthor(communityId, budgetId, authorKey, query) {
@@ -463,13 +461,7 @@ export function dynamoBudgetStore(client: DynamoDBDocumentClient, tableName: str
 
     async dueForPhaseChange(now, limit) {
       const page = await client.send(
-        new QueryCommand({
-          TableName: tableName,
-          IndexName: 'GSI2',
-          KeyConditionExpression: 'GSI2PK = :pk AND GSI2SK < :bound',
-          ExpressionAttributeValues: { ':pk': keys.budgetDue, ':bound': `${now}#\uffff` },
-          Limit: limit,
-        }),
+        new QueryCommand({ ...dueQuery(tableName, keys.budgetDue, now), Limit: limit }),
       );
       return (page.Items ?? []).map((item) => ({
         communityId: item.communityId as string,

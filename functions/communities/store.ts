@@ -6,7 +6,7 @@ import { auditPuts } from '../audit/intents';
 import { queryAll } from '../shared/dynamo';
 import { communityPartition, keys } from '../shared/keys';
 import { commitWithEvents } from '../shared/outbox';
-import { decodeCursor, encodeCursor } from '../shared/pagination';
+import { decodeCursor, pageAfter } from '../shared/pagination';
 import { communityFromItem, communityToItem, memberFromItem, memberToItem } from '../shared/tenancy';
 
 /** The DynamoDB implementation of {@link CommunityStore}. */
@@ -69,8 +69,7 @@ export function dynamoCommunityStore(client: DynamoDBDocumentClient, tableName: 
       const result = await client.send(
         new QueryCommand({ ...memberQuery(communityId), Limit: page.limit, ExclusiveStartKey: startKey }),
       );
-      const cursor = encodeCursor(result.LastEvaluatedKey);
-      return { items: (result.Items ?? []).map(memberFromItem), ...(cursor ? { cursor } : {}) };
+      return pageAfter((result.Items ?? []).map(memberFromItem), result.LastEvaluatedKey);
     },
 
     async councilMembers(communityId) {

@@ -4,7 +4,7 @@ import type { Consultation } from '../../domain/consultations/consultation';
 import type { Draft } from '../../domain/consultations/draft';
 import type { ConsultationStore } from '../../domain/consultations/ports';
 import { auditPuts } from '../audit/intents';
-import { indexPage, queryAll, setExpression } from '../shared/dynamo';
+import { dueQuery, indexPage, queryAll, setExpression } from '../shared/dynamo';
 import { mergedAfter, pageOfRows } from '../shared/export-pages';
 import { keys, SURVEY_RESPONSE_BUCKETS } from '../shared/keys';
 import { commitWithEvents, type TransactItem } from '../shared/outbox';
@@ -140,12 +140,7 @@ export function dynamoConsultationStore(
     },
 
     async dueForPhaseChange(now) {
-      const items = await queryAll(client, {
-        TableName: tableName,
-        IndexName: 'GSI2',
-        KeyConditionExpression: 'GSI2PK = :pk AND GSI2SK < :bound',
-        ExpressionAttributeValues: { ':pk': keys.consultationScheduleDue.GSI2PK, ':bound': `${now}#\uffff` },
-      });
+      const items = await queryAll(client, dueQuery(tableName, keys.consultationScheduleDue.GSI2PK, now));
       return items.map((item) => ({
         communityId: item.communityId as string,
         consultationId: item.id as string,

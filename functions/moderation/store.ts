@@ -3,7 +3,7 @@ import { ItemStatus } from '../../domain/moderation/item';
 import type { ModerationStore } from '../../domain/moderation/ports';
 import { indexPage } from '../shared/dynamo';
 import { keys } from '../shared/keys';
-import { decodeCursor, encodeCursor } from '../shared/pagination';
+import { decodeCursor, pageAfter } from '../shared/pagination';
 import { loggedDecisionFromItem, moderationItemFromItem } from './items';
 
 /** The DynamoDB implementation of {@link ModerationStore}. */
@@ -39,8 +39,7 @@ export function dynamoModerationStore(client: DynamoDBDocumentClient, tableName:
           ExclusiveStartKey: decodeCursor(query.cursor, { attribute: 'GSI1PK', value: partition }),
         }),
       );
-      const cursor = encodeCursor(page.LastEvaluatedKey);
-      return { items: (page.Items ?? []).map(moderationItemFromItem), ...(cursor ? { cursor } : {}) };
+      return pageAfter((page.Items ?? []).map(moderationItemFromItem), page.LastEvaluatedKey);
     },
 
     byAuthor(communityId, authorKey, query) {

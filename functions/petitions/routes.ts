@@ -5,13 +5,14 @@ import type { PetitionStore } from '../../domain/petitions/ports';
 import { text } from '../../domain/shared/localized';
 import type { ProblemCode } from '../../domain/shared/problem-codes';
 import { documentClient } from '../shared/dynamo';
-import { PageQuerySchema } from '../shared/pagination';
+import { PageQuerySchema, pageBody, pageRequest } from '../shared/pagination';
 import {
   type AnyRoute,
   answer,
   created,
   defineRoute,
   type RouteRequest,
+  TABLE_READ_WRITE,
   type ToolDefinition,
   userScope,
 } from '../shared/routes';
@@ -132,7 +133,7 @@ const routes: AnyRoute[] = [
       });
       return {
         status: 200,
-        body: { items: page.items.map(viewFor(request)), ...(page.cursor ? { cursor: page.cursor } : {}) },
+        body: pageBody(page, viewFor(request)),
       };
     },
   }),
@@ -149,14 +150,14 @@ const routes: AnyRoute[] = [
     errors: ['community_not_found', 'invalid_cursor'],
     handle: async (request) => {
       const { command, community } = userScope(request);
-      const { limit, cursor } = request.query;
-      const page = await storeFor(request).byAuthor(community.id, command.actor.signerKey, {
-        limit,
-        ...(cursor ? { cursor } : {}),
-      });
+      const page = await storeFor(request).byAuthor(
+        community.id,
+        command.actor.signerKey,
+        pageRequest(request.query),
+      );
       return {
         status: 200,
-        body: { items: page.items.map(viewFor(request)), ...(page.cursor ? { cursor: page.cursor } : {}) },
+        body: pageBody(page, viewFor(request)),
       };
     },
   }),
@@ -391,14 +392,5 @@ export const petitionsTool: ToolDefinition = {
   name: 'petitions',
   entry: 'functions/petitions/http.ts',
   routes,
-  tableActions: [
-    'dynamodb:GetItem',
-    'dynamodb:BatchGetItem',
-    'dynamodb:Query',
-    'dynamodb:PutItem',
-    'dynamodb:UpdateItem',
-    'dynamodb:DeleteItem',
-    'dynamodb:ConditionCheckItem',
-    'dynamodb:TransactWriteItems',
-  ],
+  tableActions: TABLE_READ_WRITE,
 };

@@ -12,10 +12,10 @@ import { type Petition, PetitionState, totalSignatures } from '../../domain/peti
 import type { PetitionQuery, PetitionStats, PetitionStore } from '../../domain/petitions/ports';
 import { auditPuts } from '../audit/intents';
 import { enqueuePut } from '../moderation/items';
-import { indexPage, setExpression } from '../shared/dynamo';
+import { dueQuery, indexPage, setExpression } from '../shared/dynamo';
 import { Entity, keys } from '../shared/keys';
 import { commitWithEvents, commitWithEventsAt, type TransactItem } from '../shared/outbox';
-import { decodeCursor, encodeCursor } from '../shared/pagination';
+import { decodeCursor, pageAfter } from '../shared/pagination';
 import {
   petitionFromItem,
   petitionSnapshot,
@@ -336,11 +336,10 @@ export function dynamoPetitionStore(client: DynamoDBDocumentClient, tableName: s
           query.communityId,
           (page.Items ?? []).map((item) => item.petitionId as string),
         );
-        const cursor = encodeCursor(page.LastEvaluatedKey);
-        return {
-          items: petitions.filter((petition) => petition.state === query.state && matches(petition, query)),
-          ...(cursor ? { cursor } : {}),
-        };
+        return pageAfter(
+          petitions.filter((petition) => petition.state === query.state && matches(petition, query)),
+          page.LastEvaluatedKey,
+        );
       }
       const index = query.sort === 'signatures' ? 'GSI2' : 'GSI1';
       const partitionKey = `${index}PK` as const;
@@ -358,8 +357,7 @@ export function dynamoPetitionStore(client: DynamoDBDocumentClient, tableName: s
         ...(filter.clauses.length > 0 ? { FilterExpression: filter.clauses.join(' AND ') } : {}),
       };
       const page = await client.send(new QueryCommand(input));
-      const cursor = encodeCursor(page.LastEvaluatedKey);
-      return { items: (page.Items ?? []).map(petitionFromItem), ...(cursor ? { cursor } : {}) };
+      return pageAfter((page.Items ?? []).map(petitionFromItem), page.LastEvaluatedKey);
     },
 
     byAuthor(communityId, authorKey, query) {
@@ -382,13 +380,7 @@ export function dynamoPetitionStore(client: DynamoDBDocumentClient, tableName: s
 
     async dueForClosing(now, limit) {
       const page = await client.send(
-        new QueryCommand({
-          TableName: tableName,
-          IndexName: 'GSI2',
-          KeyConditionExpression: 'GSI2PK = :pk AND GSI2SK < :bound',
-          ExpressionAttributeValues: { ':pk': keys.petitionClosingDue, ':bound': `${now}#\uffff` },
-          Limit: limit,
-        }),
+        new QueryCommand({ ...dueQuery(tableName, keys.petitionClosingDue, now), Limit: limit }),
       );
       return (page.Items ?? []).map((item) => ({
         communityId: item.communityId as string,

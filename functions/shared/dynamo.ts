@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { AppConfig } from './config';
-import { decodeCursor, encodeCursor } from './pagination';
+import { decodeCursor, pageAfter } from './pagination';
 
 const clients = new Map<string, DynamoDBDocumentClient>();
 
@@ -45,6 +45,21 @@ export async function queryAll(
     startKey = page.LastEvaluatedKey;
   } while (startKey);
   return items;
+}
+
+/**
+ * The query of a schedule kept in GSI2 (closing petitions, phase changes,
+ * results jobs to watch): the entries under `partition` due at `now` or
+ * before. Their sort keys are `<ISO time>#<id>`, so `${now}#\uffff` bounds
+ * every entry of that instant.
+ */
+export function dueQuery(tableName: string, partition: string, now: string) {
+  return {
+    TableName: tableName,
+    IndexName: 'GSI2',
+    KeyConditionExpression: 'GSI2PK = :pk AND GSI2SK < :bound',
+    ExpressionAttributeValues: { ':pk': partition, ':bound': `${now}#\uffff` },
+  } satisfies QueryCommandInput;
 }
 
 /**
@@ -95,6 +110,5 @@ export async function indexPage<T>(
       ExclusiveStartKey: decodeCursor(page.cursor, { attribute: `${index}PK`, value: partition }),
     }),
   );
-  const cursor = encodeCursor(result.LastEvaluatedKey);
-  return { items: (result.Items ?? []).map(fromItem), ...(cursor ? { cursor } : {}) };
+  return pageAfter((result.Items ?? []).map(fromItem), result.LastEvaluatedKey);
 }
