@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { z } from 'zod';
 import {
@@ -19,7 +19,7 @@ import type { Clock } from '../../domain/shared/clock';
 import { BudgetResultsRequestedV1 } from '../../events/budgets';
 import { type EventEnvelope, EventEnvelopeSchema } from '../../events/envelope';
 import { loadConfig } from '../shared/config';
-import { documentClient, dueQuery } from '../shared/dynamo';
+import { documentClient, dueQuery, readItem } from '../shared/dynamo';
 import { systemClock } from '../shared/ids';
 import { keys } from '../shared/keys';
 import { logLine } from '../shared/log';
@@ -93,11 +93,9 @@ async function claim(
   } catch (error) {
     if (!(error instanceof ConditionalCheckFailedException)) throw error;
   }
-  const { Item } = await client.send(
-    new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }),
-  );
+  const item = await readItem(client, tableName, key);
   // No job item: the request came from before jobs recorded their runs; its time is long gone.
-  return { claimed: false, deadline: Date.parse(String(Item?.deadline ?? '')) || 0 };
+  return { claimed: false, deadline: Date.parse(String(item?.deadline ?? '')) || 0 };
 }
 
 /**

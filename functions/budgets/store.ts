@@ -2,7 +2,6 @@ import { ConditionalCheckFailedException, TransactionCanceledException } from '@
 import {
   BatchWriteCommand,
   type DynamoDBDocumentClient,
-  GetCommand,
   PutCommand,
   QueryCommand,
 } from '@aws-sdk/lib-dynamodb';
@@ -13,7 +12,7 @@ import { type Project, ProjectState } from '../../domain/budgets/project';
 import { enterQueue } from '../../domain/moderation/queue';
 import { auditPuts } from '../audit/intents';
 import { enqueuePut } from '../moderation/items';
-import { dueQuery, indexPage, queryAll } from '../shared/dynamo';
+import { dueQuery, indexPage, queryAll, readItem } from '../shared/dynamo';
 import { mergedAfter, pageOfRows } from '../shared/export-pages';
 import { BALLOT_BUCKETS, Entity, keys } from '../shared/keys';
 import { commitWithEvents, commitWithEventsAt, type TransactItem } from '../shared/outbox';
@@ -107,14 +106,8 @@ export function dynamoBudgetStore(client: DynamoDBDocumentClient, tableName: str
 
   return {
     async getBudget(communityId, budgetId) {
-      const result = await client.send(
-        new GetCommand({
-          TableName: tableName,
-          Key: keys.budget(communityId, budgetId),
-          ConsistentRead: true,
-        }),
-      );
-      return result.Item ? budgetFromItem(result.Item) : undefined;
+      const item = await readItem(client, tableName, keys.budget(communityId, budgetId));
+      return item ? budgetFromItem(item) : undefined;
     },
 
     async listBudgets(communityId, limit, cursor) {
@@ -146,14 +139,8 @@ export function dynamoBudgetStore(client: DynamoDBDocumentClient, tableName: str
       committed([budgetPut(tableName, previous, next), ...auditPuts(tableName, audit)], events),
 
     async getProject(communityId, budgetId, projectId) {
-      const result = await client.send(
-        new GetCommand({
-          TableName: tableName,
-          Key: keys.budgetProject(communityId, budgetId, projectId),
-          ConsistentRead: true,
-        }),
-      );
-      return result.Item ? projectFromItem(result.Item) : undefined;
+      const item = await readItem(client, tableName, keys.budgetProject(communityId, budgetId, projectId));
+      return item ? projectFromItem(item) : undefined;
     },
 
     async projects(communityId, budgetId) {

@@ -1,9 +1,9 @@
-import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Membership } from '../../domain/communities/community';
 import type { CommunityStore, Page } from '../../domain/communities/ports';
 import { Role } from '../../domain/identity/actor';
 import { auditPuts } from '../audit/intents';
-import { queryAll } from '../shared/dynamo';
+import { queryAll, readItem } from '../shared/dynamo';
 import { communityPartition, keys } from '../shared/keys';
 import { commitWithEvents } from '../shared/outbox';
 import { decodeCursor, pageAfter } from '../shared/pagination';
@@ -19,10 +19,8 @@ export function dynamoCommunityStore(client: DynamoDBDocumentClient, tableName: 
 
   return {
     async get(communityId) {
-      const result = await client.send(
-        new GetCommand({ TableName: tableName, Key: keys.community(communityId), ConsistentRead: true }),
-      );
-      return result.Item ? communityFromItem(result.Item) : undefined;
+      const item = await readItem(client, tableName, keys.community(communityId));
+      return item ? communityFromItem(item) : undefined;
     },
 
     async create(community, members, events) {
@@ -78,14 +76,8 @@ export function dynamoCommunityStore(client: DynamoDBDocumentClient, tableName: 
     },
 
     async getMember(communityId, issuer, subject) {
-      const result = await client.send(
-        new GetCommand({
-          TableName: tableName,
-          Key: keys.member(communityId, issuer, subject),
-          ConsistentRead: true,
-        }),
-      );
-      return result.Item ? memberFromItem(result.Item) : undefined;
+      const item = await readItem(client, tableName, keys.member(communityId, issuer, subject));
+      return item ? memberFromItem(item) : undefined;
     },
 
     async putMember(member, events, audit) {

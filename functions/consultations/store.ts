@@ -1,10 +1,10 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Consultation } from '../../domain/consultations/consultation';
 import type { Draft } from '../../domain/consultations/draft';
 import type { ConsultationStore } from '../../domain/consultations/ports';
 import { auditPuts } from '../audit/intents';
-import { dueQuery, indexPage, queryAll, setExpression } from '../shared/dynamo';
+import { dueQuery, indexPage, queryAll, readItem, setExpression } from '../shared/dynamo';
 import { mergedAfter, pageOfRows } from '../shared/export-pages';
 import { keys, SURVEY_RESPONSE_BUCKETS } from '../shared/keys';
 import { commitWithEvents, type TransactItem } from '../shared/outbox';
@@ -61,8 +61,7 @@ export function dynamoConsultationStore(
   const committed = async (items: readonly TransactItem[], events: Parameters<typeof commitWithEvents>[3]) =>
     (await commitWithEvents(client, tableName, items, events)) === 'committed' ? 'saved' : 'conflict';
 
-  const getItem = async (key: { PK: string; SK: string }) =>
-    (await client.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }))).Item;
+  const getItem = (key: { PK: string; SK: string }) => readItem(client, tableName, key);
 
   return {
     ...dynamoCommentStore(client, tableName),

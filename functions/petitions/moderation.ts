@@ -1,4 +1,3 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { ModerationType } from '../../domain/moderation/item';
 import { autoHidePetition, moderatePetition } from '../../domain/petitions/commands/moderate-petition';
 import { type Petition, PetitionState } from '../../domain/petitions/petition';
@@ -10,6 +9,7 @@ import {
   type SubjectPort,
   subjectChange,
 } from '../moderation/subjects';
+import { readItem } from '../shared/dynamo';
 import { keys } from '../shared/keys';
 import { petitionFromItem, petitionSnapshot } from './items';
 import { petitionChangeWrites } from './store';
@@ -19,14 +19,8 @@ const NOT_SUBMITTED = new Set<PetitionState>([PetitionState.draft, PetitionState
 
 /** The petition, if it has reached the moderators (submitted, and past its sponsors). */
 async function readPetition(deps: SubjectDeps, communityId: string, petitionId: string) {
-  const result = await deps.client.send(
-    new GetCommand({
-      TableName: deps.tableName,
-      Key: keys.petition(communityId, petitionId),
-      ConsistentRead: true,
-    }),
-  );
-  const petition = result.Item ? petitionFromItem(result.Item) : undefined;
+  const item = await readItem(deps.client, deps.tableName, keys.petition(communityId, petitionId));
+  const petition = item ? petitionFromItem(item) : undefined;
   return petition && !NOT_SUBMITTED.has(petition.state) ? petition : undefined;
 }
 

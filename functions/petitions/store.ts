@@ -12,7 +12,7 @@ import { type Petition, PetitionState, totalSignatures } from '../../domain/peti
 import type { PetitionQuery, PetitionStats, PetitionStore } from '../../domain/petitions/ports';
 import { auditPuts } from '../audit/intents';
 import { enqueuePut } from '../moderation/items';
-import { dueQuery, indexPage, setExpression } from '../shared/dynamo';
+import { dueQuery, indexPage, readItem, setExpression } from '../shared/dynamo';
 import { Entity, keys } from '../shared/keys';
 import { commitWithEvents, commitWithEventsAt, type TransactItem } from '../shared/outbox';
 import { decodeCursor, pageAfter } from '../shared/pagination';
@@ -198,14 +198,8 @@ export function dynamoPetitionStore(client: DynamoDBDocumentClient, tableName: s
 
   return {
     async get(communityId, petitionId) {
-      const result = await client.send(
-        new GetCommand({
-          TableName: tableName,
-          Key: keys.petition(communityId, petitionId),
-          ConsistentRead: true,
-        }),
-      );
-      return result.Item ? petitionFromItem(result.Item) : undefined;
+      const item = await readItem(client, tableName, keys.petition(communityId, petitionId));
+      return item ? petitionFromItem(item) : undefined;
     },
 
     async create(petition, events) {
@@ -309,14 +303,8 @@ export function dynamoPetitionStore(client: DynamoDBDocumentClient, tableName: s
     },
 
     async signatureOf(communityId, petitionId, signerKey) {
-      const result = await client.send(
-        new GetCommand({
-          TableName: tableName,
-          Key: keys.signature(communityId, petitionId, signerKey),
-          ConsistentRead: true,
-        }),
-      );
-      return result.Item ? { signedAt: result.Item.signedAt as string } : undefined;
+      const item = await readItem(client, tableName, keys.signature(communityId, petitionId, signerKey));
+      return item ? { signedAt: item.signedAt as string } : undefined;
     },
 
     async list(query) {

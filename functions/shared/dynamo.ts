@@ -1,6 +1,12 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import type { AppConfig } from './config';
+import type { ItemKey } from './key-parts';
 import { decodeCursor, pageAfter } from './pagination';
 
 const clients = new Map<string, DynamoDBDocumentClient>();
@@ -27,6 +33,21 @@ export function documentClient(config: Pick<AppConfig, 'dynamoEndpoint' | 'regio
     clients.set(cacheKey, client);
   }
   return client;
+}
+
+/**
+ * One item by its key, or undefined when there is none. Read consistently: a
+ * change conditions its write on what it read, so it must read the latest.
+ */
+export async function readItem(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  key: ItemKey,
+): Promise<Record<string, unknown> | undefined> {
+  const { Item } = await client.send(
+    new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }),
+  );
+  return Item;
 }
 
 /**
