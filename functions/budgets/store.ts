@@ -12,10 +12,10 @@ import { type Project, ProjectState } from '../../domain/budgets/project';
 import { enterQueue } from '../../domain/moderation/queue';
 import { auditPuts } from '../audit/intents';
 import { enqueuePut } from '../moderation/items';
-import { dueQuery, indexPage, queryAll, readItem } from '../shared/dynamo';
+import { dueQuery, indexPage, itemsUnder, queryAll, readItem } from '../shared/dynamo';
 import { mergedAfter, pageOfRows } from '../shared/export-pages';
 import { BALLOT_BUCKETS, Entity, keys } from '../shared/keys';
-import { commitWithEvents, commitWithEventsAt, type TransactItem } from '../shared/outbox';
+import { commitWithEvents, commitWithEventsAt, newPut, type TransactItem } from '../shared/outbox';
 import { decodeCursor, invalidCursor, pageAfter } from '../shared/pagination';
 import {
   ballotFromItem,
@@ -65,11 +65,6 @@ function versionedPut(
     },
   };
 }
-
-/** A new item: the write fails if one is there already. */
-const newPut = (tableName: string, item: Record<string, unknown>): TransactItem => ({
-  Put: { TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(PK)' },
-});
 
 /** Holds a write to the budget's phase as it was read: a move of phase meanwhile cancels the write. */
 const phaseCheck = (tableName: string, budget: Budget): TransactItem => ({
@@ -144,15 +139,12 @@ export function dynamoBudgetStore(client: DynamoDBDocumentClient, tableName: str
     },
 
     async projects(communityId, budgetId) {
-      const items = await queryAll(client, {
-        TableName: tableName,
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-        ExpressionAttributeValues: {
-          ':pk': keys.budget(communityId, budgetId).PK,
-          ':prefix': keys.budgetProjectPrefix,
-        },
-        ConsistentRead: true,
-      });
+      const items = await itemsUnder(
+        client,
+        tableName,
+        keys.budget(communityId, budgetId).PK,
+        keys.budgetProjectPrefix,
+      );
       return items.map(projectFromItem);
     },
 
@@ -339,15 +331,12 @@ export function dynamoBudgetStore(client: DynamoDBDocumentClient, tableName: str
     },
 
     async tallies(communityId, budgetId) {
-      const items = await queryAll(client, {
-        TableName: tableName,
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-        ExpressionAttributeValues: {
-          ':pk': keys.budget(communityId, budgetId).PK,
-          ':prefix': keys.budgetResultPrefix,
-        },
-        ConsistentRead: true,
-      });
+      const items = await itemsUnder(
+        client,
+        tableName,
+        keys.budget(communityId, budgetId).PK,
+        keys.budgetResultPrefix,
+      );
       const tallies = new Map<string, PotTally>();
       for (const item of items) {
         const tally = tallyFromItem(item);
@@ -357,15 +346,12 @@ export function dynamoBudgetStore(client: DynamoDBDocumentClient, tableName: str
     },
 
     async results(communityId, budgetId) {
-      const items = await queryAll(client, {
-        TableName: tableName,
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-        ExpressionAttributeValues: {
-          ':pk': keys.budget(communityId, budgetId).PK,
-          ':prefix': keys.budgetResultPrefix,
-        },
-        ConsistentRead: true,
-      });
+      const items = await itemsUnder(
+        client,
+        tableName,
+        keys.budget(communityId, budgetId).PK,
+        keys.budgetResultPrefix,
+      );
       return items.map(resultFromItem);
     },
 

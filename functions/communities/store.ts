@@ -5,7 +5,7 @@ import { Role } from '../../domain/identity/actor';
 import { auditPuts } from '../audit/intents';
 import { queryAll, readItem } from '../shared/dynamo';
 import { communityPartition, keys } from '../shared/keys';
-import { commitWithEvents } from '../shared/outbox';
+import { commitWithEvents, newPut } from '../shared/outbox';
 import { decodeCursor, pageAfter } from '../shared/pagination';
 import { communityFromItem, communityToItem, memberFromItem, memberToItem } from '../shared/tenancy';
 
@@ -28,13 +28,7 @@ export function dynamoCommunityStore(client: DynamoDBDocumentClient, tableName: 
         client,
         tableName,
         [
-          {
-            Put: {
-              TableName: tableName,
-              Item: communityToItem(community),
-              ConditionExpression: 'attribute_not_exists(PK)',
-            },
-          },
+          newPut(tableName, communityToItem(community)),
           ...members.map((member) => ({ Put: { TableName: tableName, Item: memberToItem(member) } })),
         ],
         events,

@@ -11,7 +11,7 @@ import type { CommentOrder } from '../../domain/consultations/ranking';
 import { queryAll, readItem, setExpression } from '../shared/dynamo';
 import { mergedAfter, pageOfRows } from '../shared/export-pages';
 import { Entity, keys } from '../shared/keys';
-import { commitWithEvents, type TransactItem } from '../shared/outbox';
+import { commitWithEvents, newPut, type TransactItem } from '../shared/outbox';
 import { RETRY, type RetryPolicy, retrying } from '../shared/use-case';
 import { commentFromItem, commentOwned, commentToItem, counterFromItem, STORED_NO_VOTE } from './items';
 import { queueWrites } from './queue';
@@ -182,13 +182,7 @@ export function dynamoCommentStore(client: DynamoDBDocumentClient, tableName: st
         client,
         tableName,
         [
-          {
-            Put: {
-              TableName: tableName,
-              Item: commentToItem(comment),
-              ConditionExpression: 'attribute_not_exists(PK)',
-            },
-          },
+          newPut(tableName, commentToItem(comment)),
           ...(await queueWrites({ client, tableName }, consultation, undefined, comment)),
         ],
         events,

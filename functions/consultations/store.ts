@@ -4,10 +4,10 @@ import type { Consultation } from '../../domain/consultations/consultation';
 import type { Draft } from '../../domain/consultations/draft';
 import type { ConsultationStore } from '../../domain/consultations/ports';
 import { auditPuts } from '../audit/intents';
-import { dueQuery, indexPage, queryAll, readItem, setExpression } from '../shared/dynamo';
+import { dueQuery, indexPage, itemsUnder, queryAll, readItem, setExpression } from '../shared/dynamo';
 import { mergedAfter, pageOfRows } from '../shared/export-pages';
 import { keys, SURVEY_RESPONSE_BUCKETS } from '../shared/keys';
-import { commitWithEvents, type TransactItem } from '../shared/outbox';
+import { commitWithEvents, newPut, type TransactItem } from '../shared/outbox';
 import { dynamoCommentStore } from './comment-store';
 import {
   consultationFromItem,
@@ -45,9 +45,7 @@ function consultationPut(
 }
 
 const draftPuts = (tableName: string, consultation: Consultation, draft: Draft): TransactItem[] =>
-  draftItems(consultation.communityId, consultation.id, draft).map((item) => ({
-    Put: { TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(PK)' },
-  }));
+  draftItems(consultation.communityId, consultation.id, draft).map((item) => newPut(tableName, item));
 
 /**
  * The DynamoDB implementation of {@link ConsultationStore}: consultations,
@@ -73,12 +71,7 @@ export function dynamoConsultationStore(
 
     async draft(communityId, consultationId, version) {
       const parts = keys.consultationDraftVersion(communityId, consultationId, version);
-      const items = await queryAll(client, {
-        TableName: tableName,
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-        ExpressionAttributeValues: { ':pk': parts.PK, ':prefix': parts.SKPrefix },
-        ConsistentRead: true,
-      });
+      const items = await itemsUnder(client, tableName, parts.PK, parts.SKPrefix);
       return draftFromItems(items);
     },
 
@@ -116,13 +109,7 @@ export function dynamoConsultationStore(
       committed(
         [
           consultationPut(tableName, consultation, previous.revision),
-          {
-            Put: {
-              TableName: tableName,
-              Item: reportToItem(report),
-              ConditionExpression: 'attribute_not_exists(PK)',
-            },
-          },
+          newPut(tableName, reportToItem(report)),
           ...auditPuts(tableName, audit),
         ],
         events,

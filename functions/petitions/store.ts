@@ -14,7 +14,7 @@ import { auditPuts } from '../audit/intents';
 import { enqueuePut } from '../moderation/items';
 import { dueQuery, indexPage, readItem, setExpression } from '../shared/dynamo';
 import { Entity, keys } from '../shared/keys';
-import { commitWithEvents, commitWithEventsAt, type TransactItem } from '../shared/outbox';
+import { commitWithEvents, commitWithEventsAt, newPut, type TransactItem } from '../shared/outbox';
 import { decodeCursor, pageAfter } from '../shared/pagination';
 import {
   petitionFromItem,
@@ -203,20 +203,7 @@ export function dynamoPetitionStore(client: DynamoDBDocumentClient, tableName: s
     },
 
     async create(petition, events) {
-      await commitWithEvents(
-        client,
-        tableName,
-        [
-          {
-            Put: {
-              TableName: tableName,
-              Item: petitionToItem(petition),
-              ConditionExpression: 'attribute_not_exists(PK)',
-            },
-          },
-        ],
-        events,
-      );
+      await commitWithEvents(client, tableName, [newPut(tableName, petitionToItem(petition))], events);
     },
 
     async save(previous, next, events, audit) {

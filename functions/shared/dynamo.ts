@@ -36,6 +36,25 @@ export function documentClient(config: Pick<AppConfig, 'dynamoEndpoint' | 'regio
 }
 
 /**
+ * Every item of one partition whose sort key starts with `prefix` (a budget's
+ * projects or results, a draft's parts), read consistently, page after page.
+ * For bounded sets only, as {@link queryAll}.
+ */
+export function itemsUnder(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  partition: string,
+  prefix: string,
+): Promise<Record<string, unknown>[]> {
+  return queryAll(client, {
+    TableName: tableName,
+    KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+    ExpressionAttributeValues: { ':pk': partition, ':prefix': prefix },
+    ConsistentRead: true,
+  });
+}
+
+/**
  * One item by its key, or undefined when there is none. Read consistently: a
  * change conditions its write on what it read, so it must read the latest.
  */
