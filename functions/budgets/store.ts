@@ -12,7 +12,7 @@ import { type Project, ProjectState } from '../../domain/budgets/project';
 import { enterQueue } from '../../domain/moderation/queue';
 import { auditPuts } from '../audit/intents';
 import { enqueuePut } from '../moderation/items';
-import { dueQuery, indexPage, itemsUnder, queryAll, readItem } from '../shared/dynamo';
+import { dueQuery, indexPage, itemsOfBuckets, itemsUnder, queryAll, readItem } from '../shared/dynamo';
 import { mergedAfter, pageOfRows } from '../shared/export-pages';
 import { BALLOT_BUCKETS, Entity, keys } from '../shared/keys';
 import { commitWithEvents, commitWithEventsAt, newPut, type TransactItem } from '../shared/outbox';
@@ -99,6 +99,10 @@ export function dynamoBudgetStore(client: DynamoDBDocumentClient, tableName: str
     }
   };
 
+  /** The items of a budget's partition under one prefix: its projects, or its results. */
+  const underBudget = (communityId: string, budgetId: string, prefix: string) =>
+    itemsUnder(client, tableName, keys.budget(communityId, budgetId).PK, prefix);
+
   return {
     async getBudget(communityId, budgetId) {
       const item = await readItem(client, tableName, keys.budget(communityId, budgetId));
@@ -139,12 +143,7 @@ export function dynamoBudgetStore(client: DynamoDBDocumentClient, tableName: str
     },
 
     async projects(communityId, budgetId) {
-      const items = await itemsUnder(
-        client,
-        tableName,
-        keys.budget(communityId, budgetId).PK,
-        keys.budgetProjectPrefix,
-      );
+      const items = await underBudget(communityId, budgetId, keys.budgetProjectPrefix);
       return items.map(projectFromItem);
     },
 
@@ -289,19 +288,13 @@ export function dynamoBudgetStore(client: DynamoDBDocumentClient, tableName: str
     },
 
     async allBallots(communityId, budgetId) {
-      const buckets = await Promise.all(
-        Array.from({ length: BALLOT_BUCKETS }, (_, bucket) =>
-          queryAll(client, {
-            TableName: tableName,
-            IndexName: 'GSI1',
-            KeyConditionExpression: 'GSI1PK = :pk',
-            ExpressionAttributeValues: {
-              ':pk': keys.budgetBallotBucket(communityId, budgetId, bucket).GSI1PK,
-            },
-          }),
-        ),
+      const items = await itemsOfBuckets(
+        client,
+        tableName,
+        BALLOT_BUCKETS,
+        (bucket) => keys.budgetBallotBucket(communityId, budgetId, bucket).GSI1PK,
       );
-      return buckets.flat().map(ballotFromItem);
+      return items.map(ballotFromItem);
     },
 
     async ballotPage(communityId, budgetId, page) {
@@ -331,12 +324,7 @@ export function dynamoBudgetStore(client: DynamoDBDocumentClient, tableName: str
     },
 
     async tallies(communityId, budgetId) {
-      const items = await itemsUnder(
-        client,
-        tableName,
-        keys.budget(communityId, budgetId).PK,
-        keys.budgetResultPrefix,
-      );
+      const items = await underBudget(communityId, budgetId, keys.budgetResultPrefix);
       const tallies = new Map<string, PotTally>();
       for (const item of items) {
         const tally = tallyFromItem(item);
@@ -346,12 +334,7 @@ export function dynamoBudgetStore(client: DynamoDBDocumentClient, tableName: str
     },
 
     async results(communityId, budgetId) {
-      const items = await itemsUnder(
-        client,
-        tableName,
-        keys.budget(communityId, budgetId).PK,
-        keys.budgetResultPrefix,
-      );
+      const items = await underBudget(communityId, budgetId, keys.budgetResultPrefix);
       return items.map(resultFromItem);
     },
 

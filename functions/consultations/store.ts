@@ -4,7 +4,15 @@ import type { Consultation } from '../../domain/consultations/consultation';
 import type { Draft } from '../../domain/consultations/draft';
 import type { ConsultationStore } from '../../domain/consultations/ports';
 import { auditPuts } from '../audit/intents';
-import { dueQuery, indexPage, itemsUnder, queryAll, readItem, setExpression } from '../shared/dynamo';
+import {
+  dueQuery,
+  indexPage,
+  itemsOfBuckets,
+  itemsUnder,
+  queryAll,
+  readItem,
+  setExpression,
+} from '../shared/dynamo';
 import { mergedAfter, pageOfRows } from '../shared/export-pages';
 import { keys, SURVEY_RESPONSE_BUCKETS } from '../shared/keys';
 import { commitWithEvents, newPut, type TransactItem } from '../shared/outbox';
@@ -201,19 +209,13 @@ export function dynamoConsultationStore(
     },
 
     async responses(communityId, consultationId) {
-      const buckets = await Promise.all(
-        Array.from({ length: SURVEY_RESPONSE_BUCKETS }, (_, bucket) =>
-          queryAll(client, {
-            TableName: tableName,
-            IndexName: 'GSI1',
-            KeyConditionExpression: 'GSI1PK = :pk',
-            ExpressionAttributeValues: {
-              ':pk': keys.surveyResponseBucket(communityId, consultationId, bucket).GSI1PK,
-            },
-          }),
-        ),
+      const items = await itemsOfBuckets(
+        client,
+        tableName,
+        SURVEY_RESPONSE_BUCKETS,
+        (bucket) => keys.surveyResponseBucket(communityId, consultationId, bucket).GSI1PK,
       );
-      return buckets.flat().map(surveyResponseFromItem);
+      return items.map(surveyResponseFromItem);
     },
   };
 }

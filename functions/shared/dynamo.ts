@@ -55,6 +55,29 @@ export function itemsUnder(
 }
 
 /**
+ * Every item of a list spread over `buckets` GSI1 partitions (so that writes
+ * do not crowd one partition), all partitions read at once.
+ */
+export async function itemsOfBuckets(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  buckets: number,
+  partitionOf: (bucket: number) => string,
+): Promise<Record<string, unknown>[]> {
+  const items = await Promise.all(
+    Array.from({ length: buckets }, (_, bucket) =>
+      queryAll(client, {
+        TableName: tableName,
+        IndexName: 'GSI1',
+        KeyConditionExpression: 'GSI1PK = :pk',
+        ExpressionAttributeValues: { ':pk': partitionOf(bucket) },
+      }),
+    ),
+  );
+  return items.flat();
+}
+
+/**
  * One item by its key, or undefined when there is none. Read consistently: a
  * change conditions its write on what it read, so it must read the latest.
  */
