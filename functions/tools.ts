@@ -9,6 +9,13 @@ import { moderationTool } from './moderation/routes';
 import { petitionsTool } from './petitions/routes';
 import type { TableAction, ToolDefinition } from './shared/routes';
 
+/** A function besides the HTTP tools: its module (exporting `handler`) and its grant on the table. */
+interface TableFunction {
+  readonly name: string;
+  readonly entry: string;
+  readonly tableActions: readonly TableAction[];
+}
+
 /** Every HTTP tool. Adding a tool means adding it here; CDK, the local runtime and the docs follow. */
 export const TOOLS: readonly ToolDefinition[] = [
   communitiesTool,
@@ -38,13 +45,10 @@ export const STREAM_HANDLER = {
 } as const;
 
 /** Handlers run on a schedule (closing petitions, phase changes); later tools add theirs. */
-export const SCHEDULED_HANDLERS: readonly {
-  readonly name: string;
-  readonly entry: string;
+export const SCHEDULED_HANDLERS: readonly (TableFunction & {
   /** An EventBridge schedule expression, e.g. `rate(5 minutes)`. */
   readonly schedule: string;
-  readonly tableActions: readonly TableAction[];
-}[] = [
+})[] = [
   {
     name: 'close-petitions',
     entry: 'functions/petitions/close-expired.ts',
@@ -85,16 +89,13 @@ export const SCHEDULED_HANDLERS: readonly {
  * them on a queue that feeds the function; locally the bus hands them to a worker thread. The
  * module exports `handler` (SQS) and, for the local runtime, `runJob` and `failJob`.
  */
-export const QUEUED_JOB_HANDLERS: readonly {
-  readonly name: string;
-  readonly entry: string;
+export const QUEUED_JOB_HANDLERS: readonly (TableFunction & {
   /** The event names that start a run. */
   readonly events: readonly string[];
   readonly timeoutMinutes: number;
   /** MB. */
   readonly memorySize: number;
-  readonly tableActions: readonly TableAction[];
-}[] = [
+})[] = [
   {
     // Equal shares with add1 in kopiykas over every ballot of a city: minutes of one core, and
     // every ballot in memory at once.

@@ -1,8 +1,8 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { type AuditEntry, type AuditHead, chainEntry, EMPTY_HEAD } from '../../domain/audit/chain';
 import type { AuditIntent } from '../../domain/audit/intent';
-import { setExpression } from '../shared/dynamo';
+import { readItem, setExpression } from '../shared/dynamo';
 import { Entity, type ItemKey, keys } from '../shared/keys';
 import type { TransactItem } from '../shared/outbox';
 import { jitteredPause, RETRY, retrying } from '../shared/use-case';
@@ -83,11 +83,9 @@ export async function readAuditHead(
   tableName: string,
   communityId: string,
 ): Promise<AuditHead> {
-  const { Item } = await client.send(
-    new GetCommand({ TableName: tableName, Key: keys.auditHead(communityId), ConsistentRead: true }),
-  );
-  if (!Item) return EMPTY_HEAD;
-  return { seq: Number(Item.seq), hash: String(Item.hash) };
+  const item = await readItem(client, tableName, keys.auditHead(communityId));
+  if (!item) return EMPTY_HEAD;
+  return { seq: Number(item.seq), hash: String(item.hash) };
 }
 
 /**

@@ -1,10 +1,8 @@
 import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditEntry } from '../../domain/audit/chain';
 import type { AuditStore } from '../../domain/audit/ports';
-import { text } from '../../domain/shared/localized';
 import { keys } from '../shared/keys';
-import { decodeCursor, encodeCursor } from '../shared/pagination';
-import { ProblemError } from '../shared/problems';
+import { decodeCursor, invalidCursor, pageAfter } from '../shared/pagination';
 import { readAuditHead } from './append';
 import { putAuditIntent } from './intents';
 
@@ -20,14 +18,7 @@ function startKeyOf(cursor: string | undefined, communityId: string): Record<str
   const key = decodeCursor(cursor, { attribute: 'PK', value: PK });
   if (!key) return undefined;
   if (typeof key.SK !== 'string' || !key.SK.startsWith(keys.auditEntries(communityId).SKPrefix)) {
-    throw new ProblemError(
-      'invalid_cursor',
-      text(
-        'Курсор не належить цьому списку. Почніть з першої сторінки без cursor.',
-        'The cursor does not belong to this list. Start again from the first page without a cursor.',
-      ),
-      [{ pointer: '/query/cursor', detail: 'unknown cursor' }],
-    );
+    throw invalidCursor();
   }
   return { PK, SK: key.SK };
 }
@@ -58,8 +49,7 @@ export function dynamoAuditStore(client: DynamoDBDocumentClient, tableName: stri
         new QueryCommand({ ...entryQuery(communityId, query.from, startKey), Limit: query.limit }),
       );
       const items = (result.Items ?? []).map((item) => item.entry as AuditEntry);
-      const cursor = encodeCursor(result.LastEvaluatedKey);
-      return { items, ...(cursor ? { cursor } : {}) };
+      return pageAfter(items, result.LastEvaluatedKey);
     },
 
     async *entriesFrom(communityId, from) {

@@ -1,4 +1,5 @@
 import type { Community } from '../../domain/communities/community';
+import { pageBody } from '../shared/pagination';
 import { type AnyRoute, answer, created, defineRoute, userScope } from '../shared/routes';
 import { BASE, BUDGET_ERRORS, BUDGET_PATH, budgetAt, budgetOf, storeFor, useCasesFor } from './requests';
 import {
@@ -64,7 +65,7 @@ export const budgetRoutes: AnyRoute[] = [
       );
       return {
         status: 200,
-        body: { items: page.items.map(budgetView), ...(page.cursor ? { cursor: page.cursor } : {}) },
+        body: pageBody(page, budgetView),
       };
     },
   }),

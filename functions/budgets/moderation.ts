@@ -2,8 +2,13 @@ import { autoHideProject, moderateProject } from '../../domain/budgets/commands/
 import { type Project, ProjectState } from '../../domain/budgets/project';
 import { ModerationType } from '../../domain/moderation/item';
 import { text } from '../../domain/shared/localized';
-import { type DomainError, type Outcome, ok, reject } from '../../domain/shared/outcome';
-import type { SubjectChange, SubjectDeps, SubjectPort } from '../moderation/subjects';
+import { type DomainError, type Outcome, reject } from '../../domain/shared/outcome';
+import {
+  type SubjectChange,
+  type SubjectDeps,
+  type SubjectPort,
+  subjectChange,
+} from '../moderation/subjects';
 import { parseProjectSubjectId, projectSnapshot } from './snapshot';
 import { dynamoBudgetStore, projectPut } from './store';
 
@@ -19,16 +24,9 @@ async function readProject(deps: SubjectDeps, communityId: string, subjectId: st
   return dynamoBudgetStore(deps.client, deps.tableName).getProject(communityId, id.budgetId, id.projectId);
 }
 
-function changeOf(deps: SubjectDeps, previous: Project, outcome: Outcome<Project>): Outcome<SubjectChange> {
-  if (!outcome.ok) return outcome;
-  const next = outcome.value;
-  return ok({
-    writes: [projectPut(deps.tableName, previous, next)],
-    events: outcome.events,
-    before: { state: previous.state },
-    after: { state: next.state },
-  });
-}
+/** A project command's outcome as the centre's part of the write. */
+const changeOf = (deps: SubjectDeps, previous: Project, outcome: Outcome<Project>): Outcome<SubjectChange> =>
+  subjectChange(previous, outcome, (next) => [projectPut(deps.tableName, previous, next)]);
 
 /**
  * Budget projects in the moderation centre: approve or restore makes a project

@@ -2,6 +2,7 @@ import type { Budget } from '../../domain/budgets/budget';
 import { projectNotFound } from '../../domain/budgets/permissions';
 import { type Project, ProjectState, PUBLIC_PROJECT_STATES } from '../../domain/budgets/project';
 import type { Page } from '../../domain/communities/ports';
+import { pageBody, pageRequest } from '../shared/pagination';
 import { type AnyRoute, answer, created, defineRoute, userScope } from '../shared/routes';
 import {
   BUDGET_ERRORS,
@@ -57,10 +58,7 @@ function storedStatesShownAs(budget: Budget, shown: ProjectState | undefined): P
 /** A page of projects as the public may know them; never cached (a project's state moves on). */
 const projectPage = (budget: Budget, page: Page<Project>) => ({
   status: 200,
-  body: {
-    items: page.items.map(asPublishedBy(budget)).map(projectView),
-    ...(page.cursor ? { cursor: page.cursor } : {}),
-  },
+  body: pageBody(page, (project) => projectView(asPublishedBy(budget)(project))),
   headers: { 'cache-control': 'no-store' },
 });
 
@@ -129,14 +127,14 @@ export const projectRoutes: AnyRoute[] = [
     handle: async (request) => {
       const budget = await budgetOf(request);
       if (!budget.ok) return budget;
-      const { limit, cursor, pot, state } = request.query;
+      const { pot, state } = request.query;
       const states = storedStatesShownAs(budget.value, state);
       if (states.length === 0) return { status: 200, body: { items: [] } };
       const page = await storeFor(request).projectPage(
         budget.value.communityId,
         budget.value.id,
         { states, ...(pot ? { potId: pot } : {}) },
-        { limit, ...(cursor ? { cursor } : {}) },
+        pageRequest(request.query),
       );
       return projectPage(budget.value, page);
     },
@@ -159,12 +157,11 @@ export const projectRoutes: AnyRoute[] = [
       const { command } = userScope(request);
       const budget = await budgetOf(request);
       if (!budget.ok) return budget;
-      const { limit, cursor } = request.query;
       const page = await storeFor(request).projectsByAuthor(
         budget.value.communityId,
         budget.value.id,
         command.actor.signerKey,
-        { limit, ...(cursor ? { cursor } : {}) },
+        pageRequest(request.query),
       );
       return projectPage(budget.value, page);
     },

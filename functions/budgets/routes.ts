@@ -1,4 +1,4 @@
-import type { AnyRoute, ToolDefinition } from '../shared/routes';
+import { type AnyRoute, TABLE_READ_WRITE, type ToolDefinition } from '../shared/routes';
 import { ballotRoutes } from './ballot-routes';
 import { budgetRoutes } from './budget-routes';
 import { projectRoutes } from './project-routes';
@@ -16,15 +16,6 @@ export const budgetsTool: ToolDefinition = {
   name: 'budgets',
   entry: 'functions/budgets/http.ts',
   routes,
-  tableActions: [
-    'dynamodb:GetItem',
-    'dynamodb:BatchGetItem',
-    'dynamodb:Query',
-    'dynamodb:PutItem',
-    'dynamodb:UpdateItem',
-    'dynamodb:DeleteItem',
-    'dynamodb:BatchWriteItem',
-    'dynamodb:ConditionCheckItem',
-    'dynamodb:TransactWriteItems',
-  ],
+  // BatchWriteItem: the import writes projects and ballots in batches before its one transaction.
+  tableActions: [...TABLE_READ_WRITE, 'dynamodb:BatchWriteItem'],
 };

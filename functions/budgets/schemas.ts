@@ -12,8 +12,8 @@ import { PROJECT_STATES, type Project } from '../../domain/budgets/project';
 import { RESULTS_FAILURE_CODES } from '../../domain/budgets/results-failure';
 import { BUDGET_RULES, COMPLETIONS } from '../../domain/budgets/rules/results';
 import { itemIdOf, ModerationType } from '../../domain/moderation/item';
-import { reasonText } from '../../domain/moderation/reasons';
 import { CommunityIdSchema } from '../communities/schemas';
+import { authorDecisionView } from '../moderation/schemas';
 import { PageQuerySchema } from '../shared/pagination';
 import { projectSubjectId } from './snapshot';
 
@@ -284,22 +284,12 @@ export const budgetView = (budget: Budget) => {
 /** A project as the public sees it; the author's key never leaves. */
 export function projectView(project: Project) {
   const { authorKey: _author, communityId: _community, review, moderation, progress, ...rest } = project;
-  const reason = reasonText(moderation?.reasonCode);
   return {
     ...rest,
     ...(review
       ? { review: { ...(review.reason ? { reason: review.reason } : {}), reviewedAt: review.reviewedAt } }
       : {}),
-    ...(moderation
-      ? {
-          moderation: {
-            decision: moderation.decision,
-            ...(moderation.reasonCode ? { reasonCode: moderation.reasonCode } : {}),
-            ...(reason ? { reason } : {}),
-            decidedAt: moderation.decidedAt,
-          },
-        }
-      : {}),
+    ...(moderation ? { moderation: authorDecisionView(moderation) } : {}),
     progress: progress.map(({ at, note }) => ({ at, note })),
     moderationItemId: itemIdOf(ModerationType.budgetProject, projectSubjectId(project)),
   };

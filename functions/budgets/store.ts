@@ -2,7 +2,6 @@ import { ConditionalCheckFailedException, TransactionCanceledException } from '@
 import {
   BatchWriteCommand,
   type DynamoDBDocumentClient,
-  GetCommand,
   PutCommand,
   QueryCommand,
 } from '@aws-sdk/lib-dynamodb';
@@ -13,11 +12,11 @@ import { type Project, ProjectState } from '../../domain/budgets/project';
 import { enterQueue } from '../../domain/moderation/queue';
 import { auditPuts } from '../audit/intents';
 import { enqueuePut } from '../moderation/items';
-import { indexPage, queryAll } from '../shared/dynamo';
+import { dueQuery, indexPage, itemsOfBuckets, itemsUnder, queryAll, readItem } from '../shared/dynamo';
 import { mergedAfter, pageOfRows } from '../shared/export-pages';
-import { BALLOT_BUCKETS, Entity, keys } from '../shared/keys';
-import { commitWithEvents, commitWithEventsAt, type TransactItem } from '../shared/outbox';
-import { decodeCursor, encodeCursor, invalidCursor } from '../shared/pagination';
+import { BALLOT_BUCKETS, Entity, type KeyPrefix, keys } from '../shared/keys';
+import { commitWithEvents, commitWithEventsAt, newPut, type TransactItem } from '../shared/outbox';
+import { decodeCursor, invalidCursor, pageAfter } from '../shared/pagination';
 import { RETRY, type RetryPolicy, retrying } from '../shared/use-case';
 import {
   ballotFromItem,
@@ -78,11 +77,6 @@ function versionedPut(
   };
 }
 
-/** A new item: the write fails if one is there already. */
-const newPut = (tableName: string, item: Record<string, unknown>): TransactItem => ({
-  Put: { TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(PK)' },
-});
-
 /** Holds a write to the budget's phase as it was read: a move of phase meanwhile cancels the write. */
 const phaseCheck = (tableName: string, budget: Budget): TransactItem => ({
   ConditionCheck: {
@@ -122,18 +116,15 @@ export function dynamoBudgetStore(client: DynamoDBDocumentClient, tableName: str
     }
   };
 
+  /** The items of a budget's partition under one prefix: its projects, or its results. */
+  const underBudget = ({ PK, SKPrefix }: KeyPrefix) => itemsUnder(client, tableName, PK, SKPrefix);
+
   return {
     ...dynamoResultsJobWrites(client, tableName),
 
     async getBudget(communityId, budgetId) {
-      const result = await client.send(
-        new GetCommand({
-          TableName: tableName,
-          Key: keys.budget(communityId, budgetId),
-          ConsistentRead: true,
-        }),
-      );
-      return result.Item ? budgetFromItem(result.Item) : undefined;
+      const item = await readItem(client, tableName, keys.budget(communityId, budgetId));
+      return item ? budgetFromItem(item) : undefined;
     },
 
     async listBudgets(communityId, limit, cursor) {
@@ -149,8 +140,7 @@ export function dynamoBudgetStore(client: DynamoDBDocumentClient, tableName: str
           ExclusiveStartKey: decodeCursor(cursor, { attribute: 'GSI1PK', value: partition }),
         }),
       );
-      const next = encodeCursor(page.LastEvaluatedKey);
-      return { items: (page.Items ?? []).map(budgetFromItem), ...(next ? { cursor: next } : {}) };
+      return pageAfter((page.Items ?? []).map(budgetFromItem), page.LastEvaluatedKey);
     },
 
     async createBudget(budget, events, audit) {
@@ -166,24 +156,12 @@ export function dynamoBudgetStore(client: DynamoDBDocumentClient, tableName: str
       committed([budgetPut(tableName, previous, next), ...auditPuts(tableName, audit)], events),
 
     async getProject(communityId, budgetId, projectId) {
-      const result = await client.send(
-        new GetCommand({
-          TableName: tableName,
-          Key: keys.budgetProject(communityId, budgetId, projectId),
-          ConsistentRead: true,
-        }),
-      );
-      return result.Item ? projectFromItem(result.Item) : undefined;
+      const item = await readItem(client, tableName, keys.budgetProject(communityId, budgetId, projectId));
+      return item ? projectFromItem(item) : undefined;
     },
 
     async projects(communityId, budgetId) {
-      const projects = keys.budgetProjects(communityId, budgetId);
-      const items = await queryAll(client, {
-        TableName: tableName,
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-        ExpressionAttributeValues: { ':pk': projects.PK, ':prefix': projects.SKPrefix },
-        ConsistentRead: true,
-      });
+      const items = await underBudget(keys.budgetProjects(communityId, budgetId));
       return items.map(projectFromItem);
     },
 
@@ -235,8 +213,7 @@ export function dynamoBudgetStore(client: DynamoDBDocumentClient, tableName: str
         items.push(...matched);
         next = page.LastEvaluatedKey;
       } while (next && items.length < query.limit && read < PROJECTS_READ_PER_PAGE);
-      const cursor = encodeCursor(next);
-      return { items: items.map(projectFromItem), ...(cursor ? { cursor } : {}) };
+      return pageAfter(items.map(projectFromItem), next);
     },
 
     projectsByAuthor(communityId, budgetId, authorKey, query) {
@@ -329,19 +306,13 @@ export function dynamoBudgetStore(client: DynamoDBDocumentClient, tableName: str
     },
 
     async allBallots(communityId, budgetId) {
-      const buckets = await Promise.all(
-        Array.from({ length: BALLOT_BUCKETS }, (_, bucket) =>
-          queryAll(client, {
-            TableName: tableName,
-            IndexName: 'GSI1',
-            KeyConditionExpression: 'GSI1PK = :pk',
-            ExpressionAttributeValues: {
-              ':pk': keys.budgetBallotBucket(communityId, budgetId, bucket).GSI1PK,
-            },
-          }),
-        ),
+      const items = await itemsOfBuckets(
+        client,
+        tableName,
+        BALLOT_BUCKETS,
+        (bucket) => keys.budgetBallotBucket(communityId, budgetId, bucket).GSI1PK,
       );
-      return buckets.flat().map(ballotFromItem);
+      return items.map(ballotFromItem);
     },
 
     async ballotPage(communityId, budgetId, page) {
@@ -371,13 +342,7 @@ export function dynamoBudgetStore(client: DynamoDBDocumentClient, tableName: str
     },
 
     async tallies(communityId, budgetId) {
-      const results = keys.budgetResults(communityId, budgetId);
-      const items = await queryAll(client, {
-        TableName: tableName,
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-        ExpressionAttributeValues: { ':pk': results.PK, ':prefix': results.SKPrefix },
-        ConsistentRead: true,
-      });
+      const items = await underBudget(keys.budgetResults(communityId, budgetId));
       const tallies = new Map<string, PotTally>();
       for (const item of items) {
         const tally = tallyFromItem(item);
@@ -387,13 +352,7 @@ export function dynamoBudgetStore(client: DynamoDBDocumentClient, tableName: str
     },
 
     async results(communityId, budgetId) {
-      const results = keys.budgetResults(communityId, budgetId);
-      const items = await queryAll(client, {
-        TableName: tableName,
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-        ExpressionAttributeValues: { ':pk': results.PK, ':prefix': results.SKPrefix },
-        ConsistentRead: true,
-      });
+      const items = await underBudget(keys.budgetResults(communityId, budgetId));
       return items.map(resultFromItem);
     },
 
@@ -476,13 +435,7 @@ export function dynamoBudgetStore(client: DynamoDBDocumentClient, tableName: str
 
     async dueForPhaseChange(now, limit) {
       const page = await client.send(
-        new QueryCommand({
-          TableName: tableName,
-          IndexName: 'GSI2',
-          KeyConditionExpression: 'GSI2PK = :pk AND GSI2SK < :bound',
-          ExpressionAttributeValues: { ':pk': keys.budgetDue.GSI2PK, ':bound': `${now}#\uffff` },
-          Limit: limit,
-        }),
+        new QueryCommand({ ...dueQuery(tableName, keys.budgetDue.GSI2PK, now), Limit: limit }),
       );
       return (page.Items ?? []).map((item) => ({
         communityId: item.communityId as string,

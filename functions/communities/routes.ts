@@ -6,6 +6,7 @@ import {
   created,
   defineRoute,
   type RouteRequest,
+  TABLE_READS,
   type ToolDefinition,
   userScope,
 } from '../shared/routes';
@@ -184,12 +185,5 @@ export const communitiesTool: ToolDefinition = {
   name: 'communities',
   entry: 'functions/communities/http.ts',
   routes,
-  tableActions: [
-    'dynamodb:GetItem',
-    'dynamodb:BatchGetItem',
-    'dynamodb:Query',
-    'dynamodb:PutItem',
-    'dynamodb:DeleteItem',
-    'dynamodb:TransactWriteItems',
-  ],
+  tableActions: [...TABLE_READS, 'dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:TransactWriteItems'],
 };

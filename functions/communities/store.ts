@@ -1,12 +1,12 @@
-import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Membership } from '../../domain/communities/community';
 import type { CommunityStore, Page } from '../../domain/communities/ports';
 import { Role } from '../../domain/identity/actor';
 import { auditPuts } from '../audit/intents';
-import { queryAll } from '../shared/dynamo';
+import { queryAll, readItem } from '../shared/dynamo';
 import { communityPartition, keys } from '../shared/keys';
-import { commitWithEvents } from '../shared/outbox';
-import { decodeCursor, encodeCursor } from '../shared/pagination';
+import { commitWithEvents, newPut } from '../shared/outbox';
+import { decodeCursor, pageAfter } from '../shared/pagination';
 import { communityFromItem, communityToItem, memberFromItem, memberToItem } from '../shared/tenancy';
 
 /** The DynamoDB implementation of {@link CommunityStore}. */
@@ -22,10 +22,8 @@ export function dynamoCommunityStore(client: DynamoDBDocumentClient, tableName: 
 
   return {
     async get(communityId) {
-      const result = await client.send(
-        new GetCommand({ TableName: tableName, Key: keys.community(communityId), ConsistentRead: true }),
-      );
-      return result.Item ? communityFromItem(result.Item) : undefined;
+      const item = await readItem(client, tableName, keys.community(communityId));
+      return item ? communityFromItem(item) : undefined;
     },
 
     async create(community, members, events) {
@@ -33,13 +31,7 @@ export function dynamoCommunityStore(client: DynamoDBDocumentClient, tableName: 
         client,
         tableName,
         [
-          {
-            Put: {
-              TableName: tableName,
-              Item: communityToItem(community),
-              ConditionExpression: 'attribute_not_exists(PK)',
-            },
-          },
+          newPut(tableName, communityToItem(community)),
           ...members.map((member) => ({ Put: { TableName: tableName, Item: memberToItem(member) } })),
         ],
         events,
@@ -72,8 +64,7 @@ export function dynamoCommunityStore(client: DynamoDBDocumentClient, tableName: 
       const result = await client.send(
         new QueryCommand({ ...memberQuery(communityId), Limit: page.limit, ExclusiveStartKey: startKey }),
       );
-      const cursor = encodeCursor(result.LastEvaluatedKey);
-      return { items: (result.Items ?? []).map(memberFromItem), ...(cursor ? { cursor } : {}) };
+      return pageAfter((result.Items ?? []).map(memberFromItem), result.LastEvaluatedKey);
     },
 
     async councilMembers(communityId) {
@@ -82,14 +73,8 @@ export function dynamoCommunityStore(client: DynamoDBDocumentClient, tableName: 
     },
 
     async getMember(communityId, issuer, subject) {
-      const result = await client.send(
-        new GetCommand({
-          TableName: tableName,
-          Key: keys.member(communityId, issuer, subject),
-          ConsistentRead: true,
-        }),
-      );
-      return result.Item ? memberFromItem(result.Item) : undefined;
+      const item = await readItem(client, tableName, keys.member(communityId, issuer, subject));
+      return item ? memberFromItem(item) : undefined;
     },
 
     async putMember(member, events, audit) {

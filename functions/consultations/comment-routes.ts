@@ -1,6 +1,7 @@
 import type { Consultation } from '../../domain/consultations/consultation';
 import type { Outcome } from '../../domain/shared/outcome';
 import type { ProblemCode } from '../../domain/shared/problem-codes';
+import { pageBody } from '../shared/pagination';
 import { type AnyRoute, answer, created, defineRoute, type RouteRequest, userScope } from '../shared/routes';
 import { ttlCache } from '../shared/ttl-cache';
 import { commentUseCases } from './comment-use-cases';
@@ -58,10 +59,9 @@ export const commentRoutes: AnyRoute[] = [
       const { communityId, consultationId } = request.params;
       return answer(await commentsFor(request).list(communityId, consultationId, request.query), (page) => ({
         status: 200,
-        body: {
-          items: page.threads.map((thread) => threadView(page.draft, thread)),
-          ...(page.cursor ? { cursor: page.cursor } : {}),
-        },
+        body: pageBody({ items: page.threads, cursor: page.cursor }, (thread) =>
+          threadView(page.draft, thread),
+        ),
       }));
     },
   }),

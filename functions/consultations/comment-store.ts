@@ -2,17 +2,16 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   type DynamoDBDocumentClient,
-  GetCommand,
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { Comment } from '../../domain/consultations/comment';
 import { type ConsultationStore, MAX_REPLIES_READ, MAX_SECTION_READ } from '../../domain/consultations/ports';
 import type { CommentOrder } from '../../domain/consultations/ranking';
-import { queryAll, setExpression } from '../shared/dynamo';
+import { queryAll, readItem, setExpression } from '../shared/dynamo';
 import { mergedAfter, pageOfRows } from '../shared/export-pages';
 import { Entity, keys } from '../shared/keys';
-import { commitWithEvents, type TransactItem } from '../shared/outbox';
+import { commitWithEvents, newPut, type TransactItem } from '../shared/outbox';
 import { RETRY, type RetryPolicy, retrying } from '../shared/use-case';
 import { commentFromItem, commentOwned, commentToItem, counterFromItem, STORED_NO_VOTE } from './items';
 import { queueWrites } from './queue';
@@ -97,8 +96,7 @@ export function dynamoCommentStore(client: DynamoDBDocumentClient, tableName: st
   const committed = async (items: readonly TransactItem[], events: Parameters<typeof commitWithEvents>[3]) =>
     (await commitWithEvents(client, tableName, items, events)) === 'committed' ? 'saved' : 'conflict';
 
-  const getItem = async (key: { PK: string; SK: string }) =>
-    (await client.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }))).Item;
+  const getItem = (key: { PK: string; SK: string }) => readItem(client, tableName, key);
 
   /** Every comment: the top-level ones and the replies, each in its own GSI1 partition. */
   const allComments = async (communityId: string, consultationId: string) =>
@@ -184,13 +182,7 @@ export function dynamoCommentStore(client: DynamoDBDocumentClient, tableName: st
         client,
         tableName,
         [
-          {
-            Put: {
-              TableName: tableName,
-              Item: commentToItem(comment),
-              ConditionExpression: 'attribute_not_exists(PK)',
-            },
-          },
+          newPut(tableName, commentToItem(comment)),
           ...(await queueWrites({ client, tableName }, consultation, undefined, comment)),
         ],
         events,

@@ -2,8 +2,13 @@ import { autoHideComment, moderateComment } from '../../domain/consultations/com
 import { type Comment, CommentState } from '../../domain/consultations/comment';
 import { ModerationType } from '../../domain/moderation/item';
 import { text } from '../../domain/shared/localized';
-import { type DomainError, type Outcome, ok, reject } from '../../domain/shared/outcome';
-import type { SubjectChange, SubjectDeps, SubjectPort } from '../moderation/subjects';
+import { type DomainError, type Outcome, reject } from '../../domain/shared/outcome';
+import {
+  type SubjectChange,
+  type SubjectDeps,
+  type SubjectPort,
+  subjectChange,
+} from '../moderation/subjects';
 import { commentSnapshot } from './items';
 import { commentUpdate, dynamoConsultationStore } from './store';
 
@@ -17,16 +22,8 @@ const missing = (commentId: string): DomainError => ({
 });
 
 /** A comment command's outcome as the centre's part of the write. */
-function changeOf(deps: SubjectDeps, previous: Comment, outcome: Outcome<Comment>): Outcome<SubjectChange> {
-  if (!outcome.ok) return outcome;
-  const next = outcome.value;
-  return ok({
-    writes: [commentUpdate(deps.tableName, previous, next)],
-    events: outcome.events,
-    before: { state: previous.state },
-    after: { state: next.state },
-  });
-}
+const changeOf = (deps: SubjectDeps, previous: Comment, outcome: Outcome<Comment>): Outcome<SubjectChange> =>
+  subjectChange(previous, outcome, (next) => [commentUpdate(deps.tableName, previous, next)]);
 
 /**
  * Consultation comments in the moderation centre: approve and restore publish,

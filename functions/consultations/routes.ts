@@ -1,11 +1,13 @@
 import { commentCounts } from '../../domain/consultations/ranking';
 import { SurveySchema } from '../../domain/consultations/survey';
 import type { ProblemCode } from '../../domain/shared/problem-codes';
+import { pageBody } from '../shared/pagination';
 import {
   type AnyRoute,
   answer,
   created,
   defineRoute,
+  TABLE_READS,
   type ToolDefinition,
   userScope,
 } from '../shared/routes';
@@ -87,10 +89,7 @@ const consultationRoutes: AnyRoute[] = [
       const now = request.clock.now();
       return {
         status: 200,
-        body: {
-          items: page.items.map((consultation) => summaryView(consultation, now)),
-          ...(page.cursor ? { cursor: page.cursor } : {}),
-        },
+        body: pageBody(page, (consultation) => summaryView(consultation, now)),
       };
     },
   }),
@@ -241,12 +240,5 @@ export const consultationsTool: ToolDefinition = {
   name: 'consultations',
   entry: 'functions/consultations/http.ts',
   routes: [...consultationRoutes, ...commentRoutes, ...surveyRoutes, ...reportRoutes],
-  tableActions: [
-    'dynamodb:GetItem',
-    'dynamodb:BatchGetItem',
-    'dynamodb:Query',
-    'dynamodb:PutItem',
-    'dynamodb:UpdateItem',
-    'dynamodb:TransactWriteItems',
-  ],
+  tableActions: [...TABLE_READS, 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:TransactWriteItems'],
 };

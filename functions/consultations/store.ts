@@ -1,13 +1,21 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Consultation } from '../../domain/consultations/consultation';
 import type { Draft } from '../../domain/consultations/draft';
 import type { ConsultationStore } from '../../domain/consultations/ports';
 import { auditPuts } from '../audit/intents';
-import { indexPage, queryAll, setExpression } from '../shared/dynamo';
+import {
+  dueQuery,
+  indexPage,
+  itemsOfBuckets,
+  itemsUnder,
+  queryAll,
+  readItem,
+  setExpression,
+} from '../shared/dynamo';
 import { mergedAfter, pageOfRows } from '../shared/export-pages';
 import { keys, SURVEY_RESPONSE_BUCKETS } from '../shared/keys';
-import { commitWithEvents, type TransactItem } from '../shared/outbox';
+import { commitWithEvents, newPut, type TransactItem } from '../shared/outbox';
 import { dynamoCommentStore } from './comment-store';
 import {
   consultationFromItem,
@@ -45,9 +53,7 @@ function consultationPut(
 }
 
 const draftPuts = (tableName: string, consultation: Consultation, draft: Draft): TransactItem[] =>
-  draftItems(consultation.communityId, consultation.id, draft).map((item) => ({
-    Put: { TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(PK)' },
-  }));
+  draftItems(consultation.communityId, consultation.id, draft).map((item) => newPut(tableName, item));
 
 /**
  * The DynamoDB implementation of {@link ConsultationStore}: consultations,
@@ -61,8 +67,7 @@ export function dynamoConsultationStore(
   const committed = async (items: readonly TransactItem[], events: Parameters<typeof commitWithEvents>[3]) =>
     (await commitWithEvents(client, tableName, items, events)) === 'committed' ? 'saved' : 'conflict';
 
-  const getItem = async (key: { PK: string; SK: string }) =>
-    (await client.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }))).Item;
+  const getItem = (key: { PK: string; SK: string }) => readItem(client, tableName, key);
 
   return {
     ...dynamoCommentStore(client, tableName),
@@ -74,12 +79,7 @@ export function dynamoConsultationStore(
 
     async draft(communityId, consultationId, version) {
       const parts = keys.consultationDraftVersion(communityId, consultationId, version);
-      const items = await queryAll(client, {
-        TableName: tableName,
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-        ExpressionAttributeValues: { ':pk': parts.PK, ':prefix': parts.SKPrefix },
-        ConsistentRead: true,
-      });
+      const items = await itemsUnder(client, tableName, parts.PK, parts.SKPrefix);
       return draftFromItems(items);
     },
 
@@ -117,13 +117,7 @@ export function dynamoConsultationStore(
       committed(
         [
           consultationPut(tableName, consultation, previous.revision),
-          {
-            Put: {
-              TableName: tableName,
-              Item: reportToItem(report),
-              ConditionExpression: 'attribute_not_exists(PK)',
-            },
-          },
+          newPut(tableName, reportToItem(report)),
           ...auditPuts(tableName, audit),
         ],
         events,
@@ -140,12 +134,7 @@ export function dynamoConsultationStore(
     },
 
     async dueForPhaseChange(now) {
-      const items = await queryAll(client, {
-        TableName: tableName,
-        IndexName: 'GSI2',
-        KeyConditionExpression: 'GSI2PK = :pk AND GSI2SK < :bound',
-        ExpressionAttributeValues: { ':pk': keys.consultationScheduleDue.GSI2PK, ':bound': `${now}#\uffff` },
-      });
+      const items = await queryAll(client, dueQuery(tableName, keys.consultationScheduleDue.GSI2PK, now));
       return items.map((item) => ({
         communityId: item.communityId as string,
         consultationId: item.id as string,
@@ -220,19 +209,13 @@ export function dynamoConsultationStore(
     },
 
     async responses(communityId, consultationId) {
-      const buckets = await Promise.all(
-        Array.from({ length: SURVEY_RESPONSE_BUCKETS }, (_, bucket) =>
-          queryAll(client, {
-            TableName: tableName,
-            IndexName: 'GSI1',
-            KeyConditionExpression: 'GSI1PK = :pk',
-            ExpressionAttributeValues: {
-              ':pk': keys.surveyResponseBucket(communityId, consultationId, bucket).GSI1PK,
-            },
-          }),
-        ),
+      const items = await itemsOfBuckets(
+        client,
+        tableName,
+        SURVEY_RESPONSE_BUCKETS,
+        (bucket) => keys.surveyResponseBucket(communityId, consultationId, bucket).GSI1PK,
       );
-      return buckets.flat().map(surveyResponseFromItem);
+      return items.map(surveyResponseFromItem);
     },
   };
 }

@@ -16,7 +16,7 @@ import type {
   CountedTally,
 } from '../../domain/consultations/survey-tally';
 import type { CommentThread, CountedComment } from '../../domain/consultations/threads';
-import { reasonText } from '../../domain/moderation/reasons';
+import { authorDecisionView } from '../moderation/schemas';
 import type {
   CommentViewSchema,
   ConsultationSummarySchema,
@@ -103,7 +103,6 @@ export function commentView(
 ): z.infer<typeof CommentViewSchema> {
   const attachedTo = anchorFor(draft, comment.target);
   const { moderation } = comment;
-  const reason = reasonText(moderation?.reasonCode);
   return {
     id: comment.id,
     consultationId: comment.consultationId,
@@ -124,16 +123,7 @@ export function commentView(
     createdAt: comment.createdAt,
     ...(comment.editedAt ? { editedAt: comment.editedAt } : {}),
     ...(comment.deletedAt ? { deletedAt: comment.deletedAt } : {}),
-    ...(moderation
-      ? {
-          moderation: {
-            decision: moderation.decision,
-            ...(moderation.reasonCode ? { reasonCode: moderation.reasonCode } : {}),
-            ...(reason ? { reason } : {}),
-            decidedAt: moderation.decidedAt,
-          },
-        }
-      : {}),
+    ...(moderation ? { moderation: authorDecisionView(moderation) } : {}),
   };
 }
 

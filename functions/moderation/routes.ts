@@ -6,13 +6,14 @@ import { REPORT_MAX_DAYS } from '../../domain/moderation/transparency';
 import type { ProblemCode } from '../../domain/shared/problem-codes';
 import type { AppConfig } from '../shared/config';
 import { documentClient } from '../shared/dynamo';
-import { PageQuerySchema } from '../shared/pagination';
+import { PageQuerySchema, pageBody, pageRequest } from '../shared/pagination';
 import {
   type AnyRoute,
   answer,
   defineRoute,
   type RouteReply,
   type RouteRequest,
+  TABLE_READ_WRITE,
   type ToolDefinition,
   userScope,
 } from '../shared/routes';
@@ -73,10 +74,7 @@ const pageReply =
     const viewer = viewerOf(request, staff);
     return {
       status: 200,
-      body: {
-        items: page.items.map((item) => itemView(item, viewer)),
-        ...(page.cursor ? { cursor: page.cursor } : {}),
-      },
+      body: pageBody(page, (item) => itemView(item, viewer)),
       headers: { 'cache-control': 'no-store' },
     };
   };
@@ -122,10 +120,8 @@ const routes: AnyRoute[] = [
     errors: ['community_not_found', 'invalid_cursor'],
     handle: async (request) => {
       const { command, community } = userScope(request);
-      const { limit, cursor } = request.query;
-      const page = { limit, ...(cursor ? { cursor } : {}) };
       return answer(
-        await listMine(portOf(request), command.actor, community.id, page),
+        await listMine(portOf(request), command.actor, community.id, pageRequest(request.query)),
         pageReply(request, false),
       );
     },
@@ -306,14 +302,5 @@ export const moderationTool: ToolDefinition = {
   name: 'moderation',
   entry: 'functions/moderation/http.ts',
   routes,
-  tableActions: [
-    'dynamodb:GetItem',
-    'dynamodb:BatchGetItem',
-    'dynamodb:Query',
-    'dynamodb:PutItem',
-    'dynamodb:UpdateItem',
-    'dynamodb:DeleteItem',
-    'dynamodb:ConditionCheckItem',
-    'dynamodb:TransactWriteItems',
-  ],
+  tableActions: TABLE_READ_WRITE,
 };

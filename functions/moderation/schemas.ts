@@ -127,14 +127,28 @@ export const TransparencyReportSchema = z
   })
   .meta({ id: 'ModerationTransparencyReport' });
 
-function decisionView(record: DecisionRecord, staff: boolean) {
+/**
+ * A moderation decision as the subject's author reads it, in a tool's view of
+ * the subject or in the centre's: the decision, the reason code with its text
+ * (uk and en), the `note` where the view shows one, and when.
+ */
+export function authorDecisionView<D extends string>(
+  record: { readonly decision: D; readonly reasonCode?: string; readonly decidedAt: string },
+  note?: string,
+) {
   const reason = reasonText(record.reasonCode);
   return {
     decision: record.decision,
     ...(record.reasonCode ? { reasonCode: record.reasonCode } : {}),
     ...(reason ? { reason } : {}),
-    ...(record.note ? { note: record.note } : {}),
+    ...(note ? { note } : {}),
     decidedAt: record.decidedAt,
+  };
+}
+
+function decisionView(record: DecisionRecord, staff: boolean) {
+  return {
+    ...authorDecisionView(record, record.note),
     ...(staff ? { decidedBy: record.decidedBy } : {}),
     onAppeal: record.onAppeal,
   };

@@ -1,23 +1,17 @@
-import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ItemStatus } from '../../domain/moderation/item';
 import type { ModerationStore } from '../../domain/moderation/ports';
-import { indexPage } from '../shared/dynamo';
+import { indexPage, readItem } from '../shared/dynamo';
 import { keys } from '../shared/keys';
-import { decodeCursor, encodeCursor } from '../shared/pagination';
+import { decodeCursor, pageAfter } from '../shared/pagination';
 import { loggedDecisionFromItem, moderationItemFromItem } from './items';
 
 /** The DynamoDB implementation of {@link ModerationStore}. */
 export function dynamoModerationStore(client: DynamoDBDocumentClient, tableName: string): ModerationStore {
   return {
     async get(communityId, itemId) {
-      const result = await client.send(
-        new GetCommand({
-          TableName: tableName,
-          Key: keys.moderationItem(communityId, itemId),
-          ConsistentRead: true,
-        }),
-      );
-      return result.Item ? moderationItemFromItem(result.Item) : undefined;
+      const item = await readItem(client, tableName, keys.moderationItem(communityId, itemId));
+      return item ? moderationItemFromItem(item) : undefined;
     },
 
     async queue(query) {
@@ -39,8 +33,7 @@ export function dynamoModerationStore(client: DynamoDBDocumentClient, tableName:
           ExclusiveStartKey: decodeCursor(query.cursor, { attribute: 'GSI1PK', value: partition }),
         }),
       );
-      const cursor = encodeCursor(page.LastEvaluatedKey);
-      return { items: (page.Items ?? []).map(moderationItemFromItem), ...(cursor ? { cursor } : {}) };
+      return pageAfter((page.Items ?? []).map(moderationItemFromItem), page.LastEvaluatedKey);
     },
 
     byAuthor(communityId, authorKey, query) {

@@ -4,7 +4,7 @@ import type { Community } from '../../domain/communities/community';
 import type { DecideItemInput } from '../../domain/moderation/commands/decide-item';
 import type { ModerationType, SubjectSnapshot } from '../../domain/moderation/item';
 import type { CommandContext } from '../../domain/shared/command';
-import type { Outcome } from '../../domain/shared/outcome';
+import { type Outcome, ok } from '../../domain/shared/outcome';
 import type { EventEnvelope } from '../../events/envelope';
 import type { TransactItem } from '../shared/outbox';
 
@@ -59,4 +59,26 @@ export interface SubjectPort {
     community: Community,
     subjectId: string,
   ): Promise<Outcome<SubjectChange>>;
+}
+
+/**
+ * A subject command's outcome as the tool's part of the decision: the writes
+ * of the change from `previous` to the command's subject, its events, and the
+ * subject before and after as the audit trail records it (its state, unless
+ * the tool says more).
+ */
+export function subjectChange<S extends { readonly state: string }>(
+  previous: S,
+  outcome: Outcome<S>,
+  writes: (next: S) => readonly TransactItem[],
+  summary: (subject: S) => AuditSummary = (subject) => ({ state: subject.state }),
+): Outcome<SubjectChange> {
+  if (!outcome.ok) return outcome;
+  const next = outcome.value;
+  return ok({
+    writes: writes(next),
+    events: outcome.events,
+    before: summary(previous),
+    after: summary(next),
+  });
 }

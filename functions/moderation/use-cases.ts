@@ -41,38 +41,20 @@ const changeItem = (
     options,
   );
 
-/** A moderator takes an item for a while (staff only: anyone else is `forbidden` before anything is read). */
-function claim(
+/**
+ * A moderator's change of a stored item (claim, release): staff only, so
+ * anyone else is `forbidden` before anything is read.
+ */
+function staffChange(
   port: ModerationPort,
   options: RunOptions,
   context: CommandContext,
   communityId: string,
   itemId: string,
+  command: (item: ModerationItem) => Outcome<ModerationItem>,
 ): Promise<Outcome<ModerationItem>> {
   if (!mayViewQueue(context.actor)) return Promise.resolve(reject(forbidden('moderator')));
-  return changeItem(
-    port,
-    options,
-    () => loadStored(port, context, communityId, itemId),
-    (item) => claimItem(context, item),
-  );
-}
-
-/** The holder gives a claim back (staff only). */
-function release(
-  port: ModerationPort,
-  options: RunOptions,
-  context: CommandContext,
-  communityId: string,
-  itemId: string,
-): Promise<Outcome<ModerationItem>> {
-  if (!mayViewQueue(context.actor)) return Promise.resolve(reject(forbidden('moderator')));
-  return changeItem(
-    port,
-    options,
-    () => loadStored(port, context, communityId, itemId),
-    (item) => releaseClaim(context, item),
-  );
+  return changeItem(port, options, () => loadStored(port, context, communityId, itemId), command);
 }
 
 /**
@@ -166,10 +148,10 @@ export function moderationUseCases(port: ModerationPort, policy?: RetryPolicy) {
   return {
     /** A moderator takes an item for a while. */
     claim: (context: CommandContext, communityId: string, itemId: string) =>
-      claim(port, options, context, communityId, itemId),
+      staffChange(port, options, context, communityId, itemId, (item) => claimItem(context, item)),
     /** The holder gives a claim back. */
     release: (context: CommandContext, communityId: string, itemId: string) =>
-      release(port, options, context, communityId, itemId),
+      staffChange(port, options, context, communityId, itemId, (item) => releaseClaim(context, item)),
     /** The author appeals a rejection or a hide. */
     appeal: (context: CommandContext, communityId: string, itemId: string, appealText: string) =>
       appeal(port, options, context, communityId, itemId, appealText),

@@ -1,10 +1,15 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { ModerationType } from '../../domain/moderation/item';
 import { autoHidePetition, moderatePetition } from '../../domain/petitions/commands/moderate-petition';
 import { type Petition, PetitionState } from '../../domain/petitions/petition';
 import { text } from '../../domain/shared/localized';
-import { type DomainError, type Outcome, ok, reject } from '../../domain/shared/outcome';
-import type { SubjectChange, SubjectDeps, SubjectPort } from '../moderation/subjects';
+import { type DomainError, type Outcome, reject } from '../../domain/shared/outcome';
+import {
+  type SubjectChange,
+  type SubjectDeps,
+  type SubjectPort,
+  subjectChange,
+} from '../moderation/subjects';
+import { readItem } from '../shared/dynamo';
 import { keys } from '../shared/keys';
 import { petitionFromItem, petitionSnapshot } from './items';
 import { petitionChangeWrites } from './store';
@@ -14,14 +19,8 @@ const NOT_SUBMITTED = new Set<PetitionState>([PetitionState.draft, PetitionState
 
 /** The petition, if it has reached the moderators (submitted, and past its sponsors). */
 async function readPetition(deps: SubjectDeps, communityId: string, petitionId: string) {
-  const result = await deps.client.send(
-    new GetCommand({
-      TableName: deps.tableName,
-      Key: keys.petition(communityId, petitionId),
-      ConsistentRead: true,
-    }),
-  );
-  const petition = result.Item ? petitionFromItem(result.Item) : undefined;
+  const item = await readItem(deps.client, deps.tableName, keys.petition(communityId, petitionId));
+  const petition = item ? petitionFromItem(item) : undefined;
   return petition && !NOT_SUBMITTED.has(petition.state) ? petition : undefined;
 }
 
@@ -33,16 +32,17 @@ const missing = (petitionId: string): DomainError => ({
 });
 
 /** A petition command's outcome as the centre's part of the write. */
-function changeOf(deps: SubjectDeps, previous: Petition, outcome: Outcome<Petition>): Outcome<SubjectChange> {
-  if (!outcome.ok) return outcome;
-  const next = outcome.value;
-  return ok({
-    writes: petitionChangeWrites(deps.tableName, previous, next),
-    events: outcome.events,
-    before: { state: previous.state, textHidden: previous.textHidden },
-    after: { state: next.state, textHidden: next.textHidden },
-  });
-}
+const changeOf = (
+  deps: SubjectDeps,
+  previous: Petition,
+  outcome: Outcome<Petition>,
+): Outcome<SubjectChange> =>
+  subjectChange(
+    previous,
+    outcome,
+    (next) => petitionChangeWrites(deps.tableName, previous, next),
+    (petition) => ({ state: petition.state, textHidden: petition.textHidden }),
+  );
 
 /** Petitions in the moderation centre: approve opens, reject and hide take away, restore brings back. */
 export const petitionSubjectPort: SubjectPort = {

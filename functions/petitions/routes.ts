@@ -4,13 +4,14 @@ import { type Petition, PUBLIC_STATES, totalSignatures } from '../../domain/peti
 import type { PetitionStore } from '../../domain/petitions/ports';
 import type { ProblemCode } from '../../domain/shared/problem-codes';
 import { documentClient } from '../shared/dynamo';
-import { PageQuerySchema } from '../shared/pagination';
+import { PageQuerySchema, pageBody, pageRequest } from '../shared/pagination';
 import {
   type AnyRoute,
   answer,
   created,
   defineRoute,
   type RouteRequest,
+  TABLE_READ_WRITE,
   type ToolDefinition,
   userScope,
 } from '../shared/routes';
@@ -114,7 +115,7 @@ const routes: AnyRoute[] = [
       });
       return {
         status: 200,
-        body: { items: page.items.map(viewFor(request)), ...(page.cursor ? { cursor: page.cursor } : {}) },
+        body: pageBody(page, viewFor(request)),
       };
     },
   }),
@@ -131,14 +132,14 @@ const routes: AnyRoute[] = [
     errors: ['community_not_found', 'invalid_cursor'],
     handle: async (request) => {
       const { command, community } = userScope(request);
-      const { limit, cursor } = request.query;
-      const page = await storeFor(request).byAuthor(community.id, command.actor.signerKey, {
-        limit,
-        ...(cursor ? { cursor } : {}),
-      });
+      const page = await storeFor(request).byAuthor(
+        community.id,
+        command.actor.signerKey,
+        pageRequest(request.query),
+      );
       return {
         status: 200,
-        body: { items: page.items.map(viewFor(request)), ...(page.cursor ? { cursor: page.cursor } : {}) },
+        body: pageBody(page, viewFor(request)),
       };
     },
   }),
@@ -355,14 +356,5 @@ export const petitionsTool: ToolDefinition = {
   name: 'petitions',
   entry: 'functions/petitions/http.ts',
   routes,
-  tableActions: [
-    'dynamodb:GetItem',
-    'dynamodb:BatchGetItem',
-    'dynamodb:Query',
-    'dynamodb:PutItem',
-    'dynamodb:UpdateItem',
-    'dynamodb:DeleteItem',
-    'dynamodb:ConditionCheckItem',
-    'dynamodb:TransactWriteItems',
-  ],
+  tableActions: TABLE_READ_WRITE,
 };

@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import type { Actor } from '../../domain/identity/actor';
-import { reasonText } from '../../domain/moderation/reasons';
 import { isAuthor } from '../../domain/petitions/permissions';
 import {
   PETITION_STATES,
@@ -13,6 +12,7 @@ import {
 } from '../../domain/petitions/petition';
 import { text, validationMessage } from '../../domain/shared/localized';
 import { CommunityIdSchema } from '../communities/schemas';
+import { authorDecisionView } from '../moderation/schemas';
 import { PageQuerySchema } from '../shared/pagination';
 
 const Ulid = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/);
@@ -182,17 +182,7 @@ export function petitionView(petition: Petition, viewer: { actor?: Actor; staff:
       signatures: threshold.signatures,
       reachedAt: petition.thresholdsReached[threshold.name]?.reachedAt ?? null,
     })),
-    ...(moderation
-      ? {
-          moderation: {
-            decision: moderation.decision,
-            ...(moderation.reasonCode ? { reasonCode: moderation.reasonCode } : {}),
-            ...(reasonText(moderation.reasonCode) ? { reason: reasonText(moderation.reasonCode) } : {}),
-            ...(moderation.note ? { note: moderation.note } : {}),
-            decidedAt: moderation.decidedAt,
-          },
-        }
-      : {}),
+    ...(moderation ? { moderation: authorDecisionView(moderation, moderation.note) } : {}),
     ...(petition.response
       ? {
           response: {

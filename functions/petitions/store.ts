@@ -12,10 +12,10 @@ import { type Petition, PetitionState, totalSignatures } from '../../domain/peti
 import type { PetitionQuery, PetitionStats, PetitionStore } from '../../domain/petitions/ports';
 import { auditPuts } from '../audit/intents';
 import { enqueuePut } from '../moderation/items';
-import { indexPage, setExpression } from '../shared/dynamo';
+import { dueQuery, indexPage, readItem, setExpression } from '../shared/dynamo';
 import { Entity, keys } from '../shared/keys';
-import { commitWithEvents, commitWithEventsAt, type TransactItem } from '../shared/outbox';
-import { decodeCursor, encodeCursor } from '../shared/pagination';
+import { commitWithEvents, commitWithEventsAt, newPut, type TransactItem } from '../shared/outbox';
+import { decodeCursor, pageAfter } from '../shared/pagination';
 import {
   petitionFromItem,
   petitionSnapshot,
@@ -198,31 +198,12 @@ export function dynamoPetitionStore(client: DynamoDBDocumentClient, tableName: s
 
   return {
     async get(communityId, petitionId) {
-      const result = await client.send(
-        new GetCommand({
-          TableName: tableName,
-          Key: keys.petition(communityId, petitionId),
-          ConsistentRead: true,
-        }),
-      );
-      return result.Item ? petitionFromItem(result.Item) : undefined;
+      const item = await readItem(client, tableName, keys.petition(communityId, petitionId));
+      return item ? petitionFromItem(item) : undefined;
     },
 
     async create(petition, events) {
-      await commitWithEvents(
-        client,
-        tableName,
-        [
-          {
-            Put: {
-              TableName: tableName,
-              Item: petitionToItem(petition),
-              ConditionExpression: 'attribute_not_exists(PK)',
-            },
-          },
-        ],
-        events,
-      );
+      await commitWithEvents(client, tableName, [newPut(tableName, petitionToItem(petition))], events);
     },
 
     async save(previous, next, events, audit) {
@@ -309,14 +290,8 @@ export function dynamoPetitionStore(client: DynamoDBDocumentClient, tableName: s
     },
 
     async signatureOf(communityId, petitionId, signerKey) {
-      const result = await client.send(
-        new GetCommand({
-          TableName: tableName,
-          Key: keys.signature(communityId, petitionId, signerKey),
-          ConsistentRead: true,
-        }),
-      );
-      return result.Item ? { signedAt: result.Item.signedAt as string } : undefined;
+      const item = await readItem(client, tableName, keys.signature(communityId, petitionId, signerKey));
+      return item ? { signedAt: item.signedAt as string } : undefined;
     },
 
     async list(query) {
@@ -336,11 +311,10 @@ export function dynamoPetitionStore(client: DynamoDBDocumentClient, tableName: s
           query.communityId,
           (page.Items ?? []).map((item) => item.petitionId as string),
         );
-        const cursor = encodeCursor(page.LastEvaluatedKey);
-        return {
-          items: petitions.filter((petition) => petition.state === query.state && matches(petition, query)),
-          ...(cursor ? { cursor } : {}),
-        };
+        return pageAfter(
+          petitions.filter((petition) => petition.state === query.state && matches(petition, query)),
+          page.LastEvaluatedKey,
+        );
       }
       const index = query.sort === 'signatures' ? 'GSI2' : 'GSI1';
       const partitionKey = `${index}PK` as const;
@@ -358,8 +332,7 @@ export function dynamoPetitionStore(client: DynamoDBDocumentClient, tableName: s
         ...(filter.clauses.length > 0 ? { FilterExpression: filter.clauses.join(' AND ') } : {}),
       };
       const page = await client.send(new QueryCommand(input));
-      const cursor = encodeCursor(page.LastEvaluatedKey);
-      return { items: (page.Items ?? []).map(petitionFromItem), ...(cursor ? { cursor } : {}) };
+      return pageAfter((page.Items ?? []).map(petitionFromItem), page.LastEvaluatedKey);
     },
 
     byAuthor(communityId, authorKey, query) {
@@ -382,13 +355,7 @@ export function dynamoPetitionStore(client: DynamoDBDocumentClient, tableName: s
 
     async dueForClosing(now, limit) {
       const page = await client.send(
-        new QueryCommand({
-          TableName: tableName,
-          IndexName: 'GSI2',
-          KeyConditionExpression: 'GSI2PK = :pk AND GSI2SK < :bound',
-          ExpressionAttributeValues: { ':pk': keys.petitionClosingDue.GSI2PK, ':bound': `${now}#\uffff` },
-          Limit: limit,
-        }),
+        new QueryCommand({ ...dueQuery(tableName, keys.petitionClosingDue.GSI2PK, now), Limit: limit }),
       );
       return (page.Items ?? []).map((item) => ({
         communityId: item.communityId as string,

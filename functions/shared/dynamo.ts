@@ -1,7 +1,13 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import type { AppConfig } from './config';
-import { decodeCursor, encodeCursor } from './pagination';
+import type { ItemKey } from './key-parts';
+import { decodeCursor, pageAfter } from './pagination';
 
 const clients = new Map<string, DynamoDBDocumentClient>();
 
@@ -30,6 +36,63 @@ export function documentClient(config: Pick<AppConfig, 'dynamoEndpoint' | 'regio
 }
 
 /**
+ * Every item of one partition whose sort key starts with `prefix` (a budget's
+ * projects or results, a draft's parts), read consistently, page after page.
+ * For bounded sets only, as {@link queryAll}.
+ */
+export function itemsUnder(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  partition: string,
+  prefix: string,
+): Promise<Record<string, unknown>[]> {
+  return queryAll(client, {
+    TableName: tableName,
+    KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+    ExpressionAttributeValues: { ':pk': partition, ':prefix': prefix },
+    ConsistentRead: true,
+  });
+}
+
+/**
+ * Every item of a list spread over `buckets` GSI1 partitions (so that writes
+ * do not crowd one partition), all partitions read at once.
+ */
+export async function itemsOfBuckets(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  buckets: number,
+  partitionOf: (bucket: number) => string,
+): Promise<Record<string, unknown>[]> {
+  const items = await Promise.all(
+    Array.from({ length: buckets }, (_, bucket) =>
+      queryAll(client, {
+        TableName: tableName,
+        IndexName: 'GSI1',
+        KeyConditionExpression: 'GSI1PK = :pk',
+        ExpressionAttributeValues: { ':pk': partitionOf(bucket) },
+      }),
+    ),
+  );
+  return items.flat();
+}
+
+/**
+ * One item by its key, or undefined when there is none. Read consistently: a
+ * change conditions its write on what it read, so it must read the latest.
+ */
+export async function readItem(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  key: ItemKey,
+): Promise<Record<string, unknown> | undefined> {
+  const { Item } = await client.send(
+    new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }),
+  );
+  return Item;
+}
+
+/**
  * Every item a query matches, page after page (DynamoDB answers at most 1 MB a
  * call). For bounded sets only: a community's members, a petition's ledger.
  */
@@ -45,6 +108,21 @@ export async function queryAll(
     startKey = page.LastEvaluatedKey;
   } while (startKey);
   return items;
+}
+
+/**
+ * The query of a schedule kept in GSI2 (closing petitions, phase changes,
+ * results jobs to watch): the entries under `partition` due at `now` or
+ * before. Their sort keys are `<ISO time>#<id>`, so `${now}#\uffff` bounds
+ * every entry of that instant.
+ */
+export function dueQuery(tableName: string, partition: string, now: string) {
+  return {
+    TableName: tableName,
+    IndexName: 'GSI2',
+    KeyConditionExpression: 'GSI2PK = :pk AND GSI2SK < :bound',
+    ExpressionAttributeValues: { ':pk': partition, ':bound': `${now}#\uffff` },
+  } satisfies QueryCommandInput;
 }
 
 /**
@@ -95,6 +173,5 @@ export async function indexPage<T>(
       ExclusiveStartKey: decodeCursor(page.cursor, { attribute: `${index}PK`, value: partition }),
     }),
   );
-  const cursor = encodeCursor(result.LastEvaluatedKey);
-  return { items: (result.Items ?? []).map(fromItem), ...(cursor ? { cursor } : {}) };
+  return pageAfter((result.Items ?? []).map(fromItem), result.LastEvaluatedKey);
 }

@@ -9,6 +9,11 @@ import { Entity, keys } from './keys';
 
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
+/** A new item in a transaction: the whole transaction fails if one is there already. */
+export const newPut = (tableName: string, item: Record<string, unknown>): TransactItem => ({
+  Put: { TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(PK)' },
+});
+
 /** `failed` is for an event that can never be published (unknown name, bad shape): kept, never retried. */
 export const OutboxStatus = { pending: 'pending', sent: 'sent', failed: 'failed' } as const;
 

@@ -50,3 +50,35 @@ export function decodeCursor(
   }
   return key as Record<string, unknown>;
 }
+
+/**
+ * A store's page: the items, and the cursor to go on from when DynamoDB
+ * stopped before the end (`lastKey`); no cursor on the last page.
+ */
+export function pageAfter<T>(
+  items: T[],
+  lastKey: Record<string, unknown> | undefined,
+): { items: T[]; cursor?: string } {
+  const cursor = encodeCursor(lastKey);
+  return { items, ...(cursor ? { cursor } : {}) };
+}
+
+/** The page a list asks a store for, from its `?limit=&cursor=` (no cursor: the first page). */
+export function pageRequest(query: { readonly limit: number; readonly cursor?: string | undefined }): {
+  limit: number;
+  cursor?: string;
+} {
+  return { limit: query.limit, ...(query.cursor ? { cursor: query.cursor } : {}) };
+}
+
+/**
+ * A list route's body: each item of the page in its view, and the page's
+ * cursor when there is a next page.
+ * @example return { status: 200, body: pageBody(page, budgetView) };
+ */
+export function pageBody<T, V>(
+  page: { readonly items: readonly T[]; readonly cursor?: string | undefined },
+  view: (item: T) => V,
+): { items: V[]; cursor?: string } {
+  return { items: page.items.map((item) => view(item)), ...(page.cursor ? { cursor: page.cursor } : {}) };
+}

@@ -181,6 +181,27 @@ export type TableAction =
   | 'dynamodb:ConditionCheckItem'
   | 'dynamodb:TransactWriteItems';
 
+/** The reads a tool's routes make: single items, batches, queries. */
+export const TABLE_READS = [
+  'dynamodb:GetItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:Query',
+] as const satisfies readonly TableAction[];
+
+/**
+ * The usual grant of a tool that reads and changes its items: the reads, the
+ * single writes and the conditional transactions. A tool that needs less lists
+ * its own (least privilege).
+ */
+export const TABLE_READ_WRITE: readonly TableAction[] = [
+  ...TABLE_READS,
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:ConditionCheckItem',
+  'dynamodb:TransactWriteItems',
+];
+
 /**
  * A participation tool as deployed: one Lambda (`entry` exports `handler`) that
  * serves `routes`, allowed `tableActions` on the table and nothing else.
