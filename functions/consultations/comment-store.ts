@@ -1,18 +1,12 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import {
-  BatchGetCommand,
-  type DynamoDBDocumentClient,
-  QueryCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Comment } from '../../domain/consultations/comment';
 import { type ConsultationStore, MAX_REPLIES_READ, MAX_SECTION_READ } from '../../domain/consultations/ports';
 import type { CommentOrder } from '../../domain/consultations/ranking';
-import { queryAll, readItem, setExpression } from '../shared/dynamo';
+import { batchGetAll, queryAll, readItem, setExpression } from '../shared/dynamo';
 import { mergedAfter, pageOfRows } from '../shared/export-pages';
 import { Entity, keys } from '../shared/keys';
 import { commitWithEvents, newPut, type TransactItem } from '../shared/outbox';
-import { RETRY, type RetryPolicy, retrying } from '../shared/use-case';
 import { commentFromItem, commentOwned, commentToItem, counterFromItem, STORED_NO_VOTE } from './items';
 import { queueWrites } from './queue';
 
@@ -30,14 +24,6 @@ const TARGET_QUERY_CONCURRENCY = 16;
 /** Items asked of one partition at a time when merging many: small, as most blocks have few comments. */
 const MERGE_PAGE_SIZE = 25;
 
-/** BatchGetItem takes at most 100 keys. */
-const BATCH_GET_KEYS = 100;
-
-/** Keys a BatchGetItem left unprocessed are asked for again, up to 5 times, after 40, 80, … 640 ms. */
-const UNPROCESSED_KEYS_POLICY: RetryPolicy = {
-  attempts: 6,
-  pause: (retry) => new Promise((wake) => setTimeout(wake, 20 * 2 ** retry)),
-};
 /** The index and partition that hold a consultation's top-level comments in `order`. */
 function orderIndex(communityId: string, consultationId: string, order: CommentOrder) {
   switch (order) {
@@ -223,34 +209,16 @@ export function dynamoCommentStore(client: DynamoDBDocumentClient, tableName: st
     },
 
     async commentIdsAmong(communityId, consultationId, ids) {
-      const found = new Set<string>();
       const unique = [...new Set(ids)];
-      for (let start = 0; start < unique.length; start += BATCH_GET_KEYS) {
-        let pending: Record<string, unknown>[] = unique
-          .slice(start, start + BATCH_GET_KEYS)
-          .map((id) => ({ ...keys.comment(communityId, id) }));
-        // BatchGetItem may return some keys unprocessed under load; ask again for those.
-        const read = await retrying(async () => {
-          const result = await client.send(
-            new BatchGetCommand({
-              RequestItems: {
-                [tableName]: {
-                  Keys: pending,
-                  ConsistentRead: true,
-                  ProjectionExpression: 'id, consultationId',
-                },
-              },
-            }),
-          );
-          for (const item of result.Responses?.[tableName] ?? []) {
-            if (item.consultationId === consultationId) found.add(item.id as string);
-          }
-          pending = result.UnprocessedKeys?.[tableName]?.Keys ?? [];
-          return pending.length === 0 ? 'read' : RETRY;
-        }, UNPROCESSED_KEYS_POLICY);
-        if (read === RETRY) throw new Error('DynamoDB left keys unprocessed after 5 retries');
-      }
-      return found;
+      const items = await batchGetAll(
+        client,
+        tableName,
+        unique.map((id) => keys.comment(communityId, id)),
+        'id, consultationId',
+      );
+      return new Set(
+        items.filter((item) => item.consultationId === consultationId).map((item) => item.id as string),
+      );
     },
 
     async commentCounts(communityId, consultationId) {

@@ -1,6 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
-  BatchGetCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -12,7 +11,7 @@ import { type Petition, PetitionState, totalSignatures } from '../../domain/peti
 import type { PetitionQuery, PetitionStats, PetitionStore } from '../../domain/petitions/ports';
 import { auditPuts } from '../audit/intents';
 import { enqueuePut } from '../moderation/items';
-import { dueQuery, indexPage, readItem, setExpression } from '../shared/dynamo';
+import { batchGetAll, dueQuery, indexPage, readItem, setExpression } from '../shared/dynamo';
 import { Entity, keys } from '../shared/keys';
 import { commitWithEvents, commitWithEventsAt, newPut, type TransactItem } from '../shared/outbox';
 import { decodeCursor, pageAfter } from '../shared/pagination';
@@ -151,15 +150,13 @@ export function dynamoPetitionStore(client: DynamoDBDocumentClient, tableName: s
   };
 
   const batchGetPetitions = async (communityId: string, ids: readonly string[]): Promise<Petition[]> => {
-    if (ids.length === 0) return [];
-    const result = await client.send(
-      new BatchGetCommand({
-        RequestItems: { [tableName]: { Keys: ids.map((id) => keys.petition(communityId, id)) } },
-      }),
+    // Under load BatchGetItem leaves keys unprocessed: batchGetAll asks again, so no petition drops out of a page.
+    const items = await batchGetAll(
+      client,
+      tableName,
+      ids.map((id) => keys.petition(communityId, id)),
     );
-    const byId = new Map(
-      (result.Responses?.[tableName] ?? []).map((item) => [item.id as string, petitionFromItem(item)]),
-    );
+    const byId = new Map(items.map((item) => [item.id as string, petitionFromItem(item)]));
     return ids.flatMap((id) => byId.get(id) ?? []);
   };
 

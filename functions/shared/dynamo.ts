@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
+  BatchGetCommand,
   DynamoDBDocumentClient,
   GetCommand,
   QueryCommand,
@@ -8,6 +9,7 @@ import {
 import type { AppConfig } from './config';
 import type { ItemKey } from './key-parts';
 import { decodeCursor, pageAfter } from './pagination';
+import { RETRY, type RetryPolicy, retrying } from './use-case';
 
 const clients = new Map<string, DynamoDBDocumentClient>();
 
@@ -174,4 +176,52 @@ export async function indexPage<T>(
     }),
   );
   return pageAfter((result.Items ?? []).map(fromItem), result.LastEvaluatedKey);
+}
+
+/** BatchGetItem takes at most 100 keys. */
+const BATCH_GET_KEYS = 100;
+
+/** Keys a BatchGetItem left unprocessed are asked for again, up to 5 times, after 40, 80, … 640 ms. */
+const UNPROCESSED_KEYS_POLICY: RetryPolicy = {
+  attempts: 6,
+  pause: (retry) => new Promise((wake) => setTimeout(wake, 20 * 2 ** retry)),
+};
+
+/**
+ * Every item of `wanted` that exists, read with BatchGetItem (100 keys a call,
+ * strongly consistent): the keys DynamoDB leaves unprocessed under load are asked
+ * for again, so none goes missing silently, and a read that still leaves some
+ * after the retries fails instead of answering less. Order is not kept.
+ * @throws Error when keys stay unprocessed after every retry.
+ */
+export async function batchGetAll(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  wanted: readonly ItemKey[],
+  projection?: string,
+): Promise<Record<string, unknown>[]> {
+  const found: Record<string, unknown>[] = [];
+  for (let start = 0; start < wanted.length; start += BATCH_GET_KEYS) {
+    let pending: Record<string, unknown>[] = wanted
+      .slice(start, start + BATCH_GET_KEYS)
+      .map((key) => ({ ...key }));
+    const read = await retrying(async () => {
+      const result = await client.send(
+        new BatchGetCommand({
+          RequestItems: {
+            [tableName]: {
+              Keys: pending,
+              ConsistentRead: true,
+              ...(projection ? { ProjectionExpression: projection } : {}),
+            },
+          },
+        }),
+      );
+      found.push(...(result.Responses?.[tableName] ?? []));
+      pending = result.UnprocessedKeys?.[tableName]?.Keys ?? [];
+      return pending.length === 0 ? 'read' : RETRY;
+    }, UNPROCESSED_KEYS_POLICY);
+    if (read === RETRY) throw new Error('DynamoDB left keys unprocessed after 5 retries');
+  }
+  return found;
 }

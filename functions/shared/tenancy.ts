@@ -1,10 +1,10 @@
-import { BatchGetCommand, type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Community, Membership } from '../../domain/communities/community';
 import { CommunitySettingsSchema } from '../../domain/communities/settings';
 import type { Role } from '../../domain/identity/actor';
+import { batchGetAll } from './dynamo';
 import { type FieldsOf, pickFields } from './item-fields';
 import { Entity, keys } from './keys';
-import { RETRY, retrying } from './use-case';
 
 /**
  * Item codecs of the tenancy base every tool stands on (communities, memberships,
@@ -76,21 +76,7 @@ export async function loadRequestScope(
   ];
   if (wanted.length === 0) return { roles: [], platformAdmin: false };
 
-  const found: Record<string, unknown>[] = [];
-  let pending: Record<string, unknown>[] = wanted.map((key) => ({ ...key }));
-  // BatchGetItem may return some keys unprocessed under load; ask again for those, 5 times at most.
-  const read = await retrying(
-    async () => {
-      const result = await client.send(
-        new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending, ConsistentRead: true } } }),
-      );
-      found.push(...(result.Responses?.[tableName] ?? []));
-      pending = result.UnprocessedKeys?.[tableName]?.Keys ?? [];
-      return pending.length === 0 ? 'read' : RETRY;
-    },
-    { attempts: 6, pause: (retry) => new Promise((wake) => setTimeout(wake, 20 * 2 ** retry)) },
-  );
-  if (read === RETRY) throw new Error('DynamoDB left keys unprocessed after 5 retries');
+  const found = await batchGetAll(client, tableName, wanted);
 
   const byEntity = (entity: string) => found.find((item) => item.entity === entity);
   const communityItem = byEntity(Entity.community);
