@@ -4,6 +4,22 @@
  * API does not know, and the HTTP table (`functions/shared/problems.ts`) must
  * give each one a status and a title or the build fails. A tool adds its codes here.
  */
+/** Each limit a ballot can break has its own code: a voting page shows the right message for each. */
+export const BALLOT_CODES = [
+  'ballot_too_few_projects',
+  'ballot_too_many_projects',
+  'ballot_over_budget',
+  'ballot_under_min_share',
+  'ballot_too_many_points',
+  'ballot_too_many_points_for_project',
+  'ballot_invalid_points',
+  'ballot_points_mismatch',
+  'ballot_points_not_allowed',
+  'ballot_too_many_ranked',
+  'ballot_unknown_project',
+  'ballot_duplicate_project',
+] as const;
+
 export const PROBLEM_CODES = [
   // Any route: the HTTP stack and the shared rules.
   'validation_failed',
@@ -59,18 +75,7 @@ export const PROBLEM_CODES = [
   'amount_too_large',
   'results_not_public',
   'results_not_computed',
-  'ballot_too_few_projects',
-  'ballot_too_many_projects',
-  'ballot_over_budget',
-  'ballot_under_min_share',
-  'ballot_too_many_points',
-  'ballot_too_many_points_for_project',
-  'ballot_invalid_points',
-  'ballot_points_mismatch',
-  'ballot_points_not_allowed',
-  'ballot_too_many_ranked',
-  'ballot_unknown_project',
-  'ballot_duplicate_project',
+  ...BALLOT_CODES,
   // Consultations.
   'consultation_not_found',
   'consultation_not_open',

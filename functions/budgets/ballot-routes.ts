@@ -1,4 +1,5 @@
 import { BALLOT_BOX_GRACE_MS, BudgetPhase, potsOf } from '../../domain/budgets/budget';
+import { BALLOT_CODES } from '../../domain/shared/problem-codes';
 import { type AnyRoute, answer, defineRoute, userScope } from '../shared/routes';
 import { ttlCache } from '../shared/ttl-cache';
 import { BUDGET_ERRORS, BUDGET_PATH, budgetOf, storeFor, useCasesFor } from './requests';
@@ -43,23 +44,7 @@ export const ballotRoutes: AnyRoute[] = [
     // The hot path: no role lookup (voting needs only what the token says), settings up to 5 s old.
     scope: { roles: false, communityCacheMs: 5_000 },
     responses: { 200: { description: 'Your ballots as stored', schema: MyBallotsSchema } },
-    errors: [
-      ...BUDGET_ERRORS,
-      'not_eligible',
-      'wrong_phase',
-      'ballot_too_few_projects',
-      'ballot_too_many_projects',
-      'ballot_over_budget',
-      'ballot_under_min_share',
-      'ballot_too_many_points',
-      'ballot_too_many_points_for_project',
-      'ballot_invalid_points',
-      'ballot_points_mismatch',
-      'ballot_points_not_allowed',
-      'ballot_too_many_ranked',
-      'ballot_unknown_project',
-      'ballot_duplicate_project',
-    ],
+    errors: [...BUDGET_ERRORS, 'not_eligible', 'wrong_phase', ...BALLOT_CODES],
     handle: async (request) => {
       const { command, community } = userScope(request);
       const useCases = useCasesFor(request);
