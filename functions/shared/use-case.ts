@@ -103,8 +103,9 @@ const CHANGE_POLICY: RetryPolicy = { attempts: CHANGE_ATTEMPTS, ceilingMs: 40 };
 /**
  * The use-case runner: load → decide → save; when the save finds that another
  * change came first, load again and decide again, a bounded number of times,
- * then answer `version_conflict`. Routes, jobs and stream consumers that change
- * an entity's state all run their commands through it.
+ * then answer `version_conflict`. Routes and jobs that read an entity, decide
+ * and write it back all run their commands through it; a write that needs no
+ * read (a signature, a ballot, a vote) is one conditional put instead.
  * @example
  * const outcome = await runChange({
  *   load: async () => found(await store.get(c, id), () => notFound(id)),
