@@ -1,4 +1,6 @@
-import type { Actor, Role } from '../../domain/identity/actor';
+import type { Community } from '../../domain/communities/community';
+import { CommunitySettingsSchema } from '../../domain/communities/settings';
+import { type Actor, Role } from '../../domain/identity/actor';
 import type { CommandContext } from '../../domain/shared/command';
 import { ulidGenerator } from '../../functions/shared/ids';
 
@@ -23,4 +25,24 @@ export function actor(overrides: Partial<Actor> & { roles?: ReadonlySet<Role> } 
 
 export function contextFor(who: Actor): CommandContext {
   return { actor: who, clock: fixedClock(), ids: sequentialIds() };
+}
+
+/** A community as the store holds it, with its settings parsed from `settings` (names default to "Громада"/"Community"). */
+export function communityAt(iso: string, settings: Record<string, unknown> = {}, id = 'c1'): Community {
+  return {
+    id,
+    settings: CommunitySettingsSchema.parse({ names: { uk: 'Громада', en: 'Community' }, ...settings }),
+    createdAt: iso,
+    createdBy: 'admin',
+    updatedAt: iso,
+    version: 1,
+  };
+}
+
+/** A command context at `iso`: the council's unless `who` says otherwise. */
+export function contextAt(
+  iso: string,
+  who: Actor = actor({ subject: 'council', roles: new Set([Role.council]) }),
+): CommandContext {
+  return { actor: who, clock: fixedClock(iso), ids: sequentialIds() };
 }

@@ -18,37 +18,18 @@ import {
   PROJECT_TRANSITIONS,
   type Project,
 } from '../../../domain/budgets/project';
-import type { Community } from '../../../domain/communities/community';
-import { CommunitySettingsSchema } from '../../../domain/communities/settings';
-import { Role } from '../../../domain/identity/actor';
-import type { CommandContext } from '../../../domain/shared/command';
-import { actor, fixedClock, sequentialIds } from '../../support/actors';
+import { actor, communityAt, contextAt } from '../../support/actors';
 
 const NOW = '2026-11-22T10:00:00.000Z';
 
-const community: Community = {
-  id: 'c1',
-  settings: CommunitySettingsSchema.parse({
-    names: { uk: 'Громада', en: 'Community' },
-    districts: [
-      { id: 'north', names: { uk: 'Північ', en: 'North' } },
-      { id: 'south', names: { uk: 'Південь', en: 'South' } },
-    ],
-  }),
-  createdAt: NOW,
-  createdBy: 'admin',
-  updatedAt: NOW,
-  version: 1,
-};
-
-const at = (
-  iso: string,
-  who = actor({ subject: 'council', roles: new Set([Role.council]) }),
-): CommandContext => ({
-  actor: who,
-  clock: fixedClock(iso),
-  ids: sequentialIds(),
+const community = communityAt(NOW, {
+  districts: [
+    { id: 'north', names: { uk: 'Північ', en: 'North' } },
+    { id: 'south', names: { uk: 'Південь', en: 'South' } },
+  ],
 });
+
+const at = contextAt;
 const council = at(NOW);
 const voter = (districtId: string, birthdate = '1990-01-01') =>
   at(

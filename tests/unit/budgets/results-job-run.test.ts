@@ -2,16 +2,13 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type Budget, BudgetPhase } from '../../../domain/budgets/budget';
 import { createBudget } from '../../../domain/budgets/commands/create-budget';
 import { claimedElsewhere, settleWatchedJob } from '../../../domain/budgets/commands/results-job';
-import type { Community } from '../../../domain/communities/community';
-import { CommunitySettingsSchema } from '../../../domain/communities/settings';
-import { Role } from '../../../domain/identity/actor';
 import {
   REDELIVERY_MARGIN_MS,
   RESULTS_JOB_TIMEOUT_MINUTES,
 } from '../../../functions/budgets/results-deadline';
 import { failLostResultsJobs, runResultsJob } from '../../../functions/budgets/results-job';
 import { budgetUseCases } from '../../../functions/budgets/use-cases';
-import { actor, fixedClock, sequentialIds } from '../../support/actors';
+import { communityAt, contextAt, fixedClock } from '../../support/actors';
 import { type FakeBudgetStore, fakeBudgetStore } from '../../support/fakes/budget-store';
 
 /**
@@ -26,19 +23,8 @@ const MINUTE = 60_000;
 const OVERDUE = Date.parse(REQUESTED_AT) + RESULTS_JOB_TIMEOUT_MINUTES * MINUTE + REDELIVERY_MARGIN_MS;
 const at = (ms: number) => fixedClock(new Date(ms).toISOString());
 
-const community: Community = {
-  id: 'c1',
-  settings: CommunitySettingsSchema.parse({ names: { uk: 'Громада', en: 'Community' } }),
-  createdAt: REQUESTED_AT,
-  createdBy: 'admin',
-  updatedAt: REQUESTED_AT,
-  version: 1,
-};
-const council = {
-  actor: actor({ subject: 'council', roles: new Set([Role.council]) }),
-  clock: fixedClock(REQUESTED_AT),
-  ids: sequentialIds(),
-};
+const community = communityAt(REQUESTED_AT);
+const council = contextAt(REQUESTED_AT);
 
 beforeAll(() => {
   vi.stubEnv('LOG_LEVEL', 'silent');

@@ -4,11 +4,8 @@ import { AuditAction } from '../../../domain/audit/intent';
 import { budgetAudit } from '../../../domain/budgets/audit';
 import { createBudget } from '../../../domain/budgets/commands/create-budget';
 import { type Project, ProjectState } from '../../../domain/budgets/project';
-import type { Community } from '../../../domain/communities/community';
-import { CommunitySettingsSchema } from '../../../domain/communities/settings';
-import { Role } from '../../../domain/identity/actor';
 import { dynamoBudgetStore } from '../../../functions/budgets/store';
-import { actor, fixedClock, sequentialIds } from '../../support/actors';
+import { communityAt, contextAt } from '../../support/actors';
 
 /**
  * An import's batch writes: items DynamoDB leaves unprocessed are sent again,
@@ -20,20 +17,9 @@ import { actor, fixedClock, sequentialIds } from '../../support/actors';
 const TABLE = 'hromada-test';
 const NOW = '2026-11-22T10:00:00.000Z';
 
-const community: Community = {
-  id: 'c1',
-  settings: CommunitySettingsSchema.parse({ names: { uk: 'Громада', en: 'Community' } }),
-  createdAt: NOW,
-  createdBy: 'admin',
-  updatedAt: NOW,
-  version: 1,
-};
+const community = communityAt(NOW);
 
-const council = {
-  actor: actor({ subject: 'council', roles: new Set([Role.council]) }),
-  clock: fixedClock(NOW),
-  ids: sequentialIds(),
-};
+const council = contextAt(NOW);
 
 function importInput() {
   const created = createBudget(council, community, {

@@ -6,14 +6,10 @@ import type { PotResult } from '../../../domain/budgets/commands/publish-results
 import { finishResults, startResults } from '../../../domain/budgets/commands/results-job';
 import { type Project, ProjectState } from '../../../domain/budgets/project';
 import { ResultsFailureCode } from '../../../domain/budgets/results-failure';
-import type { Community } from '../../../domain/communities/community';
-import { CommunitySettingsSchema } from '../../../domain/communities/settings';
-import { Role } from '../../../domain/identity/actor';
-import type { CommandContext } from '../../../domain/shared/command';
 import { BudgetEvents } from '../../../events/budgets';
 import { BUDGET, budgetUseCases } from '../../../functions/budgets/use-cases';
 import { CHANGE_ATTEMPTS } from '../../../functions/shared/use-case';
-import { actor, fixedClock, sequentialIds } from '../../support/actors';
+import { actor, communityAt, contextAt, fixedClock } from '../../support/actors';
 import { type FakeBudgetStore, fakeBudgetStore } from '../../support/fakes/budget-store';
 
 /**
@@ -25,26 +21,11 @@ import { type FakeBudgetStore, fakeBudgetStore } from '../../support/fakes/budge
 const NOW = '2026-11-22T10:00:00.000Z';
 const LATER = '2026-11-22T10:05:00.000Z';
 
-const community: Community = {
-  id: 'c1',
-  settings: CommunitySettingsSchema.parse({
-    names: { uk: 'Громада', en: 'Community' },
-    districts: [{ id: 'north', names: { uk: 'Північ', en: 'North' } }],
-  }),
-  createdAt: NOW,
-  createdBy: 'admin',
-  updatedAt: NOW,
-  version: 1,
-};
-
-const at = (
-  iso: string,
-  who = actor({ subject: 'council', roles: new Set([Role.council]) }),
-): CommandContext => ({
-  actor: who,
-  clock: fixedClock(iso),
-  ids: sequentialIds(),
+const community = communityAt(NOW, {
+  districts: [{ id: 'north', names: { uk: 'Північ', en: 'North' } }],
 });
+
+const at = contextAt;
 const council = at(NOW);
 const resident = at(
   NOW,
