@@ -85,6 +85,17 @@ export function fakeConsultationStore(): FakeConsultationStore {
     return 'saved';
   };
 
+  /** A write conditioned on the consultation's revision, as every consultation save is. */
+  const overConsultation = (
+    previous: Consultation,
+    write: (key: string) => void,
+    events: readonly EventEnvelope[],
+    audit?: AuditIntent,
+  ): 'saved' | 'conflict' => {
+    const key = at(previous.communityId, previous.id);
+    return conditional(consultations.get(key)?.revision, previous.revision, () => write(key), events, audit);
+  };
+
   const commentsOf = (communityId: string, consultationId: string) =>
     [...comments.values()].filter(
       (comment) => comment.communityId === communityId && comment.consultationId === consultationId,
@@ -154,22 +165,13 @@ export function fakeConsultationStore(): FakeConsultationStore {
     },
 
     async save(previous, next, events, audit) {
-      const key = at(previous.communityId, previous.id);
-      return conditional(
-        consultations.get(key)?.revision,
-        previous.revision,
-        () => consultations.set(key, copy(next)),
-        events,
-        audit,
-      );
+      return overConsultation(previous, (key) => consultations.set(key, copy(next)), events, audit);
     },
 
     async saveRevision(previous, { consultation, draft }, events, audit) {
-      const key = at(previous.communityId, previous.id);
-      return conditional(
-        consultations.get(key)?.revision,
-        previous.revision,
-        () => {
+      return overConsultation(
+        previous,
+        (key) => {
           consultations.set(key, copy(consultation));
           drafts.set(at(consultation.communityId, consultation.id, draft.version), copy(draft));
         },
@@ -179,11 +181,9 @@ export function fakeConsultationStore(): FakeConsultationStore {
     },
 
     async saveReport(previous, { consultation, report }, events, audit) {
-      const key = at(previous.communityId, previous.id);
-      return conditional(
-        consultations.get(key)?.revision,
-        previous.revision,
-        () => {
+      return overConsultation(
+        previous,
+        (key) => {
           consultations.set(key, copy(consultation));
           reports.set(key, copy(report));
         },
