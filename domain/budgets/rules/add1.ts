@@ -1,4 +1,4 @@
-import type { ApprovalProfile } from './approval-profile';
+import type { BallotProfile } from './ballot-profile';
 import { type EqualSharesOutcome, EqualSharesRuns } from './equal-shares';
 import { ceiling } from './rational';
 
@@ -27,23 +27,43 @@ export const ADD1_VERSION = 'add1/1';
  * classes of voters shared by all runs: the generated city of 100,000 voters
  * counted in kopiykas takes about 1,900 runs of a few rounds each.
  *
- * @example equalSharesAdd1(approvalProfile(instance), instance.budget).selected
+ * @example equalSharesAdd1(ballotProfile(instance), instance.budget).selected
  */
-export function equalSharesAdd1(profile: ApprovalProfile, budget: bigint): EqualSharesOutcome {
+export function equalSharesAdd1(profile: BallotProfile, budget: bigint, step = 1n): Add1Outcome {
+  if (step < 1n) throw new RangeError(`The add1 step must be at least 1, not ${step}.`);
   const fundable = profile.supporters.filter((voters) => voters.length > 0).length;
   const runs = new EqualSharesRuns(profile, budget, true);
+  let count = 1;
   let kept = runs.run(0n);
   let keptIncrement = 0n;
+  const done = (increment: bigint, outcome: EqualSharesOutcome): Add1Outcome => ({
+    ...outcome,
+    step,
+    increment,
+    runs: count,
+  });
   while (kept.selected.length < fundable && kept.reach !== undefined) {
-    const step = ceiling(kept.reach);
-    const increment = keptIncrement + (step > 1n ? step : 1n);
+    const steps = ceiling({ numerator: kept.reach.numerator, denominator: kept.reach.denominator * step });
+    const increment = keptIncrement + (steps > 1n ? steps : 1n) * step;
     const run = runs.run(increment);
+    count++;
     if (run.cost > budget) {
       // The last budget within B funds what `kept` funds; run it for its exact shares and payments.
-      return runs.run(increment - 1n).outcome();
+      count++;
+      return done(increment - step, runs.run(increment - step).outcome());
     }
     kept = run;
     keptIncrement = increment;
   }
-  return kept.outcome();
+  return done(keptIncrement, kept.outcome());
+}
+
+/** What add1 settled on, and how it got there. */
+export interface Add1Outcome extends EqualSharesOutcome {
+  /** How much each voter's share grew from one budget tried to the next, in the budget's unit (part of the rule). */
+  readonly step: bigint;
+  /** How much each voter's share grew in all: the kept outcome is equal shares at B / n + `increment`. */
+  readonly increment: bigint;
+  /** How many times the rule ran (not part of the result: it measures the skipping). */
+  readonly runs: number;
 }

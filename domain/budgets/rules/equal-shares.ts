@@ -1,4 +1,4 @@
-import type { ApprovalProfile } from './approval-profile';
+import type { BallotProfile } from './ballot-profile';
 import { compare, type Rational, rational } from './rational';
 import { compareRatios, type Fraction, type Ratio, Reach, type Trend } from './trend';
 import { HAS_NOTHING, PAYS_ALL, PAYS_SHARE, type Stage, type Tally, VoterClasses, Wallets } from './wallets';
@@ -33,9 +33,9 @@ export interface EqualSharesOutcome {
  * money moves: it takes nothing from anyone. A project nobody approves is
  * never funded, whatever it costs.
  *
- * @example equalShares(approvalProfile(instance), instance.budget).selected
+ * @example equalShares(ballotProfile(instance), instance.budget).selected
  */
-export function equalShares(profile: ApprovalProfile, budget: bigint): EqualSharesOutcome {
+export function equalShares(profile: BallotProfile, budget: bigint): EqualSharesOutcome {
   return runEqualShares(profile, budget, 0n, false).outcome();
 }
 
@@ -64,7 +64,7 @@ export interface EqualSharesRun {
  * {@link EqualSharesRuns}.
  */
 export function runEqualShares(
-  profile: ApprovalProfile,
+  profile: BallotProfile,
   budget: bigint,
   increment: bigint,
   trackReach: boolean,
@@ -149,7 +149,7 @@ function comesFirst(a: Candidate, b: Candidate): boolean {
  * the cost), so only a funded project needs its split to hold across the reach.
  */
 export class EqualSharesRuns {
-  readonly #profile: ApprovalProfile;
+  readonly #profile: BallotProfile;
   readonly #budget: bigint;
   readonly #trackReach: boolean;
   readonly #voterCount: bigint;
@@ -168,7 +168,7 @@ export class EqualSharesRuns {
   readonly #funded: number[] = [];
   #runs = 0;
 
-  constructor(profile: ApprovalProfile, budget: bigint, trackReach: boolean) {
+  constructor(profile: BallotProfile, budget: bigint, trackReach: boolean) {
     this.#profile = profile;
     this.#budget = budget;
     this.#trackReach = trackReach;

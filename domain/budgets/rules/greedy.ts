@@ -1,4 +1,4 @@
-import type { BudgetProject } from './approval-profile';
+import type { BudgetProject } from './ballot-profile';
 
 /** Bumped whenever a change could select differently; result documents carry it. */
 export const GREEDY_VERSION = 'greedy/1';

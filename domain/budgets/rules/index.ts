@@ -1,5 +1,5 @@
 export * from './add1';
-export * from './approval-profile';
+export * from './ballot-profile';
 export * from './equal-shares';
 export * from './greedy';
 export type { Rational } from './rational';

@@ -4,7 +4,7 @@ import { pabulibSha256 } from '../pabulib/hash';
 import { type PabulibInstance, VoteType } from '../pabulib/instance';
 import { writePabulib } from '../pabulib/write';
 import { ADD1_VERSION, equalSharesAdd1 } from './add1';
-import { approvalProfile } from './approval-profile';
+import { ballotProfile } from './ballot-profile';
 import { EQUAL_SHARES_VERSION, equalShares } from './equal-shares';
 import { GREEDY_VERSION, greedy } from './greedy';
 import { projectScores } from './scores';
@@ -98,7 +98,7 @@ export function computeResults(instance: PabulibInstance, options: ResultOptions
           instance.budget,
         )
       : (completion === Completion.add1 ? equalSharesAdd1 : equalShares)(
-          approvalProfile(instance),
+          ballotProfile(instance),
           instance.budget,
         );
   const selected = new Set(outcome.selected);

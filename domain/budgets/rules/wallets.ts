@@ -1,4 +1,4 @@
-import type { ApprovalProfile } from './approval-profile';
+import type { BallotProfile } from './ballot-profile';
 import { type Rational, rational } from './rational';
 import type { Reach, Trend } from './trend';
 
@@ -58,7 +58,7 @@ export class VoterClasses {
   #at: Stage;
   #tally = new Int32Array(64);
 
-  constructor(profile: ApprovalProfile) {
+  constructor(profile: BallotProfile) {
     this.#supporters = profile.supporters;
     this.root = new Stage(undefined, -1, 0, 1, new Int32Array(0), new Int32Array(0));
     this.#walletOf = new Int32Array(profile.voterCount);

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { parsePabulib } from '../../../domain/budgets/pabulib';
 import {
   ADD1_VERSION,
-  type ApprovalProfile,
-  approvalProfile,
+  type BallotProfile,
+  ballotProfile,
   EQUAL_SHARES_VERSION,
   equalShares,
   equalSharesAdd1,
@@ -14,7 +14,7 @@ import { rational } from '../../../domain/budgets/rules/rational';
 import { pabulibFiles, pabulibText } from '../../support/pabulib';
 
 /** A profile from `id → [cost, voters approving it]`, voters numbered from 0. */
-function profileOf(voterCount: number, projects: Record<string, [bigint, number[]]>): ApprovalProfile {
+function profileOf(voterCount: number, projects: Record<string, [bigint, number[]]>): BallotProfile {
   const entries = Object.entries(projects);
   return {
     projects: entries.map(([id, [cost]]) => ({ id, cost })),
@@ -124,7 +124,7 @@ describe('equal shares on the synthetic instances', () => {
     const expected = instance.projects.filter((p) => p.fields.selected === '1').map((p) => p.id);
     const scores = projectScores(instance);
 
-    const completed = equalSharesAdd1(approvalProfile(instance), instance.budget);
+    const completed = equalSharesAdd1(ballotProfile(instance), instance.budget);
     const greedyOutcome = greedy(
       instance.projects.map(({ id, cost }) => ({ id, cost, score: scores.get(id) ?? 0n })),
       instance.budget,

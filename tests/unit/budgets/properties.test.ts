@@ -2,8 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type PabulibInstance, VoteType } from '../../../domain/budgets/pabulib';
 import {
-  type ApprovalProfile,
-  approvalProfile,
+  type BallotProfile,
+  ballotProfile,
   type EqualSharesOutcome,
   equalShares,
   equalSharesAdd1,
@@ -115,14 +115,14 @@ const minorUnitElections = fc
     });
   });
 
-type Run = (profile: ApprovalProfile, budget: bigint, increment: bigint) => EqualSharesOutcome;
+type Run = (profile: BallotProfile, budget: bigint, increment: bigint) => EqualSharesOutcome;
 
 /** One run of the rule itself at an increment, without skipping anything. */
 const ruleRun: Run = (profile, budget, increment) =>
   runEqualShares(profile, budget, increment, false).outcome();
 
 /** add1 exactly as defined: every budget B, B + n, B + 2n, … in turn, no skipping. */
-function add1StepByStep(profile: ApprovalProfile, budget: bigint, run: Run = ruleRun): EqualSharesOutcome {
+function add1StepByStep(profile: BallotProfile, budget: bigint, run: Run = ruleRun): EqualSharesOutcome {
   const fundable = profile.supporters.filter((voters) => voters.length > 0).length;
   let kept = run(profile, budget, 0n);
   for (let increment = 1n; kept.selected.length < fundable; increment++) {
@@ -195,7 +195,7 @@ describe('the result rules, on any election', () => {
   it('never spend more than the budget, and report what the selected projects cost', () => {
     fc.assert(
       fc.property(elections, (instance) => {
-        const profile = approvalProfile(instance);
+        const profile = ballotProfile(instance);
         const outcomes = [
           greedy(scored(instance), instance.budget),
           equalShares(profile, instance.budget),
@@ -237,7 +237,7 @@ describe('the result rules, on any election', () => {
   it('equal shares never charges a voter more than the share, with or without add1', () => {
     fc.assert(
       fc.property(elections, (instance) => {
-        const profile = approvalProfile(instance);
+        const profile = ballotProfile(instance);
 
         const outcomes = [equalShares(profile, instance.budget), equalSharesAdd1(profile, instance.budget)];
 
@@ -251,7 +251,7 @@ describe('the result rules, on any election', () => {
     fc.assert(
       fc.property(reordered, ([instance, shuffled]) => {
         const results = [instance, shuffled].map((election) => {
-          const profile = approvalProfile(election);
+          const profile = ballotProfile(election);
           return [
             greedy(scored(election), election.budget).selected,
             equalShares(profile, election.budget).selected,
@@ -268,9 +268,9 @@ describe('the result rules, on any election', () => {
   it('add1 that skips budgets gives what trying every budget in turn gives', () => {
     fc.assert(
       fc.property(elections, (instance) => {
-        const profile = approvalProfile(instance);
+        const profile = ballotProfile(instance);
 
-        const skipping = equalSharesAdd1(profile, instance.budget);
+        const { step, increment, runs, ...skipping } = equalSharesAdd1(profile, instance.budget);
 
         expect(skipping).toEqual(add1StepByStep(profile, instance.budget));
       }),
@@ -281,7 +281,7 @@ describe('the result rules, on any election', () => {
   it('equal shares gives, at any increment, what the rule worked voter by voter gives', () => {
     fc.assert(
       fc.property(elections, fc.bigInt({ min: 0n, max: 50n }), (instance, increment) => {
-        const profile = approvalProfile(instance);
+        const profile = ballotProfile(instance);
 
         const outcome = runEqualShares(profile, instance.budget, increment, true).outcome();
 
@@ -294,9 +294,9 @@ describe('the result rules, on any election', () => {
   it('add1 in minor units (costs and budget ×100) gives what trying every budget in turn gives', () => {
     fc.assert(
       fc.property(minorUnitElections, (instance) => {
-        const profile = approvalProfile(instance);
+        const profile = ballotProfile(instance);
 
-        const skipping = equalSharesAdd1(profile, instance.budget);
+        const { step, increment, runs, ...skipping } = equalSharesAdd1(profile, instance.budget);
 
         expect(skipping).toEqual(add1StepByStep(profile, instance.budget));
         expect(skipping).toEqual(add1StepByStep(profile, instance.budget, byDefinition));
