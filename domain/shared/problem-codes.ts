@@ -70,6 +70,7 @@ export const PROBLEM_CODES = [
   'cost_over_pot',
   'rule_needs_approval_ballots',
   'completion_needs_equal_shares',
+  'invalid_add1_step',
   'invalid_pabulib',
   'unsupported_vote_type',
   'amount_too_large',

@@ -75,6 +75,10 @@ export const PROBLEM_TYPES = {
     status: 400,
     title: text('Доповнення лише для рівних часток', 'The completion needs equal shares'),
   },
+  invalid_add1_step: {
+    status: 400,
+    title: text('Крок add1 має бути щонайменше 1', 'The add1 step must be at least 1'),
+  },
   invalid_pabulib: { status: 400, title: text('Некоректний файл pabulib', 'Invalid pabulib file') },
   unsupported_vote_type: {
     status: 422,

@@ -30,6 +30,12 @@ export interface ResultOptions {
   /** {@link DEFAULT_COMPLETION} of the rule when left out. */
   readonly completion?: Completion;
   /**
+   * How much add1 raises each voter's share from one budget tried to the
+   * next, in the budget's unit (kopiykas for a budget of the API): 1 when left
+   * out, at least 1. Part of the published rule: the result says which was used.
+   */
+  readonly add1Step?: bigint;
+  /**
    * The exact text the instance was read from, for the input hash. Without
    * it the hash is over `writePabulib(instance)`, which differs from the file's.
    */
@@ -44,6 +50,17 @@ export interface ProjectResult {
   readonly selected: boolean;
 }
 
+/**
+ * The add1 completion as it ran, in the budget's unit (kopiykas for a budget
+ * of the API), per voter: each voter's share grew by `step` from one budget
+ * tried to the next, and the outcome kept is equal shares with each share
+ * `increment` above B / n. Anyone recomputing the result needs the step.
+ */
+export interface Add1Result {
+  readonly step: bigint;
+  readonly increment: bigint;
+}
+
 /** The outcome of a rule on an instance, with what anyone needs to check it. */
 export interface BudgetResults {
   readonly rule: BudgetRule;
@@ -52,6 +69,8 @@ export interface BudgetResults {
   readonly version: string;
   /** SHA-256 (hex) of the input, see {@link ResultOptions.sourceText}. */
   readonly inputSha256: string;
+  /** What add1 did; absent when there is no completion (greedy, or equal shares alone). */
+  readonly add1?: Add1Result;
   readonly voteType: VoteType;
   readonly budget: bigint;
   readonly spent: bigint;
@@ -62,22 +81,37 @@ export interface BudgetResults {
 }
 
 /**
- * Runs a result rule on an instance. Error codes:
- * - `rule_needs_approval_ballots`: equal shares was asked for on ballots that are not approval ballots;
- * - `completion_needs_equal_shares`: a completion was asked for with greedy, which has none.
+ * Runs a result rule on an instance. Equal shares takes approval ballots
+ * (cost utilities) and cumulative or scoring ballots (each voter's points are
+ * their utility, see `BallotProfile`). Error codes:
+ * - `rule_needs_approval_ballots`: equal shares was asked for on ranked (ordinal) ballots,
+ *   which give it no utilities (the code is older than point ballots' support and is kept for clients);
+ * - `completion_needs_equal_shares`: a completion was asked for with greedy, which has none;
+ * - `invalid_add1_step`: an add1 step below 1.
  * @example computeResults(parsePabulib(text), { rule: 'equal-shares', sourceText: text })
  */
 export function computeResults(instance: PabulibInstance, options: ResultOptions): Outcome<BudgetResults> {
   const { rule, sourceText } = options;
   const completion = options.completion ?? DEFAULT_COMPLETION[rule];
-  if (rule === BudgetRule.equalShares && instance.voteType !== VoteType.approval) {
+  const add1Step = options.add1Step ?? 1n;
+  if (rule === BudgetRule.equalShares && instance.voteType === VoteType.ordinal) {
     return fail(
       'rule_needs_approval_ballots',
       text(
-        `Метод рівних часток рахує лише голосування approval, а тут ${instance.voteType}: оберіть greedy.`,
-        `Equal shares counts approval ballots only, and these are ${instance.voteType}: choose greedy.`,
+        'Метод рівних часток рахує голосування approval, cumulative або scoring, а тут ранжовані (ordinal): для них оберіть greedy.',
+        'Equal shares counts approval, cumulative or scoring ballots, and these are ranked (ordinal): choose greedy for them.',
       ),
       { voteType: instance.voteType },
+    );
+  }
+  if (add1Step < 1n) {
+    return fail(
+      'invalid_add1_step',
+      text(
+        `Крок add1 має бути щонайменше 1 (одиниця бюджету на виборця), а не ${add1Step}.`,
+        `The add1 step must be at least 1 (a unit of the budget per voter), not ${add1Step}.`,
+      ),
+      { add1Step: add1Step.toString() },
     );
   }
   if (rule === BudgetRule.greedy && completion !== Completion.none) {
@@ -91,22 +125,14 @@ export function computeResults(instance: PabulibInstance, options: ResultOptions
     );
   }
   const scores = projectScores(instance);
-  const outcome =
-    rule === BudgetRule.greedy
-      ? greedy(
-          instance.projects.map(({ id, cost }) => ({ id, cost, score: scores.get(id) ?? 0n })),
-          instance.budget,
-        )
-      : (completion === Completion.add1 ? equalSharesAdd1 : equalShares)(
-          ballotProfile(instance),
-          instance.budget,
-        );
+  const { outcome, add1 } = run(instance, rule, completion, add1Step, scores);
   const selected = new Set(outcome.selected);
   return ok({
     rule,
     completion,
     version: versionOf(rule, completion),
     inputSha256: pabulibSha256(sourceText ?? writePabulib(instance)),
+    ...(add1 ? { add1 } : {}),
     voteType: instance.voteType,
     budget: instance.budget,
     spent: outcome.cost,
@@ -120,6 +146,24 @@ export function computeResults(instance: PabulibInstance, options: ResultOptions
   });
 }
 
+/** The rule's outcome and, with add1, the step it took and the increment it settled on. */
+function run(
+  instance: PabulibInstance,
+  rule: BudgetRule,
+  completion: Completion,
+  step: bigint,
+  scores: ReadonlyMap<string, bigint>,
+): { outcome: { selected: readonly string[]; cost: bigint }; add1?: Add1Result } {
+  if (rule === BudgetRule.greedy) {
+    const projects = instance.projects.map(({ id, cost }) => ({ id, cost, score: scores.get(id) ?? 0n }));
+    return { outcome: greedy(projects, instance.budget) };
+  }
+  const profile = ballotProfile(instance);
+  if (completion === Completion.none) return { outcome: equalShares(profile, instance.budget) };
+  const outcome = equalSharesAdd1(profile, instance.budget, step);
+  return { outcome, add1: { step: outcome.step, increment: outcome.increment } };
+}
+
 function versionOf(rule: BudgetRule, completion: Completion): string {
   if (rule === BudgetRule.greedy) return GREEDY_VERSION;
   return completion === Completion.add1 ? `${EQUAL_SHARES_VERSION}+${ADD1_VERSION}` : EQUAL_SHARES_VERSION;
@@ -131,6 +175,12 @@ export interface ResultDocument {
   readonly completion: Completion;
   readonly version: string;
   readonly inputSha256: string;
+  /**
+   * add1's step and the increment it settled on, per voter, in the budget's
+   * unit (kopiykas for a budget of the API), as decimal strings, e.g.
+   * `{ step: '1', increment: '35900' }`; absent without add1 (greedy, or completion none).
+   */
+  readonly add1?: { readonly step: string; readonly increment: string };
   readonly voteType: VoteType;
   readonly totals: { readonly budget: string; readonly spent: string; readonly left: string };
   readonly selected: readonly string[];
@@ -152,6 +202,7 @@ export function resultDocument(results: BudgetResults): ResultDocument {
     completion: results.completion,
     version: results.version,
     inputSha256: results.inputSha256,
+    ...(results.add1 ? { add1: add1Document(results.add1) } : {}),
     voteType: results.voteType,
     totals: {
       budget: results.budget.toString(),
@@ -166,3 +217,12 @@ export function resultDocument(results: BudgetResults): ResultDocument {
     })),
   };
 }
+
+/**
+ * add1's step and increment as the result document and the API carry them: decimal strings.
+ * @example add1Document({ step: 1n, increment: 35_900n }) // { step: '1', increment: '35900' }
+ */
+export const add1Document = (add1: Add1Result): { readonly step: string; readonly increment: string } => ({
+  step: add1.step.toString(),
+  increment: add1.increment.toString(),
+});
