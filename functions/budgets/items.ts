@@ -72,6 +72,7 @@ const RESULT_FIELDS = {
   rule: true,
   version: true,
   inputSha256: true,
+  add1: true,
   budget: true,
   spent: true,
   left: true,

@@ -7,7 +7,7 @@ import { parsePabulib } from '../../domain/budgets/pabulib/parse';
 import { writePabulib } from '../../domain/budgets/pabulib/write';
 import { type PotTally, pabulibOfPot, potTally } from '../../domain/budgets/pabulib-of-budget';
 import type { Project } from '../../domain/budgets/project';
-import { computeResults } from '../../domain/budgets/rules/results';
+import { add1Document, computeResults } from '../../domain/budgets/rules/results';
 
 /** A rule refused the input (a budget whose rule does not fit its ballots): the job fails, it is not retried. */
 export class ResultsError extends Error {
@@ -85,6 +85,7 @@ export function potResult(
     rule: results.rule,
     version: results.version,
     inputSha256: results.inputSha256,
+    ...(results.add1 ? { add1: add1Document(results.add1) } : {}),
     spent: results.spent.toString(),
     left: (results.budget - results.spent).toString(),
     selected: results.selected,

@@ -252,6 +252,12 @@ const PotResultSchema = z.object({
   rule: z.string(),
   version: z.string(),
   inputSha256: z.string(),
+  add1: z
+    .object({ step: z.string(), increment: z.string() })
+    .optional()
+    .describe(
+      "Equal shares with add1: how much each voter's share grew from one budget tried to the next (`step`) and in all (`increment`), in kopiykas per voter; absent for greedy and equal shares alone",
+    ),
   budget: z.string(),
   spent: z.string(),
   left: z.string(),

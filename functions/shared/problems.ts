@@ -69,7 +69,10 @@ export const PROBLEM_TYPES = {
   cost_over_pot: { status: 400, title: text('Вартість більша за кошик', 'The cost is more than the pot') },
   rule_needs_approval_ballots: {
     status: 400,
-    title: text('Правило потребує бюлетенів approval', 'The rule needs approval ballots'),
+    title: text(
+      'Правило потребує бюлетенів approval або з балами',
+      'The rule needs approval or point ballots',
+    ),
   },
   completion_needs_equal_shares: {
     status: 400,

@@ -11,11 +11,14 @@ import {
 import type { CliIo } from './hromada';
 
 /**
- * `hromada pb results FILE.pb --rule greedy|equal-shares [--completion add1|none] [--json]`:
+ * `hromada pb results FILE.pb --rule greedy|equal-shares [--completion add1|none] [--add1-step N] [--json]`:
  * computes a participatory budget's outcome from a pabulib file and prints
  * the selected projects, the money spent and the result document (rule,
- * version, SHA-256 of the file, totals); `--json` prints the whole document
- * as JSON instead. Equal shares is completed with add1 unless `--completion none`.
+ * version, SHA-256 of the file, totals, add1's step and increment); `--json`
+ * prints the whole document as JSON instead. Equal shares counts approval,
+ * cumulative and scoring files (points as utilities) and is completed with
+ * add1 unless `--completion none`; add1 raises each voter's share by
+ * `--add1-step` (default 1) of the file's unit at a time.
  *
  * Exit codes: 0 results printed; 1 the file is not valid pabulib (the line
  * and what is wrong there are printed) or its ballots do not suit the rule;
@@ -24,18 +27,23 @@ import type { CliIo } from './hromada';
 
 export const PbExitCode = { ok: 0, invalid: 1, usage: 2 } as const;
 
-const SYNOPSIS = 'pb results FILE.pb --rule greedy|equal-shares [--completion add1|none] [--json]';
+const SYNOPSIS =
+  'pb results FILE.pb --rule greedy|equal-shares [--completion add1|none] [--add1-step N] [--json]';
 
 /** The command's lines in `hromada --help`. */
 export const PB_RESULTS_USAGE =
   `  ${SYNOPSIS}\n` +
   '                            Compute a participatory budget from a pabulib file: selected projects, money\n' +
-  '                            spent, rule and version, the file’s SHA-256. Equal shares completes with add1.\n';
+  '                            spent, rule and version, the file’s SHA-256. Equal shares counts approval,\n' +
+  '                            cumulative or scoring files and completes with add1, raising each voter’s\n' +
+  '                            share by --add1-step (default 1, in the file’s unit); it prints the step and\n' +
+  '                            the increment add1 settled on.\n';
 
 interface ResultsArgs {
   readonly file: string;
   readonly rule: BudgetRule;
   readonly completion: Completion | undefined;
+  readonly add1Step: bigint | undefined;
   readonly json: boolean;
 }
 
@@ -44,12 +52,14 @@ function argsOf(args: readonly string[]): ResultsArgs | string {
   const files: string[] = [];
   let rule: string | undefined;
   let completion: string | undefined;
+  let add1Step: string | undefined;
   let json = false;
   for (let index = 0; index < args.length; index++) {
     const arg = args[index] as string;
     if (arg === '--json') json = true;
     else if (arg === '--rule') rule = args[++index];
     else if (arg === '--completion') completion = args[++index];
+    else if (arg === '--add1-step') add1Step = args[++index] ?? '';
     else if (arg.startsWith('--')) return `Unknown option ${arg}.`;
     else files.push(arg);
   }
@@ -63,7 +73,19 @@ function argsOf(args: readonly string[]): ResultsArgs | string {
   if (chosenRule === 'greedy' && chosenCompletion === 'add1') {
     return 'The add1 completion belongs to equal-shares; greedy spends the budget by itself.';
   }
-  return { file: files[0] as string, rule: chosenRule, completion: chosenCompletion, json };
+  if (add1Step !== undefined && !/^[1-9][0-9]*$/.test(add1Step)) {
+    return `--add1-step must be a whole number of at least 1, not ${add1Step || 'missing'}.`;
+  }
+  if (add1Step !== undefined && (chosenRule === 'greedy' || chosenCompletion === 'none')) {
+    return '--add1-step belongs to equal-shares completed with add1.';
+  }
+  return {
+    file: files[0] as string,
+    rule: chosenRule,
+    completion: chosenCompletion,
+    add1Step: add1Step === undefined ? undefined : BigInt(add1Step),
+    json,
+  };
 }
 
 /**
@@ -94,6 +116,7 @@ export async function pbResults(args: readonly string[], io: CliIo): Promise<num
   const results = computeResults(instance, {
     rule: parsed.rule,
     completion: parsed.completion,
+    ...(parsed.add1Step === undefined ? {} : { add1Step: parsed.add1Step }),
     sourceText: fileText,
   });
   if (!results.ok) {
@@ -112,6 +135,12 @@ function summary(results: BudgetResults): string {
     `Selected (${results.selected.length}): ${results.selected.join(' ')}`,
     `Spent: ${results.spent} of ${results.budget} (left ${left})`,
     `Rule: ${results.rule}, completion ${results.completion}, version ${results.version}`,
+    // The step is part of the rule: recomputing the result needs it, and the increment shows where add1 stopped.
+    ...(results.add1
+      ? [
+          `Add1: step ${results.add1.step}, increment ${results.add1.increment} (per voter, in the file's unit)`,
+        ]
+      : []),
     `Input sha256: ${results.inputSha256}`,
     '',
   ].join('\n');

@@ -79,15 +79,19 @@ function ballotProblem(
       'An ordinal ballot needs maxRanked.',
     );
   }
-  const approvalSets = ballot.type === BallotType.approval || ballot.type === BallotType.knapsack;
-  if (rule === BudgetRule.equalShares && !approvalSets) {
+  // Ranked ballots give equal shares no utilities; approval and knapsack sets and cumulative points do.
+  if (rule === BudgetRule.equalShares && ballot.type === BallotType.ordinal) {
     return fail(
       'rule_needs_approval_ballots',
       text(
-        'Метод рівних часток рахує лише бюлетені approval або knapsack; оберіть greedy.',
-        'Equal shares counts approval or knapsack ballots only; choose greedy.',
+        'Метод рівних часток рахує бюлетені approval, knapsack або cumulative; для ранжованих (ordinal) оберіть greedy.',
+        'Equal shares counts approval, knapsack or cumulative ballots; choose greedy for ranked (ordinal) ones.',
       ),
-      { errors: [{ pointer: '/body/rule', detail: 'equal-shares needs approval or knapsack ballots' }] },
+      {
+        errors: [
+          { pointer: '/body/rule', detail: 'equal-shares needs approval, knapsack or cumulative ballots' },
+        ],
+      },
     );
   }
   return undefined;
@@ -135,7 +139,7 @@ function scheduleProblem(schedule: BudgetSchedule = {}): Outcome<Budget> | undef
  * Outcomes: ok (emits `budget.created.v1`, audited); `forbidden` (not council);
  * `unknown_district` (a district pot the community does not have);
  * `validation_failed` (district pots over the total or given twice, schedule
- * dates out of order, inconsistent ballot limits, a completion with greedy); `rule_needs_approval_ballots` (equal shares with points or ranks).
+ * dates out of order, inconsistent ballot limits, a completion with greedy); `rule_needs_approval_ballots` (equal shares with ranked ballots).
  */
 export function createBudget(
   context: CommandContext,

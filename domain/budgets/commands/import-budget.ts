@@ -77,7 +77,7 @@ function ruleOf(meta: ReadonlyMap<string, string>): BudgetRule {
  * Outcomes: ok (emits `budget.created.v1`, audited); `forbidden` (not council);
  * `invalid_pabulib` (a ballot limit in META that is not a whole number);
  * `unsupported_vote_type` (scoring ballots); `amount_too_large` (beyond
- * what JSON carries exactly); `rule_needs_approval_ballots`;
+ * what JSON carries exactly); `rule_needs_approval_ballots` (equal shares with ranked ballots);
  * `project_limit_reached` (more than {@link MAX_PROJECTS_LIMIT} projects:
  * the results job and the export hold every project at once).
  */
@@ -128,10 +128,14 @@ export function importBudget(
     });
   }
   const rule = options.rule ?? ruleOf(instance.meta);
-  if (rule === BudgetRule.equalShares && instance.voteType !== VoteType.approval) {
+  // Equal shares counts approval sets and cumulative points; ranked ballots give it no utilities.
+  if (rule === BudgetRule.equalShares && instance.voteType === VoteType.ordinal) {
     return fail(
       'rule_needs_approval_ballots',
-      text('Метод рівних часток рахує лише бюлетені approval.', 'Equal shares counts approval ballots only.'),
+      text(
+        'Метод рівних часток рахує бюлетені approval або cumulative; для ранжованих (ordinal) оберіть greedy.',
+        'Equal shares counts approval or cumulative ballots; choose greedy for ranked (ordinal) ones.',
+      ),
       { voteType: instance.voteType },
     );
   }

@@ -17,6 +17,12 @@ export interface PotResult {
   readonly rule: string;
   readonly version: string;
   readonly inputSha256: string;
+  /**
+   * Equal shares with add1: the step each voter's share grew by from one
+   * budget tried to the next and the increment it settled on, per voter, in
+   * kopiykas (decimal strings). Absent for greedy and equal shares alone.
+   */
+  readonly add1?: { readonly step: string; readonly increment: string };
   /** Minor units, as decimal strings: exact whatever their size. */
   readonly budget: string;
   readonly spent: string;

@@ -6,10 +6,30 @@ import { pabulibText } from '../../support/pabulib';
 const REMBERTOW = pabulibText('Poland_Warszawa_2023_Rembertow.pb');
 const SYNTHETIC = pabulibText('Synthetic_MES_seed11_12voters.pb');
 const ZURICH = pabulibText('Switzerland_Zurich_D5.pb');
+const MERCED = pabulibText('US_Stanford_Dataset_Merced_Peoples_Budget_Ballot_2019_vote_rankings.pb');
+/** Two voters' points, worked by hand in results.test.ts: add1 keeps each share 1 above B / n, [a]. */
+const POINTS = [
+  'META',
+  'key;value',
+  'budget;10',
+  'vote_type;cumulative',
+  'PROJECTS',
+  'project_id;cost',
+  'a;6',
+  'b;4',
+  'c;5',
+  'VOTES',
+  'voter_id;vote;points',
+  'v1;a,b;3,1',
+  'v2;a,c;1,2',
+  '',
+].join('\n');
 const FILES: Record<string, string> = {
   'rembertow.pb': REMBERTOW,
   'synthetic.pb': SYNTHETIC,
   'zurich.pb': ZURICH,
+  'merced.pb': MERCED,
+  'points.pb': POINTS,
   'broken.pb': REMBERTOW.replace('113424;840,849,1147,1899;', '113424;840,849,9999;'),
 };
 
@@ -88,12 +108,39 @@ describe('hromada pb results', () => {
   });
 
   it('exits 1 when the rule cannot count the ballots', async () => {
-    const result = await run(['pb', 'results', 'zurich.pb', '--rule', 'equal-shares']);
+    const result = await run(['pb', 'results', 'merced.pb', '--rule', 'equal-shares']);
 
     expect(result.code).toBe(1);
     expect(result.stderr).toBe(
-      'zurich.pb: Equal shares counts approval ballots only, and these are cumulative: choose greedy.\n',
+      'merced.pb: Equal shares counts approval, cumulative or scoring ballots, and these are ranked (ordinal): choose greedy for them.\n',
     );
+  });
+
+  it('counts a cumulative file with equal shares and prints the step and increment of add1', async () => {
+    const byOne = await run(['pb', 'results', 'points.pb', '--rule', 'equal-shares']);
+    const byTwo = await run(['pb', 'results', 'points.pb', '--rule', 'equal-shares', '--add1-step', '2']);
+    const json = await run(['pb', 'results', 'points.pb', '--rule', 'equal-shares', '--json']);
+    const zurich = await run(['pb', 'results', 'zurich.pb', '--rule', 'equal-shares']);
+
+    expect(byOne).toMatchObject({ code: 0, stderr: '' });
+    expect(byOne.stdout).toContain('Selected (1): a\nSpent: 6 of 10 (left 4)\n');
+    expect(byOne.stdout).toContain("Add1: step 1, increment 1 (per voter, in the file's unit)\n");
+    expect(byTwo.stdout).toContain("Add1: step 2, increment 0 (per voter, in the file's unit)\n");
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      voteType: 'cumulative',
+      selected: ['a'],
+      add1: { step: '1', increment: '1' },
+    });
+    expect(zurich).toMatchObject({ code: 0, stderr: '' });
+    expect(zurich.stdout).toContain('Add1: step 1, increment ');
+  });
+
+  it('prints no add1 line for greedy or equal shares alone', async () => {
+    const greedy = await run(['pb', 'results', 'zurich.pb', '--rule', 'greedy']);
+    const alone = await run(['pb', 'results', 'points.pb', '--rule', 'equal-shares', '--completion', 'none']);
+
+    expect(greedy.stdout).not.toContain('Add1');
+    expect(alone.stdout).not.toContain('Add1');
   });
 
   it.each([
@@ -111,6 +158,21 @@ describe('hromada pb results', () => {
       'greedy with add1',
       ['rembertow.pb', '--rule', 'greedy', '--completion', 'add1'],
       'belongs to equal-shares',
+    ],
+    [
+      'an add1 step of 0',
+      ['rembertow.pb', '--rule', 'equal-shares', '--add1-step', '0'],
+      '--add1-step must be a whole number of at least 1, not 0.',
+    ],
+    [
+      'an add1 step that is not a number',
+      ['rembertow.pb', '--rule', 'equal-shares', '--add1-step', '1.5'],
+      '--add1-step must be a whole number of at least 1, not 1.5.',
+    ],
+    [
+      'an add1 step with greedy',
+      ['rembertow.pb', '--rule', 'greedy', '--add1-step', '2'],
+      '--add1-step belongs to equal-shares completed with add1.',
     ],
   ])('answers %s with the usage and exit code 2', async (_case, args, message) => {
     const result = await run(['pb', 'results', ...args]);
