@@ -10,8 +10,10 @@ import {
 import { castBallot } from '../../../domain/budgets/commands/cast-ballot';
 import { changeBudgetPhase, duePhaseChange } from '../../../domain/budgets/commands/change-phase';
 import { createBudget } from '../../../domain/budgets/commands/create-budget';
+import { importBudget } from '../../../domain/budgets/commands/import-budget';
 import { publishResults } from '../../../domain/budgets/commands/publish-results';
 import { trackProject } from '../../../domain/budgets/commands/track-project';
+import { parsePabulib } from '../../../domain/budgets/pabulib/parse';
 import {
   canMoveProject,
   PROJECT_STATES,
@@ -19,6 +21,7 @@ import {
   type Project,
 } from '../../../domain/budgets/project';
 import { actor, communityAt, contextAt } from '../../support/actors';
+import { pabulibText } from '../../support/pabulib';
 
 const NOW = '2026-11-22T10:00:00.000Z';
 
@@ -188,6 +191,22 @@ describe('createBudget', () => {
     });
 
     expect(outcome).toMatchObject({ ok: false, error: { code } });
+  });
+
+  it.each([
+    ['approval', { type: 'approval' }],
+    ['knapsack', { type: 'knapsack' }],
+    ['cumulative', { type: 'cumulative', maxPoints: 10 }],
+  ] as const)('lets equal shares with add1 count %s ballots', (_type, ballot) => {
+    const outcome = createBudget(council, community, {
+      names: { uk: 'Б', en: 'B' },
+      currency: 'UAH',
+      totalAmount: 1_000,
+      ballot,
+      rule: 'equal-shares',
+    });
+
+    expect(outcome).toMatchObject({ ok: true, value: { rule: 'equal-shares', completion: 'add1', ballot } });
   });
 
   it('is the council’s', () => {
@@ -369,5 +388,37 @@ describe('publishing and tracking', () => {
     ],
   ])('refuses %s', (_case, current, tracked, input, code) => {
     expect(trackProject(council, current, tracked, input)).toMatchObject({ ok: false, error: { code } });
+  });
+});
+
+describe('importBudget and the rule', () => {
+  it('imports a cumulative file for equal shares, its points kept on each ballot', () => {
+    const instance = parsePabulib(pabulibText('Switzerland_Zurich_D5.pb'));
+
+    const outcome = importBudget(council, community, instance, { rule: 'equal-shares' });
+
+    expect(outcome).toMatchObject({
+      ok: true,
+      value: { budget: { rule: 'equal-shares', completion: 'add1', ballot: { type: 'cumulative' } } },
+    });
+    expect(outcome.ok && outcome.value.ballots[0]?.points).toEqual(
+      instance.ballots[0]?.points?.map((points) => Number(points)),
+    );
+  });
+
+  it('refuses equal shares for a ranked file, and takes greedy for it', () => {
+    const instance = parsePabulib(
+      pabulibText('US_Stanford_Dataset_Merced_Peoples_Budget_Ballot_2019_vote_rankings.pb'),
+    );
+
+    const refused = importBudget(council, community, instance, { rule: 'equal-shares' });
+    const greedy = importBudget(council, community, instance, { rule: 'greedy' });
+
+    expect(refused).toMatchObject({
+      ok: false,
+      error: { code: 'rule_needs_approval_ballots', details: { voteType: 'ordinal' } },
+    });
+    expect(!refused.ok && refused.error.message.en).toContain('ranked (ordinal)');
+    expect(greedy).toMatchObject({ ok: true, value: { budget: { rule: 'greedy' } } });
   });
 });
