@@ -15,6 +15,14 @@ import {
   PhaseBodySchema,
 } from './schemas';
 
+/**
+ * The largest `.pb` file the import takes: a city district's election (Warszawa
+ * 2023 Praga-Południe in grosze is 0.6 MiB, Łódź 2023 3 MiB) is far above the
+ * 256 KiB other bodies get. Lambda takes a request event of at most 6 MB, and
+ * the body is in it JSON-escaped (a line break becomes two bytes): 5 MiB leaves room.
+ */
+export const IMPORT_BODY_LIMIT_BYTES = 5 * 1024 * 1024;
+
 /** Budgets themselves: open one or import one, list, read, move to the next phase. */
 export const budgetRoutes: AnyRoute[] = [
   defineRoute({
@@ -78,11 +86,12 @@ export const budgetRoutes: AnyRoute[] = [
     summary: 'Import a finished election from a pabulib .pb file (council): a budget ready for results',
     description:
       "Body: the `.pb` text (`text/plain`). The budget starts in `tallying` with the file's projects (their ids " +
-      "kept as `externalId`) and ballots. `?rule=` overrides the file's META `rule`.",
+      "kept as `externalId`) and ballots. `?rule=` overrides the file's META `rule`. At most 5 MiB.",
     params: BudgetsPathSchema,
     query: ImportQuerySchema,
     body: ImportBodySchema,
     bodyContentType: 'text/plain',
+    bodyLimitBytes: IMPORT_BODY_LIMIT_BYTES,
     responses: { 201: { description: 'The imported budget', schema: BudgetViewSchema } },
     errors: [
       'community_not_found',

@@ -246,22 +246,26 @@ function observe(routes: ReadonlyMap<string, AnyRoute>): MiddlewareObj<Event, Re
   };
 }
 
-/** 413 above {@link BODY_LIMIT_BYTES}; 415 for a body of the wrong type; 400 for JSON that does not parse. */
+/**
+ * 413 above the route's `bodyLimitBytes` ({@link BODY_LIMIT_BYTES} unless it
+ * sets one); 415 for a body of the wrong type; 400 for JSON that does not parse.
+ */
 const parseBody: MiddlewareObj<Event, Result> = {
   before: (request) => {
     const event = request.event;
     const state = stateOf(event);
     const raw = event.body ?? '';
     const bytes = event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
-    if (bytes.byteLength > BODY_LIMIT_BYTES) {
+    const limit = state.route?.bodyLimitBytes ?? BODY_LIMIT_BYTES;
+    if (bytes.byteLength > limit) {
       throw new ProblemError(
         'payload_too_large',
         text(
-          `Тіло запиту має ${bytes.byteLength} байт; максимум ${BODY_LIMIT_BYTES}.`,
-          `The request body is ${bytes.byteLength} bytes; the limit is ${BODY_LIMIT_BYTES}.`,
+          `Тіло запиту має ${bytes.byteLength} байт; максимум ${limit}.`,
+          `The request body is ${bytes.byteLength} bytes; the limit is ${limit}.`,
         ),
         [],
-        { limitBytes: BODY_LIMIT_BYTES },
+        { limitBytes: limit },
       );
     }
     const route = state.route;

@@ -63,6 +63,8 @@ export interface Route<Params = unknown, Query = unknown, Body = unknown> {
   readonly body?: z.ZodType<Body>;
   /** Non-JSON bodies (e.g. `text/plain`) are passed through as a string. */
   readonly bodyContentType?: string;
+  /** Bodies above this many bytes are refused with 413; `BODY_LIMIT_BYTES` (256 KiB) when absent. */
+  readonly bodyLimitBytes?: number;
   readonly responses: Readonly<Record<number, RouteResponse>>;
   /**
    * Domain error codes this route can answer with, besides those the HTTP stack

@@ -8,7 +8,8 @@ import { jsonOf, startTestRuntime, type TestRuntime } from '../../support/runtim
  * Equal shares for point ballots over HTTP: a cumulative budget may choose it
  * (created or imported), its results job counts the points, and each pot's
  * result names add1's step and the increment it settled on. Ranked ballots
- * still need greedy.
+ * still need greedy. The import takes a city district's file (up to 5 MiB),
+ * above the 256 KiB other bodies get.
  */
 
 let api: TestRuntime;
@@ -131,6 +132,49 @@ describe('equal shares on cumulative ballots, through the API', () => {
       code: 'rule_needs_approval_ballots',
       voteType: 'ordinal',
     });
+    expect((await jsonOf(await api.call(base))).items).toHaveLength(before.items.length);
+  });
+});
+
+describe('the size of an imported file', () => {
+  /** An approval file of `voters` ballots, each naming five of ten projects with long ids: about 210 bytes a ballot. */
+  function bigFile(voters: number): string {
+    const ids = Array.from({ length: 10 }, (_, index) => `project-${String(index).padStart(32, '0')}`);
+    const ballots = Array.from(
+      { length: voters },
+      (_, voter) => `${voter + 1};${ids.filter((_, index) => (index + voter) % 2 === 0).join(',')}`,
+    );
+    return [
+      'META',
+      'key;value',
+      'budget;100000',
+      'vote_type;approval',
+      'PROJECTS',
+      'project_id;cost',
+      ...ids.map((id, index) => `${id};${10_000 + index * 1_000}`),
+      'VOTES',
+      'voter_id;vote',
+      ...ballots,
+      '',
+    ].join('\n');
+  }
+
+  it('takes a file above the 256 KiB other bodies are held to', async () => {
+    const text = bigFile(1_500);
+
+    const imported = await importFile(text, 'equal-shares');
+
+    expect(Buffer.byteLength(text)).toBeGreaterThan(256 * 1024);
+    expect(imported.status).toBe(201);
+  });
+
+  it('answers a file above 5 MiB with 413 naming the limit, and writes nothing', async () => {
+    const before = await jsonOf(await api.call(base));
+
+    const refused = await importFile('x'.repeat(5 * 1024 * 1024 + 1), 'greedy');
+
+    expect(refused.status).toBe(413);
+    expect(await jsonOf(refused)).toMatchObject({ code: 'payload_too_large', limitBytes: 5 * 1024 * 1024 });
     expect((await jsonOf(await api.call(base))).items).toHaveLength(before.items.length);
   });
 });

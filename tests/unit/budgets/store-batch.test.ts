@@ -108,4 +108,44 @@ describe('the budget store’s batch writes', () => {
     expect((error as Error).message).toBe('DynamoDB left 1 items unprocessed after 5 retries');
     expect(batches).toEqual([3, 1, 1, 1, 1, 1]);
   });
+
+  it('writes a large import in batches of 25, eight at a time, every item once', async () => {
+    // Prepare
+    const { budget, projects, audit } = importInput();
+    const ballots = Array.from({ length: 1_000 }, (_, index) => ({
+      communityId: budget.communityId,
+      budgetId: budget.id,
+      potId: 'city',
+      voterKey: `voter-${index}`,
+      projectIds: ['p1'],
+      castAt: NOW,
+    }));
+    const written: string[] = [];
+    let inFlight = 0;
+    let most = 0;
+    const send = async (command: unknown) => {
+      if (!(command instanceof BatchWriteCommand)) return {};
+      inFlight += 1;
+      most = Math.max(most, inFlight);
+      await new Promise((wake) => setTimeout(wake, 1));
+      for (const request of command.input.RequestItems?.[TABLE] ?? [])
+        written.push(`${request.PutRequest?.Item?.PK} ${request.PutRequest?.Item?.SK}`);
+      inFlight -= 1;
+      return {};
+    };
+
+    // Act
+    await dynamoBudgetStore({ send } as unknown as DynamoDBDocumentClient, TABLE).importBudget(
+      budget,
+      projects,
+      ballots,
+      [],
+      audit,
+    );
+
+    // Assess
+    expect(written).toHaveLength(1_003);
+    expect(new Set(written).size).toBe(1_003);
+    expect(most).toBe(8);
+  });
 });
