@@ -7,7 +7,8 @@ import { timesHundred } from './budget-rules';
 import { expectStatus } from './lib/api';
 import { type Benchmark, BenchUsageError, sizeFromEnv } from './lib/benchmark';
 import { type ChildRuntime, ROOT, startChildRuntime } from './lib/child-runtime';
-import { markdownTable, verdict } from './lib/format';
+import { type CpuUse, measureCpu } from './lib/cpu';
+import { cpuShareText, markdownTable, verdict } from './lib/format';
 import { createHttpClient, type HttpClient } from './lib/http';
 import { describeMachine, type Machine, writeSection } from './lib/report';
 import { type MachineLoad, machineLoadBefore, stopRuntime } from './lib/session';
@@ -18,7 +19,9 @@ import { type MachineLoad, machineLoadBefore, stopRuntime } from './lib/session'
  * projects) with every cost and the budget ×100, as the API counts money in
  * kopiykas, imported with `POST …/budgets/import?rule=equal-shares` (add1),
  * then `POST …/results` and the council's preview read until the job is done.
- * Issue 12's goal: done in under 10 s end to end, locally.
+ * Issue 12's goal: the results done in under 10 s, locally (from asking for
+ * them; the import, one request before, is timed apart and against the API
+ * Lambda's 10 s).
  */
 
 const GOAL_SECONDS = 10;
@@ -46,6 +49,9 @@ interface Measured {
   readonly importStatus: number;
   readonly importError?: string;
   readonly importSeconds?: number;
+  /** CPU of DynamoDB Local (`java`), the runtime (`api`, the job's worker thread included) and this process. */
+  readonly importCpu?: CpuUse;
+  readonly resultsCpu?: CpuUse;
   readonly ballotsImported?: number;
   /** The job's last status: `done`, `failed`, or `running` when the timeout came. */
   readonly status?: string;
@@ -148,7 +154,9 @@ async function measure(
 ): Promise<Measured> {
   const council = await setUp(http, runtime);
   say(`budget-import: importing ${input.file} ×100 (${(input.bytes / 2 ** 20).toFixed(2)} MiB)…`);
+  const processes = { java: runtime.pids.java, api: runtime.pids.runtime, bench: process.pid };
   const started = performance.now();
+  const importMeter = measureCpu(processes, 'java');
   let imported: { status: number; body: string };
   try {
     imported = await importFile(runtime, council, input, timeouts.importS);
@@ -156,16 +164,23 @@ async function measure(
     return { importStatus: 0, importError: (error as Error).message };
   }
   const importSeconds = (performance.now() - started) / 1000;
+  const importCpu = importMeter.stop();
   if (imported.status !== 201) {
-    return { importStatus: imported.status, importError: imported.body.slice(0, 500), importSeconds };
+    return {
+      importStatus: imported.status,
+      importError: imported.body.slice(0, 500),
+      importSeconds,
+      importCpu,
+    };
   }
   const budget = JSON.parse(imported.body) as { id: string };
   say(`  201 in ${seconds(importSeconds)}; asking for the results…`);
   const base = `/v1/communities/${COMMUNITY}/budgets/${budget.id}`;
   const requestedAt = performance.now();
+  const resultsMeter = measureCpu(processes);
   expectStatus('Asking for the results', await http.send('POST', `${base}/results`, { token: council }), 202);
   const deadline = requestedAt + timeouts.resultsS * 1000;
-  const common = { importStatus: 201, importSeconds };
+  const common = { importStatus: 201, importSeconds, importCpu };
   let status = 'running';
   while (performance.now() < deadline) {
     const preview = expectStatus(
@@ -179,6 +194,7 @@ async function measure(
       const city = preview.pots[0];
       return {
         ...common,
+        resultsCpu: resultsMeter.stop(),
         status,
         ...(preview.error ? { error: preview.error } : {}),
         resultsSeconds: (now - requestedAt) / 1000,
@@ -197,7 +213,12 @@ async function measure(
     }
     await sleep(POLL_EVERY_MS);
   }
-  return { ...common, status, resultsSeconds: (performance.now() - requestedAt) / 1000 };
+  return {
+    ...common,
+    resultsCpu: resultsMeter.stop(),
+    status,
+    resultsSeconds: (performance.now() - requestedAt) / 1000,
+  };
 }
 
 function table(report: Report): string[] {
@@ -242,13 +263,20 @@ function table(report: Report): string[] {
           (measured.importSeconds ?? Number.POSITIVE_INFINITY) < API_LAMBDA_SECONDS,
       ),
     ],
-    ['Results job, request to done', jobText, '', ''],
+    ['Import CPU (share of one core)', measured.importCpu ? cpuShareText(measured.importCpu) : '–', '', ''],
     [
-      'End to end: import, results, done',
-      seconds(measured.endToEndSeconds),
+      'Results: `POST …/results` to the preview saying done',
+      jobText,
       `< ${GOAL_SECONDS} s`,
-      verdict(done && (measured.endToEndSeconds ?? Number.POSITIVE_INFINITY) < GOAL_SECONDS),
+      verdict(done && (measured.resultsSeconds ?? Number.POSITIVE_INFINITY) < GOAL_SECONDS),
     ],
+    [
+      'Results CPU (share of one core; the job runs in `api`)',
+      measured.resultsCpu ? cpuShareText(measured.resultsCpu) : '–',
+      '',
+      '',
+    ],
+    ['End to end: the import sent to the preview saying done', seconds(measured.endToEndSeconds), '', ''],
     [
       'Ballots counted',
       measured.counted === undefined ? '–' : `${measured.counted} of ${input.voters}`,
@@ -288,6 +316,9 @@ function section(report: Report): string {
     'once it answers 201, `POST …/results` is sent and the council’s `…/results/preview` read every',
     `${POLL_EVERY_MS} ms until the job is done. End to end is from the import’s request to the preview that`,
     'said done. Locally an API request has no 10 s cut; the import row compares it with the Lambda’s.',
+    'CPU is each process’s user + system time over the phase: `java` is DynamoDB Local, `api` the runtime',
+    '(the results job runs in its worker thread), `bench` this process, `other` the rest of the machine;',
+    'two cores are 200%.',
   ].join('\n');
 }
 
