@@ -36,6 +36,8 @@ const API_LAMBDA_SECONDS = 10;
 const DOCS_FILE = join(ROOT, 'docs/benchmarks.md');
 
 interface Input {
+  /** `equal-shares` (completed with add1), or `greedy` to see what reading and writing cost around the rule. */
+  readonly rule: string;
   readonly file: string;
   readonly text: string;
   readonly bytes: number;
@@ -82,7 +84,10 @@ const say = (line: string) => process.stdout.write(`${line}\n`);
 const seconds = (value: number | undefined) => (value === undefined ? '–' : `${value.toFixed(2)} s`);
 
 /** The file ×100, written back as pabulib text: what the API's import reads. */
-function inputOf(file: string): Input {
+function inputOf(file: string, rule: string): Input {
+  if (rule !== 'equal-shares' && rule !== 'greedy') {
+    throw new BenchUsageError(`BENCH_RULE must be equal-shares or greedy, not "${rule}".`);
+  }
   if (!existsSync(file)) {
     throw new BenchUsageError(
       `${file} is not there: BENCH_PABULIB_FILE names the pabulib file (default: the shared data's Praga-Południe).`,
@@ -91,6 +96,7 @@ function inputOf(file: string): Input {
   const instance = timesHundred(parsePabulib(readFileSync(file, 'utf8')));
   const text = writePabulib(instance);
   return {
+    rule,
     file: basename(file),
     text,
     bytes: Buffer.byteLength(text),
@@ -122,7 +128,7 @@ async function setUp(http: HttpClient, runtime: ChildRuntime): Promise<string> {
 /** `POST …/import` with the file as `text/plain` (the bench's JSON client cannot send it). */
 async function importFile(runtime: ChildRuntime, council: string, input: Input, timeoutS: number) {
   const response = await fetch(
-    `${runtime.url}/v1/communities/${COMMUNITY}/budgets/import?rule=equal-shares`,
+    `${runtime.url}/v1/communities/${COMMUNITY}/budgets/import?rule=${input.rule}`,
     {
       method: 'POST',
       headers: { authorization: `Bearer ${council}`, 'content-type': 'text/plain', 'accept-language': 'en' },
@@ -255,7 +261,7 @@ function table(report: Report): string[] {
       '',
     ],
     [
-      'Import (`POST …/import?rule=equal-shares`)',
+      `Import (\`POST …/import?rule=${input.rule}\`)`,
       importText,
       `201 within ${API_LAMBDA_SECONDS} s (the API's Lambda in AWS)`,
       verdict(
@@ -329,7 +335,7 @@ async function runBudgetImport(): Promise<void> {
     resultsS: sizeFromEnv('BENCH_RESULTS_TIMEOUT_S', DEFAULT_RESULTS_TIMEOUT_S),
   };
   say('budget-import: reading the file and the machine…');
-  const input = inputOf(file);
+  const input = inputOf(file, process.env.BENCH_RULE ?? 'equal-shares');
   const machine = describeMachine();
   const before = await machineLoadBefore();
   say('budget-import: starting the local runtime (child process)…');
@@ -369,6 +375,7 @@ export const budgetImportBenchmark: Benchmark = {
     'BENCH_PABULIB_FILE=../shared/data/pabulib/Poland_Warszawa_2023_Praga-Poludnie.pb',
     `BENCH_IMPORT_TIMEOUT_S=${DEFAULT_IMPORT_TIMEOUT_S}`,
     `BENCH_RESULTS_TIMEOUT_S=${DEFAULT_RESULTS_TIMEOUT_S}`,
+    'BENCH_RULE=equal-shares',
   ],
   run: runBudgetImport,
 };
