@@ -3,6 +3,7 @@ import { basename, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parsePabulib, writePabulib } from '../../domain/budgets/pabulib';
 import { issueDevToken, loadDevIdentity } from '../../infra/local/dev-identity';
+import { PABULIB_DIR } from '../support/pabulib';
 import { timesHundred } from './budget-rules';
 import { expectStatus } from './lib/api';
 import { type Benchmark, BenchUsageError, sizeFromEnv } from './lib/benchmark';
@@ -27,7 +28,11 @@ import { type MachineLoad, machineLoadBefore, stopRuntime } from './lib/session'
 const GOAL_SECONDS = 10;
 const COMMUNITY = 'bench-import';
 const COUNCIL = 'bench-council';
-const DEFAULT_FILE = join(ROOT, '../shared/data/pabulib/Poland_Warszawa_2023_Praga-Poludnie.pb');
+const PRAGA = 'Poland_Warszawa_2023_Praga-Poludnie.pb';
+/** The repository's copy of the shared data (tests/fixtures/pabulib, or `PABULIB_DIR`), else the shared data itself. */
+const DEFAULT_FILE =
+  [join(PABULIB_DIR, PRAGA), join(ROOT, '../shared/data/pabulib', PRAGA)].find((file) => existsSync(file)) ??
+  join(PABULIB_DIR, PRAGA);
 const POLL_EVERY_MS = 200;
 const DEFAULT_RESULTS_TIMEOUT_S = 600;
 const DEFAULT_IMPORT_TIMEOUT_S = 300;
@@ -90,7 +95,7 @@ function inputOf(file: string, rule: string): Input {
   }
   if (!existsSync(file)) {
     throw new BenchUsageError(
-      `${file} is not there: BENCH_PABULIB_FILE names the pabulib file (default: the shared data's Praga-Południe).`,
+      `${file} is not there: BENCH_PABULIB_FILE names the pabulib file (default: Praga-Południe in PABULIB_DIR or the shared data).`,
     );
   }
   const instance = timesHundred(parsePabulib(readFileSync(file, 'utf8')));
@@ -372,7 +377,7 @@ export const budgetImportBenchmark: Benchmark = {
   name: 'budget-import',
   summary: 'Praga-Południe ×100 imported through the API with equal shares + add1: import and results times',
   settings: [
-    'BENCH_PABULIB_FILE=../shared/data/pabulib/Poland_Warszawa_2023_Praga-Poludnie.pb',
+    `BENCH_PABULIB_FILE=<PABULIB_DIR>/${PRAGA}`,
     `BENCH_IMPORT_TIMEOUT_S=${DEFAULT_IMPORT_TIMEOUT_S}`,
     `BENCH_RESULTS_TIMEOUT_S=${DEFAULT_RESULTS_TIMEOUT_S}`,
     'BENCH_RULE=equal-shares',
