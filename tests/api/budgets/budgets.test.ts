@@ -532,6 +532,12 @@ describe('results for every ballot type, recomputed offline from the export', ()
       (ids: string[]) => [[ids[0], ids[1]], [ids[1]], [ids[2], ids[3]], [ids[3]]],
     ],
     [
+      'cumulative',
+      'equal-shares',
+      { type: 'cumulative', maxPoints: 5 },
+      (ids: string[]) => [[ids[0], ids[1]], [ids[1]], [ids[2], ids[3]], [ids[3]]],
+    ],
+    [
       'ordinal',
       'greedy',
       { type: 'ordinal', maxRanked: 3 },
