@@ -105,8 +105,10 @@ function guessChange(doubt: Doubt, kept: EqualSharesRun, probe: EqualSharesRun):
     const gapBefore = doubt.rivalBefore - doubt.winnerBefore;
     const gapAfter = doubt.rivalAfter - doubt.winnerAfter;
     if (gapAfter <= 0 && gapBefore > gapAfter) fraction = gapBefore / (gapBefore - gapAfter);
-    else if (doubt.rivalBefore > doubt.rivalAfter) fraction = gapBefore / (doubt.rivalBefore - doubt.rivalAfter);
+    else if (doubt.rivalBefore > doubt.rivalAfter)
+      fraction = gapBefore / (doubt.rivalBefore - doubt.rivalAfter);
   }
-  if (fraction === undefined || !Number.isFinite(fraction) || fraction <= 0 || fraction >= 1) return undefined;
+  if (fraction === undefined || !Number.isFinite(fraction) || fraction <= 0 || fraction >= 1)
+    return undefined;
   return from + span * fraction;
 }

@@ -55,6 +55,7 @@ export function approximate(numerator: bigint, denominator: bigint): number {
   if (numerator === 0n) return 0;
   // Shift so that the whole quotient has about 64 bits, then scale back exactly by a power of two.
   const shift = 64 - (bitLength(numerator) - bitLength(denominator));
-  const quotient = shift >= 0 ? (numerator << BigInt(shift)) / denominator : numerator / (denominator << BigInt(-shift));
+  const quotient =
+    shift >= 0 ? (numerator << BigInt(shift)) / denominator : numerator / (denominator << BigInt(-shift));
   return Number(quotient) * 2 ** -shift;
 }
