@@ -37,23 +37,30 @@ export interface Add1Outcome extends EqualSharesOutcome {
  */
 export function equalSharesAdd1(profile: BallotProfile, budget: bigint, step = 1n): Add1Outcome {
   if (step < 1n) throw new RangeError(`The add1 step must be at least 1, not ${step}.`);
-  const runs = new EqualSharesRuns(profile, budget);
+  const runs = new EqualSharesRuns(profile, budget, true);
   let kept = runs.run(0n);
   let latest = kept;
   const voters = BigInt(profile.voterCount);
-  // Start by looking a 64th of the share ahead: a distance in money, the same whatever its unit.
+  // How far to look ahead when nothing is known: a distance in money (a 64th of the share to
+  // start with), the same whatever the money's unit; it follows how far apart changes are.
   let cruise = atLeastOneStep(voters > 0n ? budget / voters / 64n : step, step);
   let stride = cruise;
   /** Where a failed look ahead guessed the outcome changes, as an increment. */
   let aim: number | undefined;
+  const trace = (globalThis as { TRACE_ADD1?: (line: string) => void }).TRACE_ADD1;
   while (!kept.fundedAll) {
     const probe = runs.run(kept.increment + stride, kept);
     latest = probe;
+    trace?.(`${kept.increment} +${stride} ${probe.doubt ? probe.doubt.kind : 'ok'} aim ${aim}`);
     if (!probe.doubt) {
       kept = probe;
       const ahead = aim === undefined ? 0 : aim - Number(kept.increment);
       if (ahead > 0) {
+        // Just before the guessed change: the next run is at the first step at or past it.
         stride = atLeastOneStep(BigInt(Math.ceil(ahead / Number(step))) * step, step);
+      } else if (aim !== undefined) {
+        aim = undefined;
+        stride = cruise;
       } else {
         cruise = stride;
         stride *= 2n;
@@ -64,10 +71,11 @@ export function equalSharesAdd1(profile: BallotProfile, budget: bigint, step = 1
       // The very next budget: it is what add1 tries next, whatever the doubt.
       if (probe.cost > budget) break;
       kept = probe;
-      stride = cruise;
       aim = undefined;
+      stride = cruise;
       continue;
     }
+    if (aim === undefined) cruise = atLeastOneStep(stride / 2n, step);
     aim = guessChange(probe.doubt, kept, probe);
     // The last step strictly before the guess, but always less than the stride that failed.
     const below =

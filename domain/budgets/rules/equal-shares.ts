@@ -1,4 +1,5 @@
 import type { BallotProfile } from './ballot-profile';
+import { holdsBetween, type RateBounds, Rates } from './rates';
 import { type Rational, rational } from './rational';
 import { type Fresh, type Price, type Project, projectsOf, Wallets } from './wallets';
 
@@ -169,9 +170,14 @@ export class EqualSharesRuns {
   /** Supported projects that cost something. */
   readonly #priced: readonly Project[];
   readonly #wallets: Wallets;
+  readonly #rates: Rates;
+  /** Whether runs work out their close rivals exactly, for runs checked against them. */
+  readonly #closeRivals: boolean;
   #runs = 0;
 
-  constructor(profile: BallotProfile, budget: bigint) {
+  /** With `closeRivals`, each run keeps what a later run checked against it needs (see {@link run}). */
+  constructor(profile: BallotProfile, budget: bigint, closeRivals = false) {
+    this.#closeRivals = closeRivals;
     this.#budget = budget;
     this.#voterCount = BigInt(profile.voterCount);
     this.#projects = projectsOf(profile);
@@ -179,6 +185,7 @@ export class EqualSharesRuns {
     this.#free = supported.filter((project) => project.cost === 0n).sort((a, b) => (tieBreak(a, b) ? -1 : 1));
     this.#priced = supported.filter((project) => project.cost > 0n);
     this.#wallets = new Wallets(this.#projects, profile.voterCount);
+    this.#rates = new Rates(profile.voterCount);
   }
 
   /** How many runs so far. */
@@ -206,12 +213,30 @@ export class EqualSharesRuns {
     const rounds: Round[] = [];
     let doubt: Doubt | undefined;
     let sameSoFar = true;
+    // Bounds of rates of change between the reference and this run, while they can be given.
+    let rates = reference ? this.#rates : undefined;
+    rates?.reset(Number(this.#voterCount));
     for (;;) {
       const round = rounds.length;
       const winner = this.#winner(candidates, round);
       if (!winner) break;
-      if (reference && !doubt) doubt = this.#challenge(reference, round, winner, candidates, sameSoFar);
       const fresh = winner.exact as Fresh;
+      if (this.#closeRivals) this.#workOutCloseRivals(winner, candidates, round);
+      if (reference && !doubt) {
+        const challenge = new Challenge(
+          reference,
+          round,
+          winner,
+          increment - reference.increment,
+          rates,
+          wallets,
+        );
+        doubt = this.#challenge(challenge, candidates, sameSoFar);
+        const before = reference.rounds[round];
+        const rate = !doubt && before ? challenge.winnerRate() : undefined;
+        if (rate && before) rates?.fund(winner.project, before.broke, fresh.poor, rate, wallets);
+        else rates = undefined;
+      }
       candidates.splice(candidates.indexOf(winner), 1);
       const rivals = new Map<number, RivalPrice>();
       for (const other of candidates) rivals.set(other.project.index, rivalPrice(other, round));
@@ -282,6 +307,21 @@ export class EqualSharesRuns {
     }
   }
 
+  /**
+   * Works out exactly, in `round`, the candidates priced within
+   * {@link CLOSE_RIVALS} of the winner: a later run checked against this one
+   * can then bound how fast their prices fall (see {@link Rates}).
+   */
+  #workOutCloseRivals(winner: Candidate, candidates: Candidate[], round: number): void {
+    const limit = (winner.exact as Fresh).price.approx * (1 + CLOSE_RIVALS);
+    for (const other of [...candidates]) {
+      if (other === winner || other.low > limit) continue;
+      if (other.pricedIn !== round && (!this.#requote(other, candidates, round) || other.low > limit))
+        continue;
+      if (!other.exact) this.#exactify(other, candidates);
+    }
+  }
+
   /** Prices a candidate in `round`, or drops it when its supporters cannot pay it (then they never will). */
   #requote(candidate: Candidate, candidates: Candidate[], round: number): boolean {
     const quote = this.#wallets.quote(candidate.project);
@@ -310,17 +350,12 @@ export class EqualSharesRuns {
   }
 
   /**
-   * Whether round `round` of this run, won by `winner`, vouches for every
-   * increment between `reference`'s and this one (see the class notes);
-   * `undefined` when it does, else the doubt.
+   * Whether the round of `challenge` vouches for every increment between the
+   * reference's and this run's (see the class notes); `undefined` when it
+   * does, else the doubt.
    */
-  #challenge(
-    reference: EqualSharesRun,
-    round: number,
-    winner: Candidate,
-    candidates: Candidate[],
-    sameSoFar: boolean,
-  ): Doubt | undefined {
+  #challenge(challenge: Challenge, candidates: Candidate[], sameSoFar: boolean): Doubt | undefined {
+    const { reference, round, winner } = challenge;
     const before = reference.rounds[round];
     if (!before) {
       return {
@@ -359,7 +394,8 @@ export class EqualSharesRuns {
         if (!other.exact || beaten(other)) continue;
       }
       const then = before.rivals.get(other.project.index);
-      if (affine && then?.poor && sameVoters(then.poor, other.exact.poor)) continue;
+      if (then?.poor && affine && sameVoters(then.poor, other.exact.poor)) continue;
+      if (then?.poor && challenge.holdsAgainst(other.project, other.exact, then)) continue;
       return {
         kind: 'rival',
         round,
@@ -370,6 +406,65 @@ export class EqualSharesRuns {
       };
     }
     return undefined;
+  }
+}
+
+/** How close, relatively, a rival's price must be to the winner's to be worked out exactly for later runs. */
+const CLOSE_RIVALS = 0.1;
+
+/** Doubles of exact prices are within 2⁻⁵² of them; comparisons of them allow this much. */
+const NEAR = 2 ** -48;
+
+/** One round of a run against a reference: what its checks share. */
+class Challenge {
+  #winnerRate: RateBounds | undefined | null = null;
+
+  constructor(
+    readonly reference: EqualSharesRun,
+    readonly round: number,
+    readonly winner: Candidate,
+    /** The increment of this run less the reference's. */
+    readonly span: bigint,
+    readonly rates: Rates | undefined,
+    readonly wallets: Wallets,
+  ) {}
+
+  /** Bounds of how fast the winner's split falls between the two runs, when they can be given. */
+  winnerRate(): RateBounds | undefined {
+    if (this.#winnerRate === null) {
+      const before = this.reference.rounds[this.round];
+      this.#winnerRate =
+        before && this.rates
+          ? this.rates.split(
+              this.winner.project,
+              before.broke,
+              (this.winner.exact as Fresh).poor,
+              this.wallets,
+            )
+          : undefined;
+    }
+    return this.#winnerRate;
+  }
+
+  /**
+   * Whether the winner comes before `rival` all the way between the runs, by
+   * the bounds of their rates (see {@link holdsBetween}); `then` is what the
+   * reference's round kept of the rival (its exact price and poor there).
+   */
+  holdsAgainst(rival: Project, now: Fresh, then: RivalPrice): boolean {
+    const winnerRate = this.winnerRate();
+    const rivalRate = this.rates?.split(rival, then.poor as Int32Array, now.poor, this.wallets);
+    if (!winnerRate || !rivalRate) return false;
+    const before = this.reference.rounds[this.round] as Round;
+    const winnerScale = Number(this.winner.project.scale);
+    const rivalScale = Number(rival.scale);
+    const slope = {
+      low: rivalRate.low / rivalScale - winnerRate.high / winnerScale,
+      high: rivalRate.high / rivalScale - winnerRate.low / winnerScale,
+    };
+    const atStart = then.approx * (1 - NEAR) - before.price.approx * (1 + NEAR);
+    const atEnd = now.price.approx * (1 - NEAR) - (this.winner.exact as Fresh).price.approx * (1 + NEAR);
+    return holdsBetween(atStart, atEnd, slope, Number(this.span));
   }
 }
 

@@ -216,6 +216,11 @@ export class Wallets {
     return fresh && { low: fresh.price.approx, high: fresh.price.approx, exact: fresh };
   }
 
+  /** Whether the voter has paid all they had (then they pay nothing more in this run). */
+  isBroke(voter: number): boolean {
+    return this.#broke[voter] === 1;
+  }
+
   /** What the supporters of `project` have left together, less its cost, times n, as a double: for guesses only. */
   slack(project: Project): number {
     let sum = 0;
