@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { keys } from '../../functions/shared/keys';
 import { type DevIdentity, issueDevToken, loadDevIdentity } from '../../infra/local/dev-identity';
@@ -500,7 +500,7 @@ function section(results: Results): string {
     'CPU is each process’s user + system time over the phase; `java` is DynamoDB Local, `api` the runtime,',
     '`bench` this load generator, `other` the rest of the machine. Two cores are 200%.',
     '',
-    ...rulesHowMeasured(results.rules, PABULIB_DIR),
+    ...rulesHowMeasured(results.rules, relative(ROOT, PABULIB_DIR)),
   ].join('\n');
 }
 

@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { PABULIB_DIR } from '../support/pabulib';
 import { GENERATED_NAME } from './budget-rules';
 import type { Benchmark } from './lib/benchmark';
@@ -69,7 +69,7 @@ function section(results: Results): string {
     '',
     ...rulesTable(results.rules),
     '',
-    ...rulesHowMeasured(results.rules, PABULIB_DIR),
+    ...rulesHowMeasured(results.rules, relative(ROOT, PABULIB_DIR)),
     'Other work on the machine (the line above the table) makes every figure higher; `npm run bench --',
     'budgets` measures the same table after its API phases.',
   ].join('\n');
