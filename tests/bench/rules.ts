@@ -70,8 +70,8 @@ function section(results: Results): string {
     ...rulesTable(results.rules),
     '',
     ...rulesHowMeasured(results.rules, relative(ROOT, PABULIB_DIR)),
-    'Other work on the machine (the line above the table) makes every figure higher; `npm run bench --',
-    'budgets` measures the same table after its API phases.',
+    'Other work on the machine (“Other processes before the run”) makes every figure higher.',
+    '`npm run bench -- budgets` measures the same table after its API phases.',
   ].join('\n');
 }
 
