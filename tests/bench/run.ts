@@ -2,6 +2,7 @@ import { budgetImportBenchmark } from './budget-import';
 import { budgetsBenchmark } from './budgets';
 import { type Benchmark, BenchUsageError } from './lib/benchmark';
 import { requestsBenchmark } from './requests';
+import { budgetRulesBenchmark } from './rules';
 import { signaturesBenchmark } from './signatures';
 
 /**
@@ -12,6 +13,7 @@ import { signaturesBenchmark } from './signatures';
 const BENCHMARKS: readonly Benchmark[] = [
   signaturesBenchmark,
   budgetsBenchmark,
+  budgetRulesBenchmark,
   budgetImportBenchmark,
   requestsBenchmark,
 ];

@@ -1,62 +1,8 @@
 import type { BallotProfile } from './ballot-profile';
-import { type EqualSharesOutcome, EqualSharesRuns } from './equal-shares';
-import { ceiling } from './rational';
+import { type Doubt, type EqualSharesOutcome, type EqualSharesRun, EqualSharesRuns } from './equal-shares';
 
 /** Bumped whenever a change could select differently; result documents carry it. */
 export const ADD1_VERSION = 'add1/1';
-
-/**
- * Equal shares with add1 completion. Equal shares alone often leaves money
- * unspent, so it is run with the budgets B, B + n, B + 2n, … (each voter's
- * share one unit larger each time) and the outcome kept is the last one whose
- * cost stays within the real budget B.
- *
- * Where it stops, as documented for the result: at the first budget whose
- * outcome costs more than B, or once every project that anybody approves is
- * funded (more money cannot add any). This assumes what the rule's authors
- * assume: that an outcome over budget is not followed by one within it.
- *
- * Budgets that cannot change the outcome are skipped, not run: each run
- * tells how far the share may grow before any of its decisions may flip (see
- * {@link EqualSharesRuns}), and the next run is at the first whole unit at or
- * past that point. The result is exactly that of trying every budget in turn
- * (the kept outcome is rerun at its last budget, for its exact payments), and
- * it keeps add1 fast where the share is large against the unit: Rembertów
- * 2023 counted in grosze needs 631 runs instead of 22,400. A run only works
- * out again the rounds from the first decision that may have flipped, on
- * classes of voters shared by all runs: the generated city of 100,000 voters
- * counted in kopiykas takes about 1,900 runs of a few rounds each.
- *
- * @example equalSharesAdd1(ballotProfile(instance), instance.budget).selected
- */
-export function equalSharesAdd1(profile: BallotProfile, budget: bigint, step = 1n): Add1Outcome {
-  if (step < 1n) throw new RangeError(`The add1 step must be at least 1, not ${step}.`);
-  const fundable = profile.supporters.filter((voters) => voters.length > 0).length;
-  const runs = new EqualSharesRuns(profile, budget, true);
-  let count = 1;
-  let kept = runs.run(0n);
-  let keptIncrement = 0n;
-  const done = (increment: bigint, outcome: EqualSharesOutcome): Add1Outcome => ({
-    ...outcome,
-    step,
-    increment,
-    runs: count,
-  });
-  while (kept.selected.length < fundable && kept.reach !== undefined) {
-    const steps = ceiling({ numerator: kept.reach.numerator, denominator: kept.reach.denominator * step });
-    const increment = keptIncrement + (steps > 1n ? steps : 1n) * step;
-    const run = runs.run(increment);
-    count++;
-    if (run.cost > budget) {
-      // The last budget within B funds what `kept` funds; run it for its exact shares and payments.
-      count++;
-      return done(increment - step, runs.run(increment - step).outcome());
-    }
-    kept = run;
-    keptIncrement = increment;
-  }
-  return done(keptIncrement, kept.outcome());
-}
 
 /** What add1 settled on, and how it got there. */
 export interface Add1Outcome extends EqualSharesOutcome {
@@ -66,4 +12,111 @@ export interface Add1Outcome extends EqualSharesOutcome {
   readonly increment: bigint;
   /** How many times the rule ran (not part of the result: it measures the skipping). */
   readonly runs: number;
+}
+
+/**
+ * Equal shares with add1 completion. Equal shares alone often leaves money
+ * unspent, so it is run with the budgets B, B + n·s, B + 2n·s, … (each
+ * voter's share larger by the step s each time; s = 1 unit of the budget's
+ * money by default) and the outcome kept is the last one whose cost stays
+ * within the real budget B.
+ *
+ * Where it stops, as documented for the result: at the first budget whose
+ * outcome costs more than B, or once every project that anybody supports is
+ * funded (more money cannot add any). This assumes what the rule's authors
+ * assume: that an outcome over budget is not followed by one within it.
+ *
+ * The result is exactly that of trying every budget in turn, but most are
+ * skipped, never guessed: a run at a larger share is checked against the
+ * last one kept (see {@link EqualSharesRuns}) and vouches for every budget in
+ * between only when none of them can fund anything else. The skips are
+ * chosen in money, not in steps (a stride that doubles while runs vouch, and
+ * a guess of where the outcome changes when one does not).
+ *
+ * @example equalSharesAdd1(ballotProfile(instance), instance.budget).selected
+ */
+export function equalSharesAdd1(profile: BallotProfile, budget: bigint, step = 1n): Add1Outcome {
+  if (step < 1n) throw new RangeError(`The add1 step must be at least 1, not ${step}.`);
+  const runs = new EqualSharesRuns(profile, budget, true);
+  let kept = runs.run(0n);
+  let latest = kept;
+  const voters = BigInt(profile.voterCount);
+  // How far to look ahead when nothing is known: a distance in money (a 64th of the share to
+  // start with), the same whatever the money's unit; it follows how far apart changes are.
+  let cruise = atLeastOneStep(voters > 0n ? budget / voters / 64n : step, step);
+  let stride = cruise;
+  /** Where a failed look ahead guessed the outcome changes, as an increment. */
+  let aim: number | undefined;
+  const trace = (globalThis as { TRACE_ADD1?: (line: string) => void }).TRACE_ADD1;
+  while (!kept.fundedAll) {
+    const probe = runs.run(kept.increment + stride, kept);
+    latest = probe;
+    trace?.(`${kept.increment} +${stride} ${probe.doubt ? probe.doubt.kind : 'ok'} aim ${aim}`);
+    if (!probe.doubt) {
+      kept = probe;
+      const ahead = aim === undefined ? 0 : aim - Number(kept.increment);
+      if (ahead > 0) {
+        // Just before the guessed change: the next run is at the first step at or past it.
+        stride = atLeastOneStep(BigInt(Math.ceil(ahead / Number(step))) * step, step);
+      } else if (aim !== undefined) {
+        aim = undefined;
+        stride = cruise;
+      } else {
+        cruise = stride;
+        stride *= 2n;
+      }
+      continue;
+    }
+    if (stride === step) {
+      // The very next budget: it is what add1 tries next, whatever the doubt.
+      if (probe.cost > budget) break;
+      kept = probe;
+      aim = undefined;
+      stride = cruise;
+      continue;
+    }
+    if (aim === undefined) cruise = atLeastOneStep(stride / 2n, step);
+    aim = guessChange(probe.doubt, kept, probe);
+    // The last step strictly before the guess, but always less than the stride that failed.
+    const below =
+      aim === undefined
+        ? stride / step / 2n
+        : BigInt(Math.max(0, Math.ceil((aim - Number(kept.increment)) / Number(step)) - 1));
+    const steps = below < stride / step ? below : stride / step - 1n;
+    stride = (steps > 1n ? steps : 1n) * step;
+  }
+  const outcome = latest === kept ? kept.outcome() : runs.run(kept.increment).outcome();
+  return { ...outcome, step, increment: kept.increment, runs: runs.runs };
+}
+
+function atLeastOneStep(amount: bigint, step: bigint): bigint {
+  const steps = amount / step;
+  return (steps > 1n ? steps : 1n) * step;
+}
+
+/**
+ * Where, between `kept` and `probe`, the outcome may change, guessed by
+ * taking the compared amounts as straight lines in the increment: where the
+ * rival's price meets the winner's, where it falls to the winner's price at
+ * `kept` (as far as the first check can vouch), or where the added project
+ * becomes affordable. `undefined` when nothing can be guessed. A guess only
+ * picks the next run: runs, not guesses, vouch for budgets.
+ */
+function guessChange(doubt: Doubt, kept: EqualSharesRun, probe: EqualSharesRun): number | undefined {
+  const from = Number(kept.increment);
+  const span = Number(probe.increment) - from;
+  let fraction: number | undefined;
+  if (doubt.kind === 'added') {
+    const rise = doubt.slackAfter - doubt.slackBefore;
+    if (rise > 0) fraction = -doubt.slackBefore / rise;
+  } else if (doubt.rivalBefore !== undefined) {
+    const gapBefore = doubt.rivalBefore - doubt.winnerBefore;
+    const gapAfter = doubt.rivalAfter - doubt.winnerAfter;
+    if (gapAfter <= 0 && gapBefore > gapAfter) fraction = gapBefore / (gapBefore - gapAfter);
+    else if (doubt.rivalBefore > doubt.rivalAfter)
+      fraction = gapBefore / (doubt.rivalBefore - doubt.rivalAfter);
+  }
+  if (fraction === undefined || !Number.isFinite(fraction) || fraction <= 0 || fraction >= 1)
+    return undefined;
+  return from + span * fraction;
 }

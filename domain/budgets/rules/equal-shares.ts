@@ -1,7 +1,9 @@
 import type { BallotProfile } from './ballot-profile';
-import { compare, type Rational, rational } from './rational';
-import { compareRatios, type Fraction, type Ratio, Reach, type Trend } from './trend';
-import { HAS_NOTHING, PAYS_ALL, PAYS_SHARE, type Stage, type Tally, VoterClasses, Wallets } from './wallets';
+import { holdsBetween, type RateBounds, Rates } from './rates';
+import { type Rational, rational } from './rational';
+import { type Fresh, type Price, type Project, projectsOf, Wallets } from './wallets';
+
+export type { Price } from './wallets';
 
 /** Bumped whenever a change could select differently; result documents carry it. */
 export const EQUAL_SHARES_VERSION = 'equal-shares/1';
@@ -19,401 +21,506 @@ export interface EqualSharesOutcome {
 }
 
 /**
- * The Method of Equal Shares (Peters, Pierczyński, Skowron 2021) for approval
- * ballots with cost utilities, in exact arithmetic, without completion.
+ * The Method of Equal Shares (Peters, Pierczyński, Skowron 2021) in exact
+ * arithmetic, without completion.
  *
  * Each of the n voters gets the share B / n. While some unfunded project can
- * be paid by its supporters, each such project of cost c gets its price α:
- * the least amount such that supporters paying `min(left, α)` raise exactly
- * c. The project with the least ρ = α / c is funded and its supporters pay.
+ * be paid by its supporters, each such project of cost c gets its price ρ:
+ * the least amount per unit of utility such that supporters paying
+ * `min(left, ρ · utility)` raise exactly c. The project with the least ρ is
+ * funded and its supporters pay. A voter's utility is the project's cost on
+ * an approval ballot (so ρ is what each supporter pays per unit of cost) and
+ * the points given on a cumulative or scoring ballot (see {@link BallotProfile}).
  *
  * Tie-breaks, in order: the smaller ρ; more supporters; the smaller project
  * id compared as a string (UTF-16 code units, so `"10"` comes before `"9"`).
  * A project that costs 0 and has a supporter is funded first, before any
- * money moves: it takes nothing from anyone. A project nobody approves is
+ * money moves: it takes nothing from anyone. A project nobody supports is
  * never funded, whatever it costs.
  *
  * @example equalShares(ballotProfile(instance), instance.budget).selected
  */
 export function equalShares(profile: BallotProfile, budget: bigint): EqualSharesOutcome {
-  return runEqualShares(profile, budget, 0n, false).outcome();
+  return equalSharesAt(profile, budget, 0n);
 }
 
-/** A run at one increment, and how far the increment can grow with the same outcome. */
+/** Equal shares where every voter's share is B / n + `increment`. */
+export function equalSharesAt(profile: BallotProfile, budget: bigint, increment: bigint): EqualSharesOutcome {
+  return new EqualSharesRuns(profile, budget).run(increment).outcome();
+}
+
+/** A candidate's price in a round, or a lower bound of it; `poor` when its exact price there was worked out. */
+export interface RivalPrice {
+  /** The price as a double: of its bounds, the lower one unless `fresh`, where they are 2⁻²⁴ apart at most. */
+  readonly approx: number;
+  /** Whether it was priced in that round (otherwise `approx` is a lower bound from an earlier one). */
+  readonly fresh: boolean;
+  /** The supporters who would have paid all they had left for it there, ascending. */
+  readonly poor?: Int32Array;
+}
+
+/** What a run decided in one round, kept to compare runs at other increments. */
+export interface Round {
+  /** The funded project, by index in the profile. */
+  readonly winner: number;
+  readonly price: Price;
+  /** The supporters who paid all they had left for it (and have nothing from then on), ascending. */
+  readonly broke: Int32Array;
+  /** The other candidates of the round, by project index. */
+  readonly rivals: ReadonlyMap<number, RivalPrice>;
+}
+
+/**
+ * Why a run could not vouch for every increment between a reference run's
+ * and its own, with what add1 needs to guess where the outcome changes.
+ * Prices are doubles (see {@link RivalPrice.approx}).
+ */
+export type Doubt =
+  | {
+      /** In round `round`, `rival` may come before the reference's winner somewhere in between. */
+      readonly kind: 'rival';
+      readonly round: number;
+      readonly winnerBefore: number;
+      /** The rival's price at the reference's increment (a lower bound when it was not priced there). */
+      readonly rivalBefore: number | undefined;
+      readonly winnerAfter: number;
+      readonly rivalAfter: number;
+    }
+  | {
+      /** The reference stopped after `round` rounds; here a project is still affordable then. */
+      readonly kind: 'added';
+      readonly round: number;
+      /** What its supporters had, less its cost, at the end of the reference (< 0) and here (≥ 0). */
+      readonly slackBefore: number;
+      readonly slackAfter: number;
+    };
+
+/** One run of equal shares at one increment. */
 export interface EqualSharesRun {
+  readonly increment: bigint;
   /** The funded project ids, in the order the rule funded them. */
   readonly selected: readonly string[];
   readonly cost: bigint;
+  /** The rounds after the free projects, in order. */
+  readonly rounds: readonly Round[];
+  /** Whether every project that anybody supports was funded. */
+  readonly fundedAll: boolean;
   /**
-   * Every increment from this run's up to (not including) this run's plus
-   * `reach` funds the same projects in the same order; `undefined` when no
-   * increase would change anything. Only computed when asked for.
+   * What the supporters of a project (by index) had left together at the end
+   * of the run, less its cost, times n, as a double: for guesses only.
    */
-  readonly reach: Rational | undefined;
+  slackAtEnd(project: number): number;
   /**
-   * The run's whole outcome; what each voter has left is only worked out when
+   * Only for a run against a reference run at a smaller increment: `undefined`
+   * when every increment from the reference's to this one funds the same
+   * projects in the same order (see {@link EqualSharesRuns}), else why not.
+   */
+  readonly doubt: Doubt | undefined;
+  /**
+   * The run's whole outcome. What each voter has left is only worked out when
    * asked for, and only until the {@link EqualSharesRuns} that made the run runs again.
    */
   outcome(): EqualSharesOutcome;
 }
 
 /**
- * Equal shares where every voter's share is B / n + `increment`. With
- * `trackReach`, it also tells how far the increment can grow before any
- * decision may flip (see {@link EqualSharesRun.reach}). A one-off run of
- * {@link EqualSharesRuns}.
+ * A project that may still be funded in the current run, with bounds of its
+ * price ρ (see {@link Wallets.quote}): those of the current round when
+ * `pricedIn` is it, else `low` is only a lower bound (ρ only grows as voters pay).
  */
-export function runEqualShares(
-  profile: BallotProfile,
-  budget: bigint,
-  increment: bigint,
-  trackReach: boolean,
-): EqualSharesRun {
-  return new EqualSharesRuns(profile, budget, trackReach).run(increment);
-}
-
-/** A project that can be funded by paying for it, as a candidate of every run. */
-interface Project {
-  readonly project: number;
-  readonly id: string;
-  readonly cost: bigint;
-  readonly supporterCount: number;
-}
-
-interface Price {
-  /** What is still missing after the poorest groups paid all they have, over the wallets' denominator. */
-  readonly missing: Trend;
-  /** How many supporters split `missing` equally: each pays `missing / payers`. */
-  readonly payers: bigint;
-  /** ρ = payment / cost: the price per unit of cost, the rule's measure of value for money. */
-  readonly perUnit: Ratio;
-  /** The places in the project's tally of the classes that still hold money. */
-  readonly holders: readonly number[];
-  /** By place in the project's tally: how that class pays ({@link PAYS_SHARE}, {@link PAYS_ALL}, {@link HAS_NOTHING}). */
-  readonly marks: Uint8Array;
-}
-
-interface Candidate extends Project {
-  /** ρ: exact when `price` is set (priced since the last funding), otherwise a lower bound. */
-  perUnit: Ratio;
-  price: Price | undefined;
-}
-
-/**
- * A round of a run: from one stage (see {@link Stage}) to the funding of the
- * next project, or to the end. Kept so that a run at another increment can
- * take the rounds that stay the same there as they are.
- */
-interface Round {
-  readonly stage: Stage;
-  /** The increment the round was worked out at. */
-  readonly from: bigint;
-  /** The candidates at the start of the round, with the lower bounds of their ρ at `from`. */
-  readonly waiting: readonly { readonly project: Project; readonly perUnit: Ratio }[];
-  /**
-   * Each decision of the round stays the same at every increment from `from`
-   * up to (not including) this one, given those of the rounds before;
-   * `undefined` when none may ever change.
-   */
-  limit: Fraction | undefined;
-}
-
-/** The rule's order: the smaller ρ, then more supporters, then the smaller id. */
-function comesFirst(a: Candidate, b: Candidate): boolean {
-  const byPerUnit = compareRatios(a.perUnit, b.perUnit);
-  if (byPerUnit !== 0) return byPerUnit < 0;
-  if (a.supporterCount !== b.supporterCount) return a.supporterCount > b.supporterCount;
-  return a.id < b.id;
+interface Candidate {
+  readonly project: Project;
+  low: number;
+  high: number;
+  pricedIn: number;
+  exact: Fresh | undefined;
 }
 
 /**
  * Equal shares, run again and again on one profile and budget at the shares
- * B / n + `increment`, as the add1 completion does. With `trackReach`, each
- * run notes every condition its decisions rest on as a linear function of the
- * increment, to tell how far the increment can grow before any decision may
- * flip (see {@link EqualSharesRun.reach}); add1 uses that to skip the budgets
- * that cannot change the outcome.
- *
- * Between such points every amount of a run is linear in the increment, so a
- * run does not start from scratch: it takes the rounds of the run before that
- * still stand at its increment as they are, moves the amounts along, and
- * works out only the rest; and the classes of voters (see {@link VoterClasses})
- * are shared by all runs.
+ * B / n + `increment`, as the add1 completion does. The arithmetic is in
+ * {@link Wallets}: exact, with doubles to save work.
  *
  * The candidates are priced lazily: a project's ρ only grows as voters pay,
- * so a price from an earlier round is a lower bound, and only the candidate
- * first in order needs a fresh price. This stays sound across the reach: a
- * price worked out with the poorest groups paying all they have and the rest
- * an equal split is, as a linear function of the increment, never above the
- * true price (at any increment, paying at most that much each raises at most
- * the cost), so only a funded project needs its split to hold across the reach.
+ * so a price from an earlier round is a lower bound, and a candidate is
+ * priced again only when that bound does not leave it behind the one in
+ * front. Prices are bounds from doubles, and worked out exactly only for the
+ * project funded and where bounds overlap.
+ *
+ * **Runs against a reference.** Take a run at t₀ and one at t₁ > t₀ that fund
+ * the same projects in the same order. For a fixed order of funding, more
+ * money per voter leaves every voter at least as much after each round (a
+ * voter keeps `max(0, left − ρ · utility)`, and ρ only falls as money grows),
+ * so a candidate's ρ in a round only falls as t grows, and a project that is
+ * unaffordable in a round at t₁ is unaffordable there at every t ≤ t₁. Hence
+ * every t between funds the same as t₀ when, in each round, the winner's ρ at
+ * t₀ comes before every other candidate's ρ (or a lower bound of it) at t₁.
+ * And where that fails, a second argument may cover it: when the supporters
+ * who pay all they have are the same at t₀ and t₁ in every round so far and
+ * for the rival, every amount is affine in t between them, so a comparison
+ * that holds at both ends holds in between. `run(t₁, reference)` checks this
+ * as it goes; add1 uses it to skip every budget that cannot change the outcome.
  */
 export class EqualSharesRuns {
-  readonly #profile: BallotProfile;
   readonly #budget: bigint;
-  readonly #trackReach: boolean;
   readonly #voterCount: bigint;
-  /** Amounts start over the voter count: the share B / n + t is (B + n·t) / n and grows by n / n per unit of t. */
-  readonly #denominator: bigint;
-  readonly #classes: VoterClasses;
-  /** The projects that cost 0 and that somebody wants: funded first, before any money moves. */
-  readonly #free: readonly number[];
   readonly #projects: readonly Project[];
-  #wallets: Wallets | undefined;
-  /** The increment of the last run: every amount in the wallets is at it. */
-  #increment = 0n;
-  /** The last run's rounds. */
-  readonly #rounds: Round[] = [];
-  /** The projects the last run funded after the free ones, round by round. */
-  readonly #funded: number[] = [];
+  /** Supported projects that cost nothing, in the rule's order: funded first. */
+  readonly #free: readonly Project[];
+  /** Supported projects that cost something. */
+  readonly #priced: readonly Project[];
+  readonly #wallets: Wallets;
+  readonly #rates: Rates;
+  /** Whether runs work out their close rivals exactly, for runs checked against them. */
+  readonly #closeRivals: boolean;
   #runs = 0;
 
-  constructor(profile: BallotProfile, budget: bigint, trackReach: boolean) {
-    this.#profile = profile;
+  /** With `closeRivals`, each run keeps what a later run checked against it needs (see {@link run}). */
+  constructor(profile: BallotProfile, budget: bigint, closeRivals = false) {
+    this.#closeRivals = closeRivals;
     this.#budget = budget;
-    this.#trackReach = trackReach;
     this.#voterCount = BigInt(profile.voterCount);
-    this.#denominator = this.#voterCount === 0n ? 1n : this.#voterCount;
-    this.#classes = new VoterClasses(profile);
-    const free: Candidate[] = [];
-    const projects: Project[] = [];
-    profile.projects.forEach(({ id, cost }, project) => {
-      const supporterCount = profile.supporters[project]?.length ?? 0;
-      if (supporterCount === 0) return;
-      if (cost === 0n)
-        free.push({ project, id, cost, supporterCount, perUnit: NO_PRICE_YET, price: undefined });
-      else projects.push({ project, id, cost, supporterCount });
-    });
-    this.#free = free.sort((a, b) => (comesFirst(a, b) ? -1 : 1)).map(({ project }) => project);
-    this.#projects = projects;
+    this.#projects = projectsOf(profile);
+    const supported = this.#projects.filter((project) => project.supporters.length > 0);
+    this.#free = supported.filter((project) => project.cost === 0n).sort((a, b) => (tieBreak(a, b) ? -1 : 1));
+    this.#priced = supported.filter((project) => project.cost > 0n);
+    this.#wallets = new Wallets(this.#projects, profile.voterCount);
+    this.#rates = new Rates(profile.voterCount);
   }
 
-  /** Equal shares at the share B / n + `increment`. */
-  run(increment: bigint): EqualSharesRun {
+  /** How many runs so far. */
+  get runs(): number {
+    return this.#runs;
+  }
+
+  /**
+   * Equal shares at the share B / n + `increment`; against `reference` (a run
+   * at a smaller increment), also whether every increment in between funds
+   * the same (see {@link EqualSharesRun.doubt}).
+   */
+  run(increment: bigint, reference?: EqualSharesRun): EqualSharesRun {
     const runNumber = ++this.#runs;
-    const { wallets, stage: start, candidates } = this.#restart(increment);
-    const classes = this.#classes;
-    let stage = start;
-    let reach = this.#startRound(stage, candidates, increment);
-    while (candidates.length > 0) {
-      const winner = firstInOrder(candidates);
-      if (!winner.price) {
-        const tally = classes.tally(stage, winner.project);
-        const price = priceFor(winner.cost, tally, wallets, reach);
-        if (price) {
-          winner.price = price;
-          winner.perUnit = price.perUnit;
-        } else {
-          // Its supporters cannot pay it now, and they will only have less.
-          candidates.splice(candidates.indexOf(winner), 1);
-        }
-        continue;
+    const share = this.#budget + this.#voterCount * increment;
+    const wallets = this.#wallets;
+    wallets.reset(share);
+    const candidates: Candidate[] = this.#priced.map((project) => ({
+      project,
+      low: 0,
+      high: 0,
+      pricedIn: -1,
+      exact: undefined,
+    }));
+    const rounds: Round[] = [];
+    let doubt: Doubt | undefined;
+    let sameSoFar = true;
+    // Bounds of rates of change between the reference and this run, while they can be given.
+    let rates = reference ? this.#rates : undefined;
+    rates?.reset(Number(this.#voterCount));
+    for (;;) {
+      const round = rounds.length;
+      const winner = this.#winner(candidates, round);
+      if (!winner) break;
+      const fresh = winner.exact as Fresh;
+      if (this.#closeRivals) this.#workOutCloseRivals(winner, candidates, round);
+      if (reference && !doubt) {
+        const challenge = new Challenge(
+          reference,
+          round,
+          winner,
+          increment - reference.increment,
+          rates,
+          wallets,
+        );
+        doubt = this.#challenge(challenge, candidates, sameSoFar);
+        const before = reference.rounds[round];
+        const rate = !doubt && before ? challenge.winnerRate() : undefined;
+        if (rate && before) rates?.fund(winner.project, before.broke, fresh.poor, rate, wallets);
+        else rates = undefined;
       }
       candidates.splice(candidates.indexOf(winner), 1);
-      const price = winner.price;
-      if (reach) {
-        for (const other of candidates) reach.keepAtLeast(other.perUnit, winner.perUnit);
-        keepPayingAll(price, classes.tally(stage, winner.project), wallets, reach);
-      }
-      const next = classes.after(stage, winner.project);
-      // Notes as well that the classes paying the split stay at or above it.
-      wallets.charge(next.bornFrom, price.marks, price.missing, price.payers, reach);
-      this.#endRound(reach, increment);
-      this.#funded.push(winner.project);
-      stage = next;
-      for (const candidate of candidates) candidate.price = undefined;
-      reach = this.#startRound(stage, candidates, increment);
+      const rivals = new Map<number, RivalPrice>();
+      for (const other of candidates) rivals.set(other.project.index, rivalPrice(other, round));
+      wallets.fund(winner.project, fresh, round);
+      if (reference) sameSoFar &&= sameVoters(reference.rounds[round]?.broke, fresh.poor);
+      rounds.push({ winner: winner.project.index, price: fresh.price, broke: fresh.poor, rivals });
     }
-    this.#endRound(reach, increment);
+    if (reference && !doubt && reference.rounds.length > rounds.length) {
+      // Cannot happen: the reference's next winner stays affordable here.
+      throw new Error('A run at a larger share stopped before its reference did.');
+    }
 
-    const { projects } = this.#profile;
-    const selected = [...this.#free, ...this.#funded];
-    const ids = selected.map((project) => projects[project]?.id as string);
-    const cost = selected.reduce((sum, project) => sum + (projects[project]?.cost ?? 0n), 0n);
-    const total = this.#budget + this.#voterCount * increment;
-    // Without voters there is nobody to share the budget among.
-    const share = this.#voterCount === 0n ? rational(0n) : rational(total, this.#denominator);
+    const projects = this.#projects;
+    const funded = [...this.#free, ...rounds.map(({ winner }) => projects[winner] as Project)];
+    const selected = funded.map(({ id }) => id);
+    const cost = funded.reduce((sum, project) => sum + project.cost, 0n);
+    const slack = new Float64Array(projects.length).fill(Number.NaN);
+    for (const candidate of this.#priced)
+      if (!rounds.some(({ winner }) => winner === candidate.index))
+        slack[candidate.index] = wallets.slack(candidate);
     return {
-      selected: ids,
+      increment,
+      selected,
       cost,
-      reach: this.#trackReach ? this.#reachFrom(increment) : undefined,
+      rounds,
+      fundedAll: funded.length === this.#free.length + this.#priced.length,
+      slackAtEnd: (project) => slack[project] as number,
+      doubt,
       outcome: () => {
         if (runNumber !== this.#runs) throw new Error('This run has been overtaken by a later one.');
-        return { selected: ids, cost, share, remaining: wallets.remaining(classes.walletsOf(stage)) };
+        // Without voters there is nobody to share the budget among.
+        const each = this.#voterCount === 0n ? rational(0n) : rational(share, this.#voterCount);
+        return { selected, cost, share: each, remaining: wallets.remaining() };
       },
     };
   }
 
   /**
-   * Takes the rounds of the last run that stand at `increment` as they are,
-   * up to the first that may not (or the last), and sets the wallets and the
-   * candidates as they are at its start.
+   * The candidate the rule funds in `round`, with its exact price, or
+   * `undefined` when none is affordable. Prices candidates (again) only as
+   * far as needed to be sure of it, dropping those nobody can pay any more.
    */
-  #restart(increment: bigint): { wallets: Wallets; stage: Stage; candidates: Candidate[] } {
-    const shift = increment - this.#increment;
-    this.#increment = increment;
-    let wallets = this.#wallets;
-    if (!wallets || this.#rounds.length === 0) {
-      const share = { value: this.#budget + this.#voterCount * increment, slope: this.#voterCount };
-      wallets = new Wallets(share, this.#denominator);
-      this.#wallets = wallets;
-      const candidates = this.#projects.map((project) => ({
-        ...project,
-        perUnit: NO_PRICE_YET,
-        price: undefined,
-      }));
-      return { wallets, stage: this.#classes.root, candidates };
+  #winner(candidates: Candidate[], round: number): Candidate | undefined {
+    for (;;) {
+      if (candidates.length === 0) return undefined;
+      let first = candidates[0] as Candidate;
+      for (const candidate of candidates) if (inOrder(candidate, first, round)) first = candidate;
+      if (first.pricedIn !== round) {
+        this.#requote(first, candidates, round);
+        continue;
+      }
+      let challenger = candidates.find((other) => other !== first && !surelyBefore(first, other, round));
+      // Among candidates worked out exactly here the order is exact: move to the one in front.
+      while (challenger && bothExact(first, challenger, round)) {
+        first = challenger;
+        challenger = candidates.find((other) => other !== first && !surelyBefore(first, other, round));
+      }
+      if (!challenger) {
+        if (first.exact) return first;
+        this.#exactify(first, candidates);
+      } else if (challenger.pricedIn !== round) {
+        this.#requote(challenger, candidates, round);
+      } else {
+        // Both priced here and too close for their bounds: work both out exactly.
+        if (!first.exact) this.#exactify(first, candidates);
+        if (!challenger.exact) this.#exactify(challenger, candidates);
+      }
     }
-    const last = this.#rounds.length - 1;
-    let depth = 0;
-    while (depth < last && stands(this.#rounds[depth] as Round, increment)) depth++;
-    const round = this.#rounds[depth] as Round;
-    this.#rounds.length = depth;
-    this.#funded.length = depth;
-    wallets.restart(depth, round.stage.classCount, shift);
-    const moved = increment - round.from;
-    const candidates = round.waiting.map(({ project, perUnit }) => ({
-      ...project,
-      perUnit: { ...perUnit, value: perUnit.value + perUnit.slope * moved },
-      price: undefined,
-    }));
-    return { wallets, stage: round.stage, candidates };
   }
 
-  #startRound(stage: Stage, candidates: readonly Candidate[], increment: bigint): Reach | undefined {
-    const waiting = candidates.map(({ project, id, cost, supporterCount, perUnit }) => ({
-      project: { project, id, cost, supporterCount },
-      perUnit,
-    }));
-    this.#rounds.push({ stage, from: increment, waiting, limit: { numerator: increment, denominator: 1n } });
-    return this.#trackReach ? new Reach() : undefined;
-  }
-
-  /** Notes how far the round's decisions stand; without tracking, they stand nowhere else. */
-  #endRound(reach: Reach | undefined, increment: bigint): void {
-    if (reach) (this.#rounds.at(-1) as Round).limit = reach.after(increment);
-  }
-
-  /** How far past `increment` every round of the run stands. */
-  #reachFrom(increment: bigint): Rational | undefined {
-    let limit: Fraction | undefined;
-    for (const round of this.#rounds) {
-      if (round.limit !== undefined && (limit === undefined || compare(round.limit, limit) < 0))
-        limit = round.limit;
+  /**
+   * Works out exactly, in `round`, the candidates priced within
+   * {@link CLOSE_RIVALS} of the winner: a later run checked against this one
+   * can then bound how fast their prices fall (see {@link Rates}).
+   */
+  #workOutCloseRivals(winner: Candidate, candidates: Candidate[], round: number): void {
+    const limit = (winner.exact as Fresh).price.approx * (1 + CLOSE_RIVALS);
+    for (const other of [...candidates]) {
+      if (other === winner || other.low > limit) continue;
+      if (other.pricedIn !== round && (!this.#requote(other, candidates, round) || other.low > limit))
+        continue;
+      if (!other.exact) this.#exactify(other, candidates);
     }
-    return limit === undefined
-      ? undefined
-      : rational(limit.numerator - increment * limit.denominator, limit.denominator);
   }
-}
 
-/** Whether every decision of `round` is the same at `increment` (given those of the rounds before). */
-function stands(round: Round, increment: bigint): boolean {
-  if (increment < round.from) return false;
-  return round.limit === undefined || increment * round.limit.denominator < round.limit.numerator;
-}
+  /** Prices a candidate in `round`, or drops it when its supporters cannot pay it (then they never will). */
+  #requote(candidate: Candidate, candidates: Candidate[], round: number): boolean {
+    const quote = this.#wallets.quote(candidate.project);
+    if (!quote) {
+      candidates.splice(candidates.indexOf(candidate), 1);
+      return false;
+    }
+    candidate.low = quote.low;
+    candidate.high = quote.high;
+    candidate.exact = quote.exact;
+    candidate.pricedIn = round;
+    return true;
+  }
 
-/** Every project costs more than nothing, so 0 is below any price: it puts unpriced projects first. */
-const NO_PRICE_YET: Ratio = { value: 0n, slope: 0n, denominator: 1n };
+  /** Works out a candidate's exact price in the current round (it was priced in it). */
+  #exactify(candidate: Candidate, candidates: Candidate[]): void {
+    const fresh = this.#wallets.exact(candidate.project);
+    if (!fresh) {
+      // Its quote vouched that it is affordable; the exact sums have the last word all the same.
+      candidates.splice(candidates.indexOf(candidate), 1);
+      return;
+    }
+    candidate.exact = fresh;
+    candidate.low = fresh.price.approx;
+    candidate.high = fresh.price.approx;
+  }
 
-function firstInOrder(candidates: readonly Candidate[]): Candidate {
-  let first = candidates[0] as Candidate;
-  for (const candidate of candidates) if (comesFirst(candidate, first)) first = candidate;
-  return first;
-}
-
-/**
- * The price of a project of cost `cost` > 0 to its supporters (`tally`, in
- * the wallets' classes), or `undefined` when all they have falls short. A
- * class pays all it has while that is less than an equal split of what is
- * still missing; the rest split what is missing equally. Those classes are
- * found without sorting: the split only grows as poorer classes drop out of
- * it, so whatever falls below it stays below, and a few passes settle it
- * (if every class drops out, all they have falls short). A pass compares each
- * class's amount over the denominator of its own stage with the split over
- * that denominator, so that only the classes that drop out are multiplied.
- */
-function priceFor(cost: bigint, tally: Tally, wallets: Wallets, reach: Reach | undefined): Price | undefined {
-  const marks = new Uint8Array(tally.wallets.length).fill(HAS_NOTHING);
-  const holders: number[] = [];
-  let payers = 0;
-  tally.wallets.forEach((wallet, index) => {
-    if (wallets.isEmpty(wallet)) return;
-    holders.push(index);
-    payers += tally.voters[index] as number;
-    marks[index] = PAYS_SHARE;
-  });
-  let missingValue = cost * wallets.denominator;
-  const have = wallets.holdings(tally, holders);
-  if (have.value < missingValue) {
-    // Unaffordable for as long as something stays missing.
-    reach?.keepNonNegative({ value: missingValue - have.value, slope: -have.slope });
+  /**
+   * Whether the round of `challenge` vouches for every increment between the
+   * reference's and this run's (see the class notes); `undefined` when it
+   * does, else the doubt.
+   */
+  #challenge(challenge: Challenge, candidates: Candidate[], sameSoFar: boolean): Doubt | undefined {
+    const { reference, round, winner } = challenge;
+    const before = reference.rounds[round];
+    if (!before) {
+      return {
+        kind: 'added',
+        round,
+        slackBefore: reference.slackAtEnd(winner.project.index),
+        slackAfter: this.#wallets.slack(winner.project),
+      };
+    }
+    const winnerAfter = (winner.exact as Fresh).price.approx;
+    if (before.winner !== winner.project.index) {
+      const previous = candidates.find((candidate) => candidate.project.index === before.winner);
+      if (previous && previous.pricedIn !== round) this.#requote(previous, candidates, round);
+      return {
+        kind: 'rival',
+        round,
+        winnerBefore: before.price.approx,
+        rivalBefore: before.rivals.get(winner.project.index)?.approx,
+        winnerAfter: previous ? (previous.low + previous.high) / 2 : Number.POSITIVE_INFINITY,
+        rivalAfter: winnerAfter,
+      };
+    }
+    const affine = sameSoFar && sameVoters(before.broke, (winner.exact as Fresh).poor);
+    const beaten = (other: Candidate): boolean =>
+      other.exact && other.pricedIn === round
+        ? comesFirst(before.price, winner.project, other.exact.price, other.project)
+        : before.price.approx * (1 + 2 ** -50) < other.low;
+    for (const other of [...candidates]) {
+      if (other === winner || beaten(other)) continue;
+      if (other.pricedIn !== round) {
+        if (!this.#requote(other, candidates, round)) continue; // unaffordable here, so at every smaller increment
+        if (beaten(other)) continue;
+      }
+      if (!other.exact) {
+        this.#exactify(other, candidates);
+        if (!other.exact || beaten(other)) continue;
+      }
+      const then = before.rivals.get(other.project.index);
+      if (then?.poor && affine && sameVoters(then.poor, other.exact.poor)) continue;
+      if (then?.poor && challenge.holdsAgainst(other.project, other.exact, then)) continue;
+      return {
+        kind: 'rival',
+        round,
+        winnerBefore: before.price.approx,
+        rivalBefore: then?.approx,
+        winnerAfter,
+        rivalAfter: other.exact.price.approx,
+      };
+    }
     return undefined;
   }
-  // Affordable: a class pays all it has only while others pay more, so some class always splits.
-  let missingSlope = 0n;
-  let splitting = holders;
-  const eras = wallets.eras;
-  for (;;) {
-    // left < missing / payers, for whole numerators over the class's stage: raw < ⌈missing / (payers · scale)⌉.
-    const splits: (bigint | undefined)[] = new Array(eras);
-    const rest: number[] = [];
-    const dropped: number[] = [];
-    let droppedVoters = 0;
-    for (const index of splitting) {
-      const wallet = tally.wallets[index] as number;
-      const era = wallets.era(wallet);
-      let split = splits[era];
-      if (split === undefined) {
-        const divisor = BigInt(payers) * wallets.scale(era);
-        split = (missingValue + divisor - 1n) / divisor;
-        splits[era] = split;
-      }
-      if (wallets.raw(wallet) >= split) {
-        rest.push(index);
-      } else {
-        dropped.push(index);
-        droppedVoters += tally.voters[index] as number;
-        marks[index] = PAYS_ALL;
-      }
-    }
-    if (dropped.length === 0) break;
-    payers -= droppedVoters;
-    const paid = wallets.holdings(tally, dropped);
-    missingValue -= paid.value;
-    missingSlope -= paid.slope;
-    splitting = rest;
-  }
-  const missing = { value: missingValue, slope: missingSlope };
-  const perUnit = { ...missing, denominator: wallets.denominator * BigInt(payers) * cost };
-  return { missing, payers: BigInt(payers), perUnit, holders, marks };
 }
 
-/**
- * Notes what keeps the classes of a funded project's supporters that paid all
- * they had doing so: they stay below the split. Amounts are over the wallets'
- * denominator times `payers`, where the split is `missing`. (What keeps the
- * others paying the split, {@link Wallets.charge} notes.)
- */
-function keepPayingAll(
-  { holders, marks, missing, payers }: Price,
-  tally: Tally,
-  wallets: Wallets,
-  reach: Reach,
-): void {
-  // By stage: the factor from a class's amount over its stage's denominator to this one times `payers`.
-  const factors: (bigint | undefined)[] = new Array(wallets.eras);
-  for (const index of holders) {
-    if (marks[index] !== PAYS_ALL) continue;
-    const wallet = tally.wallets[index] as number;
-    const era = wallets.era(wallet);
-    let factor = factors[era];
-    if (factor === undefined) {
-      factor = wallets.scale(era) * payers;
-      factors[era] = factor;
+/** How close, relatively, a rival's price must be to the winner's to be worked out exactly for later runs. */
+const CLOSE_RIVALS = 0.1;
+
+/** Doubles of exact prices are within 2⁻⁵² of them; comparisons of them allow this much. */
+const NEAR = 2 ** -48;
+
+/** One round of a run against a reference: what its checks share. */
+class Challenge {
+  #winnerRate: RateBounds | undefined | null = null;
+
+  constructor(
+    readonly reference: EqualSharesRun,
+    readonly round: number,
+    readonly winner: Candidate,
+    /** The increment of this run less the reference's. */
+    readonly span: bigint,
+    readonly rates: Rates | undefined,
+    readonly wallets: Wallets,
+  ) {}
+
+  /** Bounds of how fast the winner's split falls between the two runs, when they can be given. */
+  winnerRate(): RateBounds | undefined {
+    if (this.#winnerRate === null) {
+      const before = this.reference.rounds[this.round];
+      this.#winnerRate =
+        before && this.rates
+          ? this.rates.split(
+              this.winner.project,
+              before.broke,
+              (this.winner.exact as Fresh).poor,
+              this.wallets,
+            )
+          : undefined;
     }
-    const slope = missing.slope - wallets.rawSlope(wallet) * factor;
-    // Only a condition that falls can fail.
-    if (slope < 0n) reach.keepNonNegative({ value: missing.value - wallets.raw(wallet) * factor, slope });
+    return this.#winnerRate;
   }
+
+  /**
+   * Whether the winner comes before `rival` all the way between the runs, by
+   * the bounds of their rates (see {@link holdsBetween}); `then` is what the
+   * reference's round kept of the rival (its exact price and poor there).
+   */
+  holdsAgainst(rival: Project, now: Fresh, then: RivalPrice): boolean {
+    const winnerRate = this.winnerRate();
+    const rivalRate = this.rates?.split(rival, then.poor as Int32Array, now.poor, this.wallets);
+    if (!winnerRate || !rivalRate) return false;
+    const before = this.reference.rounds[this.round] as Round;
+    const winnerScale = Number(this.winner.project.scale);
+    const rivalScale = Number(rival.scale);
+    const slope = {
+      low: rivalRate.low / rivalScale - winnerRate.high / winnerScale,
+      high: rivalRate.high / rivalScale - winnerRate.low / winnerScale,
+    };
+    const atStart = then.approx * (1 - NEAR) - before.price.approx * (1 + NEAR);
+    const atEnd = now.price.approx * (1 - NEAR) - (this.winner.exact as Fresh).price.approx * (1 + NEAR);
+    return holdsBetween(atStart, atEnd, slope, Number(this.span));
+  }
+}
+
+/** What a round keeps of a candidate it did not fund. */
+function rivalPrice(candidate: Candidate, round: number): RivalPrice {
+  if (candidate.pricedIn !== round) return { approx: candidate.low, fresh: false };
+  if (!candidate.exact) return { approx: (candidate.low + candidate.high) / 2, fresh: true };
+  return { approx: candidate.exact.price.approx, fresh: true, poor: candidate.exact.poor };
+}
+
+/** Whether two ascending lists of voters are the same. */
+function sameVoters(a: Int32Array | undefined, b: Int32Array | undefined): boolean {
+  if (!a || !b || a.length !== b.length) return false;
+  for (let index = 0; index < a.length; index++) if (a[index] !== b[index]) return false;
+  return true;
+}
+
+/** Negative, zero or positive as price `a` is below, equal to or above `b`. */
+function comparePrices(a: Price, b: Price): number {
+  const left = a.numerator * b.denominator;
+  const right = b.numerator * a.denominator;
+  return left < right ? -1 : left > right ? 1 : 0;
+}
+
+/** The tie-breaks after ρ: more supporters, then the smaller id. */
+function tieBreak(a: Project, b: Project): boolean {
+  if (a.supporters.length !== b.supporters.length) return a.supporters.length > b.supporters.length;
+  return a.id < b.id;
+}
+
+/** The rule's order: the smaller ρ, then more supporters, then the smaller id. */
+function comesFirst(aPrice: Price, a: Project, bPrice: Price, b: Project): boolean {
+  const byPrice = comparePrices(aPrice, bPrice);
+  return byPrice !== 0 ? byPrice < 0 : tieBreak(a, b);
+}
+
+function bothExact(a: Candidate, b: Candidate, round: number): boolean {
+  return a.exact !== undefined && b.exact !== undefined && a.pricedIn === round && b.pricedIn === round;
+}
+
+/** Whether `a` goes before `b` when looking for the first: exactly when both are worked out here, else by lower bound. */
+function inOrder(a: Candidate, b: Candidate, round: number): boolean {
+  if (bothExact(a, b, round))
+    return comesFirst((a.exact as Fresh).price, a.project, (b.exact as Fresh).price, b.project);
+  return a.low !== b.low ? a.low < b.low : tieBreak(a.project, b.project);
+}
+
+/** Whether `first` (priced in `round`) surely comes before `other` there. */
+function surelyBefore(first: Candidate, other: Candidate, round: number): boolean {
+  if (bothExact(first, other, round)) {
+    return comesFirst(
+      (first.exact as Fresh).price,
+      first.project,
+      (other.exact as Fresh).price,
+      other.project,
+    );
+  }
+  return other.low > first.high;
 }

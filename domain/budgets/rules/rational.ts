@@ -38,3 +38,24 @@ export function ceiling(a: Rational): bigint {
   // bigint division truncates towards zero: step up only above zero.
   return a.numerator > 0n && quotient * a.denominator !== a.numerator ? quotient + 1n : quotient;
 }
+
+/** The number of bits of a non-negative bigint (0 for 0). */
+function bitLength(value: bigint): number {
+  if (value === 0n) return 0;
+  const hex = value.toString(16);
+  return (hex.length - 1) * 4 + (32 - Math.clz32(Number.parseInt(hex[0] as string, 16)));
+}
+
+/**
+ * `numerator / denominator` (both ≥ 0, the denominator > 0) as the nearest
+ * double or next to it: within 2⁻⁵² of it relatively, whatever the sizes of
+ * the bigints (converting each to a double first would overflow them).
+ */
+export function approximate(numerator: bigint, denominator: bigint): number {
+  if (numerator === 0n) return 0;
+  // Shift so that the whole quotient has about 64 bits, then scale back exactly by a power of two.
+  const shift = 64 - (bitLength(numerator) - bitLength(denominator));
+  const quotient =
+    shift >= 0 ? (numerator << BigInt(shift)) / denominator : numerator / (denominator << BigInt(-shift));
+  return Number(quotient) * 2 ** -shift;
+}

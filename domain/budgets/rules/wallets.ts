@@ -1,376 +1,472 @@
 import type { BallotProfile } from './ballot-profile';
-import { type Rational, rational } from './rational';
-import type { Reach, Trend } from './trend';
+import { approximate, type Rational, rational } from './rational';
 
 /**
- * Voters who approve the same of the projects funded so far have paid the
- * same, so equal shares keeps the money left once per class of such voters,
- * not per voter: the arithmetic is per class, which is what makes a hundred
- * thousand voters cheap.
+ * What each voter has left in one run of equal shares, exactly, with doubles
+ * beside it to save work; and the prices of projects at that state.
  *
- * Which voters share a class depends only on which projects were funded, in
- * which order, never on the amounts: so the classes, and how a project's
- * supporters fall into them, are worked out once per sequence of funded
- * projects (a {@link Stage}) and kept for every later run that funds the same
- * ones first. The add1 completion runs equal shares hundreds of times with
- * slightly larger shares, and nearly every run funds the projects of the one
- * before: they only redo the arithmetic on the classes, never count voters.
+ * A voter who ever pays all they have left is broke from then on; any other
+ * voter has their share less the payments of every funded project they
+ * support, each `α · weight` (see {@link Project.weights}). So the exact state
+ * is one fraction α per funded project: all kept over one denominator (the
+ * product of the paying weights so far), money times n so that the share
+ * B / n + t is the whole number B + n·t. Beside it each voter's money is kept
+ * as a double, within far less than {@link Wallets.tolerance} of the exact
+ * amount (every amount a voter holds or pays is at most the share, and each
+ * of the at most one subtraction per funded project strays by 2⁻⁵³ of it).
+ * Every decision the doubles cannot settle with that margin is made from the
+ * fractions, so the doubles never change an outcome: they only save work.
  */
 
-/** How a project's supporters fall into classes at a stage: `voters[i]` of them are in class `wallets[i]`. */
-export interface Tally {
-  readonly wallets: Int32Array;
-  readonly voters: Int32Array;
+/** A project as equal shares sees it. */
+export interface Project {
+  readonly index: number;
+  readonly id: string;
+  readonly cost: bigint;
+  /** The voters who support it, ascending. */
+  readonly supporters: Int32Array;
+  /** The supporters' utilities in units of `scale`: their points, or absent (1 each) on an approval ballot. */
+  readonly weights: Int32Array | undefined;
+  /** A supporter's utility is weight × scale: the cost on an approval ballot, 1 on a point ballot. */
+  readonly scale: bigint;
 }
 
-/**
- * The projects funded so far, in order, and the classes they make: every
- * voter starts in class 0; funding a project moves its supporters of each
- * class to a new class born at the next stage. A class keeps its number on
- * every later stage, so classes born earlier keep what they have left.
- */
-export class Stage {
-  /** The stages reached by funding one more project, by project number. */
-  readonly next = new Map<number, Stage>();
-  /** Each priced project's {@link Tally} here, by project number. */
-  readonly tallies = new Map<number, Tally>();
-
-  constructor(
-    readonly parent: Stage | undefined,
-    /** The project funded to get here; -1 at the start. */
-    readonly funded: number,
-    readonly depth: number,
-    /** Classes 0 … classCount − 1 exist here. */
-    readonly classCount: number,
-    /** For the classes born here (numbered from the parent's classCount on), the class each came from. */
-    readonly bornFrom: Int32Array,
-    /** By the parent's class: the class born here that its supporters of `funded` moved to, or -1. */
-    readonly movedTo: Int32Array,
-  ) {}
+/** A price ρ, exactly `numerator / denominator`; `approx` is within 2⁻⁵² of it relatively. */
+export interface Price {
+  readonly numerator: bigint;
+  readonly denominator: bigint;
+  readonly approx: number;
 }
 
-/** The classes of an approval profile's voters, for every sequence of funded projects asked about so far. */
-export class VoterClasses {
-  readonly root: Stage;
-  readonly #supporters: readonly Int32Array[];
-  /** The class of each voter at `#at`: one array, moved along the stages as they are asked about. */
-  readonly #walletOf: Int32Array;
-  #at: Stage;
-  #tally = new Int32Array(64);
-
-  constructor(profile: BallotProfile) {
-    this.#supporters = profile.supporters;
-    this.root = new Stage(undefined, -1, 0, 1, new Int32Array(0), new Int32Array(0));
-    this.#walletOf = new Int32Array(profile.voterCount);
-    this.#at = this.root;
-  }
-
-  /** How the supporters of `project` fall into the classes of `stage`. */
-  tally(stage: Stage, project: number): Tally {
-    const known = stage.tallies.get(project);
-    if (known) return known;
-    const voters = this.#supporters[project] as Int32Array;
-    let tally: Tally;
-    if (stage === this.root) {
-      tally = { wallets: Int32Array.of(0), voters: Int32Array.of(voters.length) };
-    } else {
-      const walletOf = this.#walletsAt(stage);
-      if (this.#tally.length < stage.classCount) this.#tally = new Int32Array(stage.classCount * 2);
-      const counts = this.#tally;
-      const seen: number[] = [];
-      for (const voter of voters) {
-        const wallet = walletOf[voter] as number;
-        if (counts[wallet] === 0) seen.push(wallet);
-        counts[wallet] = (counts[wallet] as number) + 1;
-      }
-      tally = {
-        wallets: Int32Array.from(seen),
-        voters: Int32Array.from(seen, (wallet) => counts[wallet] as number),
-      };
-      for (const wallet of seen) counts[wallet] = 0;
-    }
-    stage.tallies.set(project, tally);
-    return tally;
-  }
-
-  /** The stage after funding `project` at `stage`: its supporters of each class move to a class of their own. */
-  after(stage: Stage, project: number): Stage {
-    const known = stage.next.get(project);
-    if (known) return known;
-    const { wallets } = this.tally(stage, project);
-    const movedTo = new Int32Array(stage.classCount).fill(-1);
-    wallets.forEach((wallet, index) => {
-      movedTo[wallet] = stage.classCount + index;
-    });
-    const next = new Stage(
-      stage,
-      project,
-      stage.depth + 1,
-      stage.classCount + wallets.length,
-      wallets,
-      movedTo,
-    );
-    stage.next.set(project, next);
-    return next;
-  }
-
-  /** Each voter's class at `stage`, by voter number; only good until the next call on this object. */
-  walletsOf(stage: Stage): Int32Array {
-    return this.#walletsAt(stage);
-  }
-
-  #walletsAt(stage: Stage): Int32Array {
-    if (this.#at === stage) return this.#walletOf;
-    const path: Stage[] = [];
-    let step = stage;
-    while (step.depth > this.#at.depth && step.parent) {
-      path.push(step);
-      step = step.parent;
-    }
-    if (step !== this.#at) {
-      // Not further along the same sequence: start over from everyone in class 0.
-      this.#walletOf.fill(0);
-      path.length = 0;
-      for (step = stage; step.parent; step = step.parent) path.push(step);
-    }
-    for (const next of path.reverse()) {
-      for (const voter of this.#supporters[next.funded] as Int32Array) {
-        this.#walletOf[voter] = next.movedTo[this.#walletOf[voter] as number] as number;
-      }
-    }
-    this.#at = stage;
-    return this.#walletOf;
-  }
+/** A project's exact price in the current state, with what funding it would take. */
+export interface Fresh {
+  readonly price: Price;
+  /** The supporters who pay all they have left, ascending. */
+  readonly poor: Int32Array;
+  /** What each other supporter pays per unit of weight: exactly `alpha / (denominator · payingWeight)`. */
+  readonly alpha: bigint;
+  readonly alphaApprox: number;
+  readonly payingWeight: bigint;
 }
 
-/**
- * What the voters of each class have left in one run of equal shares, exactly.
- *
- * Every amount is a whole numerator over one denominator: the voter count at
- * first, multiplied by the payer count of each funded project (a payment is
- * what is missing split among the payers). Amounts compare without fractions,
- * and no greatest common divisor is ever computed on the way. A class keeps
- * its amount over the denominator of the stage it was born at, and is
- * brought to the current one when it is read.
- *
- * Each amount is a {@link Trend} in the add1 increment, at the increment the
- * run is worked out for; {@link restart} moves a run back to an earlier stage
- * at another increment, for when only the later stages may differ there.
- */
+/** Bounds of a project's price ρ in the current state: `low ≤ ρ ≤ high`, both doubles; `exact` when worked out. */
+export interface Quote {
+  readonly low: number;
+  readonly high: number;
+  readonly exact: Fresh | undefined;
+}
+
+/** How far apart, relatively, the bounds of a quote are put: prices closer than this are worked out exactly. */
+const BRACKET = 2 ** -24;
+
+/** The projects of a profile as equal shares sees them. */
+export function projectsOf(profile: BallotProfile): Project[] {
+  return profile.projects.map(
+    ({ id, cost }, index): Project => ({
+      index,
+      id,
+      cost,
+      supporters: profile.supporters[index] ?? new Int32Array(0),
+      weights: profile.points?.[index],
+      scale: profile.points ? 1n : cost,
+    }),
+  );
+}
+
 export class Wallets {
-  readonly #firstDenominator: bigint;
-  #denominator: bigint;
-  /** By class: the amount over the denominator of the stage it was born at (`#era`). */
-  readonly #value: bigint[] = [];
-  readonly #slope: bigint[] = [];
-  readonly #era: number[] = [];
-  /** By class: the class it was born from (0 for class 0 itself). */
-  readonly #parent: number[] = [];
-  /** By class: the amount over the current denominator, good while `#readAt` is `#version`. */
-  readonly #readValue: bigint[] = [];
-  readonly #readSlope: bigint[] = [];
-  readonly #readAt: number[] = [];
-  #version = 0;
-  /** The payer counts of the projects funded so far: the factors of the denominator. */
-  readonly #payers: bigint[] = [];
-  /** What was missing of each funded project after the poorest paid all they had, over the denominator then. */
-  readonly #missingValue: bigint[] = [];
-  readonly #missingSlope: bigint[] = [];
-  /** By stage: the factor from its denominator to the current one. */
-  readonly #scaleSince: bigint[] = [1n];
+  readonly #voterCount: bigint;
+  /** Each voter's supported projects and weights, voter `i`'s at `[ballotStart[i], ballotStart[i + 1])`. */
+  readonly #ballots: { ballotStart: Int32Array; ballotProject: Int32Array; ballotWeight: Int32Array };
+  readonly #money: Float64Array;
+  readonly #broke: Uint8Array;
+  /** By project: the round that funded it, or -1. */
+  readonly #roundOf: Int32Array;
+  /** By supporter place of the project being priced: 1 when that supporter pays all it has. */
+  readonly #marks: Uint8Array;
+  /** Scratch for quotes: the money and weight of the supporters who are not broke. */
+  readonly #liveMoney: Float64Array;
+  readonly #liveWeight: Float64Array;
+  /** Scratch: weights summed by round. */
+  readonly #byRound: Float64Array;
+  /** By round: what each paying supporter paid per unit of weight, over the current denominator. */
+  #paid: bigint[] = [];
+  #denominator = 1n;
+  /** The share of each voter times n: B + n · increment. */
+  #share = 0n;
+  #tolerance = 0;
 
-  /** Every voter starts in class 0 with `share` over `denominator`. */
-  constructor(share: Trend, denominator: bigint) {
-    this.#firstDenominator = denominator;
-    this.#denominator = denominator;
-    this.#push(share, 0, 0);
-  }
-
-  /** The denominator of every amount the wallets hand out now. */
-  get denominator(): bigint {
-    return this.#denominator;
-  }
-
-  /** Whether the class has nothing left, whatever the increment: its voters have paid all they had. */
-  isEmpty(wallet: number): boolean {
-    return this.#value[wallet] === 0n && this.#slope[wallet] === 0n;
-  }
-
-  /** The stage whose denominator a class's {@link raw} amount is over. */
-  era(wallet: number): number {
-    return this.#era[wallet] as number;
-  }
-
-  /** What the voters of a class have left, over the denominator of its {@link era}: {@link left} is this times {@link scale}. */
-  raw(wallet: number): bigint {
-    return this.#value[wallet] as bigint;
-  }
-
-  /** How fast {@link raw} grows with the increment. */
-  rawSlope(wallet: number): bigint {
-    return this.#slope[wallet] as bigint;
-  }
-
-  /** How many stages amounts can be over: 0 … eras − 1. */
-  get eras(): number {
-    return this.#scaleSince.length;
-  }
-
-  /** The factor from the denominator of a stage to the current one. */
-  scale(era: number): bigint {
-    return this.#scaleSince[era] as bigint;
-  }
-
-  /** What the voters of a class have left, over {@link denominator}. */
-  left(wallet: number): Trend {
-    if (this.#readAt[wallet] !== this.#version) {
-      const scale = this.#scaleSince[this.#era[wallet] as number] as bigint;
-      this.#readValue[wallet] = (this.#value[wallet] as bigint) * scale;
-      this.#readSlope[wallet] = (this.#slope[wallet] as bigint) * scale;
-      this.#readAt[wallet] = this.#version;
+  constructor(projects: readonly Project[], voterCount: number) {
+    this.#voterCount = BigInt(voterCount);
+    const ballotStart = new Int32Array(voterCount + 1);
+    for (const project of projects) {
+      for (const voter of project.supporters) ballotStart[voter + 1] = (ballotStart[voter + 1] as number) + 1;
     }
-    return { value: this.#readValue[wallet] as bigint, slope: this.#readSlope[wallet] as bigint };
+    for (let voter = 0; voter < voterCount; voter++) {
+      ballotStart[voter + 1] = (ballotStart[voter + 1] as number) + (ballotStart[voter] as number);
+    }
+    const filled = ballotStart.slice(0, voterCount);
+    const ballotProject = new Int32Array(ballotStart[voterCount] as number);
+    const ballotWeight = new Int32Array(ballotStart[voterCount] as number);
+    for (const project of projects) {
+      project.supporters.forEach((voter, place) => {
+        const at = filled[voter] as number;
+        filled[voter] = at + 1;
+        ballotProject[at] = project.index;
+        ballotWeight[at] = project.weights ? (project.weights[place] as number) : 1;
+      });
+    }
+    this.#ballots = { ballotStart, ballotProject, ballotWeight };
+    this.#money = new Float64Array(voterCount);
+    this.#broke = new Uint8Array(voterCount);
+    this.#roundOf = new Int32Array(projects.length);
+    const most = Math.max(0, ...projects.map((project) => project.supporters.length));
+    this.#marks = new Uint8Array(most);
+    this.#liveMoney = new Float64Array(most);
+    this.#liveWeight = new Float64Array(most);
+    this.#byRound = new Float64Array(projects.length);
+  }
+
+  /** Every voter holds `share` / n again, nothing funded. */
+  reset(share: bigint): void {
+    this.#share = share;
+    const approx = Number(share);
+    this.#money.fill(approx);
+    this.#broke.fill(0);
+    this.#roundOf.fill(-1);
+    this.#paid = [];
+    this.#denominator = 1n;
+    this.#tolerance = approx * 2 ** -38;
   }
 
   /**
-   * Charges the supporters of a project, moving them to the classes born at
-   * the next stage (`bornFrom`, see {@link Stage}): those of a class marked
-   * {@link PAYS_SHARE} pay `missing / payers` (`missing` over the current
-   * denominator), the others pay all they have. Notes in `reach` that what
-   * each class paying the split keeps stays at least 0: that it can pay it.
+   * Bounds of the price of `project` now, or `undefined` when all its
+   * supporters have falls short of its cost. From doubles when they can
+   * vouch for bounds 2⁻²⁴ apart, else exact.
    */
-  charge(
-    bornFrom: Int32Array,
-    marks: Uint8Array,
-    missing: Trend,
-    payers: bigint,
-    reach: Reach | undefined,
-  ): void {
-    const era = this.#payers.length + 1;
-    this.#payers.push(payers);
-    this.#missingValue.push(missing.value);
-    this.#missingSlope.push(missing.slope);
-    this.#denominator *= payers;
-    for (let stage = 0; stage < this.#scaleSince.length; stage++) {
-      this.#scaleSince[stage] = (this.#scaleSince[stage] as bigint) * payers;
+  quote(project: Project): Quote | undefined {
+    const { supporters, weights } = project;
+    const money = this.#money;
+    const broke = this.#broke;
+    const liveMoney = this.#liveMoney;
+    const liveWeight = this.#liveWeight;
+    const cost = this.#voterCount * project.cost;
+    const costApprox = Number(cost);
+    let have = 0;
+    let weight = 0;
+    let live = 0;
+    for (let place = 0; place < supporters.length; place++) {
+      const voter = supporters[place] as number;
+      if (broke[voter]) continue;
+      const own = weights ? (weights[place] as number) : 1;
+      liveMoney[live] = money[voter] as number;
+      liveWeight[live] = own;
+      have += money[voter] as number;
+      weight += own;
+      live++;
     }
-    this.#scaleSince.push(1n);
-    this.#version++;
-    bornFrom.forEach((wallet, index) => {
-      if (marks[index] !== PAYS_SHARE) {
-        this.#push(NOTHING, era, wallet);
-        return;
+    if (live === 0) return undefined;
+    // What the doubles of a sum over these supporters may stray from the exact sum.
+    const margin = live * (this.#tolerance + costApprox * 2 ** -52) + costApprox * 2 ** -50;
+    if (have < costApprox - margin) return undefined;
+    if (have <= costApprox + margin) return this.#exactQuote(project);
+    // Those below an equal split of what is missing pay all they have; the split only grows as
+    // they drop out of it, so a few passes settle it.
+    const marks = this.#marks;
+    marks.fill(0, 0, live);
+    let poorMoney = 0;
+    let poorWeight = 0;
+    let split = costApprox / weight;
+    for (;;) {
+      let dropped = false;
+      for (let at = 0; at < live; at++) {
+        if (marks[at] === 0 && (liveMoney[at] as number) < split * (liveWeight[at] as number)) {
+          marks[at] = 1;
+          poorMoney += liveMoney[at] as number;
+          poorWeight += liveWeight[at] as number;
+          dropped = true;
+        }
       }
-      // Over the new denominator: what the class had, less the split `missing`.
-      const scale = this.#scaleSince[this.#era[wallet] as number] as bigint;
-      const value = (this.#value[wallet] as bigint) * scale - missing.value;
-      const slope = (this.#slope[wallet] as bigint) * scale - missing.slope;
-      reach?.keepNonNegative({ value, slope });
-      this.#push({ value, slope }, era, wallet);
-    });
+      if (!dropped || poorWeight >= weight) break;
+      split = (costApprox - poorMoney) / (weight - poorWeight);
+    }
+    if (poorWeight >= weight) return this.#exactQuote(project);
+    // The true split α has Σ min(left, α · weight) = cost, and that sum only grows with α: a
+    // split whose sum falls short by more than the margin is below α, one that passes it, above.
+    const below = split * (1 - BRACKET);
+    const above = split * (1 + BRACKET);
+    let sumBelow = 0;
+    let sumAbove = 0;
+    for (let at = 0; at < live; at++) {
+      const left = liveMoney[at] as number;
+      const own = liveWeight[at] as number;
+      sumBelow += Math.min(left, below * own);
+      sumAbove += Math.min(left, above * own);
+    }
+    if (sumBelow >= costApprox - margin || sumAbove < costApprox + margin) return this.#exactQuote(project);
+    const scale = Number(project.scale);
+    return {
+      low: (below / scale) * (1 - 2 ** -50),
+      high: (above / scale) * (1 + 2 ** -50),
+      exact: undefined,
+    };
   }
 
-  /**
-   * Goes back to the stage `depth` (its first `classCount` classes) and moves
-   * every amount by `shift` in the increment: exact when every decision of
-   * the run before that stage is still the same at the new increment, the
-   * amounts being linear in it in between.
-   */
-  restart(depth: number, classCount: number, shift: bigint): void {
-    for (const list of [
-      this.#value,
-      this.#slope,
-      this.#era,
-      this.#parent,
-      this.#readValue,
-      this.#readSlope,
-      this.#readAt,
-    ]) {
-      list.length = classCount;
-    }
-    this.#payers.length = depth;
-    this.#missingValue.length = depth;
-    this.#missingSlope.length = depth;
-    if (shift !== 0n) {
-      for (let wallet = 0; wallet < classCount; wallet++) {
-        this.#value[wallet] = (this.#value[wallet] as bigint) + (this.#slope[wallet] as bigint) * shift;
-      }
-      for (let stage = 0; stage < depth; stage++) {
-        this.#missingValue[stage] =
-          (this.#missingValue[stage] as bigint) + (this.#missingSlope[stage] as bigint) * shift;
-      }
-    }
-    this.#scaleSince.length = depth + 1;
-    this.#scaleSince[depth] = 1n;
-    for (let stage = depth - 1; stage >= 0; stage--) {
-      this.#scaleSince[stage] = (this.#scaleSince[stage + 1] as bigint) * (this.#payers[stage] as bigint);
-    }
-    this.#denominator = this.#firstDenominator * (this.#scaleSince[0] as bigint);
-    this.#version++;
+  #exactQuote(project: Project): Quote | undefined {
+    const fresh = this.exact(project);
+    return fresh && { low: fresh.price.approx, high: fresh.price.approx, exact: fresh };
   }
 
-  /** What each voter has left, by voter number (`walletOf`: each voter's class), as fractions in lowest terms. */
-  remaining(walletOf: Int32Array): Rational[] {
-    const byWallet = new Map<number, Rational>();
-    return Array.from(walletOf, (wallet) => {
-      let left = byWallet.get(wallet);
+  /** Whether the voter has paid all they had (then they pay nothing more in this run). */
+  isBroke(voter: number): boolean {
+    return this.#broke[voter] === 1;
+  }
+
+  /** What the supporters of `project` have left together, less its cost, times n, as a double: for guesses only. */
+  slack(project: Project): number {
+    let sum = 0;
+    for (const voter of project.supporters) if (!this.#broke[voter]) sum += this.#money[voter] as number;
+    return sum - Number(this.#voterCount * project.cost);
+  }
+
+  /** What each voter has left, by voter number, as fractions in lowest terms. */
+  remaining(): Rational[] {
+    const denominator = this.#denominator * this.#voterCount;
+    const byPayments = new Map<string, Rational>();
+    const nothing = rational(0n);
+    return Array.from(this.#broke, (broke, voter) => {
+      if (broke) return nothing;
+      let key = '';
+      this.#eachPayment(voter, (round, weight) => {
+        key += `${round}:${weight},`;
+      });
+      let left = byPayments.get(key);
       if (!left) {
-        left = rational(this.left(wallet).value, this.#denominator);
-        byWallet.set(wallet, left);
+        left = rational(this.#exactMoney(voter), denominator);
+        byPayments.set(key, left);
       }
       return left;
     });
   }
 
   /**
-   * What the voters of the classes at `places` in `tally` (none of them
-   * empty) have together, over {@link denominator}. Such a class has paid an
-   * equal split of every funded project its voters approve, so it holds the
-   * share less those splits: the sum takes, instead of a product per class, a
-   * count per funded project of the voters who paid its split, and a product
-   * per funded project.
+   * The exact price of `project` now, with who pays what to fund it, or
+   * `undefined` when all its supporters have falls short of its cost.
    */
-  holdings(tally: Tally, places: readonly number[]): Trend {
-    const paid = new Float64Array(this.#payers.length);
-    let everyone = 0;
-    for (const place of places) {
-      const count = tally.voters[place] as number;
-      everyone += count;
-      for (let born = tally.wallets[place] as number; born !== 0; born = this.#parent[born] as number) {
-        const stage = (this.#era[born] as number) - 1;
-        paid[stage] = (paid[stage] as number) + count;
+  exact(project: Project): Fresh | undefined {
+    const { supporters, weights } = project;
+    const money = this.#money;
+    const broke = this.#broke;
+    const marks = this.#marks;
+    const cost = this.#voterCount * project.cost;
+    const costApprox = Number(cost);
+    let have = 0;
+    let weight = 0;
+    let live = 0;
+    for (let place = 0; place < supporters.length; place++) {
+      const voter = supporters[place] as number;
+      if (broke[voter]) continue;
+      have += money[voter] as number;
+      weight += weights ? (weights[place] as number) : 1;
+      live++;
+    }
+    if (live === 0) return undefined;
+    const margin = live * (this.#tolerance + costApprox * 2 ** -52) + costApprox * 2 ** -50;
+    if (have < costApprox - margin) return undefined;
+    if (have <= costApprox + margin && !this.#affordableExactly(project, cost)) return undefined;
+
+    // Who pays all they have: those below an equal split of what is missing; the split only
+    // grows as they drop out of it, so a few passes settle it.
+    marks.fill(0, 0, supporters.length);
+    let poorMoney = 0;
+    let poorWeight = 0;
+    let split = costApprox / weight;
+    for (;;) {
+      let dropped = false;
+      for (let place = 0; place < supporters.length; place++) {
+        const voter = supporters[place] as number;
+        if (broke[voter] || marks[place]) continue;
+        const own = weights ? (weights[place] as number) : 1;
+        if ((money[voter] as number) < split * own) {
+          marks[place] = 1;
+          poorMoney += money[voter] as number;
+          poorWeight += own;
+          dropped = true;
+        }
+      }
+      if (!dropped || poorWeight >= weight) break;
+      split = (costApprox - poorMoney) / (weight - poorWeight);
+    }
+    for (let attempt = 0; attempt < 4; attempt++) {
+      if (poorWeight >= weight) break;
+      const fresh = this.#priceOf(project, cost, weight - poorWeight);
+      if (this.#settle(project, fresh)) return fresh;
+      poorWeight = 0;
+      for (let place = 0; place < supporters.length; place++) {
+        if (marks[place]) poorWeight += weights ? (weights[place] as number) : 1;
       }
     }
-    const scale = this.#scaleSince;
-    const all = BigInt(everyone) * (scale[0] as bigint);
-    let value = (this.#value[0] as bigint) * all;
-    let slope = (this.#slope[0] as bigint) * all;
-    paid.forEach((count, stage) => {
-      if (count === 0) return;
-      // The split of the project funded at `stage` is missing / payers over the denominator then, missing over the next.
-      const factor = BigInt(count) * (scale[stage + 1] as bigint);
-      value -= (this.#missingValue[stage] as bigint) * factor;
-      slope -= (this.#missingSlope[stage] as bigint) * factor;
-    });
-    return { value, slope };
+    return this.#priceExactly(project, cost, weight);
   }
 
-  #push(amount: Trend, era: number, parent: number): void {
-    this.#value.push(amount.value);
-    this.#slope.push(amount.slope);
-    this.#era.push(era);
-    this.#parent.push(parent);
-    this.#readValue.push(0n);
-    this.#readSlope.push(0n);
-    this.#readAt.push(-1);
+  /**
+   * The price of `project` when the marked supporters pay all they have and
+   * the others, of weight `payingWeight` together, split what is missing.
+   */
+  #priceOf(project: Project, cost: bigint, payingWeight: number): Fresh {
+    const { supporters } = project;
+    const paidByPoor = this.#holdings(supporters, true);
+    const paying = BigInt(payingWeight);
+    const alpha = cost * this.#denominator - paidByPoor;
+    const alphaDenominator = this.#denominator * paying;
+    const poor: number[] = [];
+    for (let place = 0; place < supporters.length; place++) {
+      if (this.#marks[place]) poor.push(supporters[place] as number);
+    }
+    const denominator = alphaDenominator * project.scale;
+    return {
+      price: { numerator: alpha, denominator, approx: approximate(alpha, denominator) },
+      poor: Int32Array.from(poor),
+      alpha,
+      alphaApprox: approximate(alpha, alphaDenominator),
+      payingWeight: paying,
+    };
+  }
+
+  /**
+   * Checks every supporter against the price: a marked one must not have
+   * more than its part, an unmarked one not less. Unmarks or marks those
+   * that fail; `true` when none did.
+   */
+  #settle(project: Project, fresh: Fresh): boolean {
+    const { supporters, weights } = project;
+    const tolerance = this.#tolerance;
+    let settled = true;
+    for (let place = 0; place < supporters.length; place++) {
+      const voter = supporters[place] as number;
+      if (this.#broke[voter]) continue;
+      const own = weights ? (weights[place] as number) : 1;
+      const gap = (this.#money[voter] as number) - fresh.alphaApprox * own;
+      const marked = this.#marks[place] === 1;
+      let side = marked ? (gap > tolerance ? 1 : 0) : gap < -tolerance ? -1 : 0;
+      if (side === 0 && gap >= -tolerance && gap <= tolerance) {
+        // Too close for doubles: money · payingWeight against alpha · weight, both over the denominator.
+        const exact = this.#exactMoney(voter) * fresh.payingWeight - fresh.alpha * BigInt(own);
+        side = marked ? (exact > 0n ? 1 : 0) : exact < 0n ? -1 : 0;
+      }
+      if (side !== 0) {
+        this.#marks[place] = marked ? 0 : 1;
+        settled = false;
+      }
+    }
+    return settled;
+  }
+
+  /** The water-filling in fractions only: the slow way, for when the doubles did not settle. */
+  #priceExactly(project: Project, cost: bigint, weight: number): Fresh | undefined {
+    const { supporters, weights } = project;
+    const exact = Array.from(supporters, (voter) => (this.#broke[voter] ? 0n : this.#exactMoney(voter)));
+    const own = (place: number) => (weights ? (weights[place] as number) : 1);
+    this.#marks.fill(0, 0, supporters.length);
+    let poorWeight = 0;
+    for (;;) {
+      if (poorWeight >= weight) return undefined;
+      const fresh = this.#priceOf(project, cost, weight - poorWeight);
+      let dropped = false;
+      exact.forEach((left, place) => {
+        const voter = supporters[place] as number;
+        if (this.#broke[voter] || this.#marks[place]) return;
+        if (left * fresh.payingWeight < fresh.alpha * BigInt(own(place))) {
+          this.#marks[place] = 1;
+          poorWeight += own(place);
+          dropped = true;
+        }
+      });
+      if (!dropped) return fresh;
+    }
+  }
+
+  /** Whether the supporters of `project` have at least its cost (times n) together, in fractions. */
+  #affordableExactly(project: Project, cost: bigint): boolean {
+    const have = this.#holdings(project.supporters, false);
+    return have >= cost * this.#denominator;
+  }
+
+  /**
+   * What the supporters have together, over the denominator (broke ones have
+   * 0); with `markedOnly`, only those at the places marked in {@link #marks}.
+   */
+  #holdings(supporters: Int32Array, markedOnly: boolean): bigint {
+    const rounds = this.#paid.length;
+    const byRound = this.#byRound;
+    byRound.fill(0, 0, rounds);
+    const { ballotStart, ballotProject, ballotWeight } = this.#ballots;
+    const roundOf = this.#roundOf;
+    const broke = this.#broke;
+    const marks = this.#marks;
+    let voters = 0;
+    for (let place = 0; place < supporters.length; place++) {
+      if (markedOnly && marks[place] === 0) continue;
+      const voter = supporters[place] as number;
+      if (broke[voter]) continue;
+      voters++;
+      const end = ballotStart[voter + 1] as number;
+      for (let at = ballotStart[voter] as number; at < end; at++) {
+        const round = roundOf[ballotProject[at] as number] as number;
+        if (round >= 0) byRound[round] = (byRound[round] as number) + (ballotWeight[at] as number);
+      }
+    }
+    let have = BigInt(voters) * this.#share * this.#denominator;
+    for (let round = 0; round < rounds; round++) {
+      // Whole weights summed in doubles: exact below 2⁵³, far above any ballot's points times voters.
+      const weight = byRound[round] as number;
+      if (weight !== 0) have -= BigInt(weight) * (this.#paid[round] as bigint);
+    }
+    return have;
+  }
+
+  /** What a voter who is not broke has left, over the denominator. */
+  #exactMoney(voter: number): bigint {
+    let left = this.#share * this.#denominator;
+    this.#eachPayment(voter, (round, weight) => {
+      left -= BigInt(weight) * (this.#paid[round] as bigint);
+    });
+    return left;
+  }
+
+  /** Each round of the current run whose project the voter supports, with the voter's weight for it. */
+  #eachPayment(voter: number, visit: (round: number, weight: number) => void): void {
+    const { ballotStart, ballotProject, ballotWeight } = this.#ballots;
+    for (let at = ballotStart[voter] as number; at < (ballotStart[voter + 1] as number); at++) {
+      const round = this.#roundOf[ballotProject[at] as number] as number;
+      if (round >= 0) visit(round, ballotWeight[at] as number);
+    }
+  }
+
+  /** Funds `project` at its exact price: the poor pay all they have, the others their part. */
+  fund(project: Project, fresh: Fresh, round: number): void {
+    const { supporters, weights } = project;
+    const { poor, alphaApprox } = fresh;
+    let next = 0;
+    for (let place = 0; place < supporters.length; place++) {
+      const voter = supporters[place] as number;
+      if (this.#broke[voter]) continue;
+      if (poor[next] === voter) {
+        next++;
+        this.#broke[voter] = 1;
+        this.#money[voter] = 0;
+      } else {
+        const left =
+          (this.#money[voter] as number) - alphaApprox * (weights ? (weights[place] as number) : 1);
+        this.#money[voter] = left > 0 ? left : 0;
+      }
+    }
+    // The new denominator is the old one times the paying weight; what earlier rounds paid is brought to it.
+    const paying = fresh.payingWeight;
+    for (let earlier = 0; earlier < this.#paid.length; earlier++) {
+      this.#paid[earlier] = (this.#paid[earlier] as bigint) * paying;
+    }
+    this.#paid.push(fresh.alpha);
+    this.#denominator *= paying;
+    this.#roundOf[project.index] = round;
   }
 }
-
-/** How a class of a funded project's supporters pays: an equal split of what is missing. */
-export const PAYS_SHARE = 0;
-/** … all it has, being poorer than the split. */
-export const PAYS_ALL = 1;
-/** … nothing, having nothing left. */
-export const HAS_NOTHING = 2;
-
-const NOTHING: Trend = { value: 0n, slope: 0n };

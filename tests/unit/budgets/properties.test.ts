@@ -9,7 +9,7 @@ import {
   equalSharesAdd1,
   greedy,
   projectScores,
-  runEqualShares,
+  equalSharesAt,
   type ScoredProject,
 } from '../../../domain/budgets/rules';
 import { compare, type Rational, rational } from '../../../domain/budgets/rules/rational';
@@ -119,7 +119,7 @@ type Run = (profile: BallotProfile, budget: bigint, increment: bigint) => EqualS
 
 /** One run of the rule itself at an increment, without skipping anything. */
 const ruleRun: Run = (profile, budget, increment) =>
-  runEqualShares(profile, budget, increment, false).outcome();
+  equalSharesAt(profile, budget, increment);
 
 /** add1 exactly as defined: every budget B, B + n, B + 2n, … in turn, no skipping. */
 function add1StepByStep(profile: BallotProfile, budget: bigint, run: Run = ruleRun): EqualSharesOutcome {
@@ -283,7 +283,7 @@ describe('the result rules, on any election', () => {
       fc.property(elections, fc.bigInt({ min: 0n, max: 50n }), (instance, increment) => {
         const profile = ballotProfile(instance);
 
-        const outcome = runEqualShares(profile, instance.budget, increment, true).outcome();
+        const outcome = equalSharesAt(profile, instance.budget, increment);
 
         expect(outcome).toEqual(byDefinition(profile, instance.budget, increment));
       }),
