@@ -106,10 +106,11 @@ export interface EqualSharesRun {
   /** Whether every project that anybody supports was funded. */
   readonly fundedAll: boolean;
   /**
-   * What the supporters of a project (by index) had left together at the end
-   * of the run, less its cost, times n, as a double: for guesses only.
+   * By project index: what the supporters of each unfunded project lacked
+   * together at the end of the run to pay for it (money times n, a double,
+   * for guesses only); NaN for the funded ones and those nobody supports.
    */
-  slackAtEnd(project: number): number;
+  readonly lacking: Float64Array;
   /**
    * Only for a run against a reference run at a smaller increment: `undefined`
    * when every increment from the reference's to this one funds the same
@@ -253,17 +254,16 @@ export class EqualSharesRuns {
     const funded = [...this.#free, ...rounds.map(({ winner }) => projects[winner] as Project)];
     const selected = funded.map(({ id }) => id);
     const cost = funded.reduce((sum, project) => sum + project.cost, 0n);
-    const slack = new Float64Array(projects.length).fill(Number.NaN);
-    for (const candidate of this.#priced)
-      if (!rounds.some(({ winner }) => winner === candidate.index))
-        slack[candidate.index] = wallets.slack(candidate);
+    const lacking = new Float64Array(projects.length).fill(Number.NaN);
+    for (const project of this.#priced) lacking[project.index] = -wallets.slack(project);
+    for (const { winner } of rounds) lacking[winner] = Number.NaN;
     return {
       increment,
       selected,
       cost,
       rounds,
       fundedAll: funded.length === this.#free.length + this.#priced.length,
-      slackAtEnd: (project) => slack[project] as number,
+      lacking,
       doubt,
       outcome: () => {
         if (runNumber !== this.#runs) throw new Error('This run has been overtaken by a later one.');
@@ -361,7 +361,7 @@ export class EqualSharesRuns {
       return {
         kind: 'added',
         round,
-        slackBefore: reference.slackAtEnd(winner.project.index),
+        slackBefore: -(reference.lacking[winner.project.index] as number),
         slackAfter: this.#wallets.slack(winner.project),
       };
     }
