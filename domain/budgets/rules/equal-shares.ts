@@ -186,7 +186,7 @@ export class EqualSharesRuns {
     this.#free = supported.filter((project) => project.cost === 0n).sort((a, b) => (tieBreak(a, b) ? -1 : 1));
     this.#priced = supported.filter((project) => project.cost > 0n);
     this.#wallets = new Wallets(this.#projects, profile.voterCount);
-    this.#rates = new Rates(profile.voterCount);
+    this.#rates = new Rates();
   }
 
   /** How many runs so far. */
