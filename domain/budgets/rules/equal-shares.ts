@@ -107,8 +107,9 @@ export interface EqualSharesRun {
   readonly fundedAll: boolean;
   /**
    * By project index: what the supporters of each unfunded project lacked
-   * together at the end of the run to pay for it (money times n, a double,
-   * for guesses only); NaN for the funded ones and those nobody supports.
+   * together to pay for it when the run found it out of their reach (money
+   * times n, a double, for guesses only; at the end they lack at least as
+   * much); NaN for the funded ones and those nobody supports.
    */
   readonly lacking: Float64Array;
   /**
@@ -172,6 +173,8 @@ export class EqualSharesRuns {
   readonly #priced: readonly Project[];
   readonly #wallets: Wallets;
   readonly #rates: Rates;
+  /** The current run's {@link EqualSharesRun.lacking}. */
+  #lacking = new Float64Array(0);
   /** Whether runs work out their close rivals exactly, for runs checked against them. */
   readonly #closeRivals: boolean;
   #runs = 0;
@@ -212,6 +215,8 @@ export class EqualSharesRuns {
       exact: undefined,
     }));
     const rounds: Round[] = [];
+    this.#lacking = new Float64Array(this.#projects.length).fill(Number.NaN);
+    const lacking = this.#lacking;
     let doubt: Doubt | undefined;
     let sameSoFar = true;
     // Bounds of rates of change between the reference and this run, while they can be given.
@@ -254,9 +259,6 @@ export class EqualSharesRuns {
     const funded = [...this.#free, ...rounds.map(({ winner }) => projects[winner] as Project)];
     const selected = funded.map(({ id }) => id);
     const cost = funded.reduce((sum, project) => sum + project.cost, 0n);
-    const lacking = new Float64Array(projects.length).fill(Number.NaN);
-    for (const project of this.#priced) lacking[project.index] = -wallets.slack(project);
-    for (const { winner } of rounds) lacking[winner] = Number.NaN;
     return {
       increment,
       selected,
@@ -326,6 +328,7 @@ export class EqualSharesRuns {
   #requote(candidate: Candidate, candidates: Candidate[], round: number): boolean {
     const quote = this.#wallets.quote(candidate.project);
     if (!quote) {
+      this.#lacking[candidate.project.index] = this.#wallets.shortfall;
       candidates.splice(candidates.indexOf(candidate), 1);
       return false;
     }
@@ -340,6 +343,7 @@ export class EqualSharesRuns {
   #exactify(candidate: Candidate, candidates: Candidate[]): void {
     const fresh = this.#wallets.exact(candidate.project);
     if (!fresh) {
+      this.#lacking[candidate.project.index] = this.#wallets.shortfall;
       // Its quote vouched that it is affordable; the exact sums have the last word all the same.
       candidates.splice(candidates.indexOf(candidate), 1);
       return;

@@ -96,6 +96,11 @@ export class Wallets {
   /** The share of each voter times n: B + n · increment. */
   #share = 0n;
   #tolerance = 0;
+  /**
+   * What the supporters of the project last priced lacked to pay for it (money
+   * times n, a double; ≤ 0 when they had enough): for guesses only.
+   */
+  shortfall = 0;
 
   constructor(projects: readonly Project[], voterCount: number) {
     this.#voterCount = BigInt(voterCount);
@@ -154,6 +159,7 @@ export class Wallets {
       weight += count * (weights[entry] as number);
       live += count;
     }
+    this.shortfall = costApprox - have;
     if (live === 0) return undefined;
     // What the doubles of a sum over these supporters may stray from the exact sum.
     const margin = live * (this.#tolerance + costApprox * 2 ** -52) + costApprox * 2 ** -50;
@@ -260,6 +266,7 @@ export class Wallets {
       weight += count * (weights[entry] as number);
       live += count;
     }
+    this.shortfall = costApprox - have;
     if (live === 0) return undefined;
     const margin = live * (this.#tolerance + costApprox * 2 ** -52) + costApprox * 2 ** -50;
     if (have < costApprox - margin) return undefined;
