@@ -119,6 +119,11 @@ export interface EqualSharesRun {
    */
   readonly doubt: Doubt | undefined;
   /**
+   * With {@link doubt}: every doubt found while the two runs funded the same
+   * so far (the first is `doubt`), for guessing the nearest change.
+   */
+  readonly doubts: readonly Doubt[];
+  /**
    * The run's whole outcome. What each voter has left is only worked out when
    * asked for, and only until the {@link EqualSharesRuns} that made the run runs again.
    */
@@ -217,7 +222,9 @@ export class EqualSharesRuns {
     const rounds: Round[] = [];
     this.#lacking = new Float64Array(this.#projects.length).fill(Number.NaN);
     const lacking = this.#lacking;
-    let doubt: Doubt | undefined;
+    const doubts: Doubt[] = [];
+    /** Whether this run has funded what the reference funded so far, so rounds still compare. */
+    let comparable = reference !== undefined;
     let sameSoFar = true;
     // Bounds of rates of change between the reference and this run, while they can be given.
     let rates = reference ? this.#rates : undefined;
@@ -228,7 +235,7 @@ export class EqualSharesRuns {
       if (!winner) break;
       const fresh = winner.exact as Fresh;
       if (this.#closeRivals) this.#workOutCloseRivals(winner, candidates, round);
-      if (reference && !doubt) {
+      if (reference && comparable) {
         const challenge = new Challenge(
           reference,
           round,
@@ -237,9 +244,12 @@ export class EqualSharesRuns {
           rates,
           wallets,
         );
-        doubt = this.#challenge(challenge, candidates, sameSoFar);
+        const doubt = this.#challenge(challenge, candidates, sameSoFar);
         const before = reference.rounds[round];
-        const rate = !doubt && before ? challenge.winnerRate() : undefined;
+        if (doubt) doubts.push(doubt);
+        // Later rounds still compare while both runs fund the same; a rival's doubt does not change that.
+        comparable = before?.winner === winner.project.index;
+        const rate = comparable ? challenge.winnerRate() : undefined;
         if (rate && before) rates?.fund(winner.project, before.broke, fresh.poor, rate, wallets);
         else rates = undefined;
       }
@@ -250,7 +260,7 @@ export class EqualSharesRuns {
       if (reference) sameSoFar &&= sameVoters(reference.rounds[round]?.broke, fresh.poor);
       rounds.push({ winner: winner.project.index, price: fresh.price, broke: fresh.poor, rivals });
     }
-    if (reference && !doubt && reference.rounds.length > rounds.length) {
+    if (reference && doubts.length === 0 && reference.rounds.length > rounds.length) {
       // Cannot happen: the reference's next winner stays affordable here.
       throw new Error('A run at a larger share stopped before its reference did.');
     }
@@ -266,7 +276,8 @@ export class EqualSharesRuns {
       rounds,
       fundedAll: funded.length === this.#free.length + this.#priced.length,
       lacking,
-      doubt,
+      doubt: doubts[0],
+      doubts,
       outcome: () => {
         if (runNumber !== this.#runs) throw new Error('This run has been overtaken by a later one.');
         // Without voters there is nobody to share the budget among.
