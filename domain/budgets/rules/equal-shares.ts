@@ -55,7 +55,7 @@ export interface RivalPrice {
   readonly approx: number;
   /** Whether it was priced in that round (otherwise `approx` is a lower bound from an earlier one). */
   readonly fresh: boolean;
-  /** The supporters who would have paid all they had left for it there, ascending. */
+  /** The entries of its tally there (see {@link Wallets.tally}) whose voters would have paid all they had left, ascending. */
   readonly poor?: Int32Array;
 }
 
@@ -64,7 +64,10 @@ export interface Round {
   /** The funded project, by index in the profile. */
   readonly winner: number;
   readonly price: Price;
-  /** The supporters who paid all they had left for it (and have nothing from then on), ascending. */
+  /**
+   * The entries of its tally (see {@link Wallets.tally}) whose voters paid
+   * all they had left for it, and have nothing from then on; ascending.
+   */
   readonly broke: Int32Array;
   /** The other candidates of the round, by project index. */
   readonly rivals: ReadonlyMap<number, RivalPrice>;
@@ -162,11 +165,16 @@ interface Candidate {
  * unaffordable in a round at t₁ is unaffordable there at every t ≤ t₁. Hence
  * every t between funds the same as t₀ when, in each round, the winner's ρ at
  * t₀ comes before every other candidate's ρ (or a lower bound of it) at t₁.
- * And where that fails, a second argument may cover it: when the supporters
- * who pay all they have are the same at t₀ and t₁ in every round so far and
- * for the rival, every amount is affine in t between them, so a comparison
- * that holds at both ends holds in between. `run(t₁, reference)` checks this
- * as it goes; add1 uses it to skip every budget that cannot change the outcome.
+ * That comparison of each price at its worst end fails near a change, where
+ * both prices drift alike; two finer arguments cover it. When the voters who
+ * pay all they have are the same at t₀ and t₁ in every round so far and for
+ * the rival, every amount is affine in t between them, so a comparison that
+ * holds at both ends holds in between. Else {@link Rates} bounds how fast
+ * each price can fall anywhere between, and the winner stays ahead when the
+ * gap, above zero at both ends, cannot dip below it with those slopes.
+ * `run(t₁, reference)` checks this as it goes; add1 uses it to skip every
+ * budget that cannot change the outcome. A check that fails proves nothing:
+ * add1 then looks closer.
  */
 export class EqualSharesRuns {
   readonly #budget: bigint;

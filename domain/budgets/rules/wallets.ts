@@ -4,19 +4,21 @@ import { approximate, type Rational, rational } from './rational';
 
 /**
  * What each voter has left in one run of equal shares, exactly, with doubles
- * beside it to save work; and the prices of projects at that state.
+ * beside it to save work; and the prices of projects at that state. Money is
+ * kept per class of voters who supported the funded projects alike (see
+ * {@link VoterClasses}): they have paid the same.
  *
  * A voter who ever pays all they have left is broke from then on; any other
  * voter has their share less the payments of every funded project they
  * support, each `α · weight` (see {@link Project.weights}). So the exact state
  * is one fraction α per funded project: all kept over one denominator (the
  * product of the paying weights so far), money times n so that the share
- * B / n + t is the whole number B + n·t. Beside it each voter's money is kept
- * as a double, within far less than {@link Wallets.tolerance} of the exact
- * amount (every amount a voter holds or pays is at most the share, and each
- * of the at most one subtraction per funded project strays by 2⁻⁵³ of it).
- * Every decision the doubles cannot settle with that margin is made from the
- * fractions, so the doubles never change an outcome: they only save work.
+ * B / n + t is the whole number B + n·t. Beside it each class's money is kept
+ * as a double, within far less than the tolerance (2⁻³⁸ of the share) of the
+ * exact amount: every amount a voter holds or pays is at most the share, and
+ * each of the at most one subtraction per funded project strays by 2⁻⁵³ of
+ * it. Every decision the doubles cannot settle with that margin is made from
+ * the fractions, so the doubles never change an outcome: they only save work.
  */
 
 /** A project as equal shares sees it. */
