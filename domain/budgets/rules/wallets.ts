@@ -168,44 +168,47 @@ export class Wallets {
     if (have < costApprox - margin) return undefined;
     if (have <= costApprox + margin) return this.#exactQuote(project);
     // Those below an equal split of what is missing pay all they have; the split only grows as
-    // they drop out of it, so a few passes settle it.
+    // they drop out of it, so a few passes settle it. The true split α has Σ min(left, α · weight)
+    // = cost, and that sum only grows with α: a split whose sum falls short by more than the
+    // margin is below α, one that passes it, above. The pass that drops nobody sums both for
+    // the others; those who pay all have less than either split times their weight, so they
+    // add what they have to the sum above and at most that to the one below.
     const marks = this.#marksFor(wallets.length);
     let poorMoney = 0;
     let poorWeight = 0;
     let split = costApprox / weight;
+    let below = 0;
+    let above = 0;
+    let sumBelow = 0;
+    let sumAbove = 0;
     for (;;) {
       let dropped = false;
+      below = split * (1 - BRACKET);
+      above = split * (1 + BRACKET);
+      sumBelow = 0;
+      sumAbove = 0;
       for (let entry = 0; entry < wallets.length; entry++) {
         const wallet = wallets[entry] as number;
         if (marks[entry] || broke[wallet]) continue;
         const own = weights[entry] as number;
-        if ((money[wallet] as number) < split * own) {
-          const count = voters[entry] as number;
+        const left = money[wallet] as number;
+        const count = voters[entry] as number;
+        if (left < split * own) {
           marks[entry] = 1;
-          poorMoney += count * (money[wallet] as number);
+          poorMoney += count * left;
           poorWeight += count * own;
           dropped = true;
+        } else {
+          sumBelow += count * Math.min(left, below * own);
+          sumAbove += count * Math.min(left, above * own);
         }
       }
       if (!dropped || poorWeight >= weight) break;
       split = (costApprox - poorMoney) / (weight - poorWeight);
     }
     if (poorWeight >= weight) return this.#exactQuote(project);
-    // The true split α has Σ min(left, α · weight) = cost, and that sum only grows with α: a
-    // split whose sum falls short by more than the margin is below α, one that passes it, above.
-    const below = split * (1 - BRACKET);
-    const above = split * (1 + BRACKET);
-    let sumBelow = 0;
-    let sumAbove = 0;
-    for (let entry = 0; entry < wallets.length; entry++) {
-      const wallet = wallets[entry] as number;
-      if (broke[wallet]) continue;
-      const left = money[wallet] as number;
-      const own = weights[entry] as number;
-      const count = voters[entry] as number;
-      sumBelow += count * Math.min(left, below * own);
-      sumAbove += count * Math.min(left, above * own);
-    }
+    sumBelow += poorMoney;
+    sumAbove += poorMoney;
     if (sumBelow >= costApprox - margin || sumAbove < costApprox + margin) return this.#exactQuote(project);
     const scale = Number(project.scale);
     return {
