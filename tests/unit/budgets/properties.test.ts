@@ -7,9 +7,9 @@ import {
   type EqualSharesOutcome,
   equalShares,
   equalSharesAdd1,
+  equalSharesAt,
   greedy,
   projectScores,
-  equalSharesAt,
   type ScoredProject,
 } from '../../../domain/budgets/rules';
 import { compare, type Rational, rational } from '../../../domain/budgets/rules/rational';
@@ -118,8 +118,7 @@ const minorUnitElections = fc
 type Run = (profile: BallotProfile, budget: bigint, increment: bigint) => EqualSharesOutcome;
 
 /** One run of the rule itself at an increment, without skipping anything. */
-const ruleRun: Run = (profile, budget, increment) =>
-  equalSharesAt(profile, budget, increment);
+const ruleRun: Run = (profile, budget, increment) => equalSharesAt(profile, budget, increment);
 
 /** add1 exactly as defined: every budget B, B + n, B + 2n, … in turn, no skipping. */
 function add1StepByStep(profile: BallotProfile, budget: bigint, run: Run = ruleRun): EqualSharesOutcome {
