@@ -1,8 +1,12 @@
+import { createHash } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
+import type { PabulibInstance } from '../../domain/budgets/pabulib';
 import {
   type Add1Outcome,
   type BallotProfile,
   type EqualSharesOutcome,
   EqualSharesRuns,
+  equalSharesAdd1,
   equalSharesAt,
 } from '../../domain/budgets/rules';
 import { compare, type Rational, rational } from '../../domain/budgets/rules/rational';
@@ -163,3 +167,47 @@ export const byDefinition: Run = (profile, budget, increment) => {
     remaining: left,
   };
 };
+
+/** A fast add1 and add1 stepped unit by unit on one election, side by side. */
+export interface Add1Comparison {
+  readonly agree: boolean;
+  /** The parts of the settled outcome where they differ, e.g. `selected`, `increment`. */
+  readonly differences: readonly string[];
+  readonly fast: Add1Outcome;
+  readonly stepped: SteppedOutcome;
+  readonly fastSeconds: number;
+  readonly steppedSeconds: number;
+}
+
+/**
+ * Runs the fast add1, then the definition (every step, plain runs of one
+ * engine, up to where it stops by itself), and compares what they settled on.
+ * @example compareWithStepping(ballotProfile(instance), instance.budget).agree
+ */
+export function compareWithStepping(profile: BallotProfile, budget: bigint): Add1Comparison {
+  let started = performance.now();
+  const fast = equalSharesAdd1(profile, budget);
+  const fastSeconds = (performance.now() - started) / 1000;
+  started = performance.now();
+  const stepped = steppedAdd1(profile, budget);
+  const steppedSeconds = (performance.now() - started) / 1000;
+  const mine = settled(fast);
+  const theirs = settled(stepped);
+  const differences = (Object.keys(mine) as (keyof typeof mine)[]).filter(
+    (key) => !isDeepStrictEqual(mine[key], theirs[key]),
+  );
+  return { agree: differences.length === 0, differences, fast, stepped, fastSeconds, steppedSeconds };
+}
+
+/** The same election with every cost and the budget ×`scale` (×100: counted in kopiykas). */
+export const scaled = (instance: PabulibInstance, scale: bigint): PabulibInstance => ({
+  ...instance,
+  budget: instance.budget * scale,
+  projects: instance.projects.map((project) => ({ ...project, cost: project.cost * scale })),
+});
+
+/** SHA-256 (hex) of what each voter keeps, written `n/d` and joined by commas, as the reference results hold it. */
+export const remainingSha256 = (outcome: EqualSharesOutcome): string =>
+  createHash('sha256')
+    .update(outcome.remaining.map(({ numerator, denominator }) => `${numerator}/${denominator}`).join(','))
+    .digest('hex');
