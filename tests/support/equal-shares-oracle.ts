@@ -52,7 +52,9 @@ export interface SteppedOutcome extends EqualSharesOutcome {
  * add1 as defined, with the step `step`: plain runs at the increments 0, s,
  * 2s, … (one engine reused, each run from scratch: no reference run, so no
  * skipping), keeping the last whose cost stays within the budget; it stops at
- * the first over the budget or once everything supported is funded.
+ * the first over the budget or once everything supported is funded. What
+ * each voter keeps is worked out once, by a last plain run at the kept
+ * increment (working it out at every step would cost more than the runs).
  *
  * `lastIncrement`, when given, is where to give up: past the increment a fast
  * add1 settled on, stepping on can only find that the two disagree, and the
@@ -66,16 +68,18 @@ export function steppedAdd1(
 ): SteppedOutcome {
   const fundable = fundableCount(profile);
   const runs = new EqualSharesRuns(profile, budget);
-  let kept = { ...runs.run(0n).outcome(), increment: 0n };
+  let kept = 0n;
+  let funded = runs.run(0n).selected.length;
   let steps = 1;
-  for (let increment = step; kept.selected.length < fundable; increment += step) {
-    const next = runs.run(increment).outcome();
+  for (let increment = step; funded < fundable; increment += step) {
+    const next = runs.run(increment);
     steps++;
     if (next.cost > budget) break;
-    kept = { ...next, increment };
+    kept = increment;
+    funded = next.selected.length;
     if (lastIncrement !== undefined && increment > lastIncrement) break;
   }
-  return { ...kept, steps };
+  return { ...runs.run(kept).outcome(), increment: kept, steps };
 }
 
 /** The parts of an add1 outcome that are the rule's result (not how many runs it took). */
