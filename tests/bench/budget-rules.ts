@@ -1,69 +1,132 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { type PabulibInstance, parsePabulib, VoteType } from '../../domain/budgets/pabulib';
-import { type BudgetRule, computeResults } from '../../domain/budgets/rules';
-import { PABULIB_DIR } from '../support/pabulib';
+import {
+  ADD1_VERSION,
+  ballotProfile,
+  EQUAL_SHARES_VERSION,
+  equalSharesAdd1,
+  GREEDY_VERSION,
+  greedy,
+  projectScores,
+} from '../../domain/budgets/rules';
+import { PABULIB_DIR, pabulibFiles } from '../support/pabulib';
 
 /**
- * How long the participatory-budget result rules take: greedy and equal
- * shares with add1 completion on every shared pabulib instance (equal shares
- * on the approval ones only), and on a generated city-sized approval
- * election. The budgets issue's goal: equal shares with add1 within 10 s on
- * 100,000 voters and 80 projects.
+ * What the result-rule timings measure: greedy and equal shares with add1
+ * completion on every approval and cumulative instance of the shared pabulib
+ * files and on a generated city-sized approval election, each in whole units
+ * and in minor units (every cost and the budget ×100, as the system stores
+ * money). One measurement is one rule on one instance in one unit; the
+ * parent of the measuring processes (`lib/budget-rules-process.ts`) lists
+ * them, each child loads one instance and times one rule.
  */
 
-export interface BudgetRuleTiming {
-  readonly instance: string;
-  readonly rule: string;
+/** The two rules timed: greedy, and equal shares completed by add1. */
+export const TimedRule = { greedy: 'greedy', equalSharesAdd1: 'equal-shares+add1' } as const;
+export type TimedRule = (typeof TimedRule)[keyof typeof TimedRule];
+export const TIMED_RULES = Object.values(TimedRule);
+
+/** The version a rule's result document carries, e.g. `equal-shares/1+add1/1`. */
+export const ruleVersion = (rule: TimedRule): string =>
+  rule === TimedRule.greedy ? GREEDY_VERSION : `${EQUAL_SHARES_VERSION}+${ADD1_VERSION}`;
+
+/** Whole units as the file has them, or minor units (×100). */
+export type Units = 1 | 100;
+export const UNITS: readonly Units[] = [1, 100];
+
+/** The `source` of the generated election, in place of a file path. */
+export const GENERATED_SOURCE = 'generated';
+/** How the generated election is named in the tables. */
+export const GENERATED_NAME = 'generated, seed 2026';
+
+/** Vote types that both rules count (equal shares on the points of cumulative and scoring ballots). */
+const TIMED_VOTE_TYPES = new Set<VoteType>([VoteType.approval, VoteType.cumulative, VoteType.scoring]);
+
+/** What a row says about its instance. */
+export interface InstanceFacts {
+  readonly name: string;
+  readonly voteType: VoteType;
+  readonly voters: number;
+  readonly projects: number;
+}
+
+/** A source to time: a `.pb` file's absolute path, or {@link GENERATED_SOURCE}; with its facts. */
+export interface RuleSource {
+  readonly source: string;
+  readonly facts: InstanceFacts;
+}
+
+/**
+ * The instances to time, in table order: every approval, cumulative or
+ * scoring `.pb` file of `PABULIB_DIR` by name (ordinal ones have no utilities
+ * for equal shares), then the generated election. Reads every file once.
+ * @example ruleSources().map(({ facts }) => facts.name)
+ */
+export function ruleSources(): RuleSource[] {
+  const files = pabulibFiles().map((file) => ({
+    source: join(PABULIB_DIR, file),
+    facts: factsOf(file, loadRuleInstance(join(PABULIB_DIR, file), 1)),
+  }));
+  return [
+    ...files.filter(({ facts }) => TIMED_VOTE_TYPES.has(facts.voteType)),
+    { source: GENERATED_SOURCE, facts: factsOf(GENERATED_NAME, generatedApprovalInstance()) },
+  ];
+}
+
+const factsOf = (name: string, instance: PabulibInstance): InstanceFacts => ({
+  name,
+  voteType: instance.voteType,
+  voters: instance.ballots.length,
+  projects: instance.projects.length,
+});
+
+/**
+ * The instance of a source (a `.pb` path or {@link GENERATED_SOURCE}) in the given units.
+ * @example loadRuleInstance(GENERATED_SOURCE, 100).budget // → 1_000_000_000n
+ */
+export function loadRuleInstance(source: string, units: Units): PabulibInstance {
+  const instance =
+    source === GENERATED_SOURCE ? generatedApprovalInstance() : parsePabulib(readFileSync(source, 'utf8'));
+  return units === 100 ? timesHundred(instance) : instance;
+}
+
+/** One rule's run on one instance. */
+export interface RuleRun {
   readonly seconds: number;
+  /** How many times the rule ran: add1's `runs`, 1 for greedy. */
+  readonly runs: number;
   /**
-   * The JS heap in use right after the run, in MiB: the loaded instances and the run's garbage
-   * included, unless node runs with `--expose-gc`, when garbage is collected before each run.
+   * The JS heap in use right after the run, in MiB: the loaded instance and the run's garbage
+   * included, unless node runs with `--expose-gc`, when garbage is collected before the run.
    */
   readonly heapMiB: number;
 }
 
 /**
- * Times each rule once on each instance, the generated one last; with
- * `inMinorUnits` (the default), the generated one once more with every cost
- * and the budget ×100, as the system stores money in kopiykas: add1 then
- * raises the shares in steps a hundred times finer.
- * @example const { rows, mes100kSeconds } = await measureBudgetRules();
+ * Times one rule once, as the results job runs it, from the instance on:
+ * greedy on `projectScores` (as `computeResults` ranks), equal shares with
+ * add1 on `ballotProfile(instance)` (the points of cumulative ballots as
+ * utilities), called directly, as `computeResults` still takes approval ballots only.
+ * @example timeRule(loadRuleInstance(GENERATED_SOURCE, 1), TimedRule.greedy).seconds
  */
-export async function measureBudgetRules({ inMinorUnits = true }: { inMinorUnits?: boolean } = {}): Promise<{
-  rows: BudgetRuleTiming[];
-  mes100kSeconds: number;
-}> {
-  const instances = readdirSync(PABULIB_DIR)
-    .filter((file) => file.endsWith('.pb'))
-    .sort()
-    .map((file) => ({ name: file, instance: parsePabulib(readFileSync(join(PABULIB_DIR, file), 'utf8')) }));
-  const generated = { name: 'generated 100,000 voters × 80 projects', instance: generatedApprovalInstance() };
-  const scaled = inMinorUnits
-    ? [{ name: `${generated.name}, costs ×100`, instance: timesHundred(generated.instance) }]
-    : [];
-  const rows: BudgetRuleTiming[] = [];
-  for (const { name, instance } of [...instances, generated, ...scaled]) {
-    for (const rule of rulesFor(instance)) rows.push(timeRule(name, instance, rule));
-  }
-  const mes100k = rows.find((row) => row.instance === generated.name && row.rule.startsWith('equal-shares'));
-  return { rows, mes100kSeconds: mes100k?.seconds ?? Number.NaN };
-}
-
-function rulesFor(instance: PabulibInstance): BudgetRule[] {
-  return instance.voteType === VoteType.approval ? ['greedy', 'equal-shares'] : ['greedy'];
-}
-
-function timeRule(name: string, instance: PabulibInstance, rule: BudgetRule): BudgetRuleTiming {
-  // Let the previous run's garbage go first where the runtime allows it, so the heap reads this run.
+export function timeRule(instance: PabulibInstance, rule: TimedRule): RuleRun {
+  // Let loading's garbage go first where the runtime allows it, so the heap reads this run.
   (globalThis as { gc?: () => void }).gc?.();
   const started = performance.now();
-  const result = computeResults(instance, { rule });
+  let runs = 1;
+  if (rule === TimedRule.greedy) {
+    const scores = projectScores(instance);
+    greedy(
+      instance.projects.map(({ id, cost }) => ({ id, cost, score: scores.get(id) ?? 0n })),
+      instance.budget,
+    );
+  } else {
+    runs = equalSharesAdd1(ballotProfile(instance), instance.budget).runs;
+  }
   const seconds = (performance.now() - started) / 1000;
-  if (!result.ok) throw new Error(`${rule} on ${name}: ${result.error.message.en}`);
-  const heapMiB = process.memoryUsage().heapUsed / 2 ** 20;
-  return { instance: name, rule: result.value.version, seconds, heapMiB };
+  return { seconds, runs, heapMiB: process.memoryUsage().heapUsed / 2 ** 20 };
 }
 
 /** The same election counted in minor units: every cost and the budget ×100. */

@@ -1,6 +1,7 @@
 import { budgetsBenchmark } from './budgets';
 import { type Benchmark, BenchUsageError } from './lib/benchmark';
 import { requestsBenchmark } from './requests';
+import { budgetRulesBenchmark } from './rules';
 import { signaturesBenchmark } from './signatures';
 
 /**
@@ -8,7 +9,12 @@ import { signaturesBenchmark } from './signatures';
  * (a missed goal is a result, printed and written to docs/benchmarks.md),
  * 1 when the run itself broke, 2 for an unknown name or a bad setting.
  */
-const BENCHMARKS: readonly Benchmark[] = [signaturesBenchmark, budgetsBenchmark, requestsBenchmark];
+const BENCHMARKS: readonly Benchmark[] = [
+  signaturesBenchmark,
+  budgetsBenchmark,
+  budgetRulesBenchmark,
+  requestsBenchmark,
+];
 
 function usage(): string {
   const width = Math.max(...BENCHMARKS.map((benchmark) => benchmark.name.length));

@@ -76,7 +76,11 @@ export function equalSharesAdd1(profile: BallotProfile, budget: bigint, step = 1
       continue;
     }
     if (aim === undefined) cruise = atLeastOneStep(stride / 2n, step);
-    aim = guessChange(probe.doubt, kept, probe);
+    aim = undefined;
+    for (const doubt of probe.doubts) {
+      const guess = guessChange(doubt, kept, probe);
+      if (guess !== undefined && (aim === undefined || guess < aim)) aim = guess;
+    }
     // The last step strictly before the guess, but always less than the stride that failed.
     const below =
       aim === undefined

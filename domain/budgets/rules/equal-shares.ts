@@ -55,7 +55,7 @@ export interface RivalPrice {
   readonly approx: number;
   /** Whether it was priced in that round (otherwise `approx` is a lower bound from an earlier one). */
   readonly fresh: boolean;
-  /** The supporters who would have paid all they had left for it there, ascending. */
+  /** The entries of its tally there (see {@link Wallets.tally}) whose voters would have paid all they had left, ascending. */
   readonly poor?: Int32Array;
 }
 
@@ -64,7 +64,10 @@ export interface Round {
   /** The funded project, by index in the profile. */
   readonly winner: number;
   readonly price: Price;
-  /** The supporters who paid all they had left for it (and have nothing from then on), ascending. */
+  /**
+   * The entries of its tally (see {@link Wallets.tally}) whose voters paid
+   * all they had left for it, and have nothing from then on; ascending.
+   */
   readonly broke: Int32Array;
   /** The other candidates of the round, by project index. */
   readonly rivals: ReadonlyMap<number, RivalPrice>;
@@ -106,16 +109,23 @@ export interface EqualSharesRun {
   /** Whether every project that anybody supports was funded. */
   readonly fundedAll: boolean;
   /**
-   * What the supporters of a project (by index) had left together at the end
-   * of the run, less its cost, times n, as a double: for guesses only.
+   * By project index: what the supporters of each unfunded project lacked
+   * together to pay for it when the run found it out of their reach (money
+   * times n, a double, for guesses only; at the end they lack at least as
+   * much); NaN for the funded ones and those nobody supports.
    */
-  slackAtEnd(project: number): number;
+  readonly lacking: Float64Array;
   /**
    * Only for a run against a reference run at a smaller increment: `undefined`
    * when every increment from the reference's to this one funds the same
    * projects in the same order (see {@link EqualSharesRuns}), else why not.
    */
   readonly doubt: Doubt | undefined;
+  /**
+   * With {@link doubt}: every doubt found while the two runs funded the same
+   * so far (the first is `doubt`), for guessing the nearest change.
+   */
+  readonly doubts: readonly Doubt[];
   /**
    * The run's whole outcome. What each voter has left is only worked out when
    * asked for, and only until the {@link EqualSharesRuns} that made the run runs again.
@@ -155,11 +165,16 @@ interface Candidate {
  * unaffordable in a round at t₁ is unaffordable there at every t ≤ t₁. Hence
  * every t between funds the same as t₀ when, in each round, the winner's ρ at
  * t₀ comes before every other candidate's ρ (or a lower bound of it) at t₁.
- * And where that fails, a second argument may cover it: when the supporters
- * who pay all they have are the same at t₀ and t₁ in every round so far and
- * for the rival, every amount is affine in t between them, so a comparison
- * that holds at both ends holds in between. `run(t₁, reference)` checks this
- * as it goes; add1 uses it to skip every budget that cannot change the outcome.
+ * That comparison of each price at its worst end fails near a change, where
+ * both prices drift alike; two finer arguments cover it. When the voters who
+ * pay all they have are the same at t₀ and t₁ in every round so far and for
+ * the rival, every amount is affine in t between them, so a comparison that
+ * holds at both ends holds in between. Else {@link Rates} bounds how fast
+ * each price can fall anywhere between, and the winner stays ahead when the
+ * gap, above zero at both ends, cannot dip below it with those slopes.
+ * `run(t₁, reference)` checks this as it goes; add1 uses it to skip every
+ * budget that cannot change the outcome. A check that fails proves nothing:
+ * add1 then looks closer.
  */
 export class EqualSharesRuns {
   readonly #budget: bigint;
@@ -171,6 +186,8 @@ export class EqualSharesRuns {
   readonly #priced: readonly Project[];
   readonly #wallets: Wallets;
   readonly #rates: Rates;
+  /** The current run's {@link EqualSharesRun.lacking}. */
+  #lacking = new Float64Array(0);
   /** Whether runs work out their close rivals exactly, for runs checked against them. */
   readonly #closeRivals: boolean;
   #runs = 0;
@@ -185,7 +202,7 @@ export class EqualSharesRuns {
     this.#free = supported.filter((project) => project.cost === 0n).sort((a, b) => (tieBreak(a, b) ? -1 : 1));
     this.#priced = supported.filter((project) => project.cost > 0n);
     this.#wallets = new Wallets(this.#projects, profile.voterCount);
-    this.#rates = new Rates(profile.voterCount);
+    this.#rates = new Rates();
   }
 
   /** How many runs so far. */
@@ -211,7 +228,11 @@ export class EqualSharesRuns {
       exact: undefined,
     }));
     const rounds: Round[] = [];
-    let doubt: Doubt | undefined;
+    this.#lacking = new Float64Array(this.#projects.length).fill(Number.NaN);
+    const lacking = this.#lacking;
+    const doubts: Doubt[] = [];
+    /** Whether this run has funded what the reference funded so far, so rounds still compare. */
+    let comparable = reference !== undefined;
     let sameSoFar = true;
     // Bounds of rates of change between the reference and this run, while they can be given.
     let rates = reference ? this.#rates : undefined;
@@ -222,7 +243,7 @@ export class EqualSharesRuns {
       if (!winner) break;
       const fresh = winner.exact as Fresh;
       if (this.#closeRivals) this.#workOutCloseRivals(winner, candidates, round);
-      if (reference && !doubt) {
+      if (reference && comparable) {
         const challenge = new Challenge(
           reference,
           round,
@@ -231,9 +252,12 @@ export class EqualSharesRuns {
           rates,
           wallets,
         );
-        doubt = this.#challenge(challenge, candidates, sameSoFar);
+        const doubt = this.#challenge(challenge, candidates, sameSoFar);
         const before = reference.rounds[round];
-        const rate = !doubt && before ? challenge.winnerRate() : undefined;
+        if (doubt) doubts.push(doubt);
+        // Later rounds still compare while both runs fund the same; a rival's doubt does not change that.
+        comparable = before?.winner === winner.project.index;
+        const rate = comparable ? challenge.winnerRate() : undefined;
         if (rate && before) rates?.fund(winner.project, before.broke, fresh.poor, rate, wallets);
         else rates = undefined;
       }
@@ -244,7 +268,7 @@ export class EqualSharesRuns {
       if (reference) sameSoFar &&= sameVoters(reference.rounds[round]?.broke, fresh.poor);
       rounds.push({ winner: winner.project.index, price: fresh.price, broke: fresh.poor, rivals });
     }
-    if (reference && !doubt && reference.rounds.length > rounds.length) {
+    if (reference && doubts.length === 0 && reference.rounds.length > rounds.length) {
       // Cannot happen: the reference's next winner stays affordable here.
       throw new Error('A run at a larger share stopped before its reference did.');
     }
@@ -253,18 +277,15 @@ export class EqualSharesRuns {
     const funded = [...this.#free, ...rounds.map(({ winner }) => projects[winner] as Project)];
     const selected = funded.map(({ id }) => id);
     const cost = funded.reduce((sum, project) => sum + project.cost, 0n);
-    const slack = new Float64Array(projects.length).fill(Number.NaN);
-    for (const candidate of this.#priced)
-      if (!rounds.some(({ winner }) => winner === candidate.index))
-        slack[candidate.index] = wallets.slack(candidate);
     return {
       increment,
       selected,
       cost,
       rounds,
       fundedAll: funded.length === this.#free.length + this.#priced.length,
-      slackAtEnd: (project) => slack[project] as number,
-      doubt,
+      lacking,
+      doubt: doubts[0],
+      doubts,
       outcome: () => {
         if (runNumber !== this.#runs) throw new Error('This run has been overtaken by a later one.');
         // Without voters there is nobody to share the budget among.
@@ -326,6 +347,7 @@ export class EqualSharesRuns {
   #requote(candidate: Candidate, candidates: Candidate[], round: number): boolean {
     const quote = this.#wallets.quote(candidate.project);
     if (!quote) {
+      this.#lacking[candidate.project.index] = this.#wallets.shortfall;
       candidates.splice(candidates.indexOf(candidate), 1);
       return false;
     }
@@ -340,6 +362,7 @@ export class EqualSharesRuns {
   #exactify(candidate: Candidate, candidates: Candidate[]): void {
     const fresh = this.#wallets.exact(candidate.project);
     if (!fresh) {
+      this.#lacking[candidate.project.index] = this.#wallets.shortfall;
       // Its quote vouched that it is affordable; the exact sums have the last word all the same.
       candidates.splice(candidates.indexOf(candidate), 1);
       return;
@@ -361,7 +384,7 @@ export class EqualSharesRuns {
       return {
         kind: 'added',
         round,
-        slackBefore: reference.slackAtEnd(winner.project.index),
+        slackBefore: -(reference.lacking[winner.project.index] as number),
         slackAfter: this.#wallets.slack(winner.project),
       };
     }

@@ -31,29 +31,24 @@ const WIDEN = 2 ** -40;
  * alike, this vouches for far more than comparing each at its worst end.
  */
 export class Rates {
-  readonly #low: Float64Array;
-  readonly #high: Float64Array;
-  /** By voter: broke at t₀ by the current round. */
-  readonly #brokeBefore: Uint8Array;
-
-  constructor(voterCount: number) {
-    this.#low = new Float64Array(voterCount);
-    this.#high = new Float64Array(voterCount);
-    this.#brokeBefore = new Uint8Array(voterCount);
-  }
+  // By class of voters (see VoterClasses): bounds of how fast what each of its voters has grows.
+  #low = new Float64Array(64);
+  #high = new Float64Array(64);
+  /** By class: broke at t₀ by the current round. */
+  #brokeBefore = new Uint8Array(64);
 
   /** Before the first round: every voter's money grows as the share does, n per unit of t. */
   reset(voterCount: number): void {
-    this.#low.fill(voterCount);
-    this.#high.fill(voterCount);
-    this.#brokeBefore.fill(0);
+    this.#low[0] = voterCount;
+    this.#high[0] = voterCount;
+    this.#brokeBefore[0] = 0;
   }
 
   /**
    * Bounds of dα/dt for `project` in the current round (α: what each payer
-   * pays per unit of weight, money times n), given who pays all they have for
-   * it at t₀ (`poorBefore`) and at t₁ (`poorAfter`, the state of `wallets`);
-   * `undefined` when nobody surely pays a split at t₀.
+   * pays per unit of weight, money times n), given which entries of its
+   * tally pay all they have at t₀ (`poorBefore`) and at t₁ (`poorAfter`, the
+   * state of `wallets`); `undefined` when nobody surely pays a split at t₀.
    */
   split(
     project: Project,
@@ -61,24 +56,25 @@ export class Rates {
     poorAfter: Int32Array,
     wallets: Wallets,
   ): RateBounds | undefined {
-    const { supporters, weights } = project;
+    const { wallets: classes, weights, voters } = wallets.tally(project);
     let surelyPoor = 0;
     let maybePoor = 0;
     let richBefore = 0;
     let richAfter = 0;
     let before = 0;
     let after = 0;
-    for (let place = 0; place < supporters.length; place++) {
-      const voter = supporters[place] as number;
-      while ((poorBefore[before] ?? Number.POSITIVE_INFINITY) < voter) before++;
-      while ((poorAfter[after] ?? Number.POSITIVE_INFINITY) < voter) after++;
-      if (wallets.isBroke(voter)) continue; // broke at t₁, so throughout
-      const own = weights ? (weights[place] as number) : 1;
-      const poorAtEnd = poorAfter[after] === voter;
-      if (this.#brokeBefore[voter] || poorBefore[before] === voter) {
+    for (let entry = 0; entry < classes.length; entry++) {
+      while ((poorBefore[before] ?? Number.POSITIVE_INFINITY) < entry) before++;
+      while ((poorAfter[after] ?? Number.POSITIVE_INFINITY) < entry) after++;
+      const wallet = classes[entry] as number;
+      if (wallets.isBroke(wallet)) continue; // broke at t₁, so throughout
+      const count = voters[entry] as number;
+      const own = count * (weights[entry] as number);
+      const poorAtEnd = poorAfter[after] === entry;
+      if (this.#brokeBefore[wallet] || poorBefore[before] === entry) {
         // Poor (or broke) at t₀: poor throughout if still poor at t₁, else somewhere in between.
-        maybePoor += this.#high[voter] as number;
-        if (poorAtEnd && !this.#brokeBefore[voter]) surelyPoor += this.#low[voter] as number;
+        maybePoor += count * (this.#high[wallet] as number);
+        if (poorAtEnd && !this.#brokeBefore[wallet]) surelyPoor += count * (this.#low[wallet] as number);
         if (!poorAtEnd) richAfter += own;
       } else {
         richBefore += own;
@@ -91,7 +87,8 @@ export class Rates {
 
   /**
    * Carries the bounds through the funding of `project` at split rate `rate`
-   * (see {@link split}); call it before `wallets` funds it.
+   * (see {@link split}) into the classes born of it; call it before `wallets`
+   * funds it.
    */
   fund(
     project: Project,
@@ -100,28 +97,44 @@ export class Rates {
     rate: RateBounds,
     wallets: Wallets,
   ): void {
-    const { supporters, weights } = project;
+    const { wallets: classes, weights } = wallets.tally(project);
+    const first = wallets.classCount;
+    this.#grow(first + classes.length);
     const low = this.#low;
     const high = this.#high;
     let before = 0;
     let after = 0;
-    for (let place = 0; place < supporters.length; place++) {
-      const voter = supporters[place] as number;
-      while ((poorBefore[before] ?? Number.POSITIVE_INFINITY) < voter) before++;
-      while ((poorAfter[after] ?? Number.POSITIVE_INFINITY) < voter) after++;
-      const wasPoor = this.#brokeBefore[voter] === 1 || poorBefore[before] === voter;
-      if (poorBefore[before] === voter) this.#brokeBefore[voter] = 1;
-      if (wallets.isBroke(voter) || poorAfter[after] === voter) {
+    for (let entry = 0; entry < classes.length; entry++) {
+      while ((poorBefore[before] ?? Number.POSITIVE_INFINITY) < entry) before++;
+      while ((poorAfter[after] ?? Number.POSITIVE_INFINITY) < entry) after++;
+      const wallet = classes[entry] as number;
+      const born = first + entry;
+      const wasPoor = this.#brokeBefore[wallet] === 1 || poorBefore[before] === entry;
+      this.#brokeBefore[born] = wasPoor ? 1 : 0;
+      if (wallets.isBroke(wallet) || poorAfter[after] === entry) {
         // Broke at t₁ from now on, so throughout.
-        low[voter] = 0;
-        high[voter] = 0;
+        low[born] = 0;
+        high[born] = 0;
         continue;
       }
-      const own = weights ? (weights[place] as number) : 1;
+      const own = weights[entry] as number;
       // Money after paying grows by what the payment falls: −own · dα.
-      high[voter] = ((high[voter] as number) - own * rate.low) * (1 + WIDEN);
-      low[voter] = wasPoor ? 0 : ((low[voter] as number) - own * rate.high) * (1 - WIDEN);
+      high[born] = ((high[wallet] as number) - own * rate.low) * (1 + WIDEN);
+      low[born] = wasPoor ? 0 : ((low[wallet] as number) - own * rate.high) * (1 - WIDEN);
     }
+  }
+
+  #grow(classes: number): void {
+    if (this.#low.length >= classes) return;
+    const low = new Float64Array(classes * 2);
+    low.set(this.#low);
+    const high = new Float64Array(classes * 2);
+    high.set(this.#high);
+    const broke = new Uint8Array(classes * 2);
+    broke.set(this.#brokeBefore);
+    this.#low = low;
+    this.#high = high;
+    this.#brokeBefore = broke;
   }
 }
 

@@ -1,21 +1,24 @@
 import type { BallotProfile } from './ballot-profile';
+import { type Stage, type Tally, VoterClasses } from './classes';
 import { approximate, type Rational, rational } from './rational';
 
 /**
  * What each voter has left in one run of equal shares, exactly, with doubles
- * beside it to save work; and the prices of projects at that state.
+ * beside it to save work; and the prices of projects at that state. Money is
+ * kept per class of voters who supported the funded projects alike (see
+ * {@link VoterClasses}): they have paid the same.
  *
  * A voter who ever pays all they have left is broke from then on; any other
  * voter has their share less the payments of every funded project they
  * support, each `α · weight` (see {@link Project.weights}). So the exact state
  * is one fraction α per funded project: all kept over one denominator (the
  * product of the paying weights so far), money times n so that the share
- * B / n + t is the whole number B + n·t. Beside it each voter's money is kept
- * as a double, within far less than {@link Wallets.tolerance} of the exact
- * amount (every amount a voter holds or pays is at most the share, and each
- * of the at most one subtraction per funded project strays by 2⁻⁵³ of it).
- * Every decision the doubles cannot settle with that margin is made from the
- * fractions, so the doubles never change an outcome: they only save work.
+ * B / n + t is the whole number B + n·t. Beside it each class's money is kept
+ * as a double, within far less than the tolerance (2⁻³⁸ of the share) of the
+ * exact amount: every amount a voter holds or pays is at most the share, and
+ * each of the at most one subtraction per funded project strays by 2⁻⁵³ of
+ * it. Every decision the doubles cannot settle with that margin is made from
+ * the fractions, so the doubles never change an outcome: they only save work.
  */
 
 /** A project as equal shares sees it. */
@@ -41,7 +44,7 @@ export interface Price {
 /** A project's exact price in the current state, with what funding it would take. */
 export interface Fresh {
   readonly price: Price;
-  /** The supporters who pay all they have left, ascending. */
+  /** The entries of the project's tally (see {@link Wallets.tally}) whose voters pay all they have left, ascending. */
   readonly poor: Int32Array;
   /** What each other supporter pays per unit of weight: exactly `alpha / (denominator · payingWeight)`. */
   readonly alpha: bigint;
@@ -75,17 +78,18 @@ export function projectsOf(profile: BallotProfile): Project[] {
 
 export class Wallets {
   readonly #voterCount: bigint;
-  /** Each voter's supported projects and weights, voter `i`'s at `[ballotStart[i], ballotStart[i + 1])`. */
-  readonly #ballots: { ballotStart: Int32Array; ballotProject: Int32Array; ballotWeight: Int32Array };
-  readonly #money: Float64Array;
-  readonly #broke: Uint8Array;
-  /** By project: the round that funded it, or -1. */
-  readonly #roundOf: Int32Array;
-  /** By supporter place of the project being priced: 1 when that supporter pays all it has. */
-  readonly #marks: Uint8Array;
-  /** Scratch for quotes: the money and weight of the supporters who are not broke. */
-  readonly #liveMoney: Float64Array;
-  readonly #liveWeight: Float64Array;
+  readonly #classes: VoterClasses;
+  /** The projects funded so far in this run, and the classes they make. */
+  #stage: Stage;
+  // By class (see VoterClasses): what each of its voters has left as a double, and whether that is nothing for good.
+  #money = new Float64Array(64);
+  #broke = new Uint8Array(64);
+  // By class: the class it was born from, the round it was born in and the weight its voters paid then (-1 for class 0).
+  #parent = new Int32Array(64);
+  #bornIn = new Int32Array(64);
+  #bornWeight = new Int32Array(64);
+  /** By tally entry of the project being priced: 1 when its voters pay all they have. */
+  #marks = new Uint8Array(64);
   /** Scratch: weights summed by round. */
   readonly #byRound: Float64Array;
   /** By round: what each paying supporter paid per unit of weight, over the current denominator. */
@@ -94,35 +98,16 @@ export class Wallets {
   /** The share of each voter times n: B + n · increment. */
   #share = 0n;
   #tolerance = 0;
+  /**
+   * What the supporters of the project last priced lacked to pay for it (money
+   * times n, a double; ≤ 0 when they had enough): for guesses only.
+   */
+  shortfall = 0;
 
   constructor(projects: readonly Project[], voterCount: number) {
     this.#voterCount = BigInt(voterCount);
-    const ballotStart = new Int32Array(voterCount + 1);
-    for (const project of projects) {
-      for (const voter of project.supporters) ballotStart[voter + 1] = (ballotStart[voter + 1] as number) + 1;
-    }
-    for (let voter = 0; voter < voterCount; voter++) {
-      ballotStart[voter + 1] = (ballotStart[voter + 1] as number) + (ballotStart[voter] as number);
-    }
-    const filled = ballotStart.slice(0, voterCount);
-    const ballotProject = new Int32Array(ballotStart[voterCount] as number);
-    const ballotWeight = new Int32Array(ballotStart[voterCount] as number);
-    for (const project of projects) {
-      project.supporters.forEach((voter, place) => {
-        const at = filled[voter] as number;
-        filled[voter] = at + 1;
-        ballotProject[at] = project.index;
-        ballotWeight[at] = project.weights ? (project.weights[place] as number) : 1;
-      });
-    }
-    this.#ballots = { ballotStart, ballotProject, ballotWeight };
-    this.#money = new Float64Array(voterCount);
-    this.#broke = new Uint8Array(voterCount);
-    this.#roundOf = new Int32Array(projects.length);
-    const most = Math.max(0, ...projects.map((project) => project.supporters.length));
-    this.#marks = new Uint8Array(most);
-    this.#liveMoney = new Float64Array(most);
-    this.#liveWeight = new Float64Array(most);
+    this.#classes = new VoterClasses(projects, voterCount);
+    this.#stage = this.#classes.root;
     this.#byRound = new Float64Array(projects.length);
   }
 
@@ -130,12 +115,28 @@ export class Wallets {
   reset(share: bigint): void {
     this.#share = share;
     const approx = Number(share);
-    this.#money.fill(approx);
-    this.#broke.fill(0);
-    this.#roundOf.fill(-1);
+    this.#stage = this.#classes.root;
+    this.#money[0] = approx;
+    this.#broke[0] = 0;
+    this.#parent[0] = -1;
     this.#paid = [];
     this.#denominator = 1n;
     this.#tolerance = approx * 2 ** -38;
+  }
+
+  /** How the supporters of `project` fall into the classes now: what prices and poor lists are in terms of. */
+  tally(project: Project): Tally {
+    return this.#classes.tally(this.#stage, project.index);
+  }
+
+  /** How many classes of voters there are now; those born of the next project funded are numbered from here. */
+  get classCount(): number {
+    return this.#stage.classCount;
+  }
+
+  /** Whether the voters of a class have paid all they had (then they pay nothing more in this run). */
+  isBroke(wallet: number): boolean {
+    return this.#broke[wallet] === 1;
   }
 
   /**
@@ -144,64 +145,70 @@ export class Wallets {
    * vouch for bounds 2⁻²⁴ apart, else exact.
    */
   quote(project: Project): Quote | undefined {
-    const { supporters, weights } = project;
+    const { wallets, weights, voters } = this.tally(project);
     const money = this.#money;
     const broke = this.#broke;
-    const liveMoney = this.#liveMoney;
-    const liveWeight = this.#liveWeight;
     const cost = this.#voterCount * project.cost;
     const costApprox = Number(cost);
     let have = 0;
     let weight = 0;
     let live = 0;
-    for (let place = 0; place < supporters.length; place++) {
-      const voter = supporters[place] as number;
-      if (broke[voter]) continue;
-      const own = weights ? (weights[place] as number) : 1;
-      liveMoney[live] = money[voter] as number;
-      liveWeight[live] = own;
-      have += money[voter] as number;
-      weight += own;
-      live++;
+    for (let entry = 0; entry < wallets.length; entry++) {
+      const wallet = wallets[entry] as number;
+      if (broke[wallet]) continue;
+      const count = voters[entry] as number;
+      have += count * (money[wallet] as number);
+      weight += count * (weights[entry] as number);
+      live += count;
     }
+    this.shortfall = costApprox - have;
     if (live === 0) return undefined;
     // What the doubles of a sum over these supporters may stray from the exact sum.
     const margin = live * (this.#tolerance + costApprox * 2 ** -52) + costApprox * 2 ** -50;
     if (have < costApprox - margin) return undefined;
     if (have <= costApprox + margin) return this.#exactQuote(project);
     // Those below an equal split of what is missing pay all they have; the split only grows as
-    // they drop out of it, so a few passes settle it.
-    const marks = this.#marks;
-    marks.fill(0, 0, live);
+    // they drop out of it, so a few passes settle it. The true split α has Σ min(left, α · weight)
+    // = cost, and that sum only grows with α: a split whose sum falls short by more than the
+    // margin is below α, one that passes it, above. The pass that drops nobody sums both for
+    // the others; those who pay all have less than either split times their weight, so they
+    // add what they have to the sum above and at most that to the one below.
+    const marks = this.#marksFor(wallets.length);
     let poorMoney = 0;
     let poorWeight = 0;
     let split = costApprox / weight;
+    let below = 0;
+    let above = 0;
+    let sumBelow = 0;
+    let sumAbove = 0;
     for (;;) {
       let dropped = false;
-      for (let at = 0; at < live; at++) {
-        if (marks[at] === 0 && (liveMoney[at] as number) < split * (liveWeight[at] as number)) {
-          marks[at] = 1;
-          poorMoney += liveMoney[at] as number;
-          poorWeight += liveWeight[at] as number;
+      below = split * (1 - BRACKET);
+      above = split * (1 + BRACKET);
+      sumBelow = 0;
+      sumAbove = 0;
+      for (let entry = 0; entry < wallets.length; entry++) {
+        const wallet = wallets[entry] as number;
+        if (marks[entry] || broke[wallet]) continue;
+        const own = weights[entry] as number;
+        const left = money[wallet] as number;
+        const count = voters[entry] as number;
+        if (left < split * own) {
+          marks[entry] = 1;
+          poorMoney += count * left;
+          poorWeight += count * own;
           dropped = true;
+        } else {
+          sumBelow += count * Math.min(left, below * own);
+          sumAbove += count * Math.min(left, above * own);
         }
       }
       if (!dropped || poorWeight >= weight) break;
       split = (costApprox - poorMoney) / (weight - poorWeight);
     }
     if (poorWeight >= weight) return this.#exactQuote(project);
-    // The true split α has Σ min(left, α · weight) = cost, and that sum only grows with α: a
-    // split whose sum falls short by more than the margin is below α, one that passes it, above.
-    const below = split * (1 - BRACKET);
-    const above = split * (1 + BRACKET);
-    let sumBelow = 0;
-    let sumAbove = 0;
-    for (let at = 0; at < live; at++) {
-      const left = liveMoney[at] as number;
-      const own = liveWeight[at] as number;
-      sumBelow += Math.min(left, below * own);
-      sumAbove += Math.min(left, above * own);
-    }
+    sumBelow += poorMoney;
+    sumAbove += poorMoney;
     if (sumBelow >= costApprox - margin || sumAbove < costApprox + margin) return this.#exactQuote(project);
     const scale = Number(project.scale);
     return {
@@ -216,33 +223,27 @@ export class Wallets {
     return fresh && { low: fresh.price.approx, high: fresh.price.approx, exact: fresh };
   }
 
-  /** Whether the voter has paid all they had (then they pay nothing more in this run). */
-  isBroke(voter: number): boolean {
-    return this.#broke[voter] === 1;
-  }
-
   /** What the supporters of `project` have left together, less its cost, times n, as a double: for guesses only. */
   slack(project: Project): number {
+    const { wallets, voters } = this.tally(project);
     let sum = 0;
-    for (const voter of project.supporters) if (!this.#broke[voter]) sum += this.#money[voter] as number;
+    wallets.forEach((wallet, entry) => {
+      if (!this.#broke[wallet]) sum += (voters[entry] as number) * (this.#money[wallet] as number);
+    });
     return sum - Number(this.#voterCount * project.cost);
   }
 
   /** What each voter has left, by voter number, as fractions in lowest terms. */
   remaining(): Rational[] {
     const denominator = this.#denominator * this.#voterCount;
-    const byPayments = new Map<string, Rational>();
+    const byWallet = new Map<number, Rational>();
     const nothing = rational(0n);
-    return Array.from(this.#broke, (broke, voter) => {
-      if (broke) return nothing;
-      let key = '';
-      this.#eachPayment(voter, (round, weight) => {
-        key += `${round}:${weight},`;
-      });
-      let left = byPayments.get(key);
+    return Array.from(this.#classes.walletsOf(this.#stage), (wallet) => {
+      if (this.#broke[wallet]) return nothing;
+      let left = byWallet.get(wallet);
       if (!left) {
-        left = rational(this.#exactMoney(voter), denominator);
-        byPayments.set(key, left);
+        left = rational(this.#exactMoney(wallet), denominator);
+        byWallet.set(wallet, left);
       }
       return left;
     });
@@ -253,43 +254,44 @@ export class Wallets {
    * `undefined` when all its supporters have falls short of its cost.
    */
   exact(project: Project): Fresh | undefined {
-    const { supporters, weights } = project;
+    const tally = this.tally(project);
+    const { wallets, weights, voters } = tally;
     const money = this.#money;
     const broke = this.#broke;
-    const marks = this.#marks;
     const cost = this.#voterCount * project.cost;
     const costApprox = Number(cost);
     let have = 0;
     let weight = 0;
     let live = 0;
-    for (let place = 0; place < supporters.length; place++) {
-      const voter = supporters[place] as number;
-      if (broke[voter]) continue;
-      have += money[voter] as number;
-      weight += weights ? (weights[place] as number) : 1;
-      live++;
+    for (let entry = 0; entry < wallets.length; entry++) {
+      const wallet = wallets[entry] as number;
+      if (broke[wallet]) continue;
+      const count = voters[entry] as number;
+      have += count * (money[wallet] as number);
+      weight += count * (weights[entry] as number);
+      live += count;
     }
+    this.shortfall = costApprox - have;
     if (live === 0) return undefined;
     const margin = live * (this.#tolerance + costApprox * 2 ** -52) + costApprox * 2 ** -50;
     if (have < costApprox - margin) return undefined;
-    if (have <= costApprox + margin && !this.#affordableExactly(project, cost)) return undefined;
-
-    // Who pays all they have: those below an equal split of what is missing; the split only
-    // grows as they drop out of it, so a few passes settle it.
-    marks.fill(0, 0, supporters.length);
+    if (have <= costApprox + margin && this.#holdings(tally, false) < cost * this.#denominator)
+      return undefined;
+    const marks = this.#marksFor(wallets.length);
     let poorMoney = 0;
     let poorWeight = 0;
     let split = costApprox / weight;
     for (;;) {
       let dropped = false;
-      for (let place = 0; place < supporters.length; place++) {
-        const voter = supporters[place] as number;
-        if (broke[voter] || marks[place]) continue;
-        const own = weights ? (weights[place] as number) : 1;
-        if ((money[voter] as number) < split * own) {
-          marks[place] = 1;
-          poorMoney += money[voter] as number;
-          poorWeight += own;
+      for (let entry = 0; entry < wallets.length; entry++) {
+        const wallet = wallets[entry] as number;
+        if (marks[entry] || broke[wallet]) continue;
+        const own = weights[entry] as number;
+        if ((money[wallet] as number) < split * own) {
+          const count = voters[entry] as number;
+          marks[entry] = 1;
+          poorMoney += count * (money[wallet] as number);
+          poorWeight += count * own;
           dropped = true;
         }
       }
@@ -298,30 +300,35 @@ export class Wallets {
     }
     for (let attempt = 0; attempt < 4; attempt++) {
       if (poorWeight >= weight) break;
-      const fresh = this.#priceOf(project, cost, weight - poorWeight);
-      if (this.#settle(project, fresh)) return fresh;
+      const fresh = this.#priceOf(project, tally, cost, weight - poorWeight);
+      if (this.#settle(tally, fresh)) return fresh;
       poorWeight = 0;
-      for (let place = 0; place < supporters.length; place++) {
-        if (marks[place]) poorWeight += weights ? (weights[place] as number) : 1;
+      for (let entry = 0; entry < wallets.length; entry++) {
+        if (marks[entry]) poorWeight += (voters[entry] as number) * (weights[entry] as number);
       }
     }
-    return this.#priceExactly(project, cost, weight);
+    return this.#priceExactly(project, tally, cost, weight);
+  }
+
+  /** The marks for a tally of `entries` entries, all cleared. */
+  #marksFor(entries: number): Uint8Array {
+    if (this.#marks.length < entries) this.#marks = new Uint8Array(entries * 2);
+    this.#marks.fill(0, 0, entries);
+    return this.#marks;
   }
 
   /**
-   * The price of `project` when the marked supporters pay all they have and
-   * the others, of weight `payingWeight` together, split what is missing.
+   * The price of `project` when the voters of the marked entries pay all
+   * they have and the others, of weight `payingWeight` together, split what
+   * is missing.
    */
-  #priceOf(project: Project, cost: bigint, payingWeight: number): Fresh {
-    const { supporters } = project;
-    const paidByPoor = this.#holdings(supporters, true);
+  #priceOf(project: Project, tally: Tally, cost: bigint, payingWeight: number): Fresh {
+    const paidByPoor = this.#holdings(tally, true);
     const paying = BigInt(payingWeight);
     const alpha = cost * this.#denominator - paidByPoor;
     const alphaDenominator = this.#denominator * paying;
     const poor: number[] = [];
-    for (let place = 0; place < supporters.length; place++) {
-      if (this.#marks[place]) poor.push(supporters[place] as number);
-    }
+    for (let entry = 0; entry < tally.wallets.length; entry++) if (this.#marks[entry]) poor.push(entry);
     const denominator = alphaDenominator * project.scale;
     return {
       price: { numerator: alpha, denominator, approx: approximate(alpha, denominator) },
@@ -333,28 +340,28 @@ export class Wallets {
   }
 
   /**
-   * Checks every supporter against the price: a marked one must not have
-   * more than its part, an unmarked one not less. Unmarks or marks those
-   * that fail; `true` when none did.
+   * Checks every entry against the price: the voters of a marked one must
+   * not have more than their part, those of an unmarked one not less.
+   * Unmarks or marks those that fail; `true` when none did.
    */
-  #settle(project: Project, fresh: Fresh): boolean {
-    const { supporters, weights } = project;
+  #settle(tally: Tally, fresh: Fresh): boolean {
+    const { wallets, weights } = tally;
     const tolerance = this.#tolerance;
     let settled = true;
-    for (let place = 0; place < supporters.length; place++) {
-      const voter = supporters[place] as number;
-      if (this.#broke[voter]) continue;
-      const own = weights ? (weights[place] as number) : 1;
-      const gap = (this.#money[voter] as number) - fresh.alphaApprox * own;
-      const marked = this.#marks[place] === 1;
+    for (let entry = 0; entry < wallets.length; entry++) {
+      const wallet = wallets[entry] as number;
+      if (this.#broke[wallet]) continue;
+      const own = weights[entry] as number;
+      const gap = (this.#money[wallet] as number) - fresh.alphaApprox * own;
+      const marked = this.#marks[entry] === 1;
       let side = marked ? (gap > tolerance ? 1 : 0) : gap < -tolerance ? -1 : 0;
       if (side === 0 && gap >= -tolerance && gap <= tolerance) {
         // Too close for doubles: money · payingWeight against alpha · weight, both over the denominator.
-        const exact = this.#exactMoney(voter) * fresh.payingWeight - fresh.alpha * BigInt(own);
+        const exact = this.#exactMoney(wallet) * fresh.payingWeight - fresh.alpha * BigInt(own);
         side = marked ? (exact > 0n ? 1 : 0) : exact < 0n ? -1 : 0;
       }
       if (side !== 0) {
-        this.#marks[place] = marked ? 0 : 1;
+        this.#marks[entry] = marked ? 0 : 1;
         settled = false;
       }
     }
@@ -362,22 +369,21 @@ export class Wallets {
   }
 
   /** The water-filling in fractions only: the slow way, for when the doubles did not settle. */
-  #priceExactly(project: Project, cost: bigint, weight: number): Fresh | undefined {
-    const { supporters, weights } = project;
-    const exact = Array.from(supporters, (voter) => (this.#broke[voter] ? 0n : this.#exactMoney(voter)));
-    const own = (place: number) => (weights ? (weights[place] as number) : 1);
-    this.#marks.fill(0, 0, supporters.length);
+  #priceExactly(project: Project, tally: Tally, cost: bigint, weight: number): Fresh | undefined {
+    const { wallets, weights, voters } = tally;
+    const exact = Array.from(wallets, (wallet) => (this.#broke[wallet] ? 0n : this.#exactMoney(wallet)));
+    this.#marksFor(wallets.length);
     let poorWeight = 0;
     for (;;) {
       if (poorWeight >= weight) return undefined;
-      const fresh = this.#priceOf(project, cost, weight - poorWeight);
+      const fresh = this.#priceOf(project, tally, cost, weight - poorWeight);
       let dropped = false;
-      exact.forEach((left, place) => {
-        const voter = supporters[place] as number;
-        if (this.#broke[voter] || this.#marks[place]) return;
-        if (left * fresh.payingWeight < fresh.alpha * BigInt(own(place))) {
-          this.#marks[place] = 1;
-          poorWeight += own(place);
+      exact.forEach((left, entry) => {
+        if (this.#broke[wallets[entry] as number] || this.#marks[entry]) return;
+        const own = weights[entry] as number;
+        if (left * fresh.payingWeight < fresh.alpha * BigInt(own)) {
+          this.#marks[entry] = 1;
+          poorWeight += (voters[entry] as number) * own;
           dropped = true;
         }
       });
@@ -385,79 +391,69 @@ export class Wallets {
     }
   }
 
-  /** Whether the supporters of `project` have at least its cost (times n) together, in fractions. */
-  #affordableExactly(project: Project, cost: bigint): boolean {
-    const have = this.#holdings(project.supporters, false);
-    return have >= cost * this.#denominator;
-  }
-
   /**
-   * What the supporters have together, over the denominator (broke ones have
-   * 0); with `markedOnly`, only those at the places marked in {@link #marks}.
+   * What the voters of the tally have together, over the denominator (broke
+   * ones have 0); with `markedOnly`, only those of the marked entries. A
+   * class's voters hold the share less what they paid in each round they
+   * paid in, found up the classes it was born from.
    */
-  #holdings(supporters: Int32Array, markedOnly: boolean): bigint {
+  #holdings(tally: Tally, markedOnly: boolean): bigint {
     const rounds = this.#paid.length;
     const byRound = this.#byRound;
     byRound.fill(0, 0, rounds);
-    const { ballotStart, ballotProject, ballotWeight } = this.#ballots;
-    const roundOf = this.#roundOf;
-    const broke = this.#broke;
-    const marks = this.#marks;
-    let voters = 0;
-    for (let place = 0; place < supporters.length; place++) {
-      if (markedOnly && marks[place] === 0) continue;
-      const voter = supporters[place] as number;
-      if (broke[voter]) continue;
-      voters++;
-      const end = ballotStart[voter + 1] as number;
-      for (let at = ballotStart[voter] as number; at < end; at++) {
-        const round = roundOf[ballotProject[at] as number] as number;
-        if (round >= 0) byRound[round] = (byRound[round] as number) + (ballotWeight[at] as number);
+    const { wallets, voters } = tally;
+    let counted = 0;
+    for (let entry = 0; entry < wallets.length; entry++) {
+      if (markedOnly && this.#marks[entry] === 0) continue;
+      let wallet = wallets[entry] as number;
+      if (this.#broke[wallet]) continue;
+      const count = voters[entry] as number;
+      counted += count;
+      for (; wallet > 0; wallet = this.#parent[wallet] as number) {
+        const round = this.#bornIn[wallet] as number;
+        byRound[round] = (byRound[round] as number) + count * (this.#bornWeight[wallet] as number);
       }
     }
-    let have = BigInt(voters) * this.#share * this.#denominator;
+    let have = BigInt(counted) * this.#share * this.#denominator;
     for (let round = 0; round < rounds; round++) {
-      // Whole weights summed in doubles: exact below 2⁵³, far above any ballot's points times voters.
+      // Whole weights times voters summed in doubles: exact below 2⁵³.
       const weight = byRound[round] as number;
       if (weight !== 0) have -= BigInt(weight) * (this.#paid[round] as bigint);
     }
     return have;
   }
 
-  /** What a voter who is not broke has left, over the denominator. */
-  #exactMoney(voter: number): bigint {
+  /** What each voter of a class that is not broke has left, over the denominator. */
+  #exactMoney(wallet: number): bigint {
     let left = this.#share * this.#denominator;
-    this.#eachPayment(voter, (round, weight) => {
-      left -= BigInt(weight) * (this.#paid[round] as bigint);
-    });
+    for (let at = wallet; at > 0; at = this.#parent[at] as number) {
+      left -= BigInt(this.#bornWeight[at] as number) * (this.#paid[this.#bornIn[at] as number] as bigint);
+    }
     return left;
   }
 
-  /** Each round of the current run whose project the voter supports, with the voter's weight for it. */
-  #eachPayment(voter: number, visit: (round: number, weight: number) => void): void {
-    const { ballotStart, ballotProject, ballotWeight } = this.#ballots;
-    for (let at = ballotStart[voter] as number; at < (ballotStart[voter + 1] as number); at++) {
-      const round = this.#roundOf[ballotProject[at] as number] as number;
-      if (round >= 0) visit(round, ballotWeight[at] as number);
-    }
-  }
-
-  /** Funds `project` at its exact price: the poor pay all they have, the others their part. */
+  /** Funds `project` at its exact price: the voters of poor entries pay all they have, the others their part. */
   fund(project: Project, fresh: Fresh, round: number): void {
-    const { supporters, weights } = project;
-    const { poor, alphaApprox } = fresh;
-    let next = 0;
-    for (let place = 0; place < supporters.length; place++) {
-      const voter = supporters[place] as number;
-      if (this.#broke[voter]) continue;
-      if (poor[next] === voter) {
-        next++;
-        this.#broke[voter] = 1;
-        this.#money[voter] = 0;
+    const { wallets, weights } = this.tally(project);
+    const next = this.#classes.after(this.#stage, project.index);
+    const first = this.#stage.classCount;
+    this.#grow(next.classCount);
+    let poor = 0;
+    for (let entry = 0; entry < wallets.length; entry++) {
+      const from = wallets[entry] as number;
+      const born = first + entry;
+      const own = weights[entry] as number;
+      this.#parent[born] = from;
+      this.#bornIn[born] = round;
+      this.#bornWeight[born] = own;
+      if (this.#broke[from] || fresh.poor[poor] === entry) {
+        if (fresh.poor[poor] === entry) poor++;
+        this.#broke[born] = 1;
+        this.#money[born] = 0;
       } else {
-        const left =
-          (this.#money[voter] as number) - alphaApprox * (weights ? (weights[place] as number) : 1);
-        this.#money[voter] = left > 0 ? left : 0;
+        this.#broke[born] = 0;
+        const left = (this.#money[from] as number) - fresh.alphaApprox * own;
+        this.#money[born] = left > 0 ? left : 0;
       }
     }
     // The new denominator is the old one times the paying weight; what earlier rounds paid is brought to it.
@@ -467,6 +463,22 @@ export class Wallets {
     }
     this.#paid.push(fresh.alpha);
     this.#denominator *= paying;
-    this.#roundOf[project.index] = round;
+    this.#stage = next;
+  }
+
+  /** Room for `classes` classes in the arrays kept by class. */
+  #grow(classes: number): void {
+    if (this.#money.length >= classes) return;
+    const size = classes * 2;
+    const grown = <T extends Float64Array | Uint8Array | Int32Array>(old: T, make: (n: number) => T): T => {
+      const array = make(size);
+      array.set(old as never);
+      return array;
+    };
+    this.#money = grown(this.#money, (n) => new Float64Array(n));
+    this.#broke = grown(this.#broke, (n) => new Uint8Array(n));
+    this.#parent = grown(this.#parent, (n) => new Int32Array(n));
+    this.#bornIn = grown(this.#bornIn, (n) => new Int32Array(n));
+    this.#bornWeight = grown(this.#bornWeight, (n) => new Int32Array(n));
   }
 }

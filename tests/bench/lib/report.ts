@@ -49,16 +49,19 @@ function dynamoDbLocalVersion(): string {
 
 const javaVersion = (): string => /version "([^"]+)"/.exec(outputOf('java', ['-version']))?.[1] ?? 'unknown';
 
-/** Reads the machine's facts; starts `java -jar DynamoDBLocal.jar -version` once (a second or two). */
-export function describeMachine(): Machine {
+/** The machine's processors, memory and node, for a benchmark that starts no DynamoDB Local. */
+export function describeHost(): Pick<Machine, 'cpu' | 'memory' | 'node'> {
   const processors = cpus();
   return {
     cpu: `${processors[0]?.model.trim() ?? 'unknown'} × ${processors.length}`,
     memory: `${(totalmem() / 2 ** 30).toFixed(1)} GiB`,
     node: process.version,
-    dynamoDbLocal: dynamoDbLocalVersion(),
-    java: javaVersion(),
   };
+}
+
+/** Reads the machine's facts; starts `java -jar DynamoDBLocal.jar -version` once (a second or two). */
+export function describeMachine(): Machine {
+  return { ...describeHost(), dynamoDbLocal: dynamoDbLocalVersion(), java: javaVersion() };
 }
 
 /**
