@@ -86,8 +86,8 @@ describe('add1 that skips budgets, against trying every budget in turn', () => {
   // Fewer elections in finer units: stepping there takes a hundred or a thousand times as many runs.
   it.each([
     [1, 500],
-    [100, 200],
-    [1000, 40],
+    [100, 150],
+    [1000, 25],
   ])(
     'agrees on the selection, the cost, the final share, what each voter keeps and the increment, costs ×%i (%i elections)',
     (scale, numRuns) => {
