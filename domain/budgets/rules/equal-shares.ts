@@ -433,7 +433,7 @@ export class EqualSharesRuns {
 }
 
 /** How close, relatively, a rival's price must be to the winner's to be worked out exactly for later runs. */
-const CLOSE_RIVALS = 0.1;
+const CLOSE_RIVALS = 0.03;
 
 /** Doubles of exact prices are within 2⁻⁵² of them; comparisons of them allow this much. */
 const NEAR = 2 ** -48;

@@ -149,5 +149,6 @@ export function holdsBetween(atStart: number, atEnd: number, slope: RateBounds, 
   if (slope.low >= 0 || slope.high <= 0) return true;
   const meet = (atStart - atEnd + slope.high * length) / (slope.high - slope.low);
   if (meet <= 0 || meet >= length) return true;
-  return atStart + slope.low * meet > 0;
+  // Doubles all the way: ask for a little more than zero than their rounding could cost.
+  return atStart + slope.low * meet > (atStart + atEnd) * 2 ** -40;
 }

@@ -48,14 +48,20 @@ function bitLength(value: bigint): number {
 
 /**
  * `numerator / denominator` (both ≥ 0, the denominator > 0) as the nearest
- * double or next to it: within 2⁻⁵² of it relatively, whatever the sizes of
- * the bigints (converting each to a double first would overflow them).
+ * double, whatever the sizes of the bigints (converting each to a double
+ * first would overflow them). Correctly rounded, so equal fractions give the
+ * same double however they are written, and a smaller fraction never a
+ * larger double: comparisons of these doubles may say "equal" wrongly, never
+ * "smaller".
  */
 export function approximate(numerator: bigint, denominator: bigint): number {
   if (numerator === 0n) return 0;
-  // Shift so that the whole quotient has about 64 bits, then scale back exactly by a power of two.
+  // Shift so that the whole quotient has 64 or 65 bits, then scale back exactly by a power of two.
   const shift = 64 - (bitLength(numerator) - bitLength(denominator));
-  const quotient =
-    shift >= 0 ? (numerator << BigInt(shift)) / denominator : numerator / (denominator << BigInt(-shift));
-  return Number(quotient) * 2 ** -shift;
+  const [dividend, divisor] =
+    shift >= 0 ? [numerator << BigInt(shift), denominator] : [numerator, denominator << BigInt(-shift)];
+  const quotient = dividend / divisor;
+  // A remainder sets the lowest bit, far below the 53 kept, so that rounding sees what was cut off.
+  const sticky = quotient * divisor === dividend ? quotient : quotient | 1n;
+  return Number(sticky) * 2 ** -shift;
 }

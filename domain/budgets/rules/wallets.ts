@@ -14,10 +14,10 @@ import { approximate, type Rational, rational } from './rational';
  * is one fraction α per funded project: all kept over one denominator (the
  * product of the paying weights so far), money times n so that the share
  * B / n + t is the whole number B + n·t. Beside it each class's money is kept
- * as a double, within far less than the tolerance (2⁻³⁸ of the share) of the
- * exact amount: every amount a voter holds or pays is at most the share, and
- * each of the at most one subtraction per funded project strays by 2⁻⁵³ of
- * it. Every decision the doubles cannot settle with that margin is made from
+ * as a double, within far less than the tolerance ((projects + 4) · 2⁻⁴⁴ of
+ * the share) of the exact amount: every amount a voter holds or pays is at
+ * most the share, and each funded project costs a class at most two roundings
+ * (the payment and the subtraction) of 2⁻⁵³ of it. Every decision the doubles cannot settle with that margin is made from
  * the fractions, so the doubles never change an outcome: they only save work.
  */
 
@@ -78,6 +78,7 @@ export function projectsOf(profile: BallotProfile): Project[] {
 
 export class Wallets {
   readonly #voterCount: bigint;
+  readonly #projectCount: number;
   readonly #classes: VoterClasses;
   /** The projects funded so far in this run, and the classes they make. */
   #stage: Stage;
@@ -106,6 +107,7 @@ export class Wallets {
 
   constructor(projects: readonly Project[], voterCount: number) {
     this.#voterCount = BigInt(voterCount);
+    this.#projectCount = projects.length;
     this.#classes = new VoterClasses(projects, voterCount);
     this.#stage = this.#classes.root;
     this.#byRound = new Float64Array(projects.length);
@@ -121,7 +123,9 @@ export class Wallets {
     this.#parent[0] = -1;
     this.#paid = [];
     this.#denominator = 1n;
-    this.#tolerance = approx * 2 ** -38;
+    // A class's double strays from its exact amount by at most 2⁻⁵³ of the share per operation,
+    // two per funded project: this is 256 times that for as many projects as there are.
+    this.#tolerance = approx * (this.#projectCount + 4) * 2 ** -44;
   }
 
   /** How the supporters of `project` fall into the classes now: what prices and poor lists are in terms of. */

@@ -5,6 +5,7 @@ import {
   type BallotProfile,
   ballotProfile,
   EQUAL_SHARES_VERSION,
+  EqualSharesRuns,
   equalShares,
   equalSharesAdd1,
   greedy,
@@ -77,6 +78,23 @@ describe('equal shares, worked by hand', () => {
 
     expect(outcome.selected).toEqual(['wanted', 'paid']);
     expect(outcome.remaining).toEqual([rational(3n), rational(3n)]);
+  });
+
+  // 3721 voters, budget 3721: a share of 1 each. Three projects of 1155 supporters each, no one
+  // supporting two: every ρ is n/1155 (in the rule's money, times n) in round 1 and stays so.
+  // The tie goes to the smaller id each round: p0, p1, p2. Found by an adversarial review: the
+  // prices, worked out over different denominators in different rounds, once came out a double
+  // apart, and p2 was funded before p1.
+  it('breaks an exact tie in ρ by the tie-breaks, whatever denominators the prices were worked out over', () => {
+    const block = (from: number) => Array.from({ length: 1155 }, (_, offset) => from + offset);
+    const profile = profileOf(3721, {
+      p0: [1000n, block(0)],
+      p1: [1n, block(1155)],
+      p2: [1155n, block(2310)],
+    });
+
+    expect(equalShares(profile, 3721n).selected).toEqual(['p0', 'p1', 'p2']);
+    expect(new EqualSharesRuns(profile, 3721n, true).run(0n).selected).toEqual(['p0', 'p1', 'p2']);
   });
 
   it('funds nothing without voters', () => {

@@ -2,17 +2,17 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type PabulibInstance, VoteType } from '../../../domain/budgets/pabulib';
 import {
-  type BallotProfile,
   ballotProfile,
   type EqualSharesOutcome,
   equalShares,
   equalSharesAdd1,
+  equalSharesAt,
   greedy,
   projectScores,
-  equalSharesAt,
   type ScoredProject,
 } from '../../../domain/budgets/rules';
 import { compare, type Rational, rational } from '../../../domain/budgets/rules/rational';
+import { add1StepByStep, byDefinition } from '../../support/equal-shares-oracle';
 
 /** Small approval elections: up to 7 projects costing 0–300, up to 25 voters, a budget of 0–1000. */
 const elections = fc
@@ -114,82 +114,6 @@ const minorUnitElections = fc
       })),
     });
   });
-
-type Run = (profile: BallotProfile, budget: bigint, increment: bigint) => EqualSharesOutcome;
-
-/** One run of the rule itself at an increment, without skipping anything. */
-const ruleRun: Run = (profile, budget, increment) =>
-  equalSharesAt(profile, budget, increment);
-
-/** add1 exactly as defined: every budget B, B + n, B + 2n, … in turn, no skipping. */
-function add1StepByStep(profile: BallotProfile, budget: bigint, run: Run = ruleRun): EqualSharesOutcome {
-  const fundable = profile.supporters.filter((voters) => voters.length > 0).length;
-  let kept = run(profile, budget, 0n);
-  for (let increment = 1n; kept.selected.length < fundable; increment++) {
-    const next = run(profile, budget, increment);
-    if (next.cost > budget) break;
-    kept = next;
-  }
-  return kept;
-}
-
-const minus = (a: Rational, b: Rational): Rational =>
-  rational(a.numerator * b.denominator - b.numerator * a.denominator, a.denominator * b.denominator);
-
-/**
- * Equal shares word for word, voter by voter, in fractions, as a reference
- * that shares nothing with the rule's own arithmetic: each voter holds
- * B / n + increment; while some project can be paid by its supporters, each
- * gets the least α with Σ min(left, α) = cost (walking up from the poorest),
- * and the least ρ = α / cost is funded (ties: more supporters, then the
- * smaller id); supported projects that cost nothing come first.
- */
-const byDefinition: Run = (profile, budget, increment) => {
-  const voterCount = BigInt(profile.voterCount);
-  if (voterCount === 0n) return { selected: [], cost: 0n, share: rational(0n), remaining: [] };
-  const share = rational(budget + voterCount * increment, voterCount);
-  const left = Array.from({ length: profile.voterCount }, () => share);
-  const supported = profile.projects
-    .map((project, index) => ({ ...project, voters: [...(profile.supporters[index] ?? [])] }))
-    .filter(({ voters }) => voters.length > 0);
-  const tieBreak = (a: (typeof supported)[number], b: (typeof supported)[number]): number =>
-    a.voters.length !== b.voters.length ? b.voters.length - a.voters.length : a.id < b.id ? -1 : 1;
-  const selected = supported.filter(({ cost }) => cost === 0n).sort(tieBreak);
-  let open = supported.filter(({ cost }) => cost > 0n);
-  for (;;) {
-    let best: { project: (typeof supported)[number]; alpha: Rational; rho: Rational } | undefined;
-    for (const project of open) {
-      const poorestFirst = project.voters.map((voter) => left[voter] as Rational).sort(compare);
-      let missing = rational(project.cost);
-      let alpha: Rational | undefined;
-      poorestFirst.forEach((amount, index) => {
-        if (alpha) return;
-        const payers = BigInt(poorestFirst.length - index);
-        const split = rational(missing.numerator, missing.denominator * payers);
-        if (compare(amount, split) >= 0) alpha = split;
-        else missing = minus(missing, amount);
-      });
-      if (!alpha) continue;
-      const rho = rational(alpha.numerator, alpha.denominator * project.cost);
-      const order = best ? compare(rho, best.rho) || tieBreak(project, best.project) : -1;
-      if (order < 0) best = { project, alpha, rho };
-    }
-    if (!best) break;
-    const { project, alpha } = best;
-    for (const voter of project.voters) {
-      const amount = left[voter] as Rational;
-      left[voter] = compare(amount, alpha) < 0 ? rational(0n) : minus(amount, alpha);
-    }
-    selected.push(project);
-    open = open.filter((other) => other !== project);
-  }
-  return {
-    selected: selected.map(({ id }) => id),
-    cost: selected.reduce((total, { cost }) => total + cost, 0n),
-    share,
-    remaining: left,
-  };
-};
 
 describe('the result rules, on any election', () => {
   it('never spend more than the budget, and report what the selected projects cost', () => {
