@@ -49,10 +49,14 @@ export function equalSharesAdd1(profile: BallotProfile, budget: bigint, step = 1
   let aim: number | undefined;
   const trace = (globalThis as { TRACE_ADD1?: (line: string) => void }).TRACE_ADD1;
   while (!kept.fundedAll) {
-    const probe = runs.run(kept.increment + stride, kept);
+    // The very next budget needs no check against the kept one: nothing is skipped.
+    const next = stride === step;
+    const probe = runs.run(kept.increment + stride, next ? undefined : kept);
     latest = probe;
-    trace?.(`${kept.increment} +${stride} ${probe.doubt ? probe.doubt.kind : 'ok'} aim ${aim}`);
-    if (!probe.doubt) {
+    const vouched = next ? sameOrder(kept, probe) : probe.doubt === undefined;
+    trace?.(`${kept.increment} +${stride} ${vouched ? 'ok' : 'doubt'} aim ${aim}`);
+    if (next && probe.cost > budget) break;
+    if (vouched) {
       kept = probe;
       const ahead = aim === undefined ? 0 : aim - Number(kept.increment);
       if (ahead > 0) {
@@ -67,9 +71,8 @@ export function equalSharesAdd1(profile: BallotProfile, budget: bigint, step = 1
       }
       continue;
     }
-    if (stride === step) {
-      // The very next budget: it is what add1 tries next, whatever the doubt.
-      if (probe.cost > budget) break;
+    if (next) {
+      // The very next budget, and another outcome: the kept one from now on.
       kept = probe;
       aim = undefined;
       stride = cruise;
@@ -91,6 +94,11 @@ export function equalSharesAdd1(profile: BallotProfile, budget: bigint, step = 1
   }
   const outcome = latest === kept ? kept.outcome() : runs.run(kept.increment).outcome();
   return { ...outcome, step, increment: kept.increment, runs: runs.runs };
+}
+
+/** Whether two runs funded the same projects in the same order. */
+function sameOrder(a: EqualSharesRun, b: EqualSharesRun): boolean {
+  return a.selected.length === b.selected.length && a.selected.every((id, index) => b.selected[index] === id);
 }
 
 function atLeastOneStep(amount: bigint, step: bigint): bigint {
