@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { VoteType } from '../../../domain/budgets/pabulib';
 import { ballotProfile, equalSharesAdd1 } from '../../../domain/budgets/rules';
 import { equalSharesFiles, expectReferenceOutcome } from '../../support/add1-files';
-import { scaled, settled, steppedAdd1 } from '../../support/equal-shares-oracle';
+import { settled, steppedAdd1 } from '../../support/equal-shares-oracle';
 import { CITY_SIZED_BALLOTS } from '../../support/pabulib';
 
 /**
