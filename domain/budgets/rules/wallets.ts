@@ -149,48 +149,79 @@ export class Wallets {
    * vouch for bounds 2⁻²⁴ apart, else exact.
    */
   quote(project: Project): Quote | undefined {
-    const { wallets, weights, voters } = this.tally(project);
-    const money = this.#money;
-    const broke = this.#broke;
-    const cost = this.#voterCount * project.cost;
-    const costApprox = Number(cost);
+    const tally = this.tally(project);
+    const costApprox = Number(this.#voterCount * project.cost);
+    const reach = this.#reach(tally, costApprox);
+    if (reach.enough === 'no') return undefined;
+    if (reach.enough === 'too close to tell') return this.#exactQuote(project);
+    const fill = this.#fill(tally, costApprox, reach.weight);
+    if (!fill) return this.#exactQuote(project);
+    // The true split α has Σ min(left, α · weight) = cost, and that sum only grows with α: a
+    // split whose sum falls short by more than the margin is below α, one that passes it, above.
+    const { below, above, sumBelow, sumAbove } = fill;
+    if (sumBelow >= costApprox - reach.margin || sumAbove < costApprox + reach.margin) {
+      return this.#exactQuote(project);
+    }
+    const scale = Number(project.scale);
+    return {
+      low: (below / scale) * (1 - 2 ** -50),
+      high: (above / scale) * (1 + 2 ** -50),
+      exact: undefined,
+    };
+  }
+
+  /**
+   * Whether the voters of a tally who are not broke have its cost (`cost`,
+   * times n, as a double) together, as far as doubles can tell; with their
+   * weight and the margin by which sums of doubles over them may stray.
+   * Notes the {@link shortfall}.
+   */
+  #reach(
+    tally: Tally,
+    cost: number,
+  ): { enough: 'yes' | 'no' | 'too close to tell'; weight: number; margin: number } {
+    const { wallets, weights, voters } = tally;
     let have = 0;
     let weight = 0;
     let live = 0;
     for (let entry = 0; entry < wallets.length; entry++) {
       const wallet = wallets[entry] as number;
-      if (broke[wallet]) continue;
+      if (this.#broke[wallet]) continue;
       const count = voters[entry] as number;
-      have += count * (money[wallet] as number);
+      have += count * (this.#money[wallet] as number);
       weight += count * (weights[entry] as number);
       live += count;
     }
-    this.shortfall = costApprox - have;
-    if (live === 0) return undefined;
-    // What the doubles of a sum over these supporters may stray from the exact sum.
-    const margin = live * (this.#tolerance + costApprox * 2 ** -52) + costApprox * 2 ** -50;
-    if (have < costApprox - margin) return undefined;
-    if (have <= costApprox + margin) return this.#exactQuote(project);
-    // Those below an equal split of what is missing pay all they have; the split only grows as
-    // they drop out of it, so a few passes settle it. The true split α has Σ min(left, α · weight)
-    // = cost, and that sum only grows with α: a split whose sum falls short by more than the
-    // margin is below α, one that passes it, above. The pass that drops nobody sums both for
-    // the others; those who pay all have less than either split times their weight, so they
-    // add what they have to the sum above and at most that to the one below.
+    this.shortfall = cost - have;
+    const margin = live * (this.#tolerance + cost * 2 ** -52) + cost * 2 ** -50;
+    const enough =
+      live === 0 || have < cost - margin ? 'no' : have <= cost + margin ? 'too close to tell' : 'yes';
+    return { enough, weight, margin };
+  }
+
+  /**
+   * The split in doubles: marks the entries whose voters have less than an
+   * equal split of what is missing (they pay all they have); the split only
+   * grows as they drop out of it, so a few passes settle it. The pass that
+   * drops nobody also sums Σ min(left, split · weight) just below and just
+   * above the split: those who pay all have less than either, so they add
+   * what they have to the sum above and at most that to the one below.
+   * `undefined` when everybody drops out (all they have falls short, or nearly).
+   */
+  #fill(tally: Tally, cost: number, weight: number) {
+    const { wallets, weights, voters } = tally;
+    const money = this.#money;
+    const broke = this.#broke;
     const marks = this.#marksFor(wallets.length);
     let poorMoney = 0;
     let poorWeight = 0;
-    let split = costApprox / weight;
-    let below = 0;
-    let above = 0;
-    let sumBelow = 0;
-    let sumAbove = 0;
+    let split = cost / weight;
     for (;;) {
       let dropped = false;
-      below = split * (1 - BRACKET);
-      above = split * (1 + BRACKET);
-      sumBelow = 0;
-      sumAbove = 0;
+      const below = split * (1 - BRACKET);
+      const above = split * (1 + BRACKET);
+      let sumBelow = poorMoney;
+      let sumAbove = poorMoney;
       for (let entry = 0; entry < wallets.length; entry++) {
         const wallet = wallets[entry] as number;
         if (marks[entry] || broke[wallet]) continue;
@@ -207,19 +238,10 @@ export class Wallets {
           sumAbove += count * Math.min(left, above * own);
         }
       }
-      if (!dropped || poorWeight >= weight) break;
-      split = (costApprox - poorMoney) / (weight - poorWeight);
+      if (poorWeight >= weight) return undefined;
+      if (!dropped) return { split, below, above, sumBelow, sumAbove, poorWeight };
+      split = (cost - poorMoney) / (weight - poorWeight);
     }
-    if (poorWeight >= weight) return this.#exactQuote(project);
-    sumBelow += poorMoney;
-    sumAbove += poorMoney;
-    if (sumBelow >= costApprox - margin || sumAbove < costApprox + margin) return this.#exactQuote(project);
-    const scale = Number(project.scale);
-    return {
-      low: (below / scale) * (1 - 2 ** -50),
-      high: (above / scale) * (1 + 2 ** -50),
-      exact: undefined,
-    };
   }
 
   #exactQuote(project: Project): Quote | undefined {
@@ -260,48 +282,16 @@ export class Wallets {
   exact(project: Project): Fresh | undefined {
     const tally = this.tally(project);
     const { wallets, weights, voters } = tally;
-    const money = this.#money;
-    const broke = this.#broke;
     const cost = this.#voterCount * project.cost;
     const costApprox = Number(cost);
-    let have = 0;
-    let weight = 0;
-    let live = 0;
-    for (let entry = 0; entry < wallets.length; entry++) {
-      const wallet = wallets[entry] as number;
-      if (broke[wallet]) continue;
-      const count = voters[entry] as number;
-      have += count * (money[wallet] as number);
-      weight += count * (weights[entry] as number);
-      live += count;
-    }
-    this.shortfall = costApprox - have;
-    if (live === 0) return undefined;
-    const margin = live * (this.#tolerance + costApprox * 2 ** -52) + costApprox * 2 ** -50;
-    if (have < costApprox - margin) return undefined;
-    if (have <= costApprox + margin && this.#holdings(tally, false) < cost * this.#denominator)
+    const reach = this.#reach(tally, costApprox);
+    if (reach.enough === 'no') return undefined;
+    if (reach.enough === 'too close to tell' && this.#holdings(tally, false) < cost * this.#denominator) {
       return undefined;
-    const marks = this.#marksFor(wallets.length);
-    let poorMoney = 0;
-    let poorWeight = 0;
-    let split = costApprox / weight;
-    for (;;) {
-      let dropped = false;
-      for (let entry = 0; entry < wallets.length; entry++) {
-        const wallet = wallets[entry] as number;
-        if (marks[entry] || broke[wallet]) continue;
-        const own = weights[entry] as number;
-        if ((money[wallet] as number) < split * own) {
-          const count = voters[entry] as number;
-          marks[entry] = 1;
-          poorMoney += count * (money[wallet] as number);
-          poorWeight += count * own;
-          dropped = true;
-        }
-      }
-      if (!dropped || poorWeight >= weight) break;
-      split = (costApprox - poorMoney) / (weight - poorWeight);
     }
+    const { weight } = reach;
+    let poorWeight = this.#fill(tally, costApprox, weight)?.poorWeight ?? weight;
+    const marks = this.#marks;
     for (let attempt = 0; attempt < 4; attempt++) {
       if (poorWeight >= weight) break;
       const fresh = this.#priceOf(project, tally, cost, weight - poorWeight);
