@@ -47,14 +47,12 @@ export function equalSharesAdd1(profile: BallotProfile, budget: bigint, step = 1
   let stride = cruise;
   /** Where a failed look ahead guessed the outcome changes, as an increment. */
   let aim: number | undefined;
-  const trace = (globalThis as { TRACE_ADD1?: (line: string) => void }).TRACE_ADD1;
   while (!kept.fundedAll) {
     // The very next budget needs no check against the kept one: nothing is skipped.
     const next = stride === step;
     const probe = runs.run(kept.increment + stride, next ? undefined : kept);
     latest = probe;
     const vouched = next ? sameOrder(kept, probe) : probe.doubt === undefined;
-    trace?.(`${kept.increment} +${stride} ${vouched ? 'ok' : 'doubt'} aim ${aim}`);
     if (next && probe.cost > budget) break;
     if (vouched) {
       kept = probe;
