@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LOCALES, text, validationMessage } from '../shared/localized';
+import { mergeRateLimits, RateLimitPatchSchema, RateLimitSettingsSchema } from './limits';
 
 /** How a tool's submissions reach the public: `pre` waits for a moderator, `post` shows at once. */
 export const ModerationMode = { pre: 'pre', post: 'post' } as const;
@@ -82,6 +83,8 @@ export const CommunitySettingsSchema = z
     moderation: ModerationSettingsSchema.default(ModerationSettingsSchema.parse({})),
     reportsBeforeHide: z.int().min(1).max(100).default(3),
     moderationSlaDays: z.int().min(1).max(60).default(5),
+    /** Per-resident limits on petitions, comments, reports, survey answers and projects (`./limits.ts`). */
+    limits: RateLimitSettingsSchema.default(RateLimitSettingsSchema.parse({})),
     locales: z
       .array(z.enum(LOCALES))
       .min(1)
@@ -116,6 +119,7 @@ export const CommunitySettingsPatchSchema = z
       .strict(),
     reportsBeforeHide: z.int().min(1).max(100),
     moderationSlaDays: z.int().min(1).max(60),
+    limits: RateLimitPatchSchema,
     locales: z.array(z.enum(LOCALES)).min(1),
   })
   .partial()
@@ -133,6 +137,7 @@ export function mergeSettings(
     ...patch,
     petitions: { ...current.petitions, ...patch.petitions },
     moderation: { ...current.moderation, ...patch.moderation },
+    limits: mergeRateLimits(current.limits, patch.limits),
   };
 }
 

@@ -38,6 +38,8 @@ export const PROBLEM_CODES = [
   'reason_required',
   /** A scheduled change asked for before its time (jobs only). */
   'not_due',
+  /** Past a per-resident limit of a community (`domain/communities/limits.ts`). */
+  'rate_limited',
   // Communities.
   'community_not_found',
   'member_not_found',

@@ -1,8 +1,10 @@
 import type { Budget } from '../../domain/budgets/budget';
 import { projectNotFound } from '../../domain/budgets/permissions';
 import { type Project, ProjectState, PUBLIC_PROJECT_STATES } from '../../domain/budgets/project';
+import { LimitedAction } from '../../domain/communities/limits';
 import type { Page } from '../../domain/communities/ports';
 import { pageBody, pageRequest } from '../shared/pagination';
+import { limitedBy } from '../shared/rate-limits';
 import { type AnyRoute, answer, created, defineRoute, userScope } from '../shared/routes';
 import {
   BUDGET_ERRORS,
@@ -88,8 +90,9 @@ export const projectRoutes: AnyRoute[] = [
       'cost_over_pot',
       'project_limit_reached',
       'version_conflict',
+      'rate_limited',
     ],
-    handle: async (request) => {
+    handle: limitedBy(LimitedAction.projectSubmit, async (request) => {
       const { command, community } = userScope(request);
       const outcome = await useCasesFor(request).proposeProject(
         command,
@@ -104,7 +107,7 @@ export const projectRoutes: AnyRoute[] = [
           projectView(project),
         ),
       );
-    },
+    }),
   }),
 
   defineRoute({

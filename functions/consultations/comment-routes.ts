@@ -1,7 +1,9 @@
+import { LimitedAction } from '../../domain/communities/limits';
 import type { Consultation } from '../../domain/consultations/consultation';
 import type { Outcome } from '../../domain/shared/outcome';
 import type { ProblemCode } from '../../domain/shared/problem-codes';
 import { pageBody } from '../shared/pagination';
+import { limitedBy } from '../shared/rate-limits';
 import { type AnyRoute, answer, created, defineRoute, type RouteRequest, userScope } from '../shared/routes';
 import { ttlCache } from '../shared/ttl-cache';
 import { commentUseCases } from './comment-use-cases';
@@ -111,9 +113,10 @@ export const commentRoutes: AnyRoute[] = [
       'unknown_target',
       'comment_state_conflict',
       'reply_too_deep',
+      'rate_limited',
       ...TEXT_ERRORS,
     ],
-    handle: async (request) => {
+    handle: limitedBy(LimitedAction.commentCreate, async (request) => {
       const { command, community } = userScope(request);
       const { consultationId } = request.params;
       return answer(
@@ -131,7 +134,7 @@ export const commentRoutes: AnyRoute[] = [
             commentView(draft, comment, true),
           ),
       );
-    },
+    }),
   }),
 
   defineRoute({

@@ -1,5 +1,7 @@
+import { LimitedAction } from '../../domain/communities/limits';
 import type { SurveyAnswers } from '../../domain/consultations/survey';
 import { ResponseErrorCode } from '../../domain/consultations/survey-response';
+import { limitedBy } from '../shared/rate-limits';
 import { type AnyRoute, answer, defineRoute, userScope } from '../shared/routes';
 import { ITEM, rulesOf, useCasesFor } from './requests';
 import {
@@ -48,9 +50,10 @@ export const surveyRoutes: AnyRoute[] = [
       'consultation_not_open',
       'survey_not_found',
       'version_conflict',
+      'rate_limited',
       ...Object.values(ResponseErrorCode),
     ],
-    handle: async (request) => {
+    handle: limitedBy(LimitedAction.surveyAnswer, async (request) => {
       const { command, community } = userScope(request);
       const { consultationId } = request.params;
       return answer(
@@ -66,7 +69,7 @@ export const surveyRoutes: AnyRoute[] = [
           body: responseView(response),
         }),
       );
-    },
+    }),
   }),
 
   defineRoute({

@@ -1,4 +1,5 @@
 import type { Community } from '../../domain/communities/community';
+import { LimitedAction } from '../../domain/communities/limits';
 import type { Page } from '../../domain/communities/ports';
 import type { ModerationItem } from '../../domain/moderation/item';
 import { mayViewQueue } from '../../domain/moderation/permissions';
@@ -7,6 +8,7 @@ import type { ProblemCode } from '../../domain/shared/problem-codes';
 import type { AppConfig } from '../shared/config';
 import { documentClient } from '../shared/dynamo';
 import { PageQuerySchema, pageBody, pageRequest } from '../shared/pagination';
+import { limitedBy } from '../shared/rate-limits';
 import {
   type AnyRoute,
   answer,
@@ -226,8 +228,15 @@ const routes: AnyRoute[] = [
       201: { description: 'Reported', schema: ReportResultSchema },
       200: { description: 'Reported before by this person; not counted again', schema: ReportResultSchema },
     },
-    errors: [...ITEM_ERRORS, 'not_eligible', 'not_reportable', 'invalid_state', 'version_conflict'],
-    handle: async (request) => {
+    errors: [
+      ...ITEM_ERRORS,
+      'not_eligible',
+      'not_reportable',
+      'invalid_state',
+      'version_conflict',
+      'rate_limited',
+    ],
+    handle: limitedBy(LimitedAction.reportCreate, async (request) => {
       const { command, community } = userScope(request);
       const reported = await useCases(request).report(
         command,
@@ -239,7 +248,7 @@ const routes: AnyRoute[] = [
         status: result.alreadyReported ? 200 : 201,
         body: { alreadyReported: result.alreadyReported, itemId: result.item.id },
       }));
-    },
+    }),
   }),
 
   defineRoute({

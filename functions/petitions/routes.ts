@@ -1,10 +1,12 @@
 import type { Community } from '../../domain/communities/community';
+import { LimitedAction } from '../../domain/communities/limits';
 import { hasRole, Role } from '../../domain/identity/actor';
 import { type Petition, PUBLIC_STATES, totalSignatures } from '../../domain/petitions/petition';
 import type { PetitionStore } from '../../domain/petitions/ports';
 import type { ProblemCode } from '../../domain/shared/problem-codes';
 import { documentClient } from '../shared/dynamo';
 import { PageQuerySchema, pageBody, pageRequest } from '../shared/pagination';
+import { limitedBy } from '../shared/rate-limits';
 import {
   type AnyRoute,
   answer,
@@ -77,13 +79,13 @@ const routes: AnyRoute[] = [
     params: PetitionsPathSchema,
     body: CreatePetitionBodySchema,
     responses: { 201: { description: 'The new draft', schema: PetitionViewSchema } },
-    errors: ['community_not_found', 'not_eligible', 'unknown_district'],
-    handle: async (request) => {
+    errors: ['community_not_found', 'not_eligible', 'unknown_district', 'rate_limited'],
+    handle: limitedBy(LimitedAction.petitionCreate, async (request) => {
       const { command, community } = userScope(request);
       return answer(await useCasesFor(request).create(command, community, request.body), (petition) =>
         created(ITEM, { communityId: community.id, petitionId: petition.id }, viewFor(request)(petition)),
       );
-    },
+    }),
   }),
 
   defineRoute({

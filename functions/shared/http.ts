@@ -74,15 +74,24 @@ const communityIdOf = (event: Event): string | undefined => event.pathParameters
 
 // ---- responses --------------------------------------------------------------------------------
 
-function json(status: number, body: unknown, contentType = 'application/json; charset=utf-8'): Result {
-  return { statusCode: status, headers: { 'content-type': contentType }, body: JSON.stringify(body) };
+function json(
+  status: number,
+  body: unknown,
+  contentType = 'application/json; charset=utf-8',
+  headers: Readonly<Record<string, string>> = {},
+): Result {
+  return {
+    statusCode: status,
+    headers: { ...headers, 'content-type': contentType },
+    body: JSON.stringify(body),
+  };
 }
 
 function problemResult(error: unknown, state: RequestState | undefined): Result {
   const locale = state?.locale ?? 'uk';
   if (error instanceof ProblemError) {
     const body = problemBody(error.code, error.detail, locale, error.errors, error.extensions);
-    return json(body.status, body, 'application/problem+json; charset=utf-8');
+    return json(body.status, body, 'application/problem+json; charset=utf-8', error.headers);
   }
   const body = problemBody(
     'internal_error',
@@ -121,7 +130,7 @@ function replyResult(reply: RouteReply, state: RequestState, event: Event): Resu
     const strict = undocumented(reply, state);
     if (strict) return strict;
     const body = problemFromDomainError(reply.error, state.locale);
-    return json(body.status, body, 'application/problem+json; charset=utf-8');
+    return json(body.status, body, 'application/problem+json; charset=utf-8', reply.headers);
   }
   const headers: Record<string, string> = { ...reply.headers };
   const contentType = Object.entries(headers).find(([name]) => name.toLowerCase() === 'content-type')?.[1];
@@ -151,7 +160,7 @@ function replyResult(reply: RouteReply, state: RequestState, event: Event): Resu
 
 /** Exposed so that browsers let scripts read them. */
 const EXPOSED_HEADERS =
-  'x-request-id, etag, location, content-language, link, content-disposition, x-audit-next-from';
+  'x-request-id, etag, location, content-language, link, content-disposition, x-audit-next-from, retry-after';
 
 async function corsOriginsOf(state: RequestState, event: Event): Promise<readonly string[]> {
   if (state.corsOrigins) return state.corsOrigins;

@@ -25,6 +25,7 @@ export const Entity = {
   moderationItem: 'moderation-item',
   moderationReport: 'moderation-report',
   moderationDecision: 'moderation-decision',
+  rateCounter: 'rate-counter',
   // consultations
   consultation: 'consultation',
   consultationDraft: 'consultation-draft',

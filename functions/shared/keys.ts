@@ -220,6 +220,22 @@ export const keys = {
     SK: `${decidedAt}#${itemId}`,
   }),
 
+  /**
+   * What one resident has done of one limited action in one fixed window
+   * (`domain/communities/limits.ts`): a partition per resident, so that one
+   * busy resident's counters never share a partition with anyone else's; the
+   * window's start (epoch seconds) in the sort key, so a new window is a new item.
+   */
+  rateCounter: (
+    communityId: string,
+    residentKey: string,
+    action: string,
+    windowStartsAt: number,
+  ): ItemKey => ({
+    PK: `${communityPartition(communityId)}#LIMIT#${part(residentKey)}`,
+    SK: `${action}#${windowStartsAt}`,
+  }),
+
   ...consultationKeys,
   ...budgetKeys,
 } as const;

@@ -32,6 +32,7 @@ export const PROBLEM_TYPES = {
   version_conflict: { status: 409, title: text('Конфлікт змін', 'Conflicting change') },
   unknown_district: { status: 400, title: text('Невідомий округ', 'Unknown district') },
   not_due: { status: 409, title: text('Ще не час', 'Not due yet') },
+  rate_limited: { status: 429, title: text('Забагато дій', 'Too many actions') },
   reason_required: { status: 400, title: text('Потрібна причина', 'A reason is required') },
   not_eligible: { status: 403, title: text('Немає права участі', 'Not eligible') },
   not_author: { status: 403, title: text('Ви не автор', 'Not the author') },
@@ -196,6 +197,8 @@ export class ProblemError extends Error {
     readonly detail: Localized,
     readonly errors: readonly FieldError[] = [],
     readonly extensions: Readonly<Record<string, unknown>> = {},
+    /** Response headers the problem needs (e.g. `Retry-After` of a 429). */
+    readonly headers: Readonly<Record<string, string>> = {},
   ) {
     super(`${code}: ${detail.en}`);
   }

@@ -35,10 +35,13 @@ export interface RouteRequest<Params = unknown, Query = unknown, Body = unknown>
   readonly command?: CommandContext;
 }
 
-/** A route answers with a status and a body, or with a domain error that the stack turns into a problem. */
+/**
+ * A route answers with a status and a body, or with a domain error that the stack turns into a problem;
+ * either may carry response headers (a 429 its `Retry-After`).
+ */
 export type RouteReply =
   | { readonly status: number; readonly body?: unknown; readonly headers?: Readonly<Record<string, string>> }
-  | { readonly error: DomainError };
+  | { readonly error: DomainError; readonly headers?: Readonly<Record<string, string>> };
 
 export interface RouteResponse {
   readonly description: string;
