@@ -66,8 +66,16 @@ const rateLimitFields = {
   windowSeconds: z.int().min(WINDOW_SECONDS_MIN).max(WINDOW_SECONDS_MAX),
 };
 
-const RateLimitSchema = z.object(rateLimitFields);
-const defaulted = (action: LimitedAction) => RateLimitSchema.default({ ...DEFAULT_RATE_LIMITS[action] });
+/** An action's limit with each field defaulted on its own: `{"limit": 100}` keeps the default window. */
+const defaulted = (action: LimitedAction) => {
+  const { limit, windowSeconds } = DEFAULT_RATE_LIMITS[action];
+  return z
+    .object({
+      limit: rateLimitFields.limit.default(limit),
+      windowSeconds: rateLimitFields.windowSeconds.default(windowSeconds),
+    })
+    .default({ limit, windowSeconds });
+};
 const RateLimitPatch = z.object(rateLimitFields).partial().strict();
 
 /** `limits` in a community's settings: every action, each defaulting to {@link DEFAULT_RATE_LIMITS}. */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_RATE_LIMITS } from '../../../domain/communities/limits';
 import {
   CommunitySettingsPatchSchema,
   CommunitySettingsSchema,
@@ -26,6 +27,7 @@ describe('community settings', () => {
       moderation: { petitions: 'pre', consultations: 'post', budgets: 'pre' },
       reportsBeforeHide: 3,
       moderationSlaDays: 5,
+      limits: DEFAULT_RATE_LIMITS,
       locales: ['uk', 'en'],
     });
   });
