@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BALLOT_BOX_GRACE_MS } from '../../../domain/budgets/budget';
 import { pabulibSha256 } from '../../../domain/budgets/pabulib/hash';
 import { parsePabulib } from '../../../domain/budgets/pabulib/parse';
+import { ROOMY_LIMITS } from '../../support/limits';
 import { pabulibText } from '../../support/pabulib';
 import { jsonOf, startTestRuntime, type TestRuntime } from '../../support/runtime';
 
@@ -116,6 +117,8 @@ beforeAll(async () => {
           { id: 'north', names: { uk: 'Північ', en: 'North' } },
           { id: 'south', names: { uk: 'Південь', en: 'South' } },
         ],
+        // One proposer submits every project of every budget here.
+        limits: ROOMY_LIMITS,
       },
       council: [{ subject: 'council' }],
     }),

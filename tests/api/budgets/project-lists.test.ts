@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePabulib } from '../../../domain/budgets/pabulib/parse';
+import { ROOMY_LIMITS } from '../../support/limits';
 import { pabulibText } from '../../support/pabulib';
 import { jsonOf, startTestRuntime, type TestRuntime } from '../../support/runtime';
 
@@ -88,6 +89,8 @@ beforeAll(async () => {
         names: { uk: 'Списки', en: 'Lists' },
         districts: [{ id: 'north', names: { uk: 'Північ', en: 'North' } }],
         moderation: { budgets: 'post' },
+        // A few proposers submit pages of projects here.
+        limits: ROOMY_LIMITS,
       },
       council: [{ subject: 'council' }],
     }),

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOMY_LIMITS } from '../../support/limits';
 import { jsonOf, startTestRuntime, type TestRuntime } from '../../support/runtime';
 
 /**
@@ -35,6 +36,8 @@ async function createCommunity(id: string, settings: Record<string, unknown> = {
         names: { uk: 'Модерація', en: 'Moderation' },
         districts: [{ id: 'north', names: { uk: 'Північ', en: 'North' } }],
         petitions: { sponsorsNeeded: 0, thresholds: [{ name: 'response', signatures: 100 }] },
+        // One author submits, and a few residents report, something for nearly every test here.
+        limits: ROOMY_LIMITS,
         ...settings,
       },
       council: [{ subject: `council-${id}` }],

@@ -3,6 +3,7 @@ import { closeExpiredPetitions } from '../../../functions/petitions/close-expire
 import { dynamoPetitionStore } from '../../../functions/petitions/store';
 import { documentClient } from '../../../functions/shared/dynamo';
 import { ulidGenerator } from '../../../functions/shared/ids';
+import { ROOMY_LIMITS } from '../../support/limits';
 import { jsonOf, startTestRuntime, type TestRuntime } from '../../support/runtime';
 
 let api: TestRuntime;
@@ -48,6 +49,8 @@ beforeAll(async () => {
         names: { uk: 'Петиції', en: 'Petitions' },
         districts: [{ id: 'north', names: { uk: 'Північ', en: 'North' } }],
         petitions: { thresholds: [{ name: 'response', signatures: 3 }], durationDays: 30, minimumAge: 16 },
+        // One author starts a petition for nearly every test here.
+        limits: ROOMY_LIMITS,
       },
       council: [{ subject: 'council' }],
     }),
