@@ -210,6 +210,14 @@ const CACHE_HEADERS = {
   'Cache-Control': { description: 'How long the answer may be reused.', schema: { type: 'string' } },
 } as const;
 
+/** A 429 (`rate_limited`) says when the resident's window ends. */
+const RETRY_HEADERS = {
+  'Retry-After': {
+    description: 'Seconds until the limit allows the action again (the end of the window).',
+    schema: { type: 'integer', minimum: 1 },
+  },
+} as const;
+
 const IF_NONE_MATCH: OpenApiParameter = {
   name: 'If-None-Match',
   in: 'header',
@@ -259,6 +267,7 @@ function problemResponses(codes: readonly string[]): Record<string, OpenApiRespo
   for (const [status, statusCodes] of byStatus) {
     responses[String(status)] = {
       description: statusCodes.map((code) => `\`${code}\`: ${englishTitleOf(code)}`).join('; '),
+      ...(status === 429 ? { headers: RETRY_HEADERS } : {}),
       content: { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: PROBLEM_SCHEMA_REF } } },
     };
   }

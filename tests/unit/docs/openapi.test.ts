@@ -338,6 +338,23 @@ describe('buildOpenApi', () => {
     expect(operationOf(fixture, getTree).responses['304']).toBeUndefined();
   });
 
+  it('documents Retry-After on the 429 of each rate-limited route, and a 429 on exactly those', () => {
+    const limited = allOperations(real)
+      .filter(({ operation }) => operation.responses['429'])
+      .map(({ operation }) => operation.operationId)
+      .sort();
+
+    expect(limited).toEqual([
+      'answerConsultationSurvey',
+      'createPetition',
+      'postConsultationComment',
+      'reportModerationItem',
+      'submitBudgetProject',
+    ]);
+    for (const { operation } of allOperations(real).filter(({ operation }) => operation.responses['429']))
+      expect(Object.keys(operation.responses['429']?.headers ?? {})).toEqual(['Retry-After']);
+  });
+
   it.each(documents)('resolves every $ref of %s inside the document', (_, _tools, document) => {
     const refs = refsIn(document);
     expect(refs.length).toBeGreaterThan(0);
