@@ -91,7 +91,7 @@ function problemResult(error: unknown, state: RequestState | undefined): Result 
   const locale = state?.locale ?? 'uk';
   if (error instanceof ProblemError) {
     const body = problemBody(error.code, error.detail, locale, error.errors, error.extensions);
-    return json(body.status, body, 'application/problem+json; charset=utf-8', error.headers);
+    return json(body.status, body, 'application/problem+json; charset=utf-8');
   }
   const body = problemBody(
     'internal_error',

@@ -197,8 +197,6 @@ export class ProblemError extends Error {
     readonly detail: Localized,
     readonly errors: readonly FieldError[] = [],
     readonly extensions: Readonly<Record<string, unknown>> = {},
-    /** Response headers the problem needs (e.g. `Retry-After` of a 429). */
-    readonly headers: Readonly<Record<string, string>> = {},
   ) {
     super(`${code}: ${detail.en}`);
   }
