@@ -101,6 +101,9 @@ const isStaff = (request: RouteRequest): boolean =>
  * (past the limit: 429 `rate_limited` with `Retry-After`, and the handler does
  * not run); then the handler writes. A write the handler refuses (not open,
  * not eligible, …) gives its unit back, so that only what was written counts.
+ * While a write is being tried its unit is held: of requests sent at once,
+ * those past the limit are refused even if some of the others then fail.
+ * A handler that throws keeps its unit (whether it wrote is unknown).
  * @example handle: limitedBy(LimitedAction.commentCreate, async (request) => …)
  */
 export function limitedBy<Params, Query, Body>(
