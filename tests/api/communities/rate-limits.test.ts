@@ -7,6 +7,7 @@ import {
   createCommunity,
   createConsultation,
   residentOf,
+  SURVEY,
 } from '../consultations/support';
 
 /**
@@ -152,6 +153,70 @@ describe("a community's own limits", () => {
         '/body/limits/report.create/windowSeconds',
       ]),
     );
+  });
+});
+
+describe('every limited route', () => {
+  it('answers reports, survey answers and project submissions past the limit with 429', async () => {
+    const patched = await api.call(
+      `/v1/communities/${COMMUNITY}/settings`,
+      call(council, 'PATCH', {
+        limits: {
+          'report.create': { limit: 1, windowSeconds: WEEK },
+          'survey.answer': { limit: 1, windowSeconds: WEEK },
+          'project.submit': { limit: 1, windowSeconds: WEEK },
+        },
+      }),
+    );
+    expect(patched.status).toBe(200);
+    const writer = await residentOf(api, COMMUNITY, 'writer');
+    const resident = await residentOf(api, COMMUNITY, 'busy');
+    const comments = [(await jsonOf(await comment(writer))).id, (await jsonOf(await comment(writer))).id];
+    const report = (commentId: string) =>
+      api.call(
+        `/v1/communities/${COMMUNITY}/moderation/items/comment.${commentId}/reports`,
+        call(resident, 'POST', { reasonCode: 'spam' }),
+      );
+    const surveyed = await createConsultation(api, COMMUNITY, council, { open: true, survey: SURVEY });
+    const answer = (mode: string) =>
+      api.call(
+        `${consultationsOf(COMMUNITY)}/${surveyed.id}/survey/responses/me`,
+        call(resident, 'PUT', { answers: { mode } }),
+      );
+    const budget = await jsonOf(
+      await api.call(
+        `/v1/communities/${COMMUNITY}/budgets`,
+        call(council, 'POST', {
+          names: { uk: 'Бюджет', en: 'Budget' },
+          currency: 'UAH',
+          totalAmount: 100_000,
+          ballot: { type: 'approval' },
+          rule: 'greedy',
+        }),
+      ),
+    );
+    const propose = (title: string) =>
+      api.call(
+        `/v1/communities/${COMMUNITY}/budgets/${budget.id}/projects`,
+        call(resident, 'POST', { title, description: `${title}, please.`, costEstimate: 1_000 }),
+      );
+
+    const tries: [string, number, Response][] = [
+      ['report.create', (await report(comments[0])).status, await report(comments[1])],
+      ['survey.answer', (await answer('bus')).status, await answer('bike')],
+      [
+        'project.submit',
+        (await propose('A bench by the river')).status,
+        await propose('A bench by the school'),
+      ],
+    ];
+
+    for (const [action, first, refused] of tries) {
+      expect(first, action).toBe(201);
+      expect(refused.status, action).toBe(429);
+      expect(refused.headers.get('retry-after'), action).toMatch(/^[1-9][0-9]*$/);
+      expect(await jsonOf(refused), action).toMatchObject({ code: 'rate_limited', action, limit: 1 });
+    }
   });
 });
 
