@@ -3,6 +3,7 @@ import { join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { keys } from '../../functions/shared/keys';
 import { type DevIdentity, issueDevToken, loadDevIdentity } from '../../infra/local/dev-identity';
+import { ROOMY_LIMITS } from '../support/limits';
 import { PABULIB_DIR } from '../support/pabulib';
 import { GENERATED_NAME } from './budget-rules';
 import { expectStatus, residentTokens } from './lib/api';
@@ -153,7 +154,8 @@ async function setUp(http: HttpClient, runtime: ChildRuntime, sizes: Sizes): Pro
       token: admin,
       body: {
         id: COMMUNITY,
-        settings: { names: { uk: 'Навантаження', en: 'Benchmark' } },
+        // One author proposes every project (BENCH_PROJECTS, 6 by default: past a day's 5).
+        settings: { names: { uk: 'Навантаження', en: 'Benchmark' }, limits: ROOMY_LIMITS },
         council: [{ subject: COUNCIL }],
       },
     }),
