@@ -149,12 +149,26 @@ const ACTION_NAMES: Readonly<Record<LimitedAction, { readonly uk: string; readon
   'project.submit': { uk: 'подавати проєкти', en: 'submit projects' },
 };
 
-/** A window's length in words: "1 год" / "1 hour", "1 доб." / "1 day", else seconds. */
+/** English units: "hour", "7 days". */
+const english = (count: number, unit: string): string => (count === 1 ? unit : `${count} ${unit}s`);
+
+/** Days in Ukrainian, in the case "за …" asks for: 1 добу, 2–4 доби, 5 діб (21 добу, 12 діб). */
+function ukrainianDays(count: number): string {
+  const [one, few, many] = ['добу', 'доби', 'діб'];
+  const lastTwo = count % 100;
+  const last = count % 10;
+  if (last === 1 && lastTwo !== 11) return count === 1 ? one : `${count} ${one}`;
+  if (last >= 2 && last <= 4 && (lastTwo < 12 || lastTwo > 14)) return `${count} ${few}`;
+  return `${count} ${many}`;
+}
+
+/** A window's length in words, in the largest whole unit: "1 год" / "hour", "7 діб" / "7 days". */
 function windowInWords(seconds: number): { readonly uk: string; readonly en: string } {
-  if (seconds % DAY === 0) return { uk: `${seconds / DAY} доб.`, en: `${seconds / DAY} day(s)` };
-  if (seconds % HOUR === 0) return { uk: `${seconds / HOUR} год`, en: `${seconds / HOUR} hour(s)` };
-  if (seconds % MINUTE === 0) return { uk: `${seconds / MINUTE} хв`, en: `${seconds / MINUTE} minute(s)` };
-  return { uk: `${seconds} с`, en: `${seconds} second(s)` };
+  if (seconds % DAY === 0) return { uk: ukrainianDays(seconds / DAY), en: english(seconds / DAY, 'day') };
+  if (seconds % HOUR === 0) return { uk: `${seconds / HOUR} год`, en: english(seconds / HOUR, 'hour') };
+  if (seconds % MINUTE === 0)
+    return { uk: `${seconds / MINUTE} хв`, en: english(seconds / MINUTE, 'minute') };
+  return { uk: `${seconds} с`, en: english(seconds, 'second') };
 }
 
 /**

@@ -80,11 +80,11 @@ describe('comments past the limit', () => {
       retryAfterSeconds: retryAfter,
       retryAt: expect.any(String),
     });
-    expect(problem.detail).toContain(`at most ${limit} times per 7 day(s)`);
+    expect(problem.detail).toContain(`at most ${limit} times per 7 days`);
     expect(inUkrainian.status).toBe(429);
     const ukrainian = await jsonOf(inUkrainian);
     expect(ukrainian.title).toBe('Забагато дій');
-    expect(ukrainian.detail).toContain(`не більше ${limit} разів за 7 доб.`);
+    expect(ukrainian.detail).toContain(`не більше ${limit} разів за 7 діб`);
   });
 
   it('does not hold back another resident', async () => {

@@ -151,11 +151,29 @@ describe('the refusal', () => {
       retryAt: '2026-12-03T18:00:00.000Z',
     });
     expect(error.message.en).toBe(
-      'You may post comments at most 30 times per 1 hour(s). Try again in 2400 s (after 2026-12-03T18:00:00.000Z).',
+      'You may post comments at most 30 times per hour. Try again in 2400 s (after 2026-12-03T18:00:00.000Z).',
     );
     expect(error.message.uk).toBe(
       'Ви можете коментувати не більше 30 разів за 1 год. Спробуйте знову через 2400 с (після 2026-12-03T18:00:00.000Z).',
     );
+  });
+
+  it.each([
+    [60, 'per minute', 'за 1 хв'],
+    [90, 'per 90 seconds', 'за 90 с'],
+    [2 * HOUR, 'per 2 hours', 'за 2 год'],
+    [DAY, 'per day', 'за добу'],
+    [2 * DAY, 'per 2 days', 'за 2 доби'],
+    [7 * DAY, 'per 7 days', 'за 7 діб'],
+  ])('names a window of %i seconds in the largest whole unit', (windowSeconds, en, uk) => {
+    const error = rateLimited(
+      'report.create',
+      { limit: 3, windowSeconds },
+      rateWindow(new Date(0), windowSeconds),
+    );
+
+    expect(error.message.en).toContain(`at most 3 times ${en}.`);
+    expect(error.message.uk).toContain(`не більше 3 разів ${uk}.`);
   });
 
   it.each(LIMITED_ACTIONS)('names %s in both languages', (action) => {
