@@ -199,7 +199,7 @@ export function rateLimited(action: LimitedAction, rule: RateLimit, window: Rate
 export interface RateCounter {
   /** Counts one more unless `limit` is reached: `true` when counted, `false` when refused. */
   consume(key: RateCounterKey, limit: number): Promise<boolean>;
-  /** Gives back one counted unit (the write it was for was refused): nothing when there is none. */
+  /** Gives back one counted unit (the write it was for was refused); never below zero. */
   release(key: RateCounterKey): Promise<void>;
 }
 

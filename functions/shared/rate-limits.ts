@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import {
   type LimitedAction,
   type RateCounter,
@@ -55,9 +55,11 @@ export function dynamoRateCounter(client: DynamoDBDocumentClient, tableName: str
         throw error;
       }
     },
+    // A counter back at zero stays until its TTL: deleting it would cost a request and a grant
+    // (DeleteItem) that the tools writing comments and answers otherwise do without.
     release: async (key) => {
       try {
-        const { Attributes } = await client.send(
+        await client.send(
           new UpdateCommand({
             TableName: tableName,
             Key: keyOf(key),
@@ -65,18 +67,6 @@ export function dynamoRateCounter(client: DynamoDBDocumentClient, tableName: str
             ConditionExpression: '#count > :zero',
             ExpressionAttributeNames: names,
             ExpressionAttributeValues: { ':minusOne': -1, ':zero': 0 },
-            ReturnValues: 'UPDATED_NEW',
-          }),
-        );
-        if (Attributes?.count !== 0) return;
-        // Back to nothing: the refused write leaves no trace. A consume in between wins (the count is not 0).
-        await client.send(
-          new DeleteCommand({
-            TableName: tableName,
-            Key: keyOf(key),
-            ConditionExpression: '#count = :zero',
-            ExpressionAttributeNames: names,
-            ExpressionAttributeValues: { ':zero': 0 },
           }),
         );
       } catch (error) {

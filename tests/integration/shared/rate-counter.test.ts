@@ -73,20 +73,22 @@ describe('the rate counter in the table', () => {
     expect((await itemOf(next))?.count).toBe(3);
   });
 
-  it('gives a unit back, and a counter back at zero leaves nothing behind', async () => {
+  it('gives a unit back, never below zero, and a counter with nothing to give back is not made', async () => {
     const key = keyAt('2026-12-03T17:20:00.000Z', 'g'.repeat(64));
+    const never = keyAt('2026-12-03T17:20:00.000Z', 'n'.repeat(64));
     await counter().consume(key, 2);
     await counter().consume(key, 2);
 
     await counter().release(key);
     const afterOne = (await itemOf(key))?.count;
     await counter().release(key);
-    const afterBoth = await itemOf(key);
     await counter().release(key);
+    await counter().release(never);
 
     expect(afterOne).toBe(1);
-    expect(afterBoth).toBeUndefined();
-    expect(await itemOf(key)).toBeUndefined();
+    expect(await itemOf(key)).toMatchObject({ count: 0, [TABLE.ttlAttribute]: expect.any(Number) });
+    expect(await itemOf(never)).toBeUndefined();
+    expect(await counter().consume(key, 2)).toBe(true);
   });
 
   it('never counts past the limit while units are given back concurrently', async () => {

@@ -3,7 +3,7 @@ import type { RateCounter, RateCounterKey } from '../../../domain/communities/li
 /**
  * An in-memory {@link RateCounter} with the table's contract: a unit is
  * counted only while the count is under the limit, a release gives one back
- * (never below zero, and a counter back at zero is gone), and each window is a
+ * (never below zero; the counter stays, at zero), and each window is a
  * counter of its own. `counts` shows what is held, by counter.
  */
 export function fakeRateCounter() {
@@ -18,9 +18,8 @@ export function fakeRateCounter() {
       return true;
     },
     release: async (key) => {
-      const count = counts.get(nameOf(key)) ?? 0;
-      if (count <= 1) counts.delete(nameOf(key));
-      else counts.set(nameOf(key), count - 1);
+      const count = counts.get(nameOf(key));
+      if (count !== undefined && count > 0) counts.set(nameOf(key), count - 1);
     },
   };
   return { counter, counts };
