@@ -50,6 +50,12 @@ export const OfflineSignaturesBodySchema = z
   })
   .strict();
 
+/** The header that names a batch of paper signatures (as in Stripe's API and the IETF `Idempotency-Key` draft). */
+export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
+
+/** A batch's `Idempotency-Key`: 8 to 128 letters, digits, `.`, `_`, `:` or `-` (a UUID will do). */
+export const IdempotencyKeySchema = z.string().regex(/^[A-Za-z0-9._:-]{8,128}$/);
+
 /**
  * The public list: published states only, and `sort=closing` (the order of
  * closing dates) only for open petitions, which alone still have one ahead.

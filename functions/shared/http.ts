@@ -151,7 +151,7 @@ function replyResult(reply: RouteReply, state: RequestState, event: Event): Resu
 
 /** Exposed so that browsers let scripts read them. */
 const EXPOSED_HEADERS =
-  'x-request-id, etag, location, content-language, link, content-disposition, x-audit-next-from';
+  'x-request-id, etag, location, content-language, link, content-disposition, x-audit-next-from, idempotent-replayed';
 
 async function corsOriginsOf(state: RequestState, event: Event): Promise<readonly string[]> {
   if (state.corsOrigins) return state.corsOrigins;
