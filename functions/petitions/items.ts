@@ -14,9 +14,13 @@ import { Entity, keys } from '../shared/keys';
 /** Attributes only the tally writes; a command's save never touches them (see store.ts). */
 export const TALLY_OWNED = ['signatureCount', 'GSI2SK', 'thresholdsReached'] as const;
 
-/** Lower-cased title and text: `?q=` matches on it with `contains`. */
-export const searchTextOf = (petition: Pick<Petition, 'title' | 'text'>): string =>
-  `${petition.title}\n${petition.text}`.toLocaleLowerCase('uk-UA');
+/**
+ * Lower-cased title and text: `?q=` matches on it with `contains`. Empty
+ * while the content is withheld: the public list must not find a hidden
+ * petition by the words it may not show (a name, an address).
+ */
+export const searchTextOf = (petition: Pick<Petition, 'title' | 'text' | 'textHidden'>): string =>
+  petition.textHidden ? '' : `${petition.title}\n${petition.text}`.toLocaleLowerCase('uk-UA');
 
 export function petitionToItem(petition: Petition): Record<string, unknown> {
   return {

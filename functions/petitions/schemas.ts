@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Actor } from '../../domain/identity/actor';
+import { shownOfSubject } from '../../domain/moderation/withheld';
 import { isAuthor } from '../../domain/petitions/permissions';
 import {
   PETITION_STATES,
@@ -89,9 +90,11 @@ export const PetitionViewSchema = z
   .object({
     id: z.string(),
     communityId: z.string(),
-    title: z.string(),
-    /** null when a moderator withheld it (offensive, personal data, unlawful). */
+    /** null when a moderator withheld the content (offensive, personal data, unlawful, spam, reports). */
+    title: z.string().nullable(),
+    /** null when a moderator withheld the content, as the title. */
     text: z.string().nullable(),
+    /** The content is withheld from the public: title, text and the moderator's note (the author and staff see them). */
     textHidden: z.boolean(),
     category: z.string().optional(),
     districtId: z.string().optional(),
@@ -154,17 +157,18 @@ export const StatsSchema = z.object({
 
 /**
  * What a caller may see of a petition: the author also gets the sponsor link;
- * nobody sees the author's key; a withheld text is null for everyone but the
- * author and the staff.
+ * nobody sees the author's key; withheld content (title, text, the
+ * moderator's note: `shownOfSubject`) is for the author and the staff only.
  */
 export function petitionView(petition: Petition, viewer: { actor?: Actor; staff: boolean }): PetitionView {
   const author = isAuthor(viewer.actor, petition);
+  const shown = shownOfSubject(petition.textHidden, { author, staff: viewer.staff });
   const moderation = petition.moderation;
   return {
     id: petition.id,
     communityId: petition.communityId,
-    title: petition.title,
-    text: petition.textHidden && !author && !viewer.staff ? null : petition.text,
+    title: shown.content ? petition.title : null,
+    text: shown.content ? petition.text : null,
     textHidden: petition.textHidden,
     ...(petition.category ? { category: petition.category } : {}),
     ...(petition.districtId ? { districtId: petition.districtId } : {}),
@@ -188,7 +192,9 @@ export function petitionView(petition: Petition, viewer: { actor?: Actor; staff:
       signatures: threshold.signatures,
       reachedAt: petition.thresholdsReached[threshold.name]?.reachedAt ?? null,
     })),
-    ...(moderation ? { moderation: authorDecisionView(moderation, moderation.note) } : {}),
+    ...(moderation
+      ? { moderation: authorDecisionView(moderation, shown.note ? moderation.note : undefined) }
+      : {}),
     ...(petition.response
       ? {
           response: {

@@ -4,8 +4,10 @@ import { jsonOf, startTestRuntime, type TestRuntime } from '../../support/runtim
 /**
  * What the independent probe found in the moderation centre: five identical
  * approvals sent at once by one moderator without `version` gave three 200s
- * and three decision-log lines, which the transparency report counted. A
- * repeat of the decision an item stands by is now answered as it is.
+ * and three decision-log lines, which the transparency report counted (a
+ * repeat of the decision an item stands by is now answered as it is); and a
+ * petition hidden for personal data kept its title and the moderator's note
+ * public (now withheld from all but the author and the staff).
  */
 
 let api: TestRuntime;
@@ -159,5 +161,104 @@ describe('the same decision sent again', () => {
     // Another moderator who looked at the approved item is told to look again, as before.
     expect(stale.status).toBe(409);
     expect((await writtenFor(petitionId)).logLines).toHaveLength(2);
+  });
+});
+
+describe('what a petition withheld for its content shows', () => {
+  const NOTE = 'Names a neighbour and his address.';
+  const TITLE = 'Complaint about Ivan Petrenko of Sadova 12';
+  const get = (petitionId: string, token?: string) =>
+    api.call(`${petitions}/${petitionId}`, token ? { token } : {});
+
+  /** A petition opened by a moderator, then hidden by another for personal data, with a note. */
+  async function hiddenPetition(): Promise<string> {
+    const petitionId = await submittedPetition(TITLE);
+    expect((await decide(petitionId, tokens['moderator-a'] as string, { decision: 'approve' })).status).toBe(
+      200,
+    );
+    const hidden = await decide(petitionId, tokens['moderator-b'] as string, {
+      decision: 'hide',
+      reasonCode: 'personal_data',
+      note: NOTE,
+    });
+    expect(hidden.status).toBe(200);
+    return petitionId;
+  }
+
+  it('withholds title, text and note from anyone, signed in or not; the author and the staff read them', async () => {
+    const petitionId = await hiddenPetition();
+    tokens.other ??= await resident('other-resident');
+
+    const anonymous = await jsonOf(await get(petitionId));
+    const other = await jsonOf(await get(petitionId, tokens.other));
+    const mine = await jsonOf(await api.call(`${petitions}/mine`, { token: tokens.author as string }));
+    const authorsItem = await jsonOf(await api.call(itemPath(petitionId), call(tokens.author, 'GET')));
+    const moderatorsItem = await jsonOf(
+      await api.call(itemPath(petitionId), call(tokens['moderator-a'], 'GET')),
+    );
+
+    for (const answer of [anonymous, other]) {
+      expect(answer).toMatchObject({ state: 'hidden', textHidden: true, title: null, text: null });
+      expect(answer.moderation).toEqual({
+        decision: 'hide',
+        reasonCode: 'personal_data',
+        reason: { uk: 'Текст містить персональні дані.', en: 'The text contains personal data.' },
+        decidedAt: expect.any(String),
+      });
+    }
+    // The author's own list, and the moderation item for the author (who may appeal) and for the staff.
+    expect(mine.items.find((item: { id: string }) => item.id === petitionId)).toMatchObject({
+      title: TITLE,
+      text: 'Please, do it.',
+      textHidden: true,
+      moderation: { reasonCode: 'personal_data', note: NOTE },
+    });
+    for (const item of [authorsItem, moderatorsItem]) {
+      expect(item).toMatchObject({ title: TITLE, excerpt: 'Please, do it.' });
+      expect(item.decisions.at(-1)).toMatchObject({
+        decision: 'hide',
+        reasonCode: 'personal_data',
+        note: NOTE,
+      });
+    }
+  });
+
+  it('withholds them in the public list too, and its search does not find the petition by its words', async () => {
+    const petitionId = await hiddenPetition();
+
+    const listed = await jsonOf(await api.call(`${petitions}?state=hidden&limit=100`));
+    const searched = await jsonOf(await api.call(`${petitions}?state=hidden&q=Petrenko`));
+
+    const entry = listed.items.find((item: { id: string }) => item.id === petitionId);
+    expect(entry).toMatchObject({ title: null, text: null });
+    expect(entry.moderation.note).toBeUndefined();
+    expect(searched.items).toEqual([]);
+  });
+
+  it('withholds a petition rejected as spam alike, but not one rejected as a duplicate', async () => {
+    const spam = await submittedPetition('Buy cheap watches at example.shop today');
+    const duplicate = await submittedPetition('Repair the road to the cemetery');
+    await decide(spam, tokens['moderator-a'] as string, {
+      decision: 'reject',
+      reasonCode: 'spam',
+      note: 'Ads.',
+    });
+    await decide(duplicate, tokens['moderator-a'] as string, {
+      decision: 'reject',
+      reasonCode: 'duplicate',
+      note: 'See the petition on the cemetery road.',
+    });
+
+    const spamView = await jsonOf(await get(spam));
+    const duplicateView = await jsonOf(await get(duplicate));
+
+    expect(spamView).toMatchObject({ state: 'rejected', title: null, text: null, textHidden: true });
+    expect(spamView.moderation.note).toBeUndefined();
+    expect(duplicateView).toMatchObject({
+      state: 'rejected',
+      title: 'Repair the road to the cemetery',
+      textHidden: false,
+      moderation: { reasonCode: 'duplicate', note: 'See the petition on the cemetery road.' },
+    });
   });
 });
