@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { freeText } from '../shared/free-text';
 import { LOCALES, text, validationMessage } from '../shared/localized';
 
 /** How a tool's submissions reach the public: `pre` waits for a moderator, `post` shows at once. */
@@ -7,10 +8,9 @@ export type ModerationMode = (typeof ModerationMode)[keyof typeof ModerationMode
 
 const Slug = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/);
 
-export const LocalizedNameSchema = z.object({
-  uk: z.string().trim().min(1).max(200),
-  en: z.string().trim().min(1).max(200),
-});
+const Name = freeText({ min: 1, max: 200, multiline: false });
+
+export const LocalizedNameSchema = z.object({ uk: Name, en: Name });
 
 export const DistrictSchema = z.object({
   id: Slug,
