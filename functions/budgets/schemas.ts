@@ -23,7 +23,7 @@ const Slug = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/);
 /** Money in minor units (kopiykas): whole, and exact in JSON. */
 const Money = z.int().min(0).max(Number.MAX_SAFE_INTEGER);
 const Name = freeText({ min: 1, max: 200, multiline: false });
-const Localized = z.object({ uk: Name, en: Name });
+const Localized = z.object({ uk: Name, en: Name }).strict();
 /** An instant, normalised to UTC milliseconds: the stored dates are compared as strings. */
 const Instant = z.iso.datetime({ offset: true }).transform((value) => new Date(value).toISOString());
 
