@@ -11,6 +11,7 @@ import {
   ResponseState,
   totalSignatures,
 } from '../../domain/petitions/petition';
+import { freeText } from '../../domain/shared/free-text';
 import { text, validationMessage } from '../../domain/shared/localized';
 import { CommunityIdSchema } from '../communities/schemas';
 import { authorDecisionView } from '../moderation/schemas';
@@ -24,8 +25,8 @@ export const PetitionPathSchema = z.object({ communityId: CommunityIdSchema, pet
 
 export const CreatePetitionBodySchema = z
   .object({
-    title: z.string().trim().min(10).max(200),
-    text: z.string().trim().min(1).max(10_000),
+    title: freeText({ min: 10, max: 200, multiline: false }),
+    text: freeText({ min: 1, max: 10_000, multiline: true }),
     category: Slug.optional(),
     districtId: Slug.optional(),
   })
@@ -35,7 +36,7 @@ export const SponsorBodySchema = z.object({ sponsorToken: z.string().min(1).max(
 
 export const ResponseBodySchema = z
   .object({
-    text: z.string().trim().min(1).max(20_000),
+    text: freeText({ min: 1, max: 20_000, multiline: true }),
     decision: z.enum(Object.values(ResponseDecision) as [ResponseDecision, ...ResponseDecision[]]),
     documentUrl: z
       .url({ protocol: /^https?$/ })
@@ -47,7 +48,7 @@ export const ResponseBodySchema = z
 export const OfflineSignaturesBodySchema = z
   .object({
     count: z.int().min(1).max(1_000_000),
-    note: z.string().trim().max(2000).optional(),
+    note: freeText({ max: 2000, multiline: true }).optional(),
   })
   .strict();
 
@@ -66,7 +67,7 @@ export const ListPetitionsQuerySchema = PageQuerySchema.extend({
   sort: z.enum(['signatures', 'newest', 'closing']).default('newest'),
   district: Slug.optional(),
   category: Slug.optional(),
-  q: z.string().trim().min(1).max(100).optional(),
+  q: freeText({ min: 1, max: 100, multiline: false }).optional(),
 }).superRefine((query, context) => {
   if (PUBLIC_STATES.has(query.state) && (query.sort !== 'closing' || query.state === PetitionState.open))
     return;
