@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { freeText } from '../shared/free-text';
 import { LOCALES, text, validationMessage } from '../shared/localized';
 import { mergeRateLimits, RateLimitPatchSchema, RateLimitSettingsSchema } from './limits';
 
@@ -8,12 +9,11 @@ export type ModerationMode = (typeof ModerationMode)[keyof typeof ModerationMode
 
 const Slug = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/);
 
-export const LocalizedNameSchema = z.object({
-  uk: z.string().trim().min(1).max(200),
-  en: z.string().trim().min(1).max(200),
-});
+const Name = freeText({ min: 1, max: 200, multiline: false });
 
-export const DistrictSchema = z.object({
+export const LocalizedNameSchema = z.strictObject({ uk: Name, en: Name });
+
+export const DistrictSchema = z.strictObject({
   id: Slug,
   names: LocalizedNameSchema,
 });
@@ -28,7 +28,7 @@ const Origin = z.string().regex(/^https?:\/\/[a-z0-9.-]+(:[0-9]{1,5})?$/i, {
   ),
 });
 
-export const PetitionThresholdSchema = z.object({
+export const PetitionThresholdSchema = z.strictObject({
   /** `response` obliges the council to answer; a community may add more (e.g. `hearing`). */
   name: Slug,
   signatures: z.int().min(1).max(10_000_000),
@@ -55,7 +55,7 @@ const petitionFields = {
   minimumAge: z.int().min(14).max(120),
 };
 
-export const PetitionSettingsSchema = z.object({
+export const PetitionSettingsSchema = z.strictObject({
   thresholds: petitionFields.thresholds.default([{ name: 'response', signatures: 250 }]),
   durationDays: petitionFields.durationDays.default(90),
   sponsorsNeeded: petitionFields.sponsorsNeeded.default(0),
@@ -64,7 +64,7 @@ export const PetitionSettingsSchema = z.object({
 
 const moderationModes = z.enum([ModerationMode.pre, ModerationMode.post]);
 
-export const ModerationSettingsSchema = z.object({
+export const ModerationSettingsSchema = z.strictObject({
   petitions: moderationModes.default(ModerationMode.pre),
   consultations: moderationModes.default(ModerationMode.post),
   budgets: moderationModes.default(ModerationMode.pre),
@@ -75,7 +75,7 @@ export const ModerationSettingsSchema = z.object({
  * community created with only its names is fully usable.
  */
 export const CommunitySettingsSchema = z
-  .object({
+  .strictObject({
     names: LocalizedNameSchema,
     districts: z.array(DistrictSchema).max(200).default([]),
     corsOrigins: z.array(Origin).max(20).default([]),

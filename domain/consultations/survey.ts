@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { freeText } from '../shared/free-text';
 import { type Localized, text, validationMessage } from '../shared/localized';
 
 /** The kinds of question a survey may ask. */
@@ -22,12 +23,10 @@ export const SURVEY_LIMITS = { maxQuestions: 100, maxOptions: 50, maxTextLength:
 /** Question and option ids appear in JSON pointers and exports, so they are plain slugs. */
 const SurveyId = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/);
 
-const LocalizedLabel = z.object({
-  uk: z.string().trim().min(1).max(500),
-  en: z.string().trim().min(1).max(500),
-});
+const Label = freeText({ min: 1, max: 500, multiline: false });
+const LocalizedLabel = z.object({ uk: Label, en: Label }).strict();
 
-const OptionSchema = z.object({ id: SurveyId, label: LocalizedLabel });
+const OptionSchema = z.object({ id: SurveyId, label: LocalizedLabel }).strict();
 const Options = z.array(OptionSchema).min(2).max(SURVEY_LIMITS.maxOptions);
 
 /**
@@ -35,7 +34,7 @@ const Options = z.array(OptionSchema).min(2).max(SURVEY_LIMITS.maxOptions);
  * option chosen (single or multiple choice) or a scale value. One condition per
  * question keeps the survey readable on paper too.
  */
-const ConditionSchema = z.object({ questionId: SurveyId, equals: z.union([SurveyId, z.int()]) });
+const ConditionSchema = z.object({ questionId: SurveyId, equals: z.union([SurveyId, z.int()]) }).strict();
 
 const common = {
   id: SurveyId,
@@ -44,35 +43,45 @@ const common = {
   showIf: ConditionSchema.optional(),
 };
 
-const SingleChoiceSchema = z.object({ ...common, type: z.literal(QuestionType.single), options: Options });
-const MultipleChoiceSchema = z.object({
-  ...common,
-  type: z.literal(QuestionType.multiple),
-  options: Options,
-  /** Fewest options to tick when answering (0: any number, none included). */
-  min: z.int().min(0).max(SURVEY_LIMITS.maxOptions).default(0),
-  max: z.int().min(1).max(SURVEY_LIMITS.maxOptions),
-});
-const ScaleSchema = z.object({
-  ...common,
-  type: z.literal(QuestionType.scale),
-  range: z.enum(['1-5', '0-10']),
-});
+const SingleChoiceSchema = z
+  .object({ ...common, type: z.literal(QuestionType.single), options: Options })
+  .strict();
+const MultipleChoiceSchema = z
+  .object({
+    ...common,
+    type: z.literal(QuestionType.multiple),
+    options: Options,
+    /** Fewest options to tick when answering (0: any number, none included). */
+    min: z.int().min(0).max(SURVEY_LIMITS.maxOptions).default(0),
+    max: z.int().min(1).max(SURVEY_LIMITS.maxOptions),
+  })
+  .strict();
+const ScaleSchema = z
+  .object({
+    ...common,
+    type: z.literal(QuestionType.scale),
+    range: z.enum(['1-5', '0-10']),
+  })
+  .strict();
 /**
  * Options put in order, best first. Without `top` every option must be ranked;
  * with `top: N` a respondent ranks their favourite 1 to N and leaves the rest.
  */
-const RankingSchema = z.object({
-  ...common,
-  type: z.literal(QuestionType.ranking),
-  options: Options,
-  top: z.int().min(1).max(SURVEY_LIMITS.maxOptions).optional(),
-});
-const TextSchema = z.object({
-  ...common,
-  type: z.literal(QuestionType.text),
-  maxLength: z.int().min(1).max(SURVEY_LIMITS.maxTextLength),
-});
+const RankingSchema = z
+  .object({
+    ...common,
+    type: z.literal(QuestionType.ranking),
+    options: Options,
+    top: z.int().min(1).max(SURVEY_LIMITS.maxOptions).optional(),
+  })
+  .strict();
+const TextSchema = z
+  .object({
+    ...common,
+    type: z.literal(QuestionType.text),
+    maxLength: z.int().min(1).max(SURVEY_LIMITS.maxTextLength),
+  })
+  .strict();
 
 export const QuestionSchema = z.discriminatedUnion('type', [
   SingleChoiceSchema,
@@ -178,6 +187,7 @@ function conditionIssues(questions: readonly Question[], at: number): Issue[] {
  */
 export const SurveySchema = z
   .object({ questions: z.array(QuestionSchema).min(1).max(SURVEY_LIMITS.maxQuestions) })
+  .strict()
   .superRefine((survey, context) => {
     const seen = new Set<string>();
     const issues = survey.questions.flatMap((question, at) => {

@@ -1,6 +1,7 @@
 import type { EventEnvelope } from '../../events/envelope';
 import type { AuditIntent } from '../audit/intent';
 import type { Page } from '../communities/ports';
+import type { PaperBatch } from './commands/add-offline-signatures';
 import type { Petition, PetitionState, PetitionThreshold } from './petition';
 
 export type PetitionSort = 'signatures' | 'newest' | 'closing';
@@ -37,14 +38,21 @@ export interface PetitionStore {
     events: readonly EventEnvelope[],
     audit?: AuditIntent,
   ): Promise<'saved' | 'conflict'>;
-  /** Saves a change of counts made on the request path (paper signatures), with the threshold marks it crossed. */
+  /**
+   * Saves a change of counts made on the request path (paper signatures), with
+   * the threshold marks it crossed and the batch that made it, written only if
+   * no batch of that id is recorded: a batch counts once.
+   */
   saveCounts(
     previous: Petition,
     next: Petition,
     crossed: readonly PetitionThreshold[],
     events: readonly EventEnvelope[],
-    audit?: AuditIntent,
+    audit: AuditIntent | undefined,
+    batch: PaperBatch,
   ): Promise<'saved' | 'conflict'>;
+  /** The batch of paper signatures recorded under `batchId` on this petition, if any. */
+  paperBatch(communityId: string, petitionId: string, batchId: string): Promise<PaperBatch | undefined>;
   /**
    * Several sponsors in one write, the petition moved from `previous` to
    * `next` by all of them: `already` names those who sponsored before (then

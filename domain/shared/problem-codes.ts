@@ -52,6 +52,10 @@ export const PROBLEM_CODES = [
   'petition_not_open',
   'author_cannot_sponsor',
   'already_answered',
+  /** Paper signatures without their batch's `Idempotency-Key`, or with a malformed one. */
+  'idempotency_key_required',
+  /** A batch's `Idempotency-Key` sent again with another body. */
+  'idempotency_key_reused',
   // Moderation and the audit trail.
   'item_not_found',
   'item_claimed',

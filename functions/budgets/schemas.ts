@@ -12,6 +12,7 @@ import { PROJECT_STATES, type Project } from '../../domain/budgets/project';
 import { RESULTS_FAILURE_CODES } from '../../domain/budgets/results-failure';
 import { BUDGET_RULES, COMPLETIONS } from '../../domain/budgets/rules/results';
 import { itemIdOf, ModerationType } from '../../domain/moderation/item';
+import { cleanText, freeText } from '../../domain/shared/free-text';
 import { CommunityIdSchema } from '../communities/schemas';
 import { authorDecisionView } from '../moderation/schemas';
 import { PageQuerySchema } from '../shared/pagination';
@@ -21,7 +22,8 @@ const Ulid = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/);
 const Slug = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/);
 /** Money in minor units (kopiykas): whole, and exact in JSON. */
 const Money = z.int().min(0).max(Number.MAX_SAFE_INTEGER);
-const Localized = z.object({ uk: z.string().trim().min(1).max(200), en: z.string().trim().min(1).max(200) });
+const Name = freeText({ min: 1, max: 200, multiline: false });
+const Localized = z.object({ uk: Name, en: Name }).strict();
 /** An instant, normalised to UTC milliseconds: the stored dates are compared as strings. */
 const Instant = z.iso.datetime({ offset: true }).transform((value) => new Date(value).toISOString());
 
@@ -76,8 +78,8 @@ export const PhaseBodySchema = z.object({ phase: z.enum(BUDGET_PHASES) }).strict
 
 export const SubmitProjectBodySchema = z
   .object({
-    title: z.string().trim().min(5).max(200),
-    description: z.string().trim().min(1).max(10_000),
+    title: freeText({ min: 5, max: 200, multiline: false }),
+    description: freeText({ min: 1, max: 10_000, multiline: true }),
     costEstimate: Money.min(1),
     districtId: Slug.optional(),
     category: Slug.optional(),
@@ -93,16 +95,18 @@ export const ReviewBodySchema = z.discriminatedUnion('outcome', [
     .object({
       outcome: z.literal('feasible'),
       finalCost: Money.min(1),
-      reason: z.string().trim().max(2000).optional(),
+      reason: freeText({ max: 2000, multiline: true }).optional(),
     })
     .strict(),
-  z.object({ outcome: z.literal('unfeasible'), reason: z.string().trim().min(1).max(2000) }).strict(),
+  z
+    .object({ outcome: z.literal('unfeasible'), reason: freeText({ min: 1, max: 2000, multiline: true }) })
+    .strict(),
 ]);
 
 export const ProgressBodySchema = z
   .object({
     state: z.enum(['in_progress', 'done', 'cancelled']).optional(),
-    note: z.string().trim().min(1).max(2000).optional(),
+    note: freeText({ min: 1, max: 2000, multiline: true }).optional(),
   })
   .strict()
   .refine((body) => body.state !== undefined || body.note !== undefined, {
@@ -151,11 +155,11 @@ export const ExportQuerySchema = z.object({
 });
 
 /** A pabulib `.pb` file, as text. */
-export const ImportBodySchema = z.string().min(1);
+export const ImportBodySchema = cleanText({ multiline: true }).min(1);
 
 export const ImportQuerySchema = z.object({
   rule: z.enum(BUDGET_RULES).optional(),
-  names: z.string().min(1).max(200).optional(),
+  names: freeText({ min: 1, max: 200, multiline: false, trim: false }).optional(),
 });
 
 const PotSchema = z.object({ id: z.string(), amount: z.int() });

@@ -50,7 +50,7 @@ const preflight = (path: string) =>
         ? {
             'access-control-allow-methods': 'GET, POST, PUT, PATCH, DELETE, OPTIONS',
             'access-control-allow-headers':
-              'authorization, content-type, accept-language, if-none-match, if-match, x-request-id',
+              'authorization, content-type, accept-language, if-none-match, if-match, x-request-id, idempotency-key',
             'access-control-max-age': '600',
           }
         : {};

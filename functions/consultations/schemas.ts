@@ -4,6 +4,7 @@ import { CONSULTATION_PHASES, type ConsultationPhase } from '../../domain/consul
 import { COMMENT_ORDERS, type CommentOrder } from '../../domain/consultations/ranking';
 import { REPORT_DECISIONS, type ReportDecision } from '../../domain/consultations/report';
 import { SurveySchema } from '../../domain/consultations/survey';
+import { freeText, refuseFaultsWithin } from '../../domain/shared/free-text';
 import { text, validationMessage } from '../../domain/shared/localized';
 import { CommunityIdSchema } from '../communities/schemas';
 import { PageQuerySchema } from '../shared/pagination';
@@ -23,13 +24,13 @@ export const CommentPathSchema = ConsultationPathSchema.extend({ commentId: Ulid
 const Instant = z.iso.datetime({ offset: true });
 
 /** The Markdown's own limits (200 KB, sections, paragraphs) are the domain's, answered with their own codes. */
-const Markdown = z.string().min(1).max(250_000);
+const Markdown = freeText({ min: 1, max: 250_000, multiline: true, trim: false });
 
 export const CreateConsultationBodySchema = z
   .object({
-    title: z.string().trim().min(5).max(200),
-    summary: z.string().trim().min(1).max(5_000),
-    ownerDepartment: z.string().trim().min(1).max(200),
+    title: freeText({ min: 5, max: 200, multiline: false }),
+    summary: freeText({ min: 1, max: 5_000, multiline: true }),
+    ownerDepartment: freeText({ min: 1, max: 200, multiline: false }),
     opensAt: Instant,
     closesAt: Instant,
     markdown: Markdown,
@@ -60,7 +61,7 @@ const Target = z.discriminatedUnion('kind', [
 ]);
 
 /** The domain counts the 1–5,000 characters (code points, trimmed); this only bounds the request. */
-const CommentText = z.string().max(20_000);
+const CommentText = freeText({ max: 20_000, multiline: true, trim: false });
 
 export const PostCommentBodySchema = z
   .object({
@@ -86,14 +87,30 @@ export const EditCommentBodySchema = z.object({ text: CommentText }).strict();
 
 export const VoteBodySchema = z.object({ value: z.enum([VoteValue.up, VoteValue.down]) }).strict();
 
-/** Answers are checked against the survey by the domain, each kind of mistake with its own code. */
-export const SurveyResponseBodySchema = z.object({ answers: z.record(z.string(), z.unknown()) }).strict();
+/**
+ * Answers are checked against the survey by the domain, each kind of mistake with its own code;
+ * what no answer may hold (control or direction-override characters, unpaired surrogates) is refused here.
+ */
+export const SurveyResponseBodySchema = z
+  .object({
+    answers: z.record(z.string(), z.unknown()).superRefine((answers, context) => {
+      for (const [questionId, answer] of Object.entries(answers))
+        refuseFaultsWithin(answer, context, [questionId]);
+    }),
+  })
+  .strict();
 
 const Localized = z.object({ uk: z.string(), en: z.string() });
-const ReportText = z.union([
-  z.string().max(20_000),
-  z.object({ uk: z.string().max(20_000), en: z.string().max(20_000) }),
-]);
+/**
+ * One text for both languages, or one per language. Forbidden characters are looked for once the union has
+ * picked the shape, so the field's detail names the character (a failing union only says "invalid input").
+ */
+const ReportText = z
+  .union([
+    z.string().max(20_000),
+    z.object({ uk: z.string().max(20_000), en: z.string().max(20_000) }).strict(),
+  ])
+  .superRefine((value, context) => refuseFaultsWithin(value, context, []));
 
 export const ReportBodySchema = z
   .object({

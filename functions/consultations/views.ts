@@ -16,6 +16,7 @@ import type {
   CountedTally,
 } from '../../domain/consultations/survey-tally';
 import type { CommentThread, CountedComment } from '../../domain/consultations/threads';
+import { shownOfSubject } from '../../domain/moderation/withheld';
 import { authorDecisionView } from '../moderation/schemas';
 import type {
   CommentViewSchema,
@@ -103,6 +104,12 @@ export function commentView(
 ): z.infer<typeof CommentViewSchema> {
   const attachedTo = anchorFor(draft, comment.target);
   const { moderation } = comment;
+  // The moderation centre's rule, stricter for comments: unpublished text is withheld whatever the reason, and
+  // the moderator's note is never part of a comment (its author reads it in the moderation item).
+  const shown = shownOfSubject(comment.state !== CommentState.visible, {
+    author: forAuthor && comment.state !== CommentState.deleted,
+    staff: false,
+  });
   return {
     id: comment.id,
     consultationId: comment.consultationId,
@@ -114,10 +121,7 @@ export function commentView(
     threadId: comment.threadId,
     depth: comment.depth,
     stance: comment.stance,
-    text:
-      comment.state === CommentState.visible || (forAuthor && comment.state !== CommentState.deleted)
-        ? comment.text
-        : null,
+    text: shown.content ? comment.text : null,
     state: comment.state,
     votes: { up: comment.up, down: comment.down },
     createdAt: comment.createdAt,

@@ -194,7 +194,10 @@ const routes: AnyRoute[] = [
     description:
       'Reject and hide need a `reasonCode` (see `GET …/moderation/reasons`); its text is shown to the author in ' +
       'uk and en. Send the `version` you looked at: if the item changed since (another decision), the answer ' +
-      'is 409 and nothing is written. The item id of a published subject that never was in the queue is ' +
+      'is 409 and nothing is written. The same decision sent again by the same person (same `decision`, ' +
+      '`reasonCode` and `note`) on an item that stands by it is answered 200 with the item as it is and writes ' +
+      'nothing (no second decision, event or audit entry), whichever `version` it carries: a retry is safe. ' +
+      'The item id of a published subject that never was in the queue is ' +
       '`<type>.<id>` all the same (e.g. `petition.<petitionId>`).',
     params: ItemPathSchema,
     body: DecisionBodySchema,

@@ -13,6 +13,7 @@ import {
 } from '../../domain/moderation/item';
 import { isItemAuthor } from '../../domain/moderation/permissions';
 import { CHOOSABLE_REASON_CODES, REASON_CODES, reasonText } from '../../domain/moderation/reasons';
+import { freeText } from '../../domain/shared/free-text';
 import { text, validationMessage } from '../../domain/shared/localized';
 import { CommunityIdSchema } from '../communities/schemas';
 import { PageQuerySchema } from '../shared/pagination';
@@ -38,7 +39,7 @@ export const QueueQuerySchema = PageQuerySchema.extend({
   type: z.enum(MODERATION_TYPES).optional(),
 });
 
-const Note = z.string().trim().min(1).max(2000);
+const Note = freeText({ min: 1, max: 2000, multiline: true });
 const ChoosableReason = z.enum(CHOOSABLE_REASON_CODES);
 
 export const DecisionBodySchema = z
@@ -53,7 +54,7 @@ export const DecisionBodySchema = z
 
 export const ReportBodySchema = z.object({ reasonCode: ChoosableReason, note: Note.optional() }).strict();
 
-export const AppealBodySchema = z.object({ text: z.string().trim().min(1).max(5000) }).strict();
+export const AppealBodySchema = z.object({ text: freeText({ min: 1, max: 5000, multiline: true }) }).strict();
 
 /** Calendar dates or instants; `to` is exclusive. Default: the last 365 days. */
 export const TransparencyQuerySchema = z.object({

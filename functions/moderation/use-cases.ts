@@ -2,13 +2,17 @@ import type { Community } from '../../domain/communities/community';
 import { forbidden } from '../../domain/communities/permissions';
 import { appealItem } from '../../domain/moderation/commands/appeal-item';
 import { claimItem, releaseClaim } from '../../domain/moderation/commands/claim-item';
-import { type DecideItemInput, decideWithSubject } from '../../domain/moderation/commands/decide-item';
+import {
+  type DecideItemInput,
+  decideWithSubject,
+  repeatsLastDecision,
+} from '../../domain/moderation/commands/decide-item';
 import type { ReportItemInput } from '../../domain/moderation/commands/report-item';
 import type { ModerationItem } from '../../domain/moderation/item';
 import { isItemAuthor, mayViewQueue } from '../../domain/moderation/permissions';
 import type { CommandContext } from '../../domain/shared/command';
 import { type Outcome, ok, reject } from '../../domain/shared/outcome';
-import { type RetryPolicy, type RunOptions, runChange } from '../shared/use-case';
+import { type RetryPolicy, type RunOptions, runChange, type Saved } from '../shared/use-case';
 import { ITEM, itemChanged, itemNotFound, loadItem, loadStored } from './loading';
 import type { ModerationPort } from './ports';
 import { REPORT_POLICY, report } from './reports';
@@ -96,6 +100,9 @@ interface DecisionState {
  * next load finds a newer version and answers 409; when only the subject
  * moved on, the next try decides again. The 409 always says to look at the
  * item again: sent again as it is, the decision could overrule one not seen.
+ * Unless the newer item stands by this very decision of this very decider (a
+ * retry, a double click, the same request sent five times at once): then the
+ * command answers the repeat, the item as it is, and nothing is written.
  */
 function decide(
   port: ModerationPort,
@@ -113,7 +120,9 @@ function decide(
     if (!loaded.ok) return loaded;
     const { item } = loaded.value;
     looked ??= item.version;
-    if (item.version !== looked) return reject(itemChanged(itemId));
+    if (item.version !== looked && !repeatsLastDecision(item, context.actor.subject, input)) {
+      return reject(itemChanged(itemId));
+    }
     const change = await port.decideSubject(context, community, item.type, item.subjectId, input);
     if (!change.ok) {
       // The tool read its subject after we read the item: if another decision came in between, that
@@ -127,8 +136,10 @@ function decide(
     {
       load,
       decide: ({ item, change }) => decideWithSubject(context, item, input, change),
-      save: (state, done) =>
-        port.saveDecision(state.item.version, done.value, done.value.change, done.events, done.audit),
+      save: (state, done): Promise<Saved> =>
+        done.value.repeated
+          ? Promise.resolve('saved')
+          : port.saveDecision(state.item.version, done.value, done.value.change, done.events, done.audit),
     },
     // Every try lost: the decider looks again, as after a decision made meanwhile.
     { ...options, conflict: itemChanged(itemId) },

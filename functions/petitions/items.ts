@@ -1,4 +1,5 @@
 import { EXCERPT_CHARS, ModerationType, type SubjectSnapshot } from '../../domain/moderation/item';
+import type { PaperBatch } from '../../domain/petitions/commands/add-offline-signatures';
 import type { Petition } from '../../domain/petitions/petition';
 import { totalSignatures } from '../../domain/petitions/petition';
 import { type FieldsOf, pickFields } from '../shared/item-fields';
@@ -13,9 +14,13 @@ import { Entity, keys } from '../shared/keys';
 /** Attributes only the tally writes; a command's save never touches them (see store.ts). */
 export const TALLY_OWNED = ['signatureCount', 'GSI2SK', 'thresholdsReached'] as const;
 
-/** Lower-cased title and text: `?q=` matches on it with `contains`. */
-export const searchTextOf = (petition: Pick<Petition, 'title' | 'text'>): string =>
-  `${petition.title}\n${petition.text}`.toLocaleLowerCase('uk-UA');
+/**
+ * Lower-cased title and text: `?q=` matches on it with `contains`. Empty
+ * while the content is withheld: the public list must not find a hidden
+ * petition by the words it may not show (a name, an address).
+ */
+export const searchTextOf = (petition: Pick<Petition, 'title' | 'text' | 'textHidden'>): string =>
+  petition.textHidden ? '' : `${petition.title}\n${petition.text}`.toLocaleLowerCase('uk-UA');
 
 export function petitionToItem(petition: Petition): Record<string, unknown> {
   return {
@@ -61,6 +66,25 @@ const PETITION_FIELDS = {
 
 export const petitionFromItem = (item: Record<string, unknown>): Petition =>
   pickFields<Petition>(item, PETITION_FIELDS);
+
+const PAPER_BATCH_FIELDS = {
+  id: true,
+  petitionId: true,
+  count: true,
+  note: true,
+  addedAt: true,
+  addedBy: true,
+} as const satisfies FieldsOf<PaperBatch>;
+
+/** A batch of paper signatures as stored beside its petition, under its id. */
+export const paperBatchToItem = (communityId: string, batch: PaperBatch): Record<string, unknown> => ({
+  ...keys.petitionPaperBatch(communityId, batch.petitionId, batch.id),
+  entity: Entity.petitionPaperBatch,
+  ...batch,
+});
+
+export const paperBatchFromItem = (item: Record<string, unknown>): PaperBatch =>
+  pickFields<PaperBatch>(item, PAPER_BATCH_FIELDS);
 
 /** A signature as stored: one item, in a partition of its own. */
 export interface SignatureItem {

@@ -3,6 +3,8 @@ import { LimitedAction } from '../../domain/communities/limits';
 import { hasRole, Role } from '../../domain/identity/actor';
 import { type Petition, PUBLIC_STATES, totalSignatures } from '../../domain/petitions/petition';
 import type { PetitionStore } from '../../domain/petitions/ports';
+import { text } from '../../domain/shared/localized';
+import type { DomainError } from '../../domain/shared/outcome';
 import type { ProblemCode } from '../../domain/shared/problem-codes';
 import { documentClient } from '../shared/dynamo';
 import { PageQuerySchema, pageBody, pageRequest } from '../shared/pagination';
@@ -20,6 +22,8 @@ import {
 import { ttlCache } from '../shared/ttl-cache';
 import {
   CreatePetitionBodySchema,
+  IDEMPOTENCY_KEY_HEADER,
+  IdempotencyKeySchema,
   ListPetitionsQuerySchema,
   MySignatureSchema,
   OfflineSignaturesBodySchema,
@@ -60,6 +64,20 @@ const viewed = (request: RouteRequest) => (petition: Petition) => ({
 });
 
 const PETITION_ERRORS: readonly ProblemCode[] = ['community_not_found', 'petition_not_found'];
+
+/** The 400 of paper signatures sent without a usable `Idempotency-Key`. */
+const idempotencyKeyRequired = (): DomainError => ({
+  code: 'idempotency_key_required',
+  message: text(
+    'Кожна пачка паперових підписів має свій ключ у заголовку Idempotency-Key (8–128 латинських літер, цифр, «.», «_», «:» чи «-», напр. UUID). Повтор із тим самим ключем не додасть підписи вдруге.',
+    'Each batch of paper signatures carries its own key in the Idempotency-Key header (8 to 128 letters, digits, ".", "_", ":" or "-", e.g. a UUID). Sent again with the same key, it is not counted twice.',
+  ),
+  details: {
+    errors: [
+      { pointer: `/header/${IDEMPOTENCY_KEY_HEADER}`, detail: 'required: 8–128 of A-Z a-z 0-9 . _ : -' },
+    ],
+  },
+});
 
 /**
  * Petitions as the signing path sees them: up to two seconds old. What can
@@ -306,16 +324,39 @@ const routes: AnyRoute[] = [
     auth: 'user',
     operationId: 'addOfflineSignatures',
     summary: 'Add verified paper signatures (council); counted apart from online ones',
+    description:
+      'Each batch carries its own key in the `Idempotency-Key` header (required: 8 to 128 letters, digits, ' +
+      '`.`, `_`, `:` or `-`; a UUID will do; 400 `idempotency_key_required` without one). The batch is recorded ' +
+      'under its key, per petition, in the same write as the count, so a batch is counted once however often ' +
+      'it is sent: sent again with the same key and body (a lost answer, a double click), it is answered 200 ' +
+      'with the petition as it is now and `Idempotent-Replayed: true`, adding nothing; with the same key and ' +
+      'another body, 422 `idempotency_key_reused`. Keys do not expire: the batches are the record of what ' +
+      'was counted.',
     params: PetitionPathSchema,
     body: OfflineSignaturesBodySchema,
     responses: { 200: { description: 'The petition with its new counts', schema: PetitionViewSchema } },
-    errors: [...PETITION_ERRORS, 'forbidden', 'invalid_state', 'version_conflict'],
+    errors: [
+      ...PETITION_ERRORS,
+      'forbidden',
+      'invalid_state',
+      'version_conflict',
+      'idempotency_key_required',
+      'idempotency_key_reused',
+    ],
     handle: async (request) => {
       const { command, community } = userScope(request);
       const { petitionId } = request.params;
+      const key = IdempotencyKeySchema.safeParse(request.headers[IDEMPOTENCY_KEY_HEADER]);
+      if (!key.success) return { error: idempotencyKeyRequired() };
+      const { count, note } = request.body;
+      const batch = { id: key.data, count, ...(note ? { note } : {}) };
       return answer(
-        await useCasesFor(request).addPaperSignatures(command, community.id, petitionId, request.body.count),
-        viewed(request),
+        await useCasesFor(request).addPaperSignatures(command, community.id, petitionId, batch),
+        ({ petition, replayed }) => ({
+          status: 200,
+          body: viewFor(request)(petition),
+          ...(replayed ? { headers: { 'idempotent-replayed': 'true' } } : {}),
+        }),
       );
     },
   }),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Actor } from '../../domain/identity/actor';
+import { shownOfSubject } from '../../domain/moderation/withheld';
 import { isAuthor } from '../../domain/petitions/permissions';
 import {
   PETITION_STATES,
@@ -10,6 +11,7 @@ import {
   ResponseState,
   totalSignatures,
 } from '../../domain/petitions/petition';
+import { freeText } from '../../domain/shared/free-text';
 import { text, validationMessage } from '../../domain/shared/localized';
 import { CommunityIdSchema } from '../communities/schemas';
 import { authorDecisionView } from '../moderation/schemas';
@@ -23,8 +25,8 @@ export const PetitionPathSchema = z.object({ communityId: CommunityIdSchema, pet
 
 export const CreatePetitionBodySchema = z
   .object({
-    title: z.string().trim().min(10).max(200),
-    text: z.string().trim().min(1).max(10_000),
+    title: freeText({ min: 10, max: 200, multiline: false }),
+    text: freeText({ min: 1, max: 10_000, multiline: true }),
     category: Slug.optional(),
     districtId: Slug.optional(),
   })
@@ -34,7 +36,7 @@ export const SponsorBodySchema = z.object({ sponsorToken: z.string().min(1).max(
 
 export const ResponseBodySchema = z
   .object({
-    text: z.string().trim().min(1).max(20_000),
+    text: freeText({ min: 1, max: 20_000, multiline: true }),
     decision: z.enum(Object.values(ResponseDecision) as [ResponseDecision, ...ResponseDecision[]]),
     documentUrl: z
       .url({ protocol: /^https?$/ })
@@ -46,9 +48,15 @@ export const ResponseBodySchema = z
 export const OfflineSignaturesBodySchema = z
   .object({
     count: z.int().min(1).max(1_000_000),
-    note: z.string().trim().max(2000).optional(),
+    note: freeText({ max: 2000, multiline: true }).optional(),
   })
   .strict();
+
+/** The header that names a batch of paper signatures (as in Stripe's API and the IETF `Idempotency-Key` draft). */
+export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
+
+/** A batch's `Idempotency-Key`: 8 to 128 letters, digits, `.`, `_`, `:` or `-` (a UUID will do). */
+export const IdempotencyKeySchema = z.string().regex(/^[A-Za-z0-9._:-]{8,128}$/);
 
 /**
  * The public list: published states only, and `sort=closing` (the order of
@@ -59,7 +67,7 @@ export const ListPetitionsQuerySchema = PageQuerySchema.extend({
   sort: z.enum(['signatures', 'newest', 'closing']).default('newest'),
   district: Slug.optional(),
   category: Slug.optional(),
-  q: z.string().trim().min(1).max(100).optional(),
+  q: freeText({ min: 1, max: 100, multiline: false }).optional(),
 }).superRefine((query, context) => {
   if (PUBLIC_STATES.has(query.state) && (query.sort !== 'closing' || query.state === PetitionState.open))
     return;
@@ -83,9 +91,11 @@ export const PetitionViewSchema = z
   .object({
     id: z.string(),
     communityId: z.string(),
-    title: z.string(),
-    /** null when a moderator withheld it (offensive, personal data, unlawful). */
+    /** null when a moderator withheld the content (offensive, personal data, unlawful, spam, reports). */
+    title: z.string().nullable(),
+    /** null when a moderator withheld the content, as the title. */
     text: z.string().nullable(),
+    /** The content is withheld from the public: title, text and the moderator's note (the author and staff see them). */
     textHidden: z.boolean(),
     category: z.string().optional(),
     districtId: z.string().optional(),
@@ -148,17 +158,18 @@ export const StatsSchema = z.object({
 
 /**
  * What a caller may see of a petition: the author also gets the sponsor link;
- * nobody sees the author's key; a withheld text is null for everyone but the
- * author and the staff.
+ * nobody sees the author's key; withheld content (title, text, the
+ * moderator's note: `shownOfSubject`) is for the author and the staff only.
  */
 export function petitionView(petition: Petition, viewer: { actor?: Actor; staff: boolean }): PetitionView {
   const author = isAuthor(viewer.actor, petition);
+  const shown = shownOfSubject(petition.textHidden, { author, staff: viewer.staff });
   const moderation = petition.moderation;
   return {
     id: petition.id,
     communityId: petition.communityId,
-    title: petition.title,
-    text: petition.textHidden && !author && !viewer.staff ? null : petition.text,
+    title: shown.content ? petition.title : null,
+    text: shown.content ? petition.text : null,
     textHidden: petition.textHidden,
     ...(petition.category ? { category: petition.category } : {}),
     ...(petition.districtId ? { districtId: petition.districtId } : {}),
@@ -182,7 +193,9 @@ export function petitionView(petition: Petition, viewer: { actor?: Actor; staff:
       signatures: threshold.signatures,
       reachedAt: petition.thresholdsReached[threshold.name]?.reachedAt ?? null,
     })),
-    ...(moderation ? { moderation: authorDecisionView(moderation, moderation.note) } : {}),
+    ...(moderation
+      ? { moderation: authorDecisionView(moderation, shown.note ? moderation.note : undefined) }
+      : {}),
     ...(petition.response
       ? {
           response: {

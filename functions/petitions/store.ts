@@ -16,6 +16,8 @@ import { Entity, keys } from '../shared/keys';
 import { commitWithEvents, commitWithEventsAt, newPut, type TransactItem } from '../shared/outbox';
 import { decodeCursor, pageAfter } from '../shared/pagination';
 import {
+  paperBatchFromItem,
+  paperBatchToItem,
   petitionFromItem,
   petitionSnapshot,
   petitionToItem,
@@ -213,7 +215,7 @@ export function dynamoPetitionStore(client: DynamoDBDocumentClient, tableName: s
       return committed === 'committed' ? 'saved' : 'conflict';
     },
 
-    async saveCounts(previous, next, crossed, events, audit) {
+    async saveCounts(previous, next, crossed, events, audit, batch) {
       const reached: Record<string, unknown> = {};
       const names: Record<string, string> = {
         '#online': 'signatureCount',
@@ -259,13 +261,31 @@ export function dynamoPetitionStore(client: DynamoDBDocumentClient, tableName: s
           ConditionExpression: 'attribute_not_exists(PK)',
         },
       }));
+      // The batch only if its id is new: a twin request that got here first makes this one a conflict, and its
+      // next load finds the batch and answers the replay.
+      const recorded: TransactItem = {
+        Put: {
+          TableName: tableName,
+          Item: paperBatchToItem(next.communityId, batch),
+          ConditionExpression: 'attribute_not_exists(PK)',
+        },
+      };
       const committed = await commitWithEvents(
         client,
         tableName,
-        [counts, ...marks, ...auditPuts(tableName, audit)],
+        [counts, recorded, ...marks, ...auditPuts(tableName, audit)],
         events,
       );
       return committed === 'committed' ? 'saved' : 'conflict';
+    },
+
+    async paperBatch(communityId, petitionId, batchId) {
+      const item = await readItem(
+        client,
+        tableName,
+        keys.petitionPaperBatch(communityId, petitionId, batchId),
+      );
+      return item ? paperBatchFromItem(item) : undefined;
     },
 
     addSponsors,

@@ -1,6 +1,10 @@
 import type { Community } from '../../domain/communities/community';
 import type { Actor } from '../../domain/identity/actor';
-import { addOfflineSignatures } from '../../domain/petitions/commands/add-offline-signatures';
+import {
+  addOfflineSignatures,
+  type PaperBatchAdded,
+  type PaperBatchInput,
+} from '../../domain/petitions/commands/add-offline-signatures';
 import { type AnswerPetitionInput, answerPetition } from '../../domain/petitions/commands/answer-petition';
 import { type CreatePetitionInput, createPetition } from '../../domain/petitions/commands/create-petition';
 import { signPetition } from '../../domain/petitions/commands/sign-petition';
@@ -92,23 +96,44 @@ export function petitionUseCases(store: PetitionStore, policy?: RetryPolicy, pla
       );
     },
 
-    /** The council adds verified paper signatures, audited; a threshold crossed fires here. */
-    async addPaperSignatures(
+    /**
+     * The council adds a batch of verified paper signatures, audited; a
+     * threshold crossed fires here. The batch is recorded under its id with
+     * the count: a batch sent again (also one that lost the race to its twin
+     * and is loaded again) is a replay, answered with the petition as it is
+     * now and counted once.
+     */
+    addPaperSignatures(
       command: CommandContext,
       communityId: string,
       petitionId: string,
-      count: number,
-    ): Promise<Outcome<Petition>> {
-      const outcome = await runChange(
+      batch: PaperBatchInput,
+    ): Promise<Outcome<PaperBatchAdded>> {
+      const load = async () => {
+        const [petition, recorded] = await Promise.all([
+          visible(command.actor, communityId, petitionId),
+          store.paperBatch(communityId, petitionId, batch.id),
+        ]);
+        return petition.ok ? { ...petition, value: { petition: petition.value, recorded } } : petition;
+      };
+      return runChange(
         {
-          load: () => visible(command.actor, communityId, petitionId),
-          decide: (petition) => addOfflineSignatures(command, petition, count),
-          save: (petition, done) =>
-            store.saveCounts(petition, done.value.petition, done.value.crossed, done.events, done.audit),
+          load,
+          decide: ({ petition, recorded }) => addOfflineSignatures(command, petition, batch, recorded),
+          save: ({ petition }, done) =>
+            done.value.replayed
+              ? Promise.resolve('saved' as const)
+              : store.saveCounts(
+                  petition,
+                  done.value.petition,
+                  done.value.crossed,
+                  done.events,
+                  done.audit,
+                  done.value.batch,
+                ),
         },
         options,
       );
-      return outcome.ok ? { ...outcome, value: outcome.value.petition } : outcome;
     },
 
     /**

@@ -160,7 +160,8 @@ function replyResult(reply: RouteReply, state: RequestState, event: Event): Resu
 
 /** Exposed so that browsers let scripts read them. */
 const EXPOSED_HEADERS =
-  'x-request-id, etag, location, content-language, link, content-disposition, x-audit-next-from, retry-after';
+  'x-request-id, etag, location, content-language, link, content-disposition, x-audit-next-from, ' +
+  'idempotent-replayed, retry-after';
 
 async function corsOriginsOf(state: RequestState, event: Event): Promise<readonly string[]> {
   if (state.corsOrigins) return state.corsOrigins;

@@ -16,6 +16,7 @@ export const Entity = {
   petitionSponsor: 'petition-sponsor',
   petitionThreshold: 'petition-threshold',
   petitionClosing: 'petition-closing',
+  petitionPaperBatch: 'petition-paper-batch',
   signature: 'signature',
   tallyReceipt: 'tally-receipt',
   auditIntent: 'audit-intent',

@@ -82,6 +82,11 @@ export const keys = {
     PK: petitionPartition(communityId, petitionId),
     SK: `THRESHOLD#${threshold}`,
   }),
+  /** A batch of paper signatures, by the council's `Idempotency-Key`: its existence is "counted once". */
+  petitionPaperBatch: (communityId: string, petitionId: string, batchId: string): ItemKey => ({
+    PK: petitionPartition(communityId, petitionId),
+    SK: `PAPER#${part(batchId)}`,
+  }),
   /** Listings of a community's petitions in one state: GSI1 newest first, GSI2 by signatures. */
   petitionListing: (communityId: string, state: string) => {
     const listing = `${communityPartition(communityId)}#PETITIONS#${state}`;

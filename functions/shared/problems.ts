@@ -45,6 +45,14 @@ export const PROBLEM_TYPES = {
     title: text('Автор не може підтримати', 'The author cannot sponsor'),
   },
   already_answered: { status: 409, title: text('Відповідь уже надано', 'Already answered') },
+  idempotency_key_required: {
+    status: 400,
+    title: text('Потрібен ключ ідемпотентності', 'An idempotency key is required'),
+  },
+  idempotency_key_reused: {
+    status: 422,
+    title: text('Ключ ідемпотентності вже використано', 'The idempotency key was used for another request'),
+  },
   item_not_found: { status: 404, title: text('Запис модерації не знайдено', 'Moderation item not found') },
   item_claimed: { status: 409, title: text('Запис уже опрацьовують', 'Someone else holds the item') },
   nothing_to_decide: { status: 409, title: text('Рішення не очікується', 'Nothing waits for a decision') },

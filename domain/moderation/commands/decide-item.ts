@@ -11,6 +11,7 @@ import {
   type Decision,
   type DecisionRecord,
   ItemStatus,
+  lastDecision,
   MAX_KEPT_DECISIONS,
   type ModerationItem,
 } from '../item';
@@ -26,7 +27,34 @@ export interface DecideItemInput {
 
 export interface DecidedItem {
   readonly item: ModerationItem;
+  /** The decision made; for a repeat, the earlier one it repeats. */
   readonly record: DecisionRecord;
+  /**
+   * True when the decision repeats the one the item stands by (see
+   * {@link repeatsLastDecision}): the item is answered as it is, and nothing is
+   * written, so a retried or doubled request leaves one decision in the log.
+   */
+  readonly repeated: boolean;
+}
+
+/**
+ * True when `decider` sending `input` would only say again what the item
+ * already stands by: it is settled (not waiting for anyone), and its last
+ * decision was made by the same person with the same decision, reason code
+ * and note. Such a request is a retry or a double click, not a new decision; a
+ * different note or reason is a new decision (it corrects the record).
+ * @example repeatsLastDecision(item, 'moderator-1', { decision: 'approve' })
+ */
+export function repeatsLastDecision(item: ModerationItem, decider: string, input: DecideItemInput): boolean {
+  const last = lastDecision(item);
+  return (
+    item.status === ItemStatus.decided &&
+    last !== undefined &&
+    last.decidedBy === decider &&
+    last.decision === input.decision &&
+    last.reasonCode === input.reasonCode &&
+    last.note === input.note
+  );
 }
 
 /**
@@ -39,7 +67,11 @@ export interface DecidedItem {
  * later reported), except that once the council has decided an appeal only
  * the council can change the outcome.
  *
- * Outcomes: ok (emits `moderation.decided.v1`); `forbidden` (not a moderator;
+ * A decision the item already stands by, from the same decider
+ * ({@link repeatsLastDecision}), is answered as it is: `repeated`, no new
+ * record, no event.
+ *
+ * Outcomes: ok (emits `moderation.decided.v1`; a repeat emits nothing); `forbidden` (not a moderator;
  * an appeal or its outcome, and not council); `reason_required` (reject or hide
  * without a reason code, or with the system's own `reported`); `item_claimed`
  * (another moderator holds the item: `claimedBy`, `until`).
@@ -62,6 +94,9 @@ export function decideItem(
       { errors: [{ pointer: '/body/reasonCode', detail: 'required for reject and hide; not "reported"' }] },
     );
   }
+  const last = lastDecision(item);
+  if (last && repeatsLastDecision(item, actor.subject, input))
+    return ok({ item, record: last, repeated: true });
   const now = clock.now();
   if (claimedByOther(item, actor.subject, now)) return reject(claimedError(item));
 
@@ -85,7 +120,7 @@ export function decideItem(
     ...(onAppeal && item.appeal ? { appeal: { ...item.appeal, decidedAt: record.decidedAt } } : {}),
     version: item.version + 1,
   };
-  return ok({ item: decided, record }, [
+  return ok({ item: decided, record, repeated: false }, [
     moderationEvent(ids, now, decided, ModerationEvents.decided, {
       decision: record.decision,
       ...(record.reasonCode ? { reasonCode: record.reasonCode } : {}),
@@ -103,9 +138,20 @@ export interface SubjectOutcome extends SubjectSides {
 }
 
 /**
+ * A decision on a subject: made, with the tool's change to write, or a
+ * repeat, with nothing to write (and no change: the tool is not asked again
+ * what it already did).
+ */
+export type SubjectDecision<Change> =
+  | (DecidedItem & { readonly repeated: false; readonly change: Change })
+  | (DecidedItem & { readonly repeated: true; readonly change?: undefined });
+
+/**
  * The whole decision on a subject: the centre's part ({@link decideItem})
  * with the tool's part (its change to the subject, or its refusal), the
- * events of both (the tool's first) and the audit record of both.
+ * events of both (the tool's first) and the audit record of both. A repeat
+ * of the decision the item stands by is answered before the tool's part is
+ * looked at: it changes nothing, so it has no events and no audit record.
  *
  * Outcomes: those of `decideItem` first (a decision the centre refuses is
  * never the tool's to judge); then the tool's refusal.
@@ -115,10 +161,15 @@ export function decideWithSubject<Change extends SubjectOutcome>(
   item: ModerationItem,
   input: DecideItemInput,
   change: Outcome<Change>,
-): Outcome<DecidedItem & { readonly change: Change }> {
+): Outcome<SubjectDecision<Change>> {
   const outcome = decideItem(context, item, input);
   if (!outcome.ok) return outcome;
+  if (outcome.value.repeated) return ok({ ...outcome.value, repeated: true });
   if (!change.ok) return change;
   const audit = moderationAudit(context, item, outcome.value, change.value);
-  return ok({ ...outcome.value, change: change.value }, [...change.value.events, ...outcome.events], audit);
+  return ok(
+    { ...outcome.value, repeated: false, change: change.value },
+    [...change.value.events, ...outcome.events],
+    audit,
+  );
 }

@@ -1,6 +1,7 @@
 import { PetitionEvents } from '../../../events/petitions';
 import { Decision, SYSTEM_DECIDER } from '../../moderation/item';
-import { REASON_CODES, type ReasonCode, SYSTEM_REASON } from '../../moderation/reasons';
+import { type ReasonCode, SYSTEM_REASON } from '../../moderation/reasons';
+import { withholdsContent } from '../../moderation/withheld';
 import type { CommandContext } from '../../shared/command';
 import { text } from '../../shared/localized';
 import { fail, type Outcome, ok, reject } from '../../shared/outcome';
@@ -50,7 +51,7 @@ export function moderatePetition(
     decidedAt: now.toISOString(),
     decidedBy: context.actor.subject,
   };
-  const hidesText = input.reasonCode !== undefined && REASON_CODES[input.reasonCode].hidesText;
+  const hidesText = withholdsContent(input.reasonCode);
   const recorded: Petition = { ...petition, moderation, version: petition.version + 1 };
   if (petition.state === target) {
     return ok(target === PetitionState.open ? recorded : { ...recorded, textHidden: hidesText });

@@ -60,10 +60,10 @@ describe('the audit trail of staff actions', () => {
     ).toBe(200);
     expect(
       (
-        await api.call(
-          `${demo}/petitions/${petition.id}/offline-signatures`,
-          call(council, 'POST', { count: 7 }),
-        )
+        await api.call(`${demo}/petitions/${petition.id}/offline-signatures`, {
+          ...call(council, 'POST', { count: 7 }),
+          headers: { 'content-type': 'application/json', 'idempotency-key': 'paper-batch-1' },
+        })
       ).status,
     ).toBe(200);
     expect(

@@ -188,11 +188,11 @@ describe('the petition lifecycle over HTTP', () => {
 
     const offline = await api.call(
       `${base}/${petition.id}/offline-signatures`,
-      post(tokens.council as string, { count: 25 }),
+      post(tokens.council as string, { count: 25 }, { 'idempotency-key': `paper-${petition.id}` }),
     );
     const byResident = await api.call(
       `${base}/${petition.id}/offline-signatures`,
-      post(tokens.r1 as string, { count: 25 }),
+      post(tokens.r1 as string, { count: 25 }, { 'idempotency-key': `paper-r1-${petition.id}` }),
     );
     const fired = api.runtime.bus.published.filter(
       (event) =>

@@ -1,5 +1,6 @@
 import type { AuditIntent } from '../../../domain/audit/intent';
 import type { Page } from '../../../domain/communities/ports';
+import type { PaperBatch } from '../../../domain/petitions/commands/add-offline-signatures';
 import { type Petition, type PetitionThreshold, totalSignatures } from '../../../domain/petitions/petition';
 import type { PetitionQuery, PetitionStats, PetitionStore } from '../../../domain/petitions/ports';
 import type { EventEnvelope } from '../../../events/envelope';
@@ -11,12 +12,14 @@ export interface PetitionStoreRecord {
   readonly signatures: Map<string, { signedAt: string; districtId?: string }>;
   readonly sponsors: Set<string>;
   readonly thresholdMarks: Set<string>;
+  /** Paper batches by `<petitionId>|<batchId>`. */
+  readonly paperBatches: Map<string, PaperBatch>;
 }
 
 /**
  * An in-memory {@link PetitionStore} with the same contract as the DynamoDB one:
  * a save is conditioned on the version the command read, a signature and a
- * sponsor are written once per person, a threshold mark once. `conflictNext(n)`
+ * sponsor are written once per person, a threshold mark and a paper batch once. `conflictNext(n)`
  * makes the next `n` conditional saves answer `conflict`, as if another change
  * had come first, so the runner's retry can be tested without a race.
  */
@@ -30,6 +33,7 @@ export function fakePetitionStore(seed: readonly Petition[] = []) {
     signatures: new Map(),
     sponsors: new Set(),
     thresholdMarks: new Set(),
+    paperBatches: new Map(),
   };
   let conflicts = 0;
   let saves = 0;
@@ -63,8 +67,10 @@ export function fakePetitionStore(seed: readonly Petition[] = []) {
       commit(next, events, audit);
       return 'saved';
     },
-    async saveCounts(previous, next, crossed: readonly PetitionThreshold[], events, audit) {
-      if (!mayWrite(previous)) return 'conflict';
+    async saveCounts(previous, next, crossed: readonly PetitionThreshold[], events, audit, batch) {
+      const batchKey = `${next.id}|${batch.id}`;
+      if (!mayWrite(previous) || record.paperBatches.has(batchKey)) return 'conflict';
+      record.paperBatches.set(batchKey, batch);
       for (const threshold of crossed) record.thresholdMarks.add(`${next.id}|${threshold.name}`);
       commit(next, events, audit);
       return 'saved';
@@ -85,6 +91,9 @@ export function fakePetitionStore(seed: readonly Petition[] = []) {
         ...(signature.districtId ? { districtId: signature.districtId } : {}),
       });
       return 'signed';
+    },
+    async paperBatch(_communityId, petitionId, batchId) {
+      return record.paperBatches.get(`${petitionId}|${batchId}`);
     },
     async signatureOf(_communityId, petitionId, signerKey) {
       const signature = record.signatures.get(`${petitionId}|${signerKey}`);

@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { Role } from '../../../domain/identity/actor';
 import { appealItem } from '../../../domain/moderation/commands/appeal-item';
 import { claimItem, releaseClaim } from '../../../domain/moderation/commands/claim-item';
-import { decideItem, decideWithSubject } from '../../../domain/moderation/commands/decide-item';
+import {
+  decideItem,
+  decideWithSubject,
+  repeatsLastDecision,
+} from '../../../domain/moderation/commands/decide-item';
 import { reportItem } from '../../../domain/moderation/commands/report-item';
 import {
   type DecisionRecord,
@@ -316,6 +320,102 @@ describe('decideWithSubject', () => {
 
     expect(!unreasoned.ok && unreasoned.error.code).toBe('reason_required');
     expect(!toolSaysNo.ok && toolSaysNo.error.code).toBe('invalid_state');
+  });
+});
+
+describe('a repeated decision', () => {
+  const approval: DecisionRecord = { ...rejection, decision: 'approve', reasonCode: undefined };
+  const { reasonCode: _none, ...plainApproval } = approval;
+  const approved = pendingItem({ status: ItemStatus.decided, decisions: [plainApproval], version: 2 });
+  const withNote = pendingItem({
+    status: ItemStatus.decided,
+    decisions: [{ ...rejection, note: 'Same as 01Q.' }],
+    version: 2,
+  });
+
+  it.each([
+    ['the same approval by the same moderator', moderatorA, approved, { decision: 'approve' as const }, true],
+    [
+      'the same rejection, reason and note',
+      moderatorA,
+      withNote,
+      { decision: 'reject' as const, reasonCode: 'duplicate' as const, note: 'Same as 01Q.' },
+      true,
+    ],
+    ['the same approval by another moderator', moderatorB, approved, { decision: 'approve' as const }, false],
+    [
+      'a rejection after the approval',
+      moderatorA,
+      approved,
+      { decision: 'reject' as const, reasonCode: 'duplicate' as const },
+      false,
+    ],
+    [
+      'the same rejection with another reason',
+      moderatorA,
+      rejected,
+      { decision: 'reject' as const, reasonCode: 'unclear' as const },
+      false,
+    ],
+    [
+      'the same rejection with another note',
+      moderatorA,
+      withNote,
+      { decision: 'reject' as const, reasonCode: 'duplicate' as const, note: 'Same as 01R.' },
+      false,
+    ],
+    [
+      'the same rejection without its note',
+      moderatorA,
+      withNote,
+      { decision: 'reject' as const, reasonCode: 'duplicate' as const },
+      false,
+    ],
+    [
+      'the same approval on an item reported since (waiting again)',
+      moderatorA,
+      { ...approved, status: ItemStatus.pending },
+      { decision: 'approve' as const },
+      false,
+    ],
+    [
+      'an approval of an item never decided',
+      moderatorA,
+      pendingItem(),
+      { decision: 'approve' as const },
+      false,
+    ],
+  ])('%s', (_case, context, item, input, repeated) => {
+    expect(repeatsLastDecision(item, context.actor.subject, input)).toBe(repeated);
+
+    const outcome = decideItem(context, item, input);
+
+    expect(outcome).toMatchObject({ ok: true, value: { repeated } });
+    if (!outcome.ok) return;
+    // A repeat answers the item as it is, with the record it repeats, and emits nothing.
+    expect(outcome.value.item.version).toBe(repeated ? item.version : item.version + 1);
+    expect(outcome.events).toHaveLength(repeated ? 0 : 1);
+  });
+
+  it('answers a repeat before asking the tool, without events or an audit record', () => {
+    const refused = fail('invalid_state', text('Ні.', 'No.'));
+
+    const outcome = decideWithSubject(moderatorA, approved, { decision: 'approve' }, refused);
+
+    expect(outcome).toEqual({
+      ok: true,
+      value: { item: approved, record: plainApproval, repeated: true },
+      events: [],
+    });
+  });
+
+  it('still refuses a repeat by someone who may no longer decide', () => {
+    const former = contextOf('moderator-a');
+
+    expect(decideItem(former, approved, { decision: 'approve' })).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden' },
+    });
   });
 });
 

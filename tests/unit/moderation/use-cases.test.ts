@@ -180,6 +180,74 @@ describe('decisions on the runner', () => {
     expect(fake.record.decisions).toHaveLength(1);
   });
 
+  it('answers an identical decision already made by the same moderator with the item, writing nothing', async () => {
+    const { fake, useCases } = prepare();
+    const first = await useCases.decide(moderator, community, ITEM_ID, { decision: 'approve' });
+
+    const again = await useCases.decide(moderator, community, ITEM_ID, { decision: 'approve' });
+
+    expect(again).toEqual(first.ok && { ok: true, value: first.value, events: [] });
+    expect(fake.saves).toBe(1);
+    expect(fake.record.decisions).toHaveLength(1);
+    expect(fake.record.events).toHaveLength(1);
+    expect(fake.record.audits).toHaveLength(1);
+  });
+
+  it('answers the repeat, not a 409, when the race it lost was won by the same decision', async () => {
+    const { fake } = prepare();
+    const plain = moderationUseCases(fake.port, noPause);
+    let raced = false;
+    // The same request, sent twice at once: the twin's decision lands between this one's load and save.
+    const racing = {
+      ...fake.port,
+      saveDecision: async (...args: Parameters<typeof fake.port.saveDecision>) => {
+        if (!raced) {
+          raced = true;
+          expect((await plain.decide(moderator, community, ITEM_ID, { decision: 'approve' })).ok).toBe(true);
+        }
+        return fake.port.saveDecision(...args);
+      },
+    };
+
+    const outcome = await moderationUseCases(racing, noPause).decide(moderator, community, ITEM_ID, {
+      decision: 'approve',
+      version: 1,
+    });
+
+    expect(outcome).toMatchObject({
+      ok: true,
+      value: { status: ItemStatus.decided, version: 2 },
+      events: [],
+    });
+    expect(fake.record.decisions).toHaveLength(1);
+    expect(fake.record.events).toHaveLength(1);
+    expect(fake.record.audits).toHaveLength(1);
+  });
+
+  it('still answers version_conflict when the race it lost was won by another decision', async () => {
+    const { fake } = prepare();
+    const plain = moderationUseCases(fake.port, noPause);
+    let raced = false;
+    const racing = {
+      ...fake.port,
+      saveDecision: async (...args: Parameters<typeof fake.port.saveDecision>) => {
+        if (!raced) {
+          raced = true;
+          await plain.decide(moderator, community, ITEM_ID, { decision: 'approve' });
+        }
+        return fake.port.saveDecision(...args);
+      },
+    };
+
+    const outcome = await moderationUseCases(racing, noPause).decide(moderator, community, ITEM_ID, {
+      decision: 'reject',
+      reasonCode: 'duplicate',
+    });
+
+    expect(!outcome.ok && outcome.error.code).toBe('version_conflict');
+    expect(fake.record.decisions.map((entry) => entry.decision)).toEqual(['approve']);
+  });
+
   it(`answers version_conflict after ${CHANGE_ATTEMPTS} lost races`, async () => {
     const { fake, useCases } = prepare();
     fake.conflictNext(CHANGE_ATTEMPTS);

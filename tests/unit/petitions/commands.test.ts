@@ -251,11 +251,17 @@ describe('petition commands', () => {
 
   it('fires each threshold once from paper signatures', () => {
     const petition = open();
-    const first = addOfflineSignatures(contextFor(council), petition, 9);
+    const first = addOfflineSignatures(contextFor(council), petition, { id: 'batch-0001', count: 9 });
     if (!first.ok) throw new Error('fixture');
-    const second = addOfflineSignatures(contextFor(council), first.value.petition, 5);
+    const second = addOfflineSignatures(contextFor(council), first.value.petition, {
+      id: 'batch-0002',
+      count: 5,
+    });
     if (!second.ok) throw new Error('fixture');
-    const third = addOfflineSignatures(contextFor(council), second.value.petition, 5);
+    const third = addOfflineSignatures(contextFor(council), second.value.petition, {
+      id: 'batch-0003',
+      count: 5,
+    });
 
     expect(first.value.crossed).toEqual([]);
     expect(second.value.crossed).toEqual([{ name: 'response', signatures: 10 }]);
@@ -303,5 +309,64 @@ describe('petition commands', () => {
         error: { code: 'forbidden' },
       },
     );
+  });
+});
+
+describe('paper signatures, one batch once', () => {
+  const counted = (() => {
+    const outcome = addOfflineSignatures(contextFor(council), open(), {
+      id: 'batch-0001',
+      count: 5,
+      note: 'Box 1',
+    });
+    if (!outcome.ok) throw new Error('fixture');
+    return outcome.value;
+  })();
+
+  it.each([
+    ['the same batch again', { id: 'batch-0001', count: 5, note: 'Box 1' }, { replayed: true }],
+    [
+      'another count under the same key',
+      { id: 'batch-0001', count: 6, note: 'Box 1' },
+      'idempotency_key_reused',
+    ],
+    [
+      'another note under the same key',
+      { id: 'batch-0001', count: 5, note: 'Box 2' },
+      'idempotency_key_reused',
+    ],
+    ['no note under the same key', { id: 'batch-0001', count: 5 }, 'idempotency_key_reused'],
+  ])('%s', (_case, input, expected) => {
+    const outcome = addOfflineSignatures(contextFor(council), counted.petition, input, counted.batch);
+
+    if (typeof expected === 'string') {
+      expect(outcome).toMatchObject({ ok: false, error: { code: expected, details: { recordedCount: 5 } } });
+      return;
+    }
+    // A replay answers the petition as it is, counts nothing, emits nothing and audits nothing.
+    expect(outcome).toEqual({
+      ok: true,
+      value: { petition: counted.petition, crossed: [], batch: counted.batch, replayed: true },
+      events: [],
+    });
+  });
+
+  it('records the batch it counts: key, count, note, who and when', () => {
+    expect(counted.replayed).toBe(false);
+    expect(counted.petition.offlineSignatureCount).toBe(5);
+    expect(counted.batch).toEqual({
+      id: 'batch-0001',
+      count: 5,
+      note: 'Box 1',
+      petitionId: counted.petition.id,
+      addedAt: expect.any(String),
+      addedBy: 'council',
+    });
+  });
+
+  it('refuses a resident before telling them anything about a batch', () => {
+    const outcome = addOfflineSignatures(contextFor(author), counted.petition, counted.batch, counted.batch);
+
+    expect(outcome).toMatchObject({ ok: false, error: { code: 'forbidden' } });
   });
 });

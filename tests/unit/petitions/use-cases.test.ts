@@ -151,11 +151,17 @@ describe('petition use cases on the runner', () => {
   it('fires a threshold once when paper signatures cross it, audited', async () => {
     const { fake, useCases, petition } = await withOpenPetition();
 
-    const first = await useCases.addPaperSignatures(contextFor(council), 'demo', petition.id, 12);
-    const second = await useCases.addPaperSignatures(contextFor(council), 'demo', petition.id, 5);
+    const first = await useCases.addPaperSignatures(contextFor(council), 'demo', petition.id, {
+      id: 'batch-0001',
+      count: 12,
+    });
+    const second = await useCases.addPaperSignatures(contextFor(council), 'demo', petition.id, {
+      id: 'batch-0002',
+      count: 5,
+    });
 
-    expect(first.ok && first.value.offlineSignatureCount).toBe(12);
-    expect(second.ok && second.value.offlineSignatureCount).toBe(17);
+    expect(first.ok && first.value.petition.offlineSignatureCount).toBe(12);
+    expect(second.ok && second.value.petition.offlineSignatureCount).toBe(17);
     expect(fake.record.events.filter((event) => event.name === 'petition.threshold-reached.v1')).toHaveLength(
       1,
     );
@@ -164,6 +170,65 @@ describe('petition use cases on the runner', () => {
       'petition.offline-signatures',
       'petition.offline-signatures',
     ]);
+  });
+
+  it('counts a batch once: sent again, or again after losing its race, it is a replay that writes nothing', async () => {
+    const { fake, useCases, petition } = await withOpenPetition();
+    const batch = { id: 'batch-0001', count: 5 };
+    const first = await useCases.addPaperSignatures(contextFor(council), 'demo', petition.id, batch);
+    const savesAfterFirst = fake.saves;
+
+    const again = await useCases.addPaperSignatures(contextFor(council), 'demo', petition.id, batch);
+    fake.conflictNext(1);
+    const other = await useCases.addPaperSignatures(contextFor(council), 'demo', petition.id, {
+      id: 'batch-0002',
+      count: 5,
+    });
+
+    expect(first.ok && first.value.replayed).toBe(false);
+    expect(again.ok && again.value).toMatchObject({ replayed: true, petition: { offlineSignatureCount: 5 } });
+    // The replay saved nothing; the other batch lost one race and was counted on its second try.
+    expect(fake.saves).toBe(savesAfterFirst + 2);
+    expect(other.ok && other.value.petition.offlineSignatureCount).toBe(10);
+    expect([...fake.record.paperBatches.keys()]).toEqual([
+      `${petition.id}|batch-0001`,
+      `${petition.id}|batch-0002`,
+    ]);
+    expect(fake.record.audits.map((audit) => audit.action)).toEqual([
+      'petition.offline-signatures',
+      'petition.offline-signatures',
+    ]);
+  });
+
+  it('answers the replay when the twin of a batch was counted while it waited', async () => {
+    const { fake, useCases, petition } = await withOpenPetition();
+    const batch = { id: 'batch-0001', count: 5 };
+    let raced = false;
+    // The same batch sent twice at once: the twin's write lands between this one's load and save.
+    const racing = petitionUseCases(
+      {
+        ...fake.store,
+        saveCounts: async (...args: Parameters<typeof fake.store.saveCounts>) => {
+          if (!raced) {
+            raced = true;
+            expect(
+              (await useCases.addPaperSignatures(contextFor(council), 'demo', petition.id, batch)).ok,
+            ).toBe(true);
+          }
+          return fake.store.saveCounts(...args);
+        },
+      },
+      noPause,
+    );
+
+    const outcome = await racing.addPaperSignatures(contextFor(council), 'demo', petition.id, batch);
+
+    expect(outcome.ok && outcome.value).toMatchObject({
+      replayed: true,
+      petition: { offlineSignatureCount: 5 },
+    });
+    expect(fake.record.paperBatches.size).toBe(1);
+    expect(fake.record.audits).toHaveLength(1);
   });
 
   it('signs once per person: the repeat is alreadySigned and writes nothing', async () => {
