@@ -70,7 +70,7 @@ const rateLimitFields = {
 const defaulted = (action: LimitedAction) => {
   const { limit, windowSeconds } = DEFAULT_RATE_LIMITS[action];
   return z
-    .object({
+    .strictObject({
       limit: rateLimitFields.limit.default(limit),
       windowSeconds: rateLimitFields.windowSeconds.default(windowSeconds),
     })
@@ -79,7 +79,7 @@ const defaulted = (action: LimitedAction) => {
 const RateLimitPatch = z.object(rateLimitFields).partial().strict();
 
 /** `limits` in a community's settings: every action, each defaulting to {@link DEFAULT_RATE_LIMITS}. */
-export const RateLimitSettingsSchema = z.object({
+export const RateLimitSettingsSchema = z.strictObject({
   'petition.create': defaulted('petition.create'),
   'comment.create': defaulted('comment.create'),
   'report.create': defaulted('report.create'),

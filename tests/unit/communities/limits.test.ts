@@ -122,6 +122,16 @@ describe('the limits in settings', () => {
     expect(CommunitySettingsPatchSchema.safeParse({ limits }).success).toBe(false);
   });
 
+  it('refuses unknown keys in the limits of new settings too', () => {
+    expect(CommunitySettingsSchema.safeParse({ names, limits: { 'vote.cast': { limit: 1 } } }).success).toBe(
+      false,
+    );
+    expect(
+      CommunitySettingsSchema.safeParse({ names, limits: { 'comment.create': { limit: 1, burst: 3 } } })
+        .success,
+    ).toBe(false);
+  });
+
   it('merges a patch field by field, keeping the other actions and fields', () => {
     const current = CommunitySettingsSchema.parse({ names, limits: { 'report.create': { limit: 7 } } });
     const patch = CommunitySettingsPatchSchema.parse({ limits: { 'comment.create': { limit: 3 } } });
