@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOMY_LIMITS } from '../../support/limits';
 import { jsonOf, startTestRuntime, type TestRuntime } from '../../support/runtime';
 
 /**
@@ -75,6 +76,8 @@ beforeAll(async () => {
         names: { uk: 'Повтори', en: 'Repeats' },
         districts: [{ id: 'north', names: { uk: 'Північ', en: 'North' } }],
         petitions: { sponsorsNeeded: 0, thresholds: [{ name: 'response', signatures: 100 }] },
+        // One author starts a petition for nearly every test here.
+        limits: ROOMY_LIMITS,
       },
       council: [{ subject: 'council-r' }],
     }),

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOMY_LIMITS } from '../../support/limits';
 import { jsonOf, startTestRuntime, type TestRuntime } from '../../support/runtime';
 
 /**
@@ -53,6 +54,8 @@ beforeAll(async () => {
         districts: [{ id: 'north', names: { uk: 'Північ', en: 'North' } }],
         petitions: { sponsorsNeeded: 0, thresholds: [{ name: 'response', signatures: 1000 }] },
         moderation: { petitions: 'post' },
+        // One author starts a petition for every test here.
+        limits: ROOMY_LIMITS,
       },
       council: [{ subject: 'council-p' }],
     }),
