@@ -166,7 +166,7 @@ async function seedDemoPetition(
   for (const sponsor of ['demo-sponsor-1', 'demo-sponsor-2', 'demo-sponsor-3']) {
     const context = person(sponsor);
     await advance(
-      sponsorPetition(context, community, current, current.sponsorToken),
+      sponsorPetition(context, community, current, (stored) => stored === current.sponsorToken),
       context.actor.signerKey,
     );
   }
