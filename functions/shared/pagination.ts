@@ -31,15 +31,10 @@ export const invalidCursor = (): ProblemError =>
 
 /**
  * What one attribute of a list's cursor must hold: exactly the list's
- * partition (`is`), a sort key inside the list's range (`startsWith`, or
- * `matches` where the range is narrower than a prefix), or any key string
- * (`key`: where the list's query puts no condition on the attribute).
+ * partition (`is`), a sort key under the list's prefix (`startsWith`), or any
+ * key string (`key`: where the list's query puts no condition on the attribute).
  */
-export type CursorAttribute =
-  | { readonly is: string }
-  | { readonly startsWith: string }
-  | { readonly matches: RegExp }
-  | 'key';
+export type CursorAttribute = { readonly is: string } | { readonly startsWith: string } | 'key';
 
 /**
  * The key a list's query returns as `LastEvaluatedKey`, attribute by
@@ -84,14 +79,22 @@ export function indexCursor(index: IndexName, partition: string): CursorShape {
   };
 }
 
+/**
+ * Whether a value from a cursor can stand as a key (or a key condition's
+ * value) in a query: a non-empty string within DynamoDB's {@link KEY_BYTES}.
+ * Positions that are not whole keys (an export's, a comment list's) check
+ * their sort keys with it too.
+ */
+export function isKeyValue(value: unknown): value is string {
+  return typeof value === 'string' && value.length > 0 && Buffer.byteLength(value, 'utf8') <= KEY_BYTES;
+}
+
 /** Whether a cursor's value is what its attribute must hold. */
 function holds(value: unknown, rule: CursorAttribute): boolean {
-  if (typeof value !== 'string' || value.length === 0 || Buffer.byteLength(value, 'utf8') > KEY_BYTES)
-    return false;
+  if (!isKeyValue(value)) return false;
   if (rule === 'key') return true;
   if ('is' in rule) return value === rule.is;
-  if ('startsWith' in rule) return value.startsWith(rule.startsWith);
-  return rule.matches.test(value);
+  return value.startsWith(rule.startsWith);
 }
 
 /** A cursor read back as a JSON object (not an array, not a value), or the refusal. */

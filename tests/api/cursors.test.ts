@@ -198,3 +198,42 @@ describe.each(lists)('a cursor of $name', (list) => {
     expect(body.items[0]).not.toEqual(first.items[0]);
   });
 });
+
+// Positions that are not whole keys (a comment list's, an export's) carry a
+// sort key the next query starts after: one over DynamoDB's 1,024 bytes made
+// the query fail, a 500.
+describe("a position's sort key over 1,024 bytes", () => {
+  const long = 'x'.repeat(1_400);
+
+  it.each(['newest', 'top'])(
+    "in the %s comment list's cursor is refused with 400 invalid_cursor",
+    async (sort) => {
+      const consultations = await jsonOf(await api.call('/v1/communities/demo/consultations?phase=open'));
+      const id = consultations.items[0].id as string;
+
+      const response = await api.call(
+        `/v1/communities/demo/consultations/${id}/comments?sort=${sort}&cursor=${encode({ list: `${id}|*|${sort}`, after: long })}`,
+      );
+
+      expect(response.status).toBe(400);
+      expect(await jsonOf(response)).toMatchObject({ code: 'invalid_cursor' });
+    },
+  );
+
+  it("in a consultation export's cursor is refused with 400 invalid_cursor", async () => {
+    const council = await api.token({ sub: 'council-1', community: 'demo', district: 'd1' });
+    const consultations = await jsonOf(await api.call('/v1/communities/demo/consultations?phase=open'));
+    const id = consultations.items[0].id as string;
+    const cursor = encode({ export: `consultation/${id}/json`, phase: 'comments', after: long });
+
+    const response = await api.call(
+      `/v1/communities/demo/consultations/${id}/export?format=json&cursor=${cursor}`,
+      {
+        token: council,
+      },
+    );
+
+    expect(response.status).toBe(400);
+    expect(await jsonOf(response)).toMatchObject({ code: 'invalid_cursor' });
+  });
+});
