@@ -28,7 +28,7 @@ import {
   exportPosition,
   nextPageLink,
 } from '../shared/export-pages';
-import { invalidCursor } from '../shared/pagination';
+import { invalidCursor, isKeyValue } from '../shared/pagination';
 import { pathTo, type RouteReply, type RouteRequest, userScope } from '../shared/routes';
 import { ITEM, storeFor } from './requests';
 import { consultationReads } from './use-cases';
@@ -71,7 +71,7 @@ const answerRows = (
 /** Where a cursor says the previous page ended (a sort key), if anywhere. */
 function sortKey(value: unknown): string | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== 'string' || value.length === 0) throw invalidCursor();
+  if (!isKeyValue(value)) throw invalidCursor();
   return value;
 }
 

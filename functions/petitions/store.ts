@@ -14,7 +14,7 @@ import { enqueuePut } from '../moderation/items';
 import { batchGetAll, dueQuery, indexPage, readItem, setExpression } from '../shared/dynamo';
 import { Entity, keys } from '../shared/keys';
 import { commitWithEvents, commitWithEventsAt, newPut, type TransactItem } from '../shared/outbox';
-import { decodeCursor, pageAfter } from '../shared/pagination';
+import { decodeCursor, indexCursor, pageAfter, tableCursor } from '../shared/pagination';
 import {
   paperBatchFromItem,
   paperBatchToItem,
@@ -314,7 +314,7 @@ export function dynamoPetitionStore(client: DynamoDBDocumentClient, tableName: s
     async list(query) {
       if (query.sort === 'closing') {
         const partition = keys.petitionClosing(query.communityId, '', '').PK;
-        const startKey = decodeCursor(query.cursor, { attribute: 'PK', value: partition });
+        const startKey = decodeCursor(query.cursor, tableCursor({ PK: partition }));
         const page = await client.send(
           new QueryCommand({
             TableName: tableName,
@@ -345,7 +345,7 @@ export function dynamoPetitionStore(client: DynamoDBDocumentClient, tableName: s
         ExpressionAttributeValues: { ':pk': partition, ...filter.values },
         ScanIndexForward: false,
         Limit: query.limit,
-        ExclusiveStartKey: decodeCursor(query.cursor, { attribute: partitionKey, value: partition }),
+        ExclusiveStartKey: decodeCursor(query.cursor, indexCursor(index, partition)),
         ...(filter.clauses.length > 0 ? { FilterExpression: filter.clauses.join(' AND ') } : {}),
       };
       const page = await client.send(new QueryCommand(input));
