@@ -108,13 +108,14 @@ function optionalInteger(
   node: Node,
   key: string,
   bounds: { readonly min: number; readonly max: number },
+  otherwise = '',
 ): number | undefined {
   const value: unknown = node.tryGetContext(key);
   if (value === undefined || value === null || value === '') return undefined;
   const number = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
   if (typeof number !== 'number' || !Number.isInteger(number) || number < bounds.min || number > bounds.max) {
     throw new DeploymentConfigError(
-      `${key} must be a whole number from ${bounds.min} to ${bounds.max}, e.g. -c ${key}=${bounds.min}; got ${JSON.stringify(value)}`,
+      `${key} must be a whole number from ${bounds.min} to ${bounds.max}, e.g. -c ${key}=${bounds.min}${otherwise}; got ${JSON.stringify(value)}`,
     );
   }
   return number;
@@ -125,7 +126,12 @@ function readApiReservedConcurrency(node: Node, stage: string): number | undefin
   const key = CONTEXT_KEYS.apiReservedConcurrency;
   const value: unknown = node.tryGetContext(key);
   if (value === 'off' || value === false || value === 'false') return undefined;
-  const given = optionalInteger(node, key, LIMIT_BOUNDS.apiReservedConcurrency);
+  const given = optionalInteger(
+    node,
+    key,
+    LIMIT_BOUNDS.apiReservedConcurrency,
+    ` (or -c ${key}=off for none)`,
+  );
   if (given !== undefined) return given;
   return stage === 'prod' ? DEPLOYMENT_LIMIT_DEFAULTS.prodApiReservedConcurrency : undefined;
 }

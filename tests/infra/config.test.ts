@@ -99,5 +99,8 @@ describe('deployment config from CDK context', () => {
     expect(
       configFrom({ ...TEST_CONTEXT, [CONTEXT_KEYS.apiReservedConcurrency]: '7' }).apiReservedConcurrency,
     ).toBe(7);
+    expect(() => configFrom({ ...prod, [CONTEXT_KEYS.apiReservedConcurrency]: 'none' })).toThrow(
+      `-c ${CONTEXT_KEYS.apiReservedConcurrency}=off for none`,
+    );
   });
 });
