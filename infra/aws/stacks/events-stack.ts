@@ -70,7 +70,7 @@ export class EventsStack extends Stack {
       Validations.of(this.streamFunction.role).acknowledge({
         id: 'AwsSolutions-IAM5[Resource::*]',
         reason:
-          'dynamodb:ListStreams supports no resource-level permissions, so IAM only accepts it on "*"; it lists stream ARNs and reads no data. Every other statement of this role names the table or its stream.',
+          'dynamodb:ListStreams supports no resource-level permissions, so IAM only accepts it on "*"; it lists stream ARNs and reads no data. Every other statement of this role names its resource (the table, its stream, the bus, the dead-letter queue, the log group).',
       });
     }
   }
