@@ -1,4 +1,5 @@
 import { type Stack, Validations } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
@@ -86,6 +87,32 @@ describe('cdk-nag AwsSolutions checks over the real stacks', () => {
         `Hromada-${stage}-Exports/AccessLogsBucket`,
       ]);
     });
+  });
+
+  it('has every SQS queue (dead-letter ones included) refuse requests that do not use TLS', () => {
+    let queues = 0;
+    for (const stack of Object.values(real.prod.stacks) as Stack[]) {
+      const template = Template.fromStack(stack);
+      const policies = Object.values(template.findResources('AWS::SQS::QueuePolicy')).map(
+        (policy) => policy.Properties as { Queues: unknown[]; PolicyDocument: { Statement: unknown[] } },
+      );
+      for (const queueId of Object.keys(template.findResources('AWS::SQS::Queue'))) {
+        queues += 1;
+        const statements = policies
+          .filter((policy) => JSON.stringify(policy.Queues) === JSON.stringify([{ Ref: queueId }]))
+          .flatMap((policy) => policy.PolicyDocument.Statement);
+        expect(statements, queueId).toContainEqual(
+          expect.objectContaining({
+            Effect: 'Deny',
+            Action: 'sqs:*',
+            Principal: { AWS: '*' },
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          }),
+        );
+      }
+    }
+    // The stream's and the jobs' dead-letter queues, and per queued job its queue and dead-letter queue.
+    expect(queues).toBe(2 + 2 * QUEUED_JOB_HANDLERS.length);
   });
 
   it('finds what is neither fixed nor acknowledged: a plain queue fails the checks and the synth of the app', () => {
