@@ -50,6 +50,7 @@ const PETITION_FIELDS = {
   openedAt: true,
   closesAt: true,
   closedAt: true,
+  anonymised: true,
   signatureCount: true,
   offlineSignatureCount: true,
   thresholdsReached: true,
