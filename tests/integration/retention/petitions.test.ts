@@ -55,8 +55,8 @@ function openPetition(id: string, closesAt: string): Petition {
   };
 }
 
-const put = (Item: Record<string, unknown>) =>
-  client().send(new PutCommand({ TableName: table.tableName, Item }));
+const put = (Item: object) =>
+  client().send(new PutCommand({ TableName: table.tableName, Item: Item as Record<string, unknown> }));
 
 /** An open petition with `count` signatures over every GSI1 bucket, a sponsor and a resident's report, tallied. */
 async function signedPetition(id: string, closesAt: string, count: number): Promise<void> {
