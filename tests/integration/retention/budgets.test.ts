@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AuditAction, type AuditIntent, newAuditIntent } from '../../../domain/audit/intent';
 import type { Budget } from '../../../domain/budgets/budget';
@@ -83,8 +83,42 @@ async function exportedBallots() {
 }
 
 const sha256 = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex');
-const run = (at: string) =>
-  eraseExpiredPersonalData(client(), table.tableName, fixedClock(at), ulidGenerator());
+const run = (at: string, through = client()) =>
+  eraseExpiredPersonalData(through, table.tableName, fixedClock(at), ulidGenerator());
+
+/** The table's client, but the `nth` transaction it is given fails as if the job's function had stopped there. */
+function stoppingAt(nth: number): DynamoDBDocumentClient {
+  const real = client();
+  let transactions = 0;
+  return new Proxy(real, {
+    get(target, property, receiver) {
+      if (property !== 'send') return Reflect.get(target, property, receiver);
+      return (command: Parameters<DynamoDBDocumentClient['send']>[0]) => {
+        if (command instanceof TransactWriteCommand) {
+          transactions += 1;
+          if (transactions === nth) return Promise.reject(new Error('the function stopped'));
+        }
+        return target.send(command);
+      };
+    },
+  });
+}
+
+/** The budget of {@link tallying}, its ballots cast, published on PUBLISHED_AT. */
+async function publishedBudget(): Promise<Ballot[]> {
+  await store().createBudget(tallying, []);
+  const cast = ballots();
+  await store().castBallots(cast);
+  const published: Budget = { ...tallying, phase: 'published', resultsPublishedAt: PUBLISHED_AT, version: 4 };
+  const council = contextFor(actor({ subject: 'council-1', roles: new Set([Role.council]) }));
+  const audit = newAuditIntent(council, {
+    communityId: COMMUNITY,
+    action: AuditAction.budgetResultsPublish,
+    target: `budget/${tallying.id}`,
+  });
+  expect(await store().publish(tallying, published, [], [], [], audit)).toBe('saved');
+  return cast;
+}
 
 beforeAll(() => vi.stubEnv('LOG_LEVEL', 'silent'));
 afterAll(() => vi.unstubAllEnvs());
@@ -101,22 +135,7 @@ beforeEach(async () => {
 
 describe('the retention job on budgets', () => {
   it('replaces every ballot by one without its voter, in the same order, so the export is the same file', async () => {
-    await store().createBudget(tallying, []);
-    const cast = ballots();
-    await store().castBallots(cast);
-    const published: Budget = {
-      ...tallying,
-      phase: 'published',
-      resultsPublishedAt: PUBLISHED_AT,
-      version: 4,
-    };
-    const council = contextFor(actor({ subject: 'council-1', roles: new Set([Role.council]) }));
-    const audit = newAuditIntent(council, {
-      communityId: COMMUNITY,
-      action: AuditAction.budgetResultsPublish,
-      target: `budget/${tallying.id}`,
-    });
-    expect(await store().publish(tallying, published, [], [], [], audit)).toBe('saved');
+    const cast = await publishedBudget();
     const before = await exportedBallots();
     expect(before).toHaveLength(58 + 20);
 
@@ -162,5 +181,35 @@ describe('the retention job on budgets', () => {
       failed: 0,
     });
     expect(await table.scanAll()).toEqual(items);
+  });
+
+  it('resumes a run that stopped half-way: the export stays whole and in order, and the next run finishes', async () => {
+    await publishedBudget();
+    const before = await exportedBallots();
+    const withoutVoters = (list: typeof before) => list.map(({ voterKey: _voter, ...rest }) => rest);
+
+    // 80 ballots move in two transactions (48, then 32 with the mark): the second never happens.
+    const stopped = await run(DUE_AT, stoppingAt(2));
+    const halfway = await exportedBallots();
+
+    expect(stopped).toEqual({ anonymised: 0, notYetDue: 0, dropped: 0, failed: 1 });
+    expect(halfway.filter((ballot) => ballot.voterKey.startsWith('!'))).toHaveLength(48);
+    expect(withoutVoters(halfway)).toEqual(withoutVoters(before));
+    expect((await store().getBudget(COMMUNITY, tallying.id))?.anonymised).toBeUndefined();
+
+    expect(await run('2026-11-29T00:00:00.000Z')).toEqual({
+      anonymised: 1,
+      notYetDue: 0,
+      dropped: 0,
+      failed: 0,
+    });
+    const after = await exportedBallots();
+    expect(withoutVoters(after)).toEqual(withoutVoters(before));
+    expect(after.every((ballot) => ballot.voterKey.startsWith('!'))).toBe(true);
+    expect((await table.scanAll()).filter((item) => item.entity === Entity.budgetBallot)).toEqual([]);
+    expect((await store().getBudget(COMMUNITY, tallying.id))?.anonymised?.erased).toEqual({
+      ballots: 14,
+      reports: 0,
+    });
   });
 });
