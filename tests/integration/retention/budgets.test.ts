@@ -208,7 +208,7 @@ describe('the retention job on budgets', () => {
     expect(after.every((ballot) => ballot.voterKey.startsWith('!'))).toBe(true);
     expect((await table.scanAll()).filter((item) => item.entity === Entity.budgetBallot)).toEqual([]);
     expect((await store().getBudget(COMMUNITY, tallying.id))?.anonymised?.erased).toEqual({
-      ballots: 14,
+      ballots: 32,
       reports: 0,
     });
   });
