@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { type DynamoDBDocumentClient, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AuditAction, type AuditIntent, newAuditIntent } from '../../../domain/audit/intent';
 import type { Budget } from '../../../domain/budgets/budget';
@@ -12,6 +12,7 @@ import { ulidGenerator } from '../../../functions/shared/ids';
 import { Entity } from '../../../functions/shared/keys';
 import { communityToItem } from '../../../functions/shared/tenancy';
 import { actor, communityAt, contextFor, fixedClock } from '../../support/actors';
+import { stoppingAt } from '../../support/stopping-client';
 import { createTestTable, type TestTable } from '../../support/table';
 
 const COMMUNITY = 'retention';
@@ -85,24 +86,6 @@ async function exportedBallots() {
 const sha256 = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex');
 const run = (at: string, through = client()) =>
   eraseExpiredPersonalData(through, table.tableName, fixedClock(at), ulidGenerator());
-
-/** The table's client, but the `nth` transaction it is given fails as if the job's function had stopped there. */
-function stoppingAt(nth: number): DynamoDBDocumentClient {
-  const real = client();
-  let transactions = 0;
-  return new Proxy(real, {
-    get(target, property, receiver) {
-      if (property !== 'send') return Reflect.get(target, property, receiver);
-      return (command: Parameters<DynamoDBDocumentClient['send']>[0]) => {
-        if (command instanceof TransactWriteCommand) {
-          transactions += 1;
-          if (transactions === nth) return Promise.reject(new Error('the function stopped'));
-        }
-        return target.send(command);
-      };
-    },
-  });
-}
 
 /** The budget of {@link tallying}, its ballots cast, published on PUBLISHED_AT. */
 async function publishedBudget(): Promise<Ballot[]> {
@@ -189,7 +172,7 @@ describe('the retention job on budgets', () => {
     const withoutVoters = (list: typeof before) => list.map(({ voterKey: _voter, ...rest }) => rest);
 
     // 80 ballots move in two transactions (48, then 32 with the mark): the second never happens.
-    const stopped = await run(DUE_AT, stoppingAt(2));
+    const stopped = await run(DUE_AT, stoppingAt(client(), 2));
     const halfway = await exportedBallots();
 
     expect(stopped).toEqual({ anonymised: 0, notYetDue: 0, dropped: 0, failed: 1 });

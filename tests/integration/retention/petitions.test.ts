@@ -17,6 +17,7 @@ import { Entity, keys } from '../../../functions/shared/keys';
 import { communityToItem } from '../../../functions/shared/tenancy';
 import { handler } from '../../../functions/streams/handler';
 import { communityAt, fixedClock } from '../../support/actors';
+import { stoppingAt } from '../../support/stopping-client';
 import { drainWith } from '../../support/stream';
 import { createTestTable, type TestTable } from '../../support/table';
 
@@ -101,8 +102,8 @@ async function personalItems(id: string) {
   };
 }
 
-const run = (at: string) =>
-  eraseExpiredPersonalData(client(), table.tableName, fixedClock(at), ulidGenerator());
+const run = (at: string, through = client()) =>
+  eraseExpiredPersonalData(through, table.tableName, fixedClock(at), ulidGenerator());
 
 beforeAll(() => {
   vi.stubEnv('LOG_LEVEL', 'silent');
@@ -206,5 +207,30 @@ describe('the retention job on petitions', () => {
     expect(await personalItems('p1')).toEqual({ signatures: 3, receipts: 3, sponsors: 1, reports: 1 });
     expect(await run('2026-07-01T00:00:00.000Z')).toMatchObject({ anonymised: 1 });
     expect(await personalItems('p1')).toEqual({ signatures: 0, receipts: 0, sponsors: 0, reports: 0 });
+  });
+
+  it('leaves a run that stopped before its last transaction to the next run, which finishes and marks it', async () => {
+    await signedPetition('p1', CLOSES_AT, 40);
+    await drainWith(table, handler);
+    await close('p1', CLOSES_AT);
+
+    // 45 items: the first 20 go in a BatchWrite, the last 25 with the mark, which never commits.
+    expect(await run(DUE_AT, stoppingAt(client(), 1))).toEqual({
+      anonymised: 0,
+      notYetDue: 0,
+      dropped: 0,
+      failed: 1,
+    });
+    expect(await personalItems('p1')).toEqual({ signatures: 20, receipts: 3, sponsors: 1, reports: 1 });
+    expect((await store().get(COMMUNITY, 'p1'))?.anonymised).toBeUndefined();
+
+    expect(await run(AFTER)).toEqual({ anonymised: 1, notYetDue: 0, dropped: 0, failed: 0 });
+    expect(await personalItems('p1')).toEqual({ signatures: 0, receipts: 0, sponsors: 0, reports: 0 });
+    // The counts are what the run that finished erased.
+    expect((await store().get(COMMUNITY, 'p1'))?.anonymised).toEqual({
+      at: AFTER,
+      erased: { signatures: 20, receipts: 3, sponsors: 1, reports: 1 },
+    });
+    expect((await store().get(COMMUNITY, 'p1'))?.signatureCount).toBe(40);
   });
 });
