@@ -5,7 +5,7 @@ import type { RetentionSubject } from '../../domain/retention/retention';
 import { PSEUDONYM_PREFIX, pseudonymsFor } from '../consultations/export';
 import { consultationFromItem } from '../consultations/items';
 import { itemsOfBuckets, queryAll, readItem } from '../shared/dynamo';
-import { type ItemKey, keys, SURVEY_RESPONSE_BUCKETS } from '../shared/keys';
+import { COMMENT_VOTE_BUCKETS, type ItemKey, keys, SURVEY_RESPONSE_BUCKETS } from '../shared/keys';
 import {
   dropEntry,
   type ErasureContext,
@@ -26,6 +26,9 @@ const COMMENTS_AT_ONCE = 16;
  *   results, for everyone and per district).
  * - `surveyReceipts`: the survey tally's receipts (short respondent ids), in
  *   one partition per counter page, found from the counters.
+ * - `votes`: each resident's vote on a comment (`…#CMT#<id>#V#<voterKey>`), in a
+ *   partition of its own, found through the consultation's GSI1 vote buckets;
+ *   the counts on the comments stay.
  * - `voteReceipts`: the vote tally's receipts beside each comment (short voter ids).
  * - `reports`: residents' reports on the moderation items of its comments.
  * - comment authors: each comment's `authorKey` (the author's signer key, from
@@ -34,9 +37,8 @@ const COMMENTS_AT_ONCE = 16;
  *   (`pseudonym:<16 hex>`), on the comment and on its moderation item (where
  *   the author's index key moves with it). Texts stay under their pseudonyms,
  *   grouped by person within the consultation, linked to nobody.
- * Not erased: each resident's vote on a comment (`…#V#<voterKey>`) is in a
- * partition of its own that no index lists, so it cannot be found without
- * reading the whole table; its counts on the comment are anonymous.
+ * Not erased: votes cast before votes were listed on GSI1 (issue 13) are in
+ * partitions no index lists; finding them would mean reading the whole table.
  */
 export async function eraseConsultation(
   context: ErasureContext,
@@ -49,12 +51,18 @@ export async function eraseConsultation(
   const consultation = item ? consultationFromItem(item) : undefined;
   if (!consultation || consultation.anonymised) return dropEntry(context, subject);
 
-  const [responses, counters, comments] = await Promise.all([
+  const [responses, votes, counters, comments] = await Promise.all([
     itemsOfBuckets(
       client,
       tableName,
       SURVEY_RESPONSE_BUCKETS,
       (bucket) => keys.surveyResponseBucket(communityId, subjectId, bucket).GSI1PK,
+    ).then((items) => items.map(keyOf)),
+    itemsOfBuckets(
+      client,
+      tableName,
+      COMMENT_VOTE_BUCKETS,
+      (bucket) => keys.commentVoteBucket(communityId, subjectId, bucket).GSI1PK,
     ).then((items) => items.map(keyOf)),
     queryAll(client, {
       TableName: tableName,
@@ -109,9 +117,10 @@ export async function eraseConsultation(
   return eraseAndMark(
     context,
     subject,
-    [...responses, ...surveyReceipts, ...voteReceipts, ...reports],
+    [...responses, ...votes, ...surveyReceipts, ...voteReceipts, ...reports],
     {
       responses: responses.length,
+      votes: votes.length,
       surveyReceipts: surveyReceipts.length,
       voteReceipts: voteReceipts.length,
       reports: reports.length,

@@ -15,7 +15,7 @@ import { consultationKeys } from './consultation-keys';
 import { communityPartition, type ItemKey, type KeyPrefix, part } from './key-parts';
 
 export { archivedVoter, BALLOT_BUCKETS } from './budget-keys';
-export { SURVEY_RESPONSE_BUCKETS } from './consultation-keys';
+export { COMMENT_VOTE_BUCKETS, SURVEY_RESPONSE_BUCKETS } from './consultation-keys';
 export { communityPartition, Entity, type ItemKey, type KeyPrefix } from './key-parts';
 
 const petitionPartition = (communityId: string, petitionId: string): string =>

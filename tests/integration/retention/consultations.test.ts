@@ -99,6 +99,18 @@ async function consultationWithInput(): Promise<void> {
   await put(commentToItem(comment('K1', AUTHORS[0] as string)));
   await put(commentToItem(comment('K2', AUTHORS[1] as string)));
   await put(commentToItem(comment('K3', AUTHORS[0] as string)));
+  for (const voterKey of RESPONDENTS) {
+    expect(
+      await store().vote({
+        communityId: COMMUNITY,
+        consultationId: ID,
+        commentId: 'K1',
+        voterKey,
+        value: 'up',
+        votedAt: '2026-05-03T10:00:00.000Z',
+      }),
+    ).toBe('cast');
+  }
   await put({
     ...keys.commentVoteReceipt(COMMUNITY, 'K1', '2026-05-03T10:00:00'),
     entity: Entity.commentVoteReceipt,
@@ -149,7 +161,7 @@ beforeEach(async () => {
 });
 
 describe('the retention job on consultations', () => {
-  it('erases responses, receipts and reports, keeps the tally, and leaves comments under their export pseudonyms only', async () => {
+  it('erases responses, votes, receipts and reports, keeps the tally, and leaves comments under their export pseudonyms only', async () => {
     await consultationWithInput();
     const pseudonym = pseudonymsFor(ID);
 
@@ -159,6 +171,7 @@ describe('the retention job on consultations', () => {
     const items = await table.scanAll();
     const ofEntity = (entity: string) => items.filter((item) => item.entity === entity);
     expect(ofEntity(Entity.surveyResponse)).toEqual([]);
+    expect(ofEntity(Entity.commentVote)).toEqual([]);
     expect(ofEntity(Entity.surveyCountReceipt)).toEqual([]);
     expect(ofEntity(Entity.commentVoteReceipt)).toEqual([]);
     expect(ofEntity(Entity.moderationReport)).toEqual([]);
@@ -185,7 +198,7 @@ describe('the retention job on consultations', () => {
       phase: ConsultationPhase.report_published,
       anonymised: {
         at: DUE_AT,
-        erased: { responses: 3, surveyReceipts: 1, voteReceipts: 1, reports: 1, commentAuthors: 3 },
+        erased: { responses: 3, votes: 3, surveyReceipts: 1, voteReceipts: 1, reports: 1, commentAuthors: 3 },
       },
     });
     expect(
