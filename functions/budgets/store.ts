@@ -10,8 +10,10 @@ import type { PotTally } from '../../domain/budgets/pabulib-of-budget';
 import type { BudgetStore } from '../../domain/budgets/ports';
 import { type Project, ProjectState } from '../../domain/budgets/project';
 import { enterQueue } from '../../domain/moderation/queue';
+import { RetentionKind } from '../../domain/retention/retention';
 import { auditPuts } from '../audit/intents';
 import { enqueuePut } from '../moderation/items';
+import { retentionEntryPut } from '../retention/entries';
 import { dueQuery, indexPage, itemsOfBuckets, itemsUnder, queryAll, readItem } from '../shared/dynamo';
 import { mergedAfter, pageOfRows } from '../shared/export-pages';
 import { BALLOT_BUCKETS, Entity, type KeyPrefix, keys } from '../shared/keys';
@@ -434,8 +436,19 @@ export function dynamoBudgetStore(client: DynamoDBDocumentClient, tableName: str
       for (const chunk of chunks) {
         if ((await committed(chunk, [])) === 'conflict') return 'conflict';
       }
+      // Published results put the budget on the retention schedule: its voters' data expires from then.
+      const retention = next.resultsPublishedAt
+        ? [
+            retentionEntryPut(tableName, {
+              kind: RetentionKind.budget,
+              communityId: next.communityId,
+              subjectId: next.id,
+              endedAt: next.resultsPublishedAt,
+            }),
+          ]
+        : [];
       return committed(
-        [budgetPut(tableName, previous, next), ...last, ...auditPuts(tableName, audit)],
+        [budgetPut(tableName, previous, next), ...last, ...retention, ...auditPuts(tableName, audit)],
         events,
       );
     },

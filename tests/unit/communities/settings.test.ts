@@ -26,6 +26,7 @@ describe('community settings', () => {
       moderation: { petitions: 'pre', consultations: 'post', budgets: 'pre' },
       reportsBeforeHide: 3,
       moderationSlaDays: 5,
+      retentionDays: 180,
       locales: ['uk', 'en'],
     });
   });
