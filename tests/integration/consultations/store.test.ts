@@ -134,12 +134,11 @@ describe('the consultations store on DynamoDB Local', () => {
       revision: 1,
     });
     const mine = Array.from({ length: 130 }, (_, n) => `MINE${String(n).padStart(4, '0')}`);
-    for (const id of mine)
-      await client.send(
-        new PutCommand({ TableName: table.tableName, Item: commentToItem(comment(id, 'c1')) }),
-      );
-    await client.send(
-      new PutCommand({ TableName: table.tableName, Item: commentToItem(comment('OTHER', 'c2')) }),
+    // Written all at once: each put is its own item, so their order does not matter.
+    await Promise.all(
+      [...mine.map((id) => comment(id, 'c1')), comment('OTHER', 'c2')].map((each) =>
+        client.send(new PutCommand({ TableName: table.tableName, Item: commentToItem(each) })),
+      ),
     );
 
     const found = await store().commentIdsAmong(COMMUNITY, 'c1', [
