@@ -81,6 +81,23 @@ export const SCHEDULED_HANDLERS: readonly (TableFunction & {
       'dynamodb:TransactWriteItems',
     ],
   },
+  {
+    // Erases personal data past each community's `retentionDays`; daily, as retention is counted in days.
+    name: 'retention',
+    entry: 'functions/retention/job.ts',
+    schedule: 'rate(1 day)',
+    // BatchWriteItem deletes in chunks of 25; UpdateItem moves comment authors to their pseudonyms;
+    // PutItem and DeleteItem are for the transactions that archive ballots and mark each subject.
+    tableActions: [
+      'dynamodb:GetItem',
+      'dynamodb:Query',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:DeleteItem',
+      'dynamodb:BatchWriteItem',
+      'dynamodb:TransactWriteItems',
+    ],
+  },
 ];
 
 /**

@@ -27,6 +27,10 @@ export const AuditAction = {
   budgetProjectProgress: 'budget.project-progress',
   budgetResultsRequest: 'budget.results-request',
   budgetResultsPublish: 'budget.results-publish',
+  // The retention job: personal data erased once the community's retention has passed.
+  petitionAnonymise: 'petition.anonymise',
+  budgetAnonymise: 'budget.anonymise',
+  consultationAnonymise: 'consultation.anonymise',
 } as const;
 export type AuditAction = (typeof AuditAction)[keyof typeof AuditAction];
 

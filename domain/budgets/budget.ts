@@ -1,3 +1,4 @@
+import type { Anonymisation } from '../retention/retention';
 import type { Localized } from '../shared/localized';
 import type { ResultsFailureCode } from './results-failure';
 import type { BudgetRule, Completion } from './rules/results';
@@ -134,6 +135,10 @@ export interface Budget {
   /** When voting ended: only ballots cast before this count. */
   readonly votingClosedAt?: string;
   readonly results?: ResultsSummary;
+  /** When the council published the results: the retention of voters' data counts from here. */
+  readonly resultsPublishedAt?: string;
+  /** Set once the retention job has erased its personal data (see `domain/retention`). */
+  readonly anonymised?: Anonymisation;
   /** Imported from a pabulib file: its ballots came with it, nobody votes here. */
   readonly imported: boolean;
   readonly createdAt: string;

@@ -62,6 +62,18 @@ export const PetitionSettingsSchema = z.strictObject({
   minimumAge: petitionFields.minimumAge.default(16),
 });
 
+/** Days personal data is kept after a petition closes, a budget's results or a consultation's report are published. */
+export const DEFAULT_RETENTION_DAYS = 180;
+/**
+ * The shortest retention a community may set: the retention job looks back
+ * this far for subjects that may be due, so it is its horizon too. Thirty days
+ * leave room for appeals and a recount after a close.
+ */
+export const MIN_RETENTION_DAYS = 30;
+/** Ten years: longer than any archive rule asks of e-participation data. */
+export const MAX_RETENTION_DAYS = 3650;
+const retentionDays = z.int().min(MIN_RETENTION_DAYS).max(MAX_RETENTION_DAYS);
+
 const moderationModes = z.enum([ModerationMode.pre, ModerationMode.post]);
 
 export const ModerationSettingsSchema = z.strictObject({
@@ -85,6 +97,7 @@ export const CommunitySettingsSchema = z
     moderationSlaDays: z.int().min(1).max(60).default(5),
     /** Per-resident limits on petitions, comments, reports, survey answers and projects (`./limits.ts`). */
     limits: RateLimitSettingsSchema.default(RateLimitSettingsSchema.parse({})),
+    retentionDays: retentionDays.default(DEFAULT_RETENTION_DAYS),
     locales: z
       .array(z.enum(LOCALES))
       .min(1)
@@ -120,6 +133,7 @@ export const CommunitySettingsPatchSchema = z
     reportsBeforeHide: z.int().min(1).max(100),
     moderationSlaDays: z.int().min(1).max(60),
     limits: RateLimitPatchSchema,
+    retentionDays,
     locales: z.array(z.enum(LOCALES)).min(1),
   })
   .partial()

@@ -1,3 +1,4 @@
+import type { Anonymisation } from '../retention/retention';
 import { type Localized, text } from '../shared/localized';
 import type { DomainError } from '../shared/outcome';
 import type { Draft } from './draft';
@@ -87,6 +88,8 @@ export interface Consultation {
   readonly openedAt?: string;
   readonly closedAt?: string;
   readonly reportPublishedAt?: string;
+  /** Set once the retention job has erased its personal data (see `domain/retention`). */
+  readonly anonymised?: Anonymisation;
   /** Increases with every change a command makes; guards against lost updates. */
   readonly revision: number;
 }

@@ -1,3 +1,4 @@
+import type { Anonymisation } from '../retention/retention';
 /** Where a petition is in its life. */
 export const PetitionState = {
   draft: 'draft',
@@ -115,6 +116,8 @@ export interface Petition {
   readonly openedAt?: string;
   readonly closesAt?: string;
   readonly closedAt?: string;
+  /** Set once the retention job has erased its personal data (see `domain/retention`). */
+  readonly anonymised?: Anonymisation;
   /** Online signatures counted by the tally. */
   readonly signatureCount: number;
   /** Verified paper signatures added by the council. */

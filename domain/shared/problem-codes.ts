@@ -46,6 +46,8 @@ export const PROBLEM_CODES = [
   'community_exists',
   'last_council_member',
   'unknown_district',
+  /** Roles go only to people of an identity provider the deployment trusts. */
+  'unknown_issuer',
   // Petitions.
   'invalid_sponsor_token',
   'petition_not_found',

@@ -2,7 +2,7 @@ import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb
 import type { AuditEntry } from '../../domain/audit/chain';
 import type { AuditStore } from '../../domain/audit/ports';
 import { keys } from '../shared/keys';
-import { decodeCursor, invalidCursor, pageAfter } from '../shared/pagination';
+import { decodeCursor, invalidCursor, pageAfter, tableCursor } from '../shared/pagination';
 import { readAuditHead } from './append';
 import { putAuditIntent } from './intents';
 
@@ -14,13 +14,11 @@ const LAST_SEQ = 10 ** 12 - 1;
  * nothing else (a forged key could otherwise make DynamoDB refuse the query).
  */
 function startKeyOf(cursor: string | undefined, communityId: string): Record<string, string> | undefined {
-  const { PK } = keys.auditHead(communityId);
-  const key = decodeCursor(cursor, { attribute: 'PK', value: PK });
+  const key = decodeCursor(cursor, tableCursor(keys.auditEntries(communityId)));
   if (!key) return undefined;
-  if (typeof key.SK !== 'string' || !key.SK.startsWith(keys.auditEntries(communityId).SKPrefix)) {
-    throw invalidCursor();
-  }
-  return { PK, SK: key.SK };
+  // The query reads BETWEEN the cursor's entry and the last one: a key beyond the last would make DynamoDB refuse it.
+  if ((key.SK as string) > keys.auditEntry(communityId, LAST_SEQ).SK) throw invalidCursor();
+  return { PK: key.PK as string, SK: key.SK as string };
 }
 
 /** The DynamoDB implementation of {@link AuditStore}. */

@@ -19,7 +19,7 @@ import {
   exportPosition,
   nextPageLink,
 } from '../shared/export-pages';
-import { invalidCursor } from '../shared/pagination';
+import { invalidCursor, isKeyValue } from '../shared/pagination';
 import { pathTo, type RouteReply, type RouteRequest } from '../shared/routes';
 import { BUDGET_PATH } from './requests';
 import { budgetView, RESULTS_PUBLIC } from './schemas';
@@ -51,7 +51,7 @@ function count(value: unknown): number {
 
 /** Where a cursor says the previous page ended. */
 function sortKey(value: unknown): string {
-  if (typeof value !== 'string' || value.length === 0) throw invalidCursor();
+  if (!isKeyValue(value)) throw invalidCursor();
   return value;
 }
 

@@ -28,6 +28,8 @@ const BUDGET_FIELDS = {
   schedule: true,
   votingClosedAt: true,
   results: true,
+  resultsPublishedAt: true,
+  anonymised: true,
   imported: true,
   createdAt: true,
   createdBy: true,

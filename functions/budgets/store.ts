@@ -10,13 +10,15 @@ import type { PotTally } from '../../domain/budgets/pabulib-of-budget';
 import type { BudgetStore } from '../../domain/budgets/ports';
 import { type Project, ProjectState } from '../../domain/budgets/project';
 import { enterQueue } from '../../domain/moderation/queue';
+import { RetentionKind } from '../../domain/retention/retention';
 import { auditPuts } from '../audit/intents';
 import { enqueuePut } from '../moderation/items';
+import { retentionEntryPut } from '../retention/entries';
 import { dueQuery, indexPage, itemsOfBuckets, itemsUnder, queryAll, readItem } from '../shared/dynamo';
 import { mergedAfter, pageOfRows } from '../shared/export-pages';
 import { BALLOT_BUCKETS, Entity, type KeyPrefix, keys } from '../shared/keys';
 import { commitWithEvents, commitWithEventsAt, newPut, type TransactItem } from '../shared/outbox';
-import { decodeCursor, invalidCursor, pageAfter } from '../shared/pagination';
+import { decodeCursor, indexCursor, pageAfter, tableCursor } from '../shared/pagination';
 import { RETRY, type RetryPolicy, retrying } from '../shared/use-case';
 import {
   ballotFromItem,
@@ -162,7 +164,7 @@ export function dynamoBudgetStore(client: DynamoDBDocumentClient, tableName: str
           ExpressionAttributeValues: { ':pk': partition },
           ScanIndexForward: false,
           Limit: limit,
-          ExclusiveStartKey: decodeCursor(cursor, { attribute: 'GSI1PK', value: partition }),
+          ExclusiveStartKey: decodeCursor(cursor, indexCursor('GSI1', partition)),
         }),
       );
       return pageAfter((page.Items ?? []).map(budgetFromItem), page.LastEvaluatedKey);
@@ -191,17 +193,10 @@ export function dynamoBudgetStore(client: DynamoDBDocumentClient, tableName: str
     },
 
     async projectPage(communityId, budgetId, filter, query) {
-      const { PK: partition, SKPrefix: prefix } = keys.budgetProjects(communityId, budgetId);
-      const startKey = decodeCursor(query.cursor, { attribute: 'PK', value: partition });
+      const projects = keys.budgetProjects(communityId, budgetId);
+      const { PK: partition, SKPrefix: prefix } = projects;
       // The partition also holds the budget and its results: a cursor must point between its projects.
-      if (
-        startKey &&
-        (Object.keys(startKey).length !== 2 ||
-          typeof startKey.SK !== 'string' ||
-          !startKey.SK.startsWith(prefix))
-      ) {
-        throw invalidCursor();
-      }
+      const startKey: Record<string, unknown> | undefined = decodeCursor(query.cursor, tableCursor(projects));
       const states = Object.fromEntries(filter.states.map((state, index) => [`:s${index}`, state]));
       const conditions = [`#state IN (${Object.keys(states).join(', ')})`];
       if (filter.potId !== undefined) conditions.push('potId = :pot');
@@ -441,8 +436,19 @@ export function dynamoBudgetStore(client: DynamoDBDocumentClient, tableName: str
       for (const chunk of chunks) {
         if ((await committed(chunk, [])) === 'conflict') return 'conflict';
       }
+      // Published results put the budget on the retention schedule: its voters' data expires from then.
+      const retention = next.resultsPublishedAt
+        ? [
+            retentionEntryPut(tableName, {
+              kind: RetentionKind.budget,
+              communityId: next.communityId,
+              subjectId: next.id,
+              endedAt: next.resultsPublishedAt,
+            }),
+          ]
+        : [];
       return committed(
-        [budgetPut(tableName, previous, next), ...last, ...auditPuts(tableName, audit)],
+        [budgetPut(tableName, previous, next), ...last, ...retention, ...auditPuts(tableName, audit)],
         events,
       );
     },

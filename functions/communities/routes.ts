@@ -28,7 +28,10 @@ import { dynamoCommunityStore } from './store';
 import { communityUseCases } from './use-cases';
 
 const useCases = (request: RouteRequest) =>
-  communityUseCases(dynamoCommunityStore(documentClient(request.config), request.config.tableName));
+  communityUseCases(
+    dynamoCommunityStore(documentClient(request.config), request.config.tableName),
+    request.config.issuers.map((trusted) => trusted.issuer),
+  );
 
 const COMMUNITY = '/v1/communities/{communityId}';
 
@@ -67,7 +70,7 @@ const routes: AnyRoute[] = [
     summary: 'Create a community with its first council (platform admin)',
     body: CreateCommunityBodySchema,
     responses: { 201: { description: 'The community', schema: CommunityViewSchema } },
-    errors: ['forbidden', 'community_exists'],
+    errors: ['forbidden', 'community_exists', 'unknown_issuer'],
     handle: async (request) => {
       const command = request.command;
       if (!command) throw new Error('A user route ran without an actor');
@@ -146,7 +149,7 @@ const routes: AnyRoute[] = [
       200: { description: 'The changed membership', schema: MembershipViewSchema },
       201: { description: 'The new membership', schema: MembershipViewSchema },
     },
-    errors: ['forbidden', 'community_not_found', 'last_council_member'],
+    errors: ['forbidden', 'community_not_found', 'last_council_member', 'unknown_issuer'],
     handle: async (request) => {
       const { command, community } = userScope(request);
       const person = { subject: request.params.subject, issuer: request.body.issuer };

@@ -2,7 +2,13 @@ import { z } from 'zod';
 import { COMMUNITY_ID_PATTERN, type Community, type Membership } from '../../domain/communities/community';
 import { CommunitySettingsPatchSchema, CommunitySettingsSchema } from '../../domain/communities/settings';
 import { ROLES } from '../../domain/identity/actor';
+import { MAX_ISSUER_LENGTH, MAX_SUBJECT_LENGTH } from '../shared/auth/claims';
 import { PageQuerySchema } from '../shared/pagination';
+
+/** An identity provider's issuer, as its tokens name it: bounded as tokens' `iss` are. */
+const IssuerSchema = z.string().min(1).max(MAX_ISSUER_LENGTH);
+/** A person's `sub` claim, as their identity provider issues it: bounded as tokens' `sub` are. */
+const SubjectSchema = z.string().min(1).max(MAX_SUBJECT_LENGTH);
 
 export const CommunityIdSchema = z.string().regex(COMMUNITY_ID_PATTERN);
 
@@ -10,8 +16,7 @@ export const CommunityPathSchema = z.object({ communityId: CommunityIdSchema });
 
 export const MemberPathSchema = z.object({
   communityId: CommunityIdSchema,
-  /** The person's `sub` claim, as their identity provider issues it. */
-  subject: z.string().min(1).max(255),
+  subject: SubjectSchema,
 });
 
 export const CreateCommunityBodySchema = z
@@ -20,7 +25,7 @@ export const CreateCommunityBodySchema = z
     settings: CommunitySettingsSchema,
     /** The first council; `issuer` defaults to the caller's issuer. */
     council: z
-      .array(z.object({ subject: z.string().min(1).max(255), issuer: z.string().min(1).optional() }).strict())
+      .array(z.object({ subject: SubjectSchema, issuer: IssuerSchema.optional() }).strict())
       .min(1)
       .max(50),
   })
@@ -32,11 +37,11 @@ export const PutMemberBodySchema = z
   .object({
     roles: z.array(z.enum(ROLES)).min(1).max(ROLES.length),
     /** Defaults to the caller's issuer: a community usually trusts one provider. */
-    issuer: z.string().min(1).optional(),
+    issuer: IssuerSchema.optional(),
   })
   .strict();
 
-export const MemberQuerySchema = z.object({ issuer: z.string().min(1).optional() });
+export const MemberQuerySchema = z.object({ issuer: IssuerSchema.optional() });
 
 export const MembersQuerySchema = PageQuerySchema;
 

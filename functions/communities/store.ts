@@ -4,9 +4,9 @@ import type { CommunityStore, Page } from '../../domain/communities/ports';
 import { Role } from '../../domain/identity/actor';
 import { auditPuts } from '../audit/intents';
 import { queryAll, readItem } from '../shared/dynamo';
-import { communityPartition, keys } from '../shared/keys';
+import { keys } from '../shared/keys';
 import { commitWithEvents, newPut } from '../shared/outbox';
-import { decodeCursor, pageAfter } from '../shared/pagination';
+import { decodeCursor, pageAfter, tableCursor } from '../shared/pagination';
 import { communityFromItem, communityToItem, memberFromItem, memberToItem } from '../shared/tenancy';
 
 /** The DynamoDB implementation of {@link CommunityStore}. */
@@ -60,7 +60,7 @@ export function dynamoCommunityStore(client: DynamoDBDocumentClient, tableName: 
     },
 
     async listMembers(communityId, page): Promise<Page<Membership>> {
-      const startKey = decodeCursor(page.cursor, { attribute: 'PK', value: communityPartition(communityId) });
+      const startKey = decodeCursor(page.cursor, tableCursor(keys.members(communityId)));
       const result = await client.send(
         new QueryCommand({ ...memberQuery(communityId), Limit: page.limit, ExclusiveStartKey: startKey }),
       );

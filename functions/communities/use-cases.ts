@@ -44,17 +44,41 @@ const communityNotFound = (communityId: string): DomainError => ({
 });
 
 /**
+ * The refusal of a role for a person whose identity provider this deployment
+ * does not trust: nobody could ever sign in as them, and a stranger's issuer
+ * named in a membership would be one more door to reason about.
+ */
+function untrustedIssuer(issuer: string, trustedIssuers: readonly string[]): DomainError | undefined {
+  if (trustedIssuers.includes(issuer)) return undefined;
+  return {
+    code: 'unknown_issuer',
+    message: text(
+      'Ролі можна надати лише особам від видавців, яким довіряє ця платформа.',
+      'Roles can be given only to people of an identity provider this platform trusts.',
+    ),
+    details: { issuer, issuers: trustedIssuers },
+  };
+}
+
+/**
  * A platform admin creates a community with its first council.
  *
- * Outcomes: those of `createCommunity`; `community_exists` (the id is taken).
+ * Outcomes: those of `createCommunity`; `community_exists` (the id is taken);
+ * `unknown_issuer` (a council member of an issuer not trusted).
  */
 async function create(
   store: CommunityStore,
+  trustedIssuers: readonly string[],
   context: CommandContext,
   input: CreateCommunityInput,
 ): Promise<Outcome<Community>> {
   const outcome = createCommunity(context, input);
   if (!outcome.ok) return outcome;
+  // After the command, so that someone who may not create communities learns nothing more than `forbidden`.
+  for (const person of input.council) {
+    const refusal = untrustedIssuer(person.issuer, trustedIssuers);
+    if (refusal) return reject(refusal);
+  }
   const stored = await store.create(outcome.value.community, outcome.value.members, outcome.events);
   if (stored === 'exists') {
     return fail(
@@ -115,10 +139,14 @@ export interface RolesChange {
  * Sets a person's roles (none removes the membership): reads what the
  * membership rule needs (the person's current roles and the whole council)
  * and runs it. `issuer` defaults to the caller's: a community usually trusts
- * one identity provider.
+ * one identity provider. Roles go only to people of a trusted issuer
+ * (`unknown_issuer`); removing them needs no such check.
+ *
+ * Outcomes: those of `setMemberRoles`; `unknown_issuer`.
  */
 function setRoles(
   store: CommunityStore,
+  trustedIssuers: readonly string[],
   options: RunOptions,
   context: CommandContext,
   community: Community,
@@ -141,6 +169,9 @@ function setRoles(
           subject: person.subject,
           roles,
         });
+        // After the command, so that someone who may not grant roles learns nothing more than `forbidden`.
+        const refusal = outcome.ok && roles.length > 0 ? untrustedIssuer(issuer, trustedIssuers) : undefined;
+        if (refusal) return reject(refusal);
         return outcome.ok
           ? ok({ previous: current, membership: outcome.value }, outcome.events, outcome.audit)
           : outcome;
@@ -158,16 +189,22 @@ function setRoles(
 
 /**
  * The communities tool's use cases on a {@link CommunityStore}: DynamoDB's for
- * the routes, the in-memory fake in unit tests. `policy` replaces the
+ * the routes, the in-memory fake in unit tests. `trustedIssuers` are the
+ * deployment's identity providers (roles go only to their people). `policy` replaces the
  * runner's retry policy of membership changes (tests pass one that does not
  * sleep); settings are tried once whatever it says.
- * @example const changed = await communityUseCases(store).changeSettings(command, 'demo', patch);
+ * @example const changed = await communityUseCases(store, [issuer]).changeSettings(command, 'demo', patch);
  */
-export function communityUseCases(store: CommunityStore, policy?: RetryPolicy) {
+export function communityUseCases(
+  store: CommunityStore,
+  trustedIssuers: readonly string[],
+  policy?: RetryPolicy,
+) {
   const options: RunOptions = policy ? { policy } : {};
   return {
     /** A platform admin creates a community with its first council. */
-    create: (context: CommandContext, input: CreateCommunityInput) => create(store, context, input),
+    create: (context: CommandContext, input: CreateCommunityInput) =>
+      create(store, trustedIssuers, context, input),
     /** The council changes settings. */
     changeSettings: (context: CommandContext, communityId: string, patch: CommunitySettingsPatch) =>
       changeSettings(store, context, communityId, patch),
@@ -180,6 +217,6 @@ export function communityUseCases(store: CommunityStore, policy?: RetryPolicy) {
       community: Community,
       person: { readonly subject: string; readonly issuer?: string | undefined },
       roles: readonly Role[],
-    ) => setRoles(store, options, context, community, person, roles),
+    ) => setRoles(store, trustedIssuers, options, context, community, person, roles),
   };
 }

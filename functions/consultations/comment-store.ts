@@ -296,6 +296,12 @@ export function dynamoCommentStore(client: DynamoDBDocumentClient, tableName: st
     },
 
     async vote(vote) {
+      const voteIndex = keys.commentVoteIndex(
+        vote.communityId,
+        vote.consultationId,
+        vote.commentId,
+        vote.voterKey,
+      );
       try {
         const result = await client.send(
           new UpdateCommand({
@@ -303,7 +309,9 @@ export function dynamoCommentStore(client: DynamoDBDocumentClient, tableName: st
             Key: keys.commentVote(vote.communityId, vote.commentId, vote.voterKey),
             UpdateExpression:
               'SET entity = :entity, communityId = :communityId, consultationId = :consultationId, ' +
-              'commentId = :commentId, voterKey = :voterKey, #value = :value, votedAt = :votedAt ADD seq :one',
+              'commentId = :commentId, voterKey = :voterKey, #value = :value, votedAt = :votedAt, ' +
+              // Listed per consultation on GSI1, so that the retention job can find and erase it.
+              'GSI1PK = :votesBucket, GSI1SK = :voteSort ADD seq :one',
             // One vote per resident and comment; voting the same again writes nothing (and so counts nothing).
             ConditionExpression: 'attribute_not_exists(#value) OR #value <> :value',
             ExpressionAttributeNames: { '#value': 'value' },
@@ -315,6 +323,8 @@ export function dynamoCommentStore(client: DynamoDBDocumentClient, tableName: st
               ':voterKey': vote.voterKey,
               ':value': vote.value,
               ':votedAt': vote.votedAt,
+              ':votesBucket': voteIndex.GSI1PK,
+              ':voteSort': voteIndex.GSI1SK,
               ':one': 1,
             },
             ReturnValues: 'ALL_OLD',

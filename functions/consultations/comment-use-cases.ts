@@ -25,7 +25,7 @@ import {
 import type { CommandContext } from '../../domain/shared/command';
 import { text } from '../../domain/shared/localized';
 import { type DomainError, type Outcome, ok, reject } from '../../domain/shared/outcome';
-import { decodeCursor, encodeCursor } from '../shared/pagination';
+import { decodeTaggedCursor, encodeCursor, isKeyValue } from '../shared/pagination';
 import { ProblemError } from '../shared/problems';
 import { found, type RetryPolicy, runChange } from '../shared/use-case';
 import { consultationReads } from './use-cases';
@@ -54,7 +54,7 @@ export interface CommentListQuery {
  * sorted in memory).
  */
 const CursorSchema = z.union([
-  z.object({ list: z.string(), after: z.string().min(1) }).strict(),
+  z.object({ list: z.string(), after: z.string().refine(isKeyValue) }).strict(),
   z.object({ list: z.string(), id: z.string(), createdAt: z.string(), up: z.int(), down: z.int() }).strict(),
 ]);
 
@@ -69,7 +69,7 @@ const damagedCursor = () =>
   );
 
 function decodeCommentCursor(cursor: string | undefined, list: string): string | CommentCursor | undefined {
-  const raw = decodeCursor(cursor, { attribute: 'list', value: list });
+  const raw = decodeTaggedCursor(cursor, { attribute: 'list', value: list });
   if (raw === undefined) return undefined;
   const parsed = CursorSchema.safeParse(raw);
   if (!parsed.success) throw damagedCursor();

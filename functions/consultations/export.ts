@@ -28,7 +28,7 @@ import {
   exportPosition,
   nextPageLink,
 } from '../shared/export-pages';
-import { invalidCursor } from '../shared/pagination';
+import { invalidCursor, isKeyValue } from '../shared/pagination';
 import { pathTo, type RouteReply, type RouteRequest, userScope } from '../shared/routes';
 import { ITEM, storeFor } from './requests';
 import { consultationReads } from './use-cases';
@@ -43,14 +43,23 @@ export const EXPORT = `${ITEM}/export`;
 const JSON_ROW_BYTES = EXPORT_LIMIT_BYTES * 0.8;
 
 /**
+ * What an author's key becomes once the consultation's retention has passed:
+ * this prefix and the pseudonym the export showed (see `functions/retention`).
+ */
+export const PSEUDONYM_PREFIX = 'pseudonym:';
+
+/**
  * A pseudonym per person and consultation: the signer key (itself an HMAC
  * under the server's secret) hashed with the consultation id, so one export's
  * rows can be grouped by person but two exports cannot be joined on people.
+ * A key the retention job already replaced by its pseudonym is that pseudonym.
  */
-const pseudonymsFor =
+export const pseudonymsFor =
   (consultationId: string): Pseudonymize =>
   (signerKey) =>
-    createHash('sha256').update(`${consultationId}\n${signerKey}`).digest('hex').slice(0, 16);
+    signerKey.startsWith(PSEUDONYM_PREFIX)
+      ? signerKey.slice(PSEUDONYM_PREFIX.length)
+      : createHash('sha256').update(`${consultationId}\n${signerKey}`).digest('hex').slice(0, 16);
 
 /** A stored item's room in a page (its JSON, a little more than the row it becomes). */
 const storedSize = (item: unknown): number => Buffer.byteLength(JSON.stringify(item), 'utf8');
@@ -71,7 +80,7 @@ const answerRows = (
 /** Where a cursor says the previous page ended (a sort key), if anywhere. */
 function sortKey(value: unknown): string | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== 'string' || value.length === 0) throw invalidCursor();
+  if (!isKeyValue(value)) throw invalidCursor();
   return value;
 }
 
@@ -156,17 +165,19 @@ export async function exportConsultation(
     }
     if (comments.after !== undefined) next = exportCursor(kind, { phase: 'comments', after: comments.after });
     const whole = first && next === undefined;
-    // The whole export in one page: counted from what it read. Else from the tallies' counters, a bounded read.
-    const [counts, results] = whole
-      ? [commentCounts(draft, comments.items), survey ? surveyResults(survey, responses.items) : undefined]
-      : await Promise.all([
-          store.commentCounts(communityId, id).then((targets) => commentCountsFromTargets(draft, targets)),
-          survey
-            ? store
-                .surveyCounters(communityId, id)
-                .then((counters) => surveyResultsFromCounters(survey, counters))
-            : Promise.resolve(undefined),
-        ]);
+    // The whole export in one page: counted from what it read. Else from the tallies' counters, a bounded read;
+    // so too once the responses are erased (`anonymised`): the counters are what is left of them.
+    const [counts, results] =
+      whole && !consultation.anonymised
+        ? [commentCounts(draft, comments.items), survey ? surveyResults(survey, responses.items) : undefined]
+        : await Promise.all([
+            store.commentCounts(communityId, id).then((targets) => commentCountsFromTargets(draft, targets)),
+            survey
+              ? store
+                  .surveyCounters(communityId, id)
+                  .then((counters) => surveyResultsFromCounters(survey, counters))
+              : Promise.resolve(undefined),
+          ]);
     const commentsOut = commentRows(draft, comments.items, pseudonymize);
     const answers = answerRows(pseudonymize, responses.items);
     body = {
@@ -194,7 +205,7 @@ export async function exportConsultation(
     // One page: the results from the responses when they fit in one, else from the survey tally's counters.
     const page = await store.responsePage(communityId, id, { rows, bytes: Infinity, sizeOf: () => 0 });
     const results =
-      page.after === undefined
+      page.after === undefined && !consultation.anonymised
         ? surveyResults(survey, page.items)
         : surveyResultsFromCounters(survey, await store.surveyCounters(communityId, id));
     body = toCsv(RESULT_COLUMNS, resultRows(results));

@@ -60,6 +60,7 @@ const CONSULTATION_FIELDS = {
   openedAt: true,
   closedAt: true,
   reportPublishedAt: true,
+  anonymised: true,
   revision: true,
 } as const satisfies FieldsOf<Consultation>;
 

@@ -3,7 +3,9 @@ import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamod
 import type { Consultation } from '../../domain/consultations/consultation';
 import type { Draft } from '../../domain/consultations/draft';
 import type { ConsultationStore } from '../../domain/consultations/ports';
+import { RetentionKind } from '../../domain/retention/retention';
 import { auditPuts } from '../audit/intents';
+import { retentionEntryPut } from '../retention/entries';
 import {
   dueQuery,
   indexPage,
@@ -118,6 +120,13 @@ export function dynamoConsultationStore(
         [
           consultationPut(tableName, consultation, previous.revision),
           newPut(tableName, reportToItem(report)),
+          // A published report puts the consultation on the retention schedule: respondents' data expires from then.
+          retentionEntryPut(tableName, {
+            kind: RetentionKind.consultation,
+            communityId: consultation.communityId,
+            subjectId: consultation.id,
+            endedAt: report.publishedAt,
+          }),
           ...auditPuts(tableName, audit),
         ],
         events,

@@ -3,7 +3,7 @@ import { ItemStatus } from '../../domain/moderation/item';
 import type { ModerationStore } from '../../domain/moderation/ports';
 import { indexPage, readItem } from '../shared/dynamo';
 import { keys } from '../shared/keys';
-import { decodeCursor, pageAfter } from '../shared/pagination';
+import { decodeCursor, indexCursor, pageAfter } from '../shared/pagination';
 import { loggedDecisionFromItem, moderationItemFromItem } from './items';
 
 /** The DynamoDB implementation of {@link ModerationStore}. */
@@ -30,7 +30,7 @@ export function dynamoModerationStore(client: DynamoDBDocumentClient, tableName:
             : {}),
           ScanIndexForward: query.status !== ItemStatus.decided,
           Limit: query.limit,
-          ExclusiveStartKey: decodeCursor(query.cursor, { attribute: 'GSI1PK', value: partition }),
+          ExclusiveStartKey: decodeCursor(query.cursor, indexCursor('GSI1', partition)),
         }),
       );
       return pageAfter((page.Items ?? []).map(moderationItemFromItem), page.LastEvaluatedKey);

@@ -55,6 +55,7 @@ const PETITION_FIELDS = {
   openedAt: true,
   closesAt: true,
   closedAt: true,
+  anonymised: true,
   signatureCount: true,
   offlineSignatureCount: true,
   thresholdsReached: true,

@@ -30,6 +30,13 @@ export interface RecountReport {
   readonly byDistrict: Readonly<Record<string, number>>;
   /** Countable signatures per day (`YYYY-MM-DD`, UTC). */
   readonly byDay: Readonly<Record<string, number>>;
+  /**
+   * Set when the petition's signers were erased by the retention job (at
+   * `anonymisedAt`): there is no ledger left to recount, so the report is the
+   * archive (the count and statistics kept when the petition closed), and
+   * says so. Absent for a petition with its ledger.
+   */
+  readonly fromArchive?: { readonly anonymisedAt: string; readonly signaturesErased: number };
 }
 
 export const RecountErrorCode = {
@@ -105,10 +112,52 @@ const increment = (counts: Record<string, number>, name: string) => {
 };
 
 /**
+ * The report of a petition whose signers were erased: its archived count
+ * (`signatureCount`, which stopped moving when it closed) and its `STATS`
+ * item, as they stand; nothing drifts and nothing is pending, as there is
+ * nothing left to count.
+ */
+async function archivedReport(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  context: { readonly communityId: string; readonly petitionId: string },
+  petition: Record<string, unknown>,
+): Promise<RecountReport> {
+  const { Item: stats } = await client.send(
+    new GetCommand({
+      TableName: tableName,
+      Key: keys.petitionStats(context.communityId, context.petitionId),
+      ConsistentRead: true,
+    }),
+  );
+  const byDistrict: Record<string, number> = {};
+  const byDay: Record<string, number> = {};
+  for (const [name, value] of Object.entries(stats ?? {})) {
+    if (name.startsWith('district#')) byDistrict[name.slice('district#'.length)] = Number(value);
+    if (name.startsWith('day#')) byDay[name.slice('day#'.length)] = Number(value);
+  }
+  const stored = Number(petition.signatureCount ?? 0);
+  const anonymised = petition.anonymised as { at: string; erased: Record<string, number> };
+  return {
+    ...context,
+    ledger: stored,
+    counted: stored,
+    stored,
+    offline: Number(petition.offlineSignatureCount ?? 0),
+    drift: 0,
+    pending: 0,
+    byDistrict,
+    byDay,
+    fromArchive: { anonymisedAt: anonymised.at, signaturesErased: Number(anonymised.erased.signatures ?? 0) },
+  };
+}
+
+/**
  * Rebuilds a petition's count from its signature items (all
  * {@link SIGNATURE_BUCKETS} GSI1 buckets) and compares it with the stored
- * counter and with what the tally's receipts say it has counted. Throws
- * {@link RecountError} `petition_not_found`.
+ * counter and with what the tally's receipts say it has counted. A petition
+ * whose signers the retention job erased answers from its archive, and says
+ * so (`fromArchive`). Throws {@link RecountError} `petition_not_found`.
  * @example
  * const report = await recountPetition(client, tableName, 'demo', petitionId);
  * if (report.drift !== 0) alarm(report);
@@ -125,7 +174,7 @@ export async function recountPetition(
       TableName: tableName,
       Key: keys.petition(communityId, petitionId),
       ConsistentRead: true,
-      ProjectionExpression: 'signatureCount, offlineSignatureCount, closesAt',
+      ProjectionExpression: 'signatureCount, offlineSignatureCount, closesAt, anonymised',
     }),
   );
   if (!petition) {
@@ -135,6 +184,7 @@ export async function recountPetition(
       context,
     );
   }
+  if (petition.anonymised) return archivedReport(client, tableName, context, petition);
   const closesAt = typeof petition.closesAt === 'string' ? petition.closesAt : undefined;
   const buckets = Array.from(
     { length: SIGNATURE_BUCKETS },

@@ -19,6 +19,7 @@ import {
   type ToolDefinition,
   userScope,
 } from '../shared/routes';
+import { sameSecret } from '../shared/secrets';
 import { ttlCache } from '../shared/ttl-cache';
 import {
   CreatePetitionBodySchema,
@@ -180,7 +181,8 @@ const routes: AnyRoute[] = [
       const community = request.community as Community;
       const petition = await storeFor(request).get(community.id, request.params.petitionId);
       const viaSponsorLink =
-        petition?.state === 'gathering_sponsors' && request.query.sponsorToken === petition.sponsorToken;
+        petition?.state === 'gathering_sponsors' &&
+        sameSecret(request.query.sponsorToken, petition.sponsorToken);
       if (!petition || !(PUBLIC_STATES.has(petition.state) || viaSponsorLink)) {
         return { error: petitionNotFound(request.params.petitionId) };
       }

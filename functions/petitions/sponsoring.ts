@@ -6,6 +6,7 @@ import type { CommandContext } from '../../domain/shared/command';
 import type { Localized } from '../../domain/shared/localized';
 import { type DomainError, type Outcome, ok } from '../../domain/shared/outcome';
 import type { EventEnvelope } from '../../events/envelope';
+import { sameSecret } from '../shared/secrets';
 import { RETRY, type RetryPolicy, retrying, versionConflict } from '../shared/use-case';
 
 /** A sponsorship written now, or found from before (then nothing was written). */
@@ -83,7 +84,9 @@ async function sponsorTogether(
       const sponsorKey = waiting.command.actor.signerKey;
       // One transaction cannot put one person's sponsorship twice: the repeat waits, then finds it.
       if (writing.some((other) => other.command.actor.signerKey === sponsorKey)) continue;
-      const outcome = sponsorPetition(waiting.command, community, current, waiting.sponsorToken);
+      const outcome = sponsorPetition(waiting.command, community, current, (stored) =>
+        sameSecret(waiting.sponsorToken, stored),
+      );
       if (!outcome.ok) {
         answers.set(waiting, outcome);
         continue;

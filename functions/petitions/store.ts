@@ -9,12 +9,14 @@ import {
 import { enterQueue } from '../../domain/moderation/queue';
 import { type Petition, PetitionState, totalSignatures } from '../../domain/petitions/petition';
 import type { PetitionQuery, PetitionStats, PetitionStore } from '../../domain/petitions/ports';
+import { RetentionKind } from '../../domain/retention/retention';
 import { auditPuts } from '../audit/intents';
 import { enqueuePut } from '../moderation/items';
+import { retentionEntryPut } from '../retention/entries';
 import { batchGetAll, dueQuery, indexPage, readItem, setExpression } from '../shared/dynamo';
 import { Entity, keys } from '../shared/keys';
 import { commitWithEvents, commitWithEventsAt, newPut, type TransactItem } from '../shared/outbox';
-import { decodeCursor, pageAfter } from '../shared/pagination';
+import { decodeCursor, indexCursor, pageAfter, tableCursor } from '../shared/pagination';
 import {
   paperBatchFromItem,
   paperBatchToItem,
@@ -87,6 +89,20 @@ function closingItems(tableName: string, previous: Petition, next: Petition): Tr
   return [];
 }
 
+/** A petition that has just closed goes on the retention schedule: its signers' data expires from `closedAt`. */
+function retentionItems(tableName: string, previous: Petition, next: Petition): TransactItem[] {
+  if (previous.state === PetitionState.closed || next.state !== PetitionState.closed || !next.closedAt)
+    return [];
+  return [
+    retentionEntryPut(tableName, {
+      kind: RetentionKind.petition,
+      communityId: next.communityId,
+      subjectId: next.id,
+      endedAt: next.closedAt,
+    }),
+  ];
+}
+
 /**
  * A petition that has just become ready for moderation enters the moderation
  * centre's queue in the same transaction: it cannot be waiting unseen.
@@ -105,7 +121,8 @@ function queueItems(tableName: string, previous: Petition, next: Petition): Tran
 
 /**
  * Every write that takes a petition from `previous` to `next` (a command's
- * change): the conditional update, its closing-time listing, its queue entry.
+ * change): the conditional update, its closing-time listing, its queue entry,
+ * its place on the retention schedule.
  * The moderation centre commits these together with its own record.
  */
 export function petitionChangeWrites(tableName: string, previous: Petition, next: Petition): TransactItem[] {
@@ -113,6 +130,7 @@ export function petitionChangeWrites(tableName: string, previous: Petition, next
     petitionUpdate(tableName, previous, commandOwned(next)),
     ...closingItems(tableName, previous, next),
     ...queueItems(tableName, previous, next),
+    ...retentionItems(tableName, previous, next),
   ];
 }
 
@@ -314,7 +332,7 @@ export function dynamoPetitionStore(client: DynamoDBDocumentClient, tableName: s
     async list(query) {
       if (query.sort === 'closing') {
         const partition = keys.petitionClosing(query.communityId, '', '').PK;
-        const startKey = decodeCursor(query.cursor, { attribute: 'PK', value: partition });
+        const startKey = decodeCursor(query.cursor, tableCursor({ PK: partition }));
         const page = await client.send(
           new QueryCommand({
             TableName: tableName,
@@ -345,7 +363,7 @@ export function dynamoPetitionStore(client: DynamoDBDocumentClient, tableName: s
         ExpressionAttributeValues: { ':pk': partition, ...filter.values },
         ScanIndexForward: false,
         Limit: query.limit,
-        ExclusiveStartKey: decodeCursor(query.cursor, { attribute: partitionKey, value: partition }),
+        ExclusiveStartKey: decodeCursor(query.cursor, indexCursor(index, partition)),
         ...(filter.clauses.length > 0 ? { FilterExpression: filter.clauses.join(' AND ') } : {}),
       };
       const page = await client.send(new QueryCommand(input));

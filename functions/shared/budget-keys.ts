@@ -19,6 +19,15 @@ const ballotBucket = (communityId: string, budgetId: string, bucket: number): st
 const projectAuthorPartition = (communityId: string, budgetId: string, authorKey: string): string =>
   `${budgetPartition(communityId, budgetId)}#PROJECTS#AUTHOR#${authorKey}`;
 
+/** Digits of an archived ballot's rank: room for 10¹⁰ ballots. */
+const RANK_DIGITS = 10;
+const archivedRank = (rank: number): string => String(rank).padStart(RANK_DIGITS, '0');
+/**
+ * What stands for the voter of an archived ballot: its rank, after a `!` that
+ * sorts before every voter key (hex), so archived ballots keep their order.
+ */
+export const archivedVoter = (rank: number): string => `!${archivedRank(rank)}`;
+
 /** Keys of participatory budgets, their projects, ballots, results and results jobs; part of {@link keys}. */
 export const budgetKeys = {
   /**
@@ -106,6 +115,21 @@ export const budgetKeys = {
   budgetBallotIndex: (communityId: string, budgetId: string, voterKey: string, potId: string) => ({
     GSI1PK: ballotBucket(communityId, budgetId, Number.parseInt(voterKey.slice(0, 2), 16) % BALLOT_BUCKETS),
     GSI1SK: `${voterKey}#${part(potId)}`,
+  }),
+  /**
+   * A ballot kept without its voter once the budget's retention has passed:
+   * in a partition named by its rank (its place in the order of the ballots it
+   * replaced) and on the same GSI1 buckets, under a sort key that sorts before
+   * every voter key (`!` before any hex digit) in that same order, so the
+   * export writes the very file, and the sha256, it wrote before.
+   */
+  budgetArchivedBallot: (communityId: string, budgetId: string, rank: number): ItemKey => ({
+    PK: `${budgetPartition(communityId, budgetId)}#AB#${archivedRank(rank)}`,
+    SK: 'BALLOT',
+  }),
+  budgetArchivedBallotIndex: (communityId: string, budgetId: string, rank: number) => ({
+    GSI1PK: ballotBucket(communityId, budgetId, rank % BALLOT_BUCKETS),
+    GSI1SK: archivedVoter(rank),
   }),
   budgetBallotBucket: (communityId: string, budgetId: string, bucket: number) => ({
     GSI1PK: ballotBucket(communityId, budgetId, bucket),

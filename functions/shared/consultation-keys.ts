@@ -31,6 +31,12 @@ export const SURVEY_RESPONSE_BUCKETS = 16;
 const surveyResponseBucket = (communityId: string, consultationId: string, bucket: number): string =>
   `${consultationPartition(communityId, consultationId)}#RESPONSES#${bucket}`;
 
+/** How many GSI1 partitions a consultation's comment votes are spread over (voter keys are uniform hex). */
+export const COMMENT_VOTE_BUCKETS = 16;
+
+const commentVoteBucket = (communityId: string, consultationId: string, bucket: number): string =>
+  `${consultationPartition(communityId, consultationId)}#VOTES#${bucket}`;
+
 /** The partition of a consultation's survey counters: the results read it whole, and nothing else is in it. */
 const surveyCounterPartition = (communityId: string, consultationId: string): string =>
   `${consultationPartition(communityId, consultationId)}#SURVEY`;
@@ -184,6 +190,22 @@ export const consultationKeys = {
   commentVote: (communityId: string, commentId: string, voterKey: string): ItemKey => ({
     PK: `${commentPartition(communityId, commentId)}#V#${voterKey}`,
     SK: 'VOTE',
+  }),
+  /**
+   * A vote on GSI1, over {@link COMMENT_VOTE_BUCKETS} buckets per consultation:
+   * how the retention job finds a consultation's votes (each is in a partition
+   * of its own) without reading the table.
+   */
+  commentVoteIndex: (communityId: string, consultationId: string, commentId: string, voterKey: string) => ({
+    GSI1PK: commentVoteBucket(
+      communityId,
+      consultationId,
+      Number.parseInt(voterKey.slice(0, 2), 16) % COMMENT_VOTE_BUCKETS,
+    ),
+    GSI1SK: `${commentId}#${voterKey}`,
+  }),
+  commentVoteBucket: (communityId: string, consultationId: string, bucket: number) => ({
+    GSI1PK: commentVoteBucket(communityId, consultationId, bucket),
   }),
   /** Which vote changes made in one second (`votedAt.slice(0, 19)`) the tally has counted on a comment. */
   commentVoteReceipt: (communityId: string, commentId: string, second: string): ItemKey => ({

@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { AppConfig } from './config';
 import type { ItemKey } from './key-parts';
-import { decodeCursor, pageAfter } from './pagination';
+import { decodeCursor, indexCursor, pageAfter } from './pagination';
 import { RETRY, type RetryPolicy, retrying } from './use-case';
 
 const clients = new Map<string, DynamoDBDocumentClient>();
@@ -172,7 +172,7 @@ export async function indexPage<T>(
       ExpressionAttributeValues: { ':pk': partition },
       ScanIndexForward: list.newestFirst === false,
       Limit: page.limit,
-      ExclusiveStartKey: decodeCursor(page.cursor, { attribute: `${index}PK`, value: partition }),
+      ExclusiveStartKey: decodeCursor(page.cursor, indexCursor(index, partition)),
     }),
   );
   return pageAfter((result.Items ?? []).map(fromItem), result.LastEvaluatedKey);

@@ -1,6 +1,6 @@
 import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { AppConfig } from './config';
-import { decodeCursor, encodeCursor } from './pagination';
+import { decodeTaggedCursor, encodeCursor } from './pagination';
 
 /**
  * The one way an export pages. API Gateway passes at most 6 MB from a Lambda
@@ -32,7 +32,7 @@ export function exportPosition(
   cursor: string | undefined,
   kind: string,
 ): Record<string, unknown> | undefined {
-  return decodeCursor(cursor, { attribute: 'export', value: kind });
+  return decodeTaggedCursor(cursor, { attribute: 'export', value: kind });
 }
 
 /** The `Link` header of the next page: the same path and query, and the cursor. */

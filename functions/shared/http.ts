@@ -8,6 +8,7 @@ import type { Clock } from '../../domain/shared/clock';
 import { type Locale, text } from '../../domain/shared/localized';
 import type { DomainError } from '../../domain/shared/outcome';
 import { actorFromClaims, type FlatClaims, signerSecret } from './auth/actor';
+import { claimsRefusal } from './auth/claims';
 import { type AppConfig, loadConfig } from './config';
 import { documentClient } from './dynamo';
 import { systemClock, ulidGenerator } from './ids';
@@ -317,13 +318,16 @@ const parseBody: MiddlewareObj<Event, Result> = {
 
 /**
  * `user` routes need verified claims (API Gateway's JWT authorizer, or the local
- * runtime acting as one); the claims must come from an issuer we know.
+ * runtime acting as one); the claims must come from an issuer we know, and be
+ * within bounds (`claimsRefusal`): refused before anyone's membership is read.
  */
-const authenticate: MiddlewareObj<Event, Result> = {
+const authenticate = (clock: Clock): MiddlewareObj<Event, Result> => ({
   before: (request) => {
     const state = stateOf(request.event);
     if (state.route?.auth !== 'user') return;
     const claims = request.event.requestContext.authorizer?.jwt?.claims;
+    const refusal = claims && claimsRefusal(claims, clock.now());
+    if (refusal) throw new ProblemError('unauthorized', refusal);
     const issuer = state.config.issuers.find((candidate) => candidate.issuer === claims?.iss);
     if (!claims?.sub || !issuer) {
       throw new ProblemError(
@@ -336,7 +340,7 @@ const authenticate: MiddlewareObj<Event, Result> = {
     }
     state.claims = claims;
   },
-};
+});
 
 function fieldErrors(where: 'path' | 'query' | 'body', error: z.ZodError): FieldError[] {
   return error.issues.map((issue) => ({
@@ -431,7 +435,7 @@ export function createHttpHandler(tool: ToolDefinition, { clock = systemClock }:
   return middy<Event, Result>()
     .use(observe(routes))
     .use(parseBody)
-    .use(authenticate)
+    .use(authenticate(clock))
     .use(validate)
     .use(scope)
     .handler(async (event: Event, _context: Context): Promise<Result> => {

@@ -44,6 +44,8 @@ export const Entity = {
   budgetBallot: 'budget-ballot',
   budgetResult: 'budget-result',
   budgetResultsJob: 'budget-results-job',
+  budgetBallotArchived: 'budget-ballot-archived',
+  retentionEntry: 'retention-entry',
 } as const;
 export type Entity = (typeof Entity)[keyof typeof Entity];
 

@@ -14,8 +14,8 @@ import { budgetKeys } from './budget-keys';
 import { consultationKeys } from './consultation-keys';
 import { communityPartition, type ItemKey, type KeyPrefix, part } from './key-parts';
 
-export { BALLOT_BUCKETS } from './budget-keys';
-export { SURVEY_RESPONSE_BUCKETS } from './consultation-keys';
+export { archivedVoter, BALLOT_BUCKETS } from './budget-keys';
+export { COMMENT_VOTE_BUCKETS, SURVEY_RESPONSE_BUCKETS } from './consultation-keys';
 export { communityPartition, Entity, type ItemKey, type KeyPrefix } from './key-parts';
 
 const petitionPartition = (communityId: string, petitionId: string): string =>
@@ -39,6 +39,9 @@ const petitionAuthorPartition = (communityId: string, authorKey: string): string
 
 /** The platform-wide GSI2 partition of open petitions by closing time. */
 const PETITIONS_CLOSING = 'PETITIONS#CLOSING';
+
+/** The platform-wide GSI2 partition of subjects whose personal data is to expire, by when they ended. */
+const RETENTION_DUE = 'RETENTION#DUE';
 
 /** How many GSI1 partitions a petition's signatures are spread over (signer keys are uniform hex). */
 export const SIGNATURE_BUCKETS = 16;
@@ -240,6 +243,25 @@ export const keys = {
     PK: `${communityPartition(communityId)}#LIMIT#${part(residentKey)}`,
     SK: `${action}#${windowStartsAt}`,
   }),
+
+  /**
+   * A subject whose personal data is to expire (a closed petition, a budget
+   * with published results, a consultation with a published report): one item
+   * in the community's partition, and on GSI2 under one platform-wide key by
+   * when it ended, so the retention job finds every subject that may be due
+   * with one query. Written with the change that ends it, deleted with the
+   * erasure's last transaction.
+   */
+  retentionEntry: (communityId: string, kind: string, subjectId: string): ItemKey => ({
+    PK: `${communityPartition(communityId)}#RETENTION`,
+    SK: `${kind}#${subjectId}`,
+  }),
+  retentionEntryIndex: (endedAt: string, communityId: string, kind: string, subjectId: string) => ({
+    GSI2PK: RETENTION_DUE,
+    GSI2SK: `${endedAt}#${communityId}#${kind}#${subjectId}`,
+  }),
+  /** The partition the retention job queries. */
+  retentionDue: { GSI2PK: RETENTION_DUE },
 
   ...consultationKeys,
   ...budgetKeys,

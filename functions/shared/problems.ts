@@ -31,6 +31,7 @@ export const PROBLEM_TYPES = {
   last_council_member: { status: 409, title: text('Останній член ради', 'The last council member') },
   version_conflict: { status: 409, title: text('Конфлікт змін', 'Conflicting change') },
   unknown_district: { status: 400, title: text('Невідомий округ', 'Unknown district') },
+  unknown_issuer: { status: 400, title: text('Невідомий видавець', 'Unknown issuer') },
   not_due: { status: 409, title: text('Ще не час', 'Not due yet') },
   rate_limited: { status: 429, title: text('Забагато дій', 'Too many actions') },
   reason_required: { status: 400, title: text('Потрібна причина', 'A reason is required') },

@@ -11,7 +11,32 @@ export interface DeploymentConfig {
   readonly jwtAudience: string;
   /** Which token claims carry residency and birth date for this issuer. */
   readonly issuerClaims: IssuerConfig['claims'];
+  /** Requests per second the API stage serves steadily, all callers together; beyond it API Gateway answers 429. */
+  readonly throttleRate: number;
+  /** Requests the API stage serves at once above the steady rate (the token bucket's size). */
+  readonly throttleBurst: number;
+  /**
+   * Concurrent executions reserved for each API function, which also caps it, so
+   * that a flood of requests cannot take the account's concurrency from the
+   * stream consumer and the jobs that keep counts exact; `undefined`: none.
+   */
+  readonly apiReservedConcurrency: number | undefined;
 }
+
+/** Defaults for the limits a stage may override; `prod` caps each API function, other stages do not. */
+export const DEPLOYMENT_LIMIT_DEFAULTS = {
+  throttleRate: 100,
+  throttleBurst: 200,
+  /** Per API function, on `prod` only: seven tools × 50 leaves most of an account's default 1,000 to the rest. */
+  prodApiReservedConcurrency: 50,
+} as const;
+
+/** Bounds of the limits: API Gateway's account quotas (10,000 rps, 5,000 burst) and Lambda's default concurrency. */
+const LIMIT_BOUNDS = {
+  throttleRate: { min: 1, max: 10_000 },
+  throttleBurst: { min: 1, max: 5_000 },
+  apiReservedConcurrency: { min: 1, max: 1_000 },
+} as const;
 
 /** Context keys the app reads. */
 export const CONTEXT_KEYS = {
@@ -19,6 +44,9 @@ export const CONTEXT_KEYS = {
   jwtIssuer: 'hromada:jwtIssuer',
   jwtAudience: 'hromada:jwtAudience',
   issuerClaims: 'hromada:issuerClaims',
+  throttleRate: 'hromada:throttleRate',
+  throttleBurst: 'hromada:throttleBurst',
+  apiReservedConcurrency: 'hromada:apiReservedConcurrency',
 } as const;
 
 /** Thrown when the CDK context lacks or garbles a setting; the message names the `-c` flag that fixes it. */
@@ -47,6 +75,13 @@ export function readDeploymentConfig(node: Node): DeploymentConfig {
     jwtIssuer: requiredString(node, CONTEXT_KEYS.jwtIssuer, 'https://auth.example.org/realms/hromada'),
     jwtAudience: requiredString(node, CONTEXT_KEYS.jwtAudience, 'hromada-api'),
     issuerClaims: readIssuerClaims(node),
+    throttleRate:
+      optionalInteger(node, CONTEXT_KEYS.throttleRate, LIMIT_BOUNDS.throttleRate) ??
+      DEPLOYMENT_LIMIT_DEFAULTS.throttleRate,
+    throttleBurst:
+      optionalInteger(node, CONTEXT_KEYS.throttleBurst, LIMIT_BOUNDS.throttleBurst) ??
+      DEPLOYMENT_LIMIT_DEFAULTS.throttleBurst,
+    apiReservedConcurrency: readApiReservedConcurrency(node, stage),
   };
 }
 
@@ -66,6 +101,39 @@ function optionalString(node: Node, key: string): string | undefined {
   if (typeof value !== 'string')
     throw new DeploymentConfigError(`${key} must be a string, e.g. -c ${key}=value`);
   return value;
+}
+
+/** `-c` values arrive as strings, cdk.json values as numbers: both are accepted, as whole numbers within bounds. */
+function optionalInteger(
+  node: Node,
+  key: string,
+  bounds: { readonly min: number; readonly max: number },
+  otherwise = '',
+): number | undefined {
+  const value: unknown = node.tryGetContext(key);
+  if (value === undefined || value === null || value === '') return undefined;
+  const number = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
+  if (typeof number !== 'number' || !Number.isInteger(number) || number < bounds.min || number > bounds.max) {
+    throw new DeploymentConfigError(
+      `${key} must be a whole number from ${bounds.min} to ${bounds.max}, e.g. -c ${key}=${bounds.min}${otherwise}; got ${JSON.stringify(value)}`,
+    );
+  }
+  return number;
+}
+
+/** On `prod` by default; `off` (or `false`) removes it, a number sets it on any stage. */
+function readApiReservedConcurrency(node: Node, stage: string): number | undefined {
+  const key = CONTEXT_KEYS.apiReservedConcurrency;
+  const value: unknown = node.tryGetContext(key);
+  if (value === 'off' || value === false || value === 'false') return undefined;
+  const given = optionalInteger(
+    node,
+    key,
+    LIMIT_BOUNDS.apiReservedConcurrency,
+    ` (or -c ${key}=off for none)`,
+  );
+  if (given !== undefined) return given;
+  return stage === 'prod' ? DEPLOYMENT_LIMIT_DEFAULTS.prodApiReservedConcurrency : undefined;
 }
 
 function requiredString(node: Node, key: string, example: string): string {

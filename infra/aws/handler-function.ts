@@ -1,13 +1,14 @@
 import { dirname, join, posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { TableAction } from '../../functions/shared/routes';
+import { type IndexName, TABLE } from '../../functions/shared/table';
 
 /** The repository root: handler entries and assets are given relative to it. */
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -18,6 +19,11 @@ export interface HandlerSpec {
   /** Module exporting `handler`, relative to the repository root. */
   readonly entry: string;
   readonly tableActions: readonly TableAction[];
+  /**
+   * The indexes its queries read. When given, `dynamodb:Query` is granted on
+   * these indexes only; when absent, on each index of `TABLE` by name (never `index/*`).
+   */
+  readonly indexes?: readonly IndexName[];
   /** Files relative to the repository root, copied next to the bundle at the same relative path. */
   readonly assets?: readonly string[];
 }
@@ -28,12 +34,26 @@ export interface HandlerFunctionProps {
   readonly timeout?: Duration;
   /** MB; 512 unless a handler computes more than it waits. */
   readonly memorySize?: number;
+  /** Concurrent executions reserved for the function, which also caps it; none unless given. */
+  readonly reservedConcurrency?: number;
 }
+
+/**
+ * Why every function stays on Node.js 22 although cdk-nag's AwsSolutions-L1
+ * asks for the newest runtime CDK knows (Node.js 24): the code, its types
+ * (`@types/node` 22), the local runtime and the whole test suite target and run
+ * on Node.js 22, so another runtime would ship untested. Raise it together with them.
+ */
+export const RUNTIME_PIN_REASON =
+  'Pinned to Node.js 22 on purpose: package.json engines, @types/node and the local runtime and tests all run Node.js 22, so a newer Lambda runtime would deploy code no test has run on; move all of them together.';
 
 /**
  * One Lambda for one handler module, with the settings every Hromada function
  * shares: Node.js 22 on arm64, bundled locally by esbuild (no Docker) as ESM
- * with source maps, the AWS SDK left to the runtime, and a log group with a retention.
+ * with source maps, the AWS SDK left to the runtime, and a log group with a
+ * retention. Its role may write to that log group and nothing else until the
+ * stack grants more: no managed policy (AWSLambdaBasicExecutionRole would let
+ * it create log groups and write to any of them).
  */
 export function createHandlerFunction(
   scope: Construct,
@@ -41,7 +61,9 @@ export function createHandlerFunction(
   props: HandlerFunctionProps,
 ): NodejsFunction {
   const logGroup = new LogGroup(scope, `${id}Logs`, { retention: RetentionDays.ONE_MONTH });
-  return new NodejsFunction(scope, id, {
+  const role = new Role(scope, `${id}Role`, { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
+  logGroup.grantWrite(role);
+  const fn = new NodejsFunction(scope, id, {
     entry: join(REPO_ROOT, props.spec.entry),
     handler: 'handler',
     projectRoot: REPO_ROOT,
@@ -50,6 +72,10 @@ export function createHandlerFunction(
     architecture: Architecture.ARM_64,
     memorySize: props.memorySize ?? 512,
     timeout: props.timeout ?? Duration.seconds(10),
+    ...(props.reservedConcurrency === undefined
+      ? {}
+      : { reservedConcurrentExecutions: props.reservedConcurrency }),
+    role,
     logGroup,
     environment: {
       ...props.environment,
@@ -73,18 +99,32 @@ export function createHandlerFunction(
       },
     },
   });
+  Validations.of(fn).acknowledge({ id: 'AwsSolutions-L1', reason: RUNTIME_PIN_REASON });
+  return fn;
 }
 
 /**
- * Allows exactly `actions` on the table and its indexes, nothing broader: the
- * least privilege each handler declares next to its code.
+ * Allows exactly the handler's `tableActions` on the table, nothing broader:
+ * the least privilege each handler declares next to its code. Of those, only
+ * `dynamodb:Query` can read an index, so only it is granted on indexes, and
+ * only on the ones the handler names (each index of the table when it names
+ * none), each by its own ARN rather than `index/*`.
  */
-export function grantTableActions(fn: NodejsFunction, table: ITable, actions: readonly TableAction[]): void {
+export function grantTableActions(
+  fn: NodejsFunction,
+  table: ITable,
+  spec: Pick<HandlerSpec, 'tableActions' | 'indexes'>,
+): void {
+  const actions = spec.tableActions;
   if (actions.length === 0) return;
+  fn.addToRolePolicy(new PolicyStatement({ actions: [...actions], resources: [table.tableArn] }));
+  if (!actions.includes('dynamodb:Query')) return;
+  const indexes = spec.indexes ?? TABLE.indexes.map((index) => index.name);
+  if (indexes.length === 0) return;
   fn.addToRolePolicy(
     new PolicyStatement({
-      actions: [...actions],
-      resources: [table.tableArn, `${table.tableArn}/index/*`],
+      actions: ['dynamodb:Query'],
+      resources: indexes.map((indexName) => `${table.tableArn}/index/${indexName}`),
     }),
   );
 }

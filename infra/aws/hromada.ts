@@ -1,9 +1,8 @@
 import { type App, CrossStackReferences, ReferenceStrength } from 'aws-cdk-lib';
-import type { ToolDefinition } from '../../functions/shared/routes';
 import { QUEUED_JOB_HANDLERS, SCHEDULED_HANDLERS, STREAM_HANDLER, TOOLS } from '../../functions/tools';
 import type { DeploymentConfig } from './config';
 import type { HandlerSpec } from './handler-function';
-import { ApiStack } from './stacks/api-stack';
+import { ApiStack, type ApiTool } from './stacks/api-stack';
 import { DataStack } from './stacks/data-stack';
 import { EventsStack } from './stacks/events-stack';
 import { ExportsStack } from './stacks/exports-stack';
@@ -11,7 +10,7 @@ import { JobsStack, type QueuedJobHandlerSpec, type ScheduledHandlerSpec } from 
 
 /** The handlers to deploy; tests pass small fixtures, the app passes the real lists. */
 export interface HromadaHandlers {
-  readonly tools: readonly ToolDefinition[];
+  readonly tools: readonly ApiTool[];
   readonly streamHandler: HandlerSpec;
   readonly scheduledHandlers: readonly ScheduledHandlerSpec[];
   /** Long jobs in functions of their own; none unless given. */

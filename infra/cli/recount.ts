@@ -60,6 +60,15 @@ function printReport(report: RecountReport): void {
     ['paper signatures (not recounted)', report.offline],
     ['by district', counts(report.byDistrict)],
     ['by day', counts(report.byDay)],
+    // An anonymised petition has no ledger left: its figures are the archive's.
+    ...(report.fromArchive
+      ? ([
+          [
+            'from the archive (signers erased)',
+            `${report.fromArchive.anonymisedAt}, ${report.fromArchive.signaturesErased} signature items erased`,
+          ],
+        ] as [string, string][])
+      : []),
   ];
   const lines = rows.map(([label, value]) => `  ${label.padEnd(34)}${value}`);
   process.stdout.write(`petition ${report.communityId}/${report.petitionId}\n${lines.join('\n')}\n`);

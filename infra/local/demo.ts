@@ -18,6 +18,7 @@ import { dynamoPetitionStore } from '../../functions/petitions/store';
 import { signerKeyOf } from '../../functions/shared/auth/actor';
 import { documentClient } from '../../functions/shared/dynamo';
 import { systemClock, ulidGenerator } from '../../functions/shared/ids';
+import { sameSecret } from '../../functions/shared/secrets';
 import { putPlatformAdmin } from '../../functions/shared/tenancy';
 import { seedDemoBudget } from './demo-budget';
 import { seedDemoConsultation } from './demo-consultation';
@@ -166,7 +167,7 @@ async function seedDemoPetition(
   for (const sponsor of ['demo-sponsor-1', 'demo-sponsor-2', 'demo-sponsor-3']) {
     const context = person(sponsor);
     await advance(
-      sponsorPetition(context, community, current, current.sponsorToken),
+      sponsorPetition(context, community, current, (stored) => sameSecret(current.sponsorToken, stored)),
       context.actor.signerKey,
     );
   }

@@ -132,9 +132,36 @@ describe('api stack: functions', () => {
     });
   });
 
-  it('keeps a log group with a retention for each function', () => {
-    template.resourceCountIs('AWS::Logs::LogGroup', FIXTURE_TOOLS.length);
+  it('keeps a log group with a retention for each function, and one for the access log', () => {
+    template.resourceCountIs('AWS::Logs::LogGroup', FIXTURE_TOOLS.length + 1);
     template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
+  });
+
+  it('gives each function a role of its own that may write to its own log group and uses no managed policy', () => {
+    for (const tool of FIXTURE_TOOLS) {
+      const functionId = functionIdOf(tool.name);
+      const roleId = (
+        template.findResources('AWS::Lambda::Function')[functionId]!.Properties as {
+          Role: { 'Fn::GetAtt': [string, string] };
+        }
+      ).Role['Fn::GetAtt'][0];
+      expect(template.findResources('AWS::IAM::Role')[roleId]!.Properties.ManagedPolicyArns).toBeUndefined();
+      const logStatements = statementsOfFunction(template, functionId).filter((statement) =>
+        actionsOf(statement).some((action) => action.startsWith('logs:')),
+      );
+      expect(logStatements).toEqual([
+        {
+          Effect: 'Allow',
+          Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+          Resource: {
+            'Fn::GetAtt': [
+              logicalIdOf(template, 'AWS::Logs::LogGroup', `${pascalCase(tool.name)}FunctionLogs`),
+              'Arn',
+            ],
+          },
+        },
+      ]);
+    }
   });
 
   it('bundles an ES module with its source map and copies tool assets at their relative path', async () => {
@@ -150,19 +177,26 @@ describe('api stack: functions', () => {
 });
 
 describe('api stack: least privilege', () => {
-  it("grants each function exactly its tool's table actions, on the table and its indexes only", () => {
+  it("grants each function exactly its tool's table actions on the table, and Query on the indexes it names only", () => {
     for (const tool of FIXTURE_TOOLS) {
       const tableStatements = statementsOfFunction(template, functionIdOf(tool.name)).filter((statement) =>
         actionsOf(statement).some((action) => action.startsWith('dynamodb:')),
       );
-      expect(tableStatements, tool.name).toHaveLength(1);
-      const [statement] = tableStatements;
-      expect(statement!.Effect).toBe('Allow');
-      expect(actionsOf(statement!).sort()).toEqual([...tool.tableActions].sort());
-      expect(resolveImports(statement!.Resource, [dataStack])).toEqual([
-        tableArn,
-        { 'Fn::Join': ['', [tableArn, '/index/*']] },
-      ]);
+      const [onTable, ...onIndexes] = tableStatements;
+      expect(onTable!.Effect).toBe('Allow');
+      expect(actionsOf(onTable!).sort()).toEqual([...tool.tableActions].sort());
+      expect(resolveImports(onTable!.Resource, [dataStack])).toEqual(tableArn);
+      if (!tool.tableActions.includes('dynamodb:Query')) {
+        expect(onIndexes, tool.name).toEqual([]);
+        continue;
+      }
+      // alpha names GSI2: Query on that index by its own ARN, no `index/*`.
+      expect(tool.indexes).toEqual(['GSI2']);
+      expect(onIndexes).toHaveLength(1);
+      expect(actionsOf(onIndexes[0]!)).toEqual(['dynamodb:Query']);
+      expect(resolveImports(onIndexes[0]!.Resource, [dataStack])).toEqual({
+        'Fn::Join': ['', [tableArn, '/index/GSI2']],
+      });
     }
   });
 

@@ -1,5 +1,10 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { CONTEXT_KEYS, issuersEnvironment, readDeploymentConfig } from '../../infra/aws/config';
+import {
+  CONTEXT_KEYS,
+  DEPLOYMENT_LIMIT_DEFAULTS,
+  issuersEnvironment,
+  readDeploymentConfig,
+} from '../../infra/aws/config';
 import { TEST_CONTEXT, TestApps } from './support';
 
 // Even an App that is never synthesized makes its output folder when constructed.
@@ -18,6 +23,9 @@ describe('deployment config from CDK context', () => {
       jwtIssuer: TEST_CONTEXT[CONTEXT_KEYS.jwtIssuer],
       jwtAudience: TEST_CONTEXT[CONTEXT_KEYS.jwtAudience],
       issuerClaims: { community: 'community', district: 'district', birthdate: 'birthdate' },
+      throttleRate: 100,
+      throttleBurst: 200,
+      apiReservedConcurrency: undefined,
     });
   });
 
@@ -49,6 +57,50 @@ describe('deployment config from CDK context', () => {
     ]);
     expect(() => configFrom({ ...TEST_CONTEXT, [CONTEXT_KEYS.issuerClaims]: '{district' })).toThrow(
       'must be JSON',
+    );
+  });
+
+  it('takes stage throttling as whole numbers from -c (strings) or cdk.json (numbers)', () => {
+    const config = configFrom({
+      ...TEST_CONTEXT,
+      [CONTEXT_KEYS.throttleRate]: '25',
+      [CONTEXT_KEYS.throttleBurst]: 60,
+    });
+    expect(config).toMatchObject({ throttleRate: 25, throttleBurst: 60 });
+  });
+
+  it.each([
+    [CONTEXT_KEYS.throttleRate, '0'],
+    [CONTEXT_KEYS.throttleRate, '10001'],
+    [CONTEXT_KEYS.throttleRate, '2.5'],
+    [CONTEXT_KEYS.throttleRate, 'fast'],
+    [CONTEXT_KEYS.throttleBurst, 5001],
+    [CONTEXT_KEYS.throttleBurst, -1],
+    [CONTEXT_KEYS.apiReservedConcurrency, '0'],
+    [CONTEXT_KEYS.apiReservedConcurrency, 1001],
+  ])('refuses %s=%j, naming the flag and its bounds', (key, value) => {
+    expect(() => configFrom({ ...TEST_CONTEXT, [key]: value })).toThrow(
+      new RegExp(`^${key} must be a whole number from \\d+ to \\d+, e\\.g\\. -c ${key}=`),
+    );
+  });
+
+  it('reserves (and caps) API function concurrency on prod by default, not elsewhere; off or a number overrides', () => {
+    const prod = { ...TEST_CONTEXT, [CONTEXT_KEYS.stage]: 'prod' };
+    expect(configFrom(prod).apiReservedConcurrency).toBe(
+      DEPLOYMENT_LIMIT_DEFAULTS.prodApiReservedConcurrency,
+    );
+    expect(configFrom(TEST_CONTEXT).apiReservedConcurrency).toBeUndefined();
+    expect(
+      configFrom({ ...prod, [CONTEXT_KEYS.apiReservedConcurrency]: 'off' }).apiReservedConcurrency,
+    ).toBeUndefined();
+    expect(
+      configFrom({ ...prod, [CONTEXT_KEYS.apiReservedConcurrency]: false }).apiReservedConcurrency,
+    ).toBeUndefined();
+    expect(
+      configFrom({ ...TEST_CONTEXT, [CONTEXT_KEYS.apiReservedConcurrency]: '7' }).apiReservedConcurrency,
+    ).toBe(7);
+    expect(() => configFrom({ ...prod, [CONTEXT_KEYS.apiReservedConcurrency]: 'none' })).toThrow(
+      `-c ${CONTEXT_KEYS.apiReservedConcurrency}=off for none`,
     );
   });
 });

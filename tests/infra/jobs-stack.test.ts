@@ -1,7 +1,15 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, describe, expect, it } from 'vitest';
+import { TABLE } from '../../functions/shared/table';
 import { pascalCase } from '../../infra/aws/handler-function';
-import { actionsOf, FIXTURE_HANDLERS, logicalIdOf, statementsOfFunction, TestApps } from './support';
+import {
+  actionsOf,
+  FIXTURE_HANDLERS,
+  logicalIdOf,
+  resolveImports,
+  statementsOfFunction,
+  TestApps,
+} from './support';
 
 const apps = new TestApps();
 afterAll(() => apps.removeAll());
@@ -44,11 +52,25 @@ describe('jobs stack', () => {
     const tableActions = statementsOfFunction(template, functionId)
       .flatMap(actionsOf)
       .filter((action) => action.startsWith('dynamodb:'));
-    expect(tableActions.sort()).toEqual([...job!.tableActions].sort());
+    // Query appears twice: on the table, and on the indexes (each by name) in a statement of its own.
+    expect([...new Set(tableActions)].sort()).toEqual([...job!.tableActions].sort());
     expect(template.findResources('AWS::Lambda::Function')[functionId]!.Properties).toMatchObject({
       Runtime: 'nodejs22.x',
       Architectures: ['arm64'],
     });
+  });
+
+  it('grants Query on each index of the table by its own ARN when the handler names none, never index/*', () => {
+    const tableId = logicalIdOf(Template.fromStack(stacks.data), 'AWS::DynamoDB::Table', 'Table');
+    const tableArn = { [stacks.data.stackName]: { 'Fn::GetAtt': [tableId, 'Arn'] } };
+    const onIndexes = statementsOfFunction(template, functionId).filter((statement) =>
+      JSON.stringify(statement.Resource).includes('/index/'),
+    );
+    expect(job!.indexes).toBeUndefined();
+    expect(onIndexes.map(actionsOf)).toEqual([['dynamodb:Query']]);
+    expect(resolveImports(onIndexes[0]!.Resource, [stacks.data])).toEqual(
+      TABLE.indexes.map((index) => ({ 'Fn::Join': ['', [tableArn, `/index/${index.name}`]] })),
+    );
   });
 
   it('keeps undeliverable runs in an encrypted queue for 14 days', () => {

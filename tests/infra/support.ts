@@ -3,10 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, type Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import type { AnyRoute, HttpMethod, RouteAuth, ToolDefinition } from '../../functions/shared/routes';
+import type { AnyRoute, HttpMethod, RouteAuth } from '../../functions/shared/routes';
 import { STREAM_HANDLER } from '../../functions/tools';
 import { CONTEXT_KEYS, type DeploymentConfig, readDeploymentConfig } from '../../infra/aws/config';
 import { addHromadaStacks, type HromadaHandlers, type HromadaStacks } from '../../infra/aws/hromada';
+import type { ApiTool } from '../../infra/aws/stacks/api-stack';
 import { FIXTURE_ASSET } from './fixtures/handler';
 
 /** The fixture handler module, relative to the repository root like every real entry. */
@@ -17,6 +18,12 @@ export const TEST_CONTEXT = {
   [CONTEXT_KEYS.jwtIssuer]: 'https://id.example.test/realms/hromada',
   [CONTEXT_KEYS.jwtAudience]: 'hromada-test',
 } as const;
+
+/**
+ * Skips esbuild for every stack (CDK's own switch, the one `cdk ls` uses):
+ * for tests that read templates and the construct tree, not bundles.
+ */
+export const NO_BUNDLING = { 'aws:cdk:bundling-stacks': [] } as const;
 
 function fixtureRoute(method: HttpMethod, path: string, auth: RouteAuth): AnyRoute {
   return {
@@ -30,13 +37,17 @@ function fixtureRoute(method: HttpMethod, path: string, auth: RouteAuth): AnyRou
   };
 }
 
-/** Tools with public and user routes, different table actions, one with an asset, one public only. */
-export const FIXTURE_TOOLS: readonly ToolDefinition[] = [
+/**
+ * Tools with public and user routes, different table actions, one with an
+ * asset, one public only; one queries and names its index, none of the others query.
+ */
+export const FIXTURE_TOOLS: readonly ApiTool[] = [
   {
     name: 'alpha',
     entry: FIXTURE_ENTRY,
     routes: [fixtureRoute('GET', '/v1/alpha', 'public'), fixtureRoute('POST', '/v1/alpha', 'user')],
     tableActions: ['dynamodb:GetItem', 'dynamodb:Query'],
+    indexes: ['GSI2'],
     usesExports: true,
   },
   {

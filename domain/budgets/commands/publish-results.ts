@@ -77,7 +77,12 @@ export function publishResults(
       state: selected.has(pabulibIdOf(project)) ? ProjectState.selected : ProjectState.not_selected,
       version: project.version + 1,
     }));
-  const next: Budget = { ...budget, phase: BudgetPhase.published, version: budget.version + 1 };
+  const next: Budget = {
+    ...budget,
+    phase: BudgetPhase.published,
+    resultsPublishedAt: now.toISOString(),
+    version: budget.version + 1,
+  };
   const events = [
     budgetEvent(ids, now, next, BudgetEvents.phaseChanged, {
       from: budget.phase,

@@ -55,7 +55,7 @@ export function createPetition(
     authorKey: actor.signerKey,
     state: PetitionState.draft,
     responseState: ResponseState.none,
-    sponsorToken: ids.next(),
+    sponsorToken: ids.secret(),
     sponsorsNeeded: petitions.sponsorsNeeded,
     sponsorCount: 0,
     thresholds: petitions.thresholds,

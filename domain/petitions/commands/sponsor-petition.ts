@@ -9,6 +9,14 @@ import { isAuthor } from '../permissions';
 import { type Petition, PetitionState } from '../petition';
 
 /**
+ * Whether the sponsor link a person presents is the petition's, given the
+ * token stored with it. The caller compares in constant time
+ * (`sameSecret`, functions/shared/secrets.ts): a comparison that stops at the
+ * first different character would let the token be found one character at a time.
+ */
+export type SponsorLinkCheck = (storedToken: string) => boolean;
+
+/**
  * An eligible resident with the author's sponsor link backs a petition that is
  * gathering sponsors. The last sponsor needed sends it on, as a submission
  * would. One sponsorship per person is enforced by the store's conditional write.
@@ -21,13 +29,13 @@ export function sponsorPetition(
   context: CommandContext,
   community: Community,
   petition: Petition,
-  sponsorToken: string,
+  presentedLink: SponsorLinkCheck,
 ): Outcome<Petition> {
   const { actor, clock, ids } = context;
   const now = clock.now();
   const refusal = ineligibility(actor, community.id, community.settings.petitions.minimumAge, now);
   if (refusal) return reject(refusal);
-  if (sponsorToken !== petition.sponsorToken) {
+  if (!presentedLink(petition.sponsorToken)) {
     return fail(
       'invalid_sponsor_token',
       text(

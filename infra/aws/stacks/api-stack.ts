@@ -1,26 +1,36 @@
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
   HttpApi,
   HttpMethod,
   HttpNoneAuthorizer,
+  type HttpStage,
   type IHttpRouteAuthorizer,
+  LogGroupLogDestination,
 } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import type { ToolDefinition } from '../../../functions/shared/routes';
 import { type DeploymentConfig, issuersEnvironment } from '../config';
-import { createHandlerFunction, grantTableActions, pascalCase } from '../handler-function';
+import { createHandlerFunction, grantTableActions, type HandlerSpec, pascalCase } from '../handler-function';
 import { grantExportsReadWrite } from './exports-stack';
+
+/**
+ * A tool as deployed; it may name the indexes its queries read (`indexes`),
+ * narrowing its `dynamodb:Query` grant to them.
+ */
+export type ApiTool = ToolDefinition & Pick<HandlerSpec, 'indexes'>;
 
 export interface ApiStackProps extends StackProps {
   readonly config: DeploymentConfig;
-  readonly tools: readonly ToolDefinition[];
+  readonly tools: readonly ApiTool[];
   readonly table: ITable;
   readonly signerSecret: ISecret;
   readonly bus: IEventBus;
@@ -28,12 +38,46 @@ export interface ApiStackProps extends StackProps {
 }
 
 /**
+ * One JSON line per request in the stage's access log: enough to trace abuse
+ * (who called which route how often, what API Gateway refused) without bodies,
+ * tokens or claims.
+ */
+export const ACCESS_LOG_FIELDS = {
+  requestId: '$context.requestId',
+  sourceIp: '$context.identity.sourceIp',
+  userAgent: '$context.identity.userAgent',
+  requestTime: '$context.requestTimeEpoch',
+  routeKey: '$context.routeKey',
+  path: '$context.path',
+  status: '$context.status',
+  responseLength: '$context.responseLength',
+  responseLatency: '$context.responseLatency',
+  integrationStatus: '$context.integrationStatus',
+  integrationLatency: '$context.integrationLatency',
+  error: '$context.error.message',
+  authorizerError: '$context.authorizer.error',
+} as const;
+
+/**
+ * Why `public` routes have no authorizer (AwsSolutions-APIG4): anyone may read
+ * what a community publishes without an account; the handler still applies
+ * visibility (hidden and draft items stay private) and answers per community.
+ */
+export const PUBLIC_ROUTE_REASON =
+  'Public by design (route auth "public" in its tool\'s route table): published petitions, consultations, budgets, results, the API docs and CORS preflights are reachable without an account; the handler applies visibility per community and stage throttling bounds the traffic.';
+
+/**
  * The HTTP API: one Lambda per tool, one route per entry of the tool's route
  * table. API Gateway checks tokens on `user` routes before the Lambda runs;
- * `public` routes reach it anonymously.
+ * `public` routes reach it anonymously. The stage throttles all callers
+ * together and logs each request; per-IP limits would need AWS WAF, which
+ * cannot be attached to an HTTP API (see docs/deploy.md).
  */
 export class ApiStack extends Stack {
   readonly api: HttpApi;
+  /** The `$default` stage, with the throttling and access log of the deployment config. */
+  readonly stage: HttpStage;
+  readonly accessLogs: LogGroup;
   readonly authorizer: HttpJwtAuthorizer;
   /** Each tool's function, by tool name. */
   readonly functions: ReadonlyMap<string, NodejsFunction>;
@@ -42,7 +86,25 @@ export class ApiStack extends Stack {
     super(scope, id, props);
     const { config } = props;
 
-    this.api = new HttpApi(this, 'HttpApi', { apiName: `hromada-${config.stage}` });
+    // The stage is made here rather than by HttpApi, whose default stage takes neither throttling nor logs;
+    // same construct id, so the same logical id as the stage HttpApi used to make.
+    this.api = new HttpApi(this, 'HttpApi', {
+      apiName: `hromada-${config.stage}`,
+      createDefaultStage: false,
+    });
+    this.accessLogs = new LogGroup(this, 'AccessLogs', {
+      retention: RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.stage = this.api.addStage('DefaultStage', {
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: { rateLimit: config.throttleRate, burstLimit: config.throttleBurst },
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(this.accessLogs),
+        format: AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)),
+      },
+    });
     this.authorizer = new HttpJwtAuthorizer('JwtAuthorizer', config.jwtIssuer, {
       jwtAudience: [config.jwtAudience],
     });
@@ -60,20 +122,30 @@ export class ApiStack extends Stack {
         ...(authenticates ? { SIGNER_SECRET_ARN: props.signerSecret.secretArn } : {}),
         ...(tool.usesExports ? { EXPORTS_BUCKET: props.exportsBucket.bucketName } : {}),
       };
-      const fn = createHandlerFunction(this, `${pascalCase(tool.name)}Function`, { spec: tool, environment });
-      grantTableActions(fn, props.table, tool.tableActions);
+      const fn = createHandlerFunction(this, `${pascalCase(tool.name)}Function`, {
+        spec: tool,
+        environment,
+        ...(config.apiReservedConcurrency === undefined
+          ? {}
+          : { reservedConcurrency: config.apiReservedConcurrency }),
+      });
+      grantTableActions(fn, props.table, tool);
       if (authenticates) props.signerSecret.grantRead(fn);
       if (tool.usesExports) grantExportsReadWrite(fn, props.exportsBucket);
 
       const integration = new HttpLambdaIntegration(`${pascalCase(tool.name)}Integration`, fn);
       for (const route of tool.routes) {
         const authorizer: IHttpRouteAuthorizer = route.auth === 'user' ? this.authorizer : noAuthorizer;
-        this.api.addRoutes({
+        const [httpRoute] = this.api.addRoutes({
           path: route.path,
           methods: [HttpMethod[route.method]],
           integration,
           authorizer,
         });
+        // Per route, not per stack: a new route that should be guarded and is not still fails the checks.
+        if (route.auth === 'public' && httpRoute) {
+          Validations.of(httpRoute).acknowledge({ id: 'AwsSolutions-APIG4', reason: PUBLIC_ROUTE_REASON });
+        }
       }
       functions.set(tool.name, fn);
     }

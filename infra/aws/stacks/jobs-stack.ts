@@ -1,4 +1,4 @@
-import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { type IEventBus, Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction, SqsQueue } from 'aws-cdk-lib/aws-events-targets';
@@ -68,6 +68,11 @@ export class JobsStack extends Stack {
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
+    Validations.of(this.deadLetterQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason:
+        'This queue is itself a dead-letter queue: where EventBridge puts the job runs and job events it could not deliver.',
+    });
     const functions = new Map<string, NodejsFunction>();
     for (const handler of props.handlers) {
       const name = pascalCase(handler.name);
@@ -77,7 +82,7 @@ export class JobsStack extends Stack {
         timeout: Duration.minutes(5),
         environment: { TABLE_NAME: props.table.tableName, EVENT_BUS_NAME: props.bus.eventBusName },
       });
-      grantTableActions(fn, props.table, handler.tableActions);
+      grantTableActions(fn, props.table, handler);
       new Rule(this, `${name}Schedule`, {
         ruleName: `hromada-${props.stage}-${handler.name}`,
         description: `Runs the ${handler.name} job`,
@@ -110,7 +115,7 @@ export class JobsStack extends Stack {
         memorySize: job.memorySize,
         environment: { TABLE_NAME: props.table.tableName },
       });
-      grantTableActions(fn, props.table, job.tableActions);
+      grantTableActions(fn, props.table, job);
       // One job per invocation: each gets the whole timeout, and one failure returns only its message.
       fn.addEventSource(new SqsEventSource(queue, { batchSize: 1, reportBatchItemFailures: true }));
       new Rule(this, `${name}Trigger`, {

@@ -30,6 +30,7 @@ const draftResult = parseDraft(
       ids += 1;
       return `P${ids}`;
     },
+    secret: () => 'unused',
   },
 );
 if (!draftResult.ok) throw new Error('the test draft does not parse');

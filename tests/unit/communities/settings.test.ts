@@ -28,6 +28,7 @@ describe('community settings', () => {
       reportsBeforeHide: 3,
       moderationSlaDays: 5,
       limits: DEFAULT_RATE_LIMITS,
+      retentionDays: 180,
       locales: ['uk', 'en'],
     });
   });

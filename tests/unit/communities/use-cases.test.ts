@@ -39,7 +39,7 @@ function prepare() {
     communities: [community],
     members: [membership('council-1', [Role.council])],
   });
-  return { fake, useCases: communityUseCases(fake.store, noPause) };
+  return { fake, useCases: communityUseCases(fake.store, [ISSUER], noPause) };
 }
 
 describe('settings on the runner', () => {
@@ -132,6 +132,24 @@ describe('members on the runner', () => {
     expect(await fake.store.getMember('demo', ISSUER, 'council-1')).toBeDefined();
   });
 
+  it('gives roles only to people of a trusted issuer; a resident still hears only forbidden', async () => {
+    const { fake, useCases } = prepare();
+    const stranger = { subject: 'mod-1', issuer: 'https://elsewhere.example' };
+
+    const refused = await useCases.setRoles(council, community, stranger, [Role.moderator]);
+    const byResident = await useCases.setRoles(resident, community, stranger, [Role.moderator]);
+    const removal = await useCases.setRoles(council, community, stranger, []);
+
+    expect(!refused.ok && refused.error).toMatchObject({
+      code: 'unknown_issuer',
+      details: { issuer: 'https://elsewhere.example', issuers: [ISSUER] },
+    });
+    expect(!byResident.ok && byResident.error.code).toBe('forbidden');
+    expect(!removal.ok && removal.error.code).toBe('member_not_found');
+    expect(await fake.store.getMember('demo', 'https://elsewhere.example', 'mod-1')).toBeUndefined();
+    expect(fake.record.events).toEqual([]);
+  });
+
   it('lists members for staff only', async () => {
     const { useCases } = prepare();
 
@@ -146,7 +164,7 @@ describe('members on the runner', () => {
 describe('creating a community', () => {
   it('creates it once; the second time answers community_exists', async () => {
     const fake = fakeCommunityStore();
-    const useCases = communityUseCases(fake.store, noPause);
+    const useCases = communityUseCases(fake.store, [ISSUER], noPause);
     const input = {
       id: 'new-one',
       settings: community.settings,
@@ -159,5 +177,23 @@ describe('creating a community', () => {
     expect(first.ok && first.value.id).toBe('new-one');
     expect(!second.ok && second.error.code).toBe('community_exists');
     expect(fake.record.events.map((event) => event.name)).toEqual(['community.created.v1']);
+  });
+
+  it('refuses a first council member of an issuer the deployment does not trust', async () => {
+    const fake = fakeCommunityStore();
+    const useCases = communityUseCases(fake.store, [ISSUER], noPause);
+
+    const outcome = await useCases.create(admin, {
+      id: 'new-one',
+      settings: community.settings,
+      council: [
+        { issuer: ISSUER, subject: 'c1' },
+        { issuer: 'https://elsewhere.example', subject: 'c2' },
+      ],
+    });
+
+    expect(!outcome.ok && outcome.error.code).toBe('unknown_issuer');
+    expect(await fake.store.get('new-one')).toBeUndefined();
+    expect(fake.record.events).toEqual([]);
   });
 });

@@ -101,7 +101,7 @@ describe('parseDraft', () => {
   });
 
   it('throws when the id generator repeats itself: two blocks must never share an id', () => {
-    const stuck = { next: () => 'SAME' };
+    const stuck = { next: () => 'SAME', secret: () => 'SAME' };
 
     expect(() => parseDraft('a\n\nb', stuck)).toThrow(/SAME/);
   });

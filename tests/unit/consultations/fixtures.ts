@@ -20,7 +20,11 @@ export const NOW = '2026-11-22T10:00:00.000Z';
 /** Readable ids in creation order: B001, B002… (upper-case, like ULIDs, so never an explicit `{#id}`). */
 export function sequence(prefix = 'B'): IdGenerator {
   let count = 0;
-  return { next: () => `${prefix}${String(++count).padStart(3, '0')}` };
+  let secrets = 0;
+  return {
+    next: () => `${prefix}${String(++count).padStart(3, '0')}`,
+    secret: () => `secret-${prefix}${String(++secrets).padStart(3, '0')}`,
+  };
 }
 
 export const council = actor({ subject: 'council', roles: new Set([Role.council]) });

@@ -103,14 +103,20 @@ describe('petition commands', () => {
       draft({ sponsorsNeeded: 2 }),
     );
     if (!gathering.ok) throw new Error('fixture');
+    const link = (token: string) => (stored: string) => stored === token;
     const one = sponsorPetition(
       contextFor(resident('s1')),
       community(),
       gathering.value,
-      gathering.value.sponsorToken,
+      link(gathering.value.sponsorToken),
     );
     if (!one.ok) throw new Error('fixture');
-    const two = sponsorPetition(contextFor(resident('s2')), community(), one.value, one.value.sponsorToken);
+    const two = sponsorPetition(
+      contextFor(resident('s2')),
+      community(),
+      one.value,
+      link(one.value.sponsorToken),
+    );
 
     expect(gathering.value.state).toBe('gathering_sponsors');
     expect(one.value).toMatchObject({ state: 'gathering_sponsors', sponsorCount: 1 });
