@@ -8,12 +8,15 @@ import { docsTool } from './docs/routes';
 import { moderationTool } from './moderation/routes';
 import { petitionsTool } from './petitions/routes';
 import type { TableAction, ToolDefinition } from './shared/routes';
+import type { IndexName } from './shared/table';
 
 /** A function besides the HTTP tools: its module (exporting `handler`) and its grant on the table. */
 interface TableFunction {
   readonly name: string;
   readonly entry: string;
   readonly tableActions: readonly TableAction[];
+  /** The indexes its code queries, exactly (see `ToolDefinition.indexes`): Query is granted on these only. */
+  readonly indexes: readonly IndexName[];
 }
 
 /** Every HTTP tool. Adding a tool means adding it here; CDK, the local runtime and the docs follow. */
@@ -42,6 +45,7 @@ export const STREAM_HANDLER = {
     'dynamodb:UpdateItem',
     'dynamodb:TransactWriteItems',
   ] satisfies TableAction[],
+  indexes: [] satisfies IndexName[],
 } as const;
 
 /** Handlers run on a schedule (closing petitions, phase changes); later tools add theirs. */
@@ -61,12 +65,14 @@ export const SCHEDULED_HANDLERS: readonly (TableFunction & {
       'dynamodb:DeleteItem',
       'dynamodb:TransactWriteItems',
     ],
+    indexes: ['GSI1', 'GSI2', 'GSI3'],
   },
   {
     name: 'consultation-phases',
     entry: 'functions/consultations/phase-job.ts',
     schedule: 'rate(5 minutes)',
     tableActions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:TransactWriteItems'],
+    indexes: ['GSI1', 'GSI2', 'GSI3', 'GSI4'],
   },
   {
     name: 'budget-phases',
@@ -80,6 +86,7 @@ export const SCHEDULED_HANDLERS: readonly (TableFunction & {
       'dynamodb:UpdateItem',
       'dynamodb:TransactWriteItems',
     ],
+    indexes: ['GSI1', 'GSI2', 'GSI3'],
   },
   {
     // Erases personal data past each community's `retentionDays`; daily, as retention is counted in days.
@@ -97,6 +104,7 @@ export const SCHEDULED_HANDLERS: readonly (TableFunction & {
       'dynamodb:BatchWriteItem',
       'dynamodb:TransactWriteItems',
     ],
+    indexes: ['GSI1', 'GSI2'],
   },
 ];
 
@@ -130,5 +138,6 @@ export const QUEUED_JOB_HANDLERS: readonly (TableFunction & {
       'dynamodb:UpdateItem',
       'dynamodb:TransactWriteItems',
     ],
+    indexes: ['GSI1', 'GSI2', 'GSI3'],
   },
 ];

@@ -111,4 +111,5 @@ export const auditTool: ToolDefinition = {
   entry: 'functions/audit/http.ts',
   routes,
   tableActions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem'],
+  indexes: [],
 };

@@ -18,4 +18,5 @@ export const budgetsTool: ToolDefinition = {
   routes,
   // BatchWriteItem: the import writes projects and ballots in batches before its one transaction.
   tableActions: [...TABLE_READ_WRITE, 'dynamodb:BatchWriteItem'],
+  indexes: ['GSI1', 'GSI2', 'GSI3'],
 };

@@ -189,4 +189,5 @@ export const communitiesTool: ToolDefinition = {
   entry: 'functions/communities/http.ts',
   routes,
   tableActions: [...TABLE_READS, 'dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:TransactWriteItems'],
+  indexes: [],
 };

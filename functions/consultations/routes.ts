@@ -241,4 +241,5 @@ export const consultationsTool: ToolDefinition = {
   entry: 'functions/consultations/http.ts',
   routes: [...consultationRoutes, ...commentRoutes, ...surveyRoutes, ...reportRoutes],
   tableActions: [...TABLE_READS, 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:TransactWriteItems'],
+  indexes: ['GSI1', 'GSI2', 'GSI3', 'GSI4'],
 };

@@ -119,5 +119,6 @@ export const docsTool: ToolDefinition = {
   entry: 'functions/docs/http.ts',
   routes: [openApiRoute, pageRoute, assetRoute],
   tableActions: [],
+  indexes: [],
   assets: DOCS_ASSET_FILES,
 };

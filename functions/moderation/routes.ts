@@ -315,4 +315,5 @@ export const moderationTool: ToolDefinition = {
   entry: 'functions/moderation/http.ts',
   routes,
   tableActions: TABLE_READ_WRITE,
+  indexes: ['GSI1', 'GSI2', 'GSI3', 'GSI4'],
 };

@@ -402,4 +402,5 @@ export const petitionsTool: ToolDefinition = {
   entry: 'functions/petitions/http.ts',
   routes,
   tableActions: TABLE_READ_WRITE,
+  indexes: ['GSI1', 'GSI2', 'GSI3'],
 };

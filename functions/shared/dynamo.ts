@@ -9,6 +9,7 @@ import {
 import type { AppConfig } from './config';
 import type { ItemKey } from './key-parts';
 import { decodeCursor, indexCursor, pageAfter } from './pagination';
+import type { IndexName } from './table';
 import { RETRY, type RetryPolicy, retrying } from './use-case';
 
 const clients = new Map<string, DynamoDBDocumentClient>();
@@ -156,7 +157,7 @@ export async function indexPage<T>(
   client: DynamoDBDocumentClient,
   tableName: string,
   list: {
-    readonly index: 'GSI1' | 'GSI2' | 'GSI3' | 'GSI4';
+    readonly index: IndexName;
     readonly partition: string;
     readonly page: { readonly limit: number; readonly cursor?: string | undefined };
     readonly newestFirst?: boolean;

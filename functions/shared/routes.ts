@@ -7,6 +7,7 @@ import type { Locale } from '../../domain/shared/localized';
 import type { DomainError, Outcome } from '../../domain/shared/outcome';
 import type { ProblemCode } from '../../domain/shared/problem-codes';
 import type { AppConfig } from './config';
+import type { IndexName } from './table';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS';
 
@@ -217,6 +218,12 @@ export interface ToolDefinition {
   readonly entry: string;
   readonly routes: readonly AnyRoute[];
   readonly tableActions: readonly TableAction[];
+  /**
+   * The indexes its code queries, exactly: `dynamodb:Query` is granted on these
+   * and no other (none when empty). tests/unit/index-grants.test.ts checks the
+   * list against the index names the bundled handler references.
+   */
+  readonly indexes: readonly IndexName[];
   /** Files the handler reads at run time, copied next to the bundle (e.g. the docs page's assets). */
   readonly assets?: readonly string[];
   /** Writes large exports to the exports bucket (and so gets read/write under its `exports/` prefix). */

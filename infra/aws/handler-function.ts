@@ -8,7 +8,7 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { TableAction } from '../../functions/shared/routes';
-import { type IndexName, TABLE } from '../../functions/shared/table';
+import type { IndexName } from '../../functions/shared/table';
 
 /** The repository root: handler entries and assets are given relative to it. */
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -20,10 +20,10 @@ export interface HandlerSpec {
   readonly entry: string;
   readonly tableActions: readonly TableAction[];
   /**
-   * The indexes its queries read. When given, `dynamodb:Query` is granted on
-   * these indexes only; when absent, on each index of `TABLE` by name (never `index/*`).
+   * The indexes its queries read: `dynamodb:Query` is granted on these only, each
+   * by its own ARN (never `index/*`), and on none when the list is empty.
    */
-  readonly indexes?: readonly IndexName[];
+  readonly indexes: readonly IndexName[];
   /** Files relative to the repository root, copied next to the bundle at the same relative path. */
   readonly assets?: readonly string[];
 }
@@ -107,8 +107,9 @@ export function createHandlerFunction(
  * Allows exactly the handler's `tableActions` on the table, nothing broader:
  * the least privilege each handler declares next to its code. Of those, only
  * `dynamodb:Query` can read an index, so only it is granted on indexes, and
- * only on the ones the handler names (each index of the table when it names
- * none), each by its own ARN rather than `index/*`.
+ * only on the ones the handler names (none when it names none), each by its
+ * own ARN rather than `index/*`. Naming an index without `dynamodb:Query` is a
+ * mistake in the declaration, refused here rather than deployed as a dead grant.
  */
 export function grantTableActions(
   fn: NodejsFunction,
@@ -116,10 +117,12 @@ export function grantTableActions(
   spec: Pick<HandlerSpec, 'tableActions' | 'indexes'>,
 ): void {
   const actions = spec.tableActions;
+  const indexes = spec.indexes;
+  if (indexes.length > 0 && !actions.includes('dynamodb:Query')) {
+    throw new Error(`${fn.node.path} names indexes (${indexes.join(', ')}) but may not dynamodb:Query`);
+  }
   if (actions.length === 0) return;
   fn.addToRolePolicy(new PolicyStatement({ actions: [...actions], resources: [table.tableArn] }));
-  if (!actions.includes('dynamodb:Query')) return;
-  const indexes = spec.indexes ?? TABLE.indexes.map((index) => index.name);
   if (indexes.length === 0) return;
   fn.addToRolePolicy(
     new PolicyStatement({

@@ -5,11 +5,15 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, describe, expect, it } from 'vitest';
 import { routeKey } from '../../functions/shared/routes';
 import { pascalCase } from '../../infra/aws/handler-function';
+import { HROMADA_HANDLERS } from '../../infra/aws/hromada';
 import { FIXTURE_ASSET } from './fixtures/handler';
 import {
   actionsOf,
   FIXTURE_TOOLS,
+  indexArns,
+  indexStatementsOf,
   logicalIdOf,
+  NO_BUNDLING,
   resolveImports,
   statementsOfFunction,
   TEST_CONTEXT,
@@ -238,4 +242,39 @@ describe('api stack: least privilege', () => {
     expect(actions).toContain('secretsmanager:GetSecretValue');
     expect(actions.filter((action) => action.startsWith('s3:'))).toEqual([]);
   });
+});
+
+describe('least privilege of the real functions (functions/tools.ts)', () => {
+  const real = apps.synthesize(HROMADA_HANDLERS, { ...TEST_CONTEXT, ...NO_BUNDLING }).stacks;
+  const realTableId = logicalIdOf(Template.fromStack(real.data), 'AWS::DynamoDB::Table', 'Table');
+  const realTableArn = { [real.data.stackName]: { 'Fn::GetAtt': [realTableId, 'Arn'] } };
+  const { tools, streamHandler, scheduledHandlers, queuedJobHandlers = [] } = HROMADA_HANDLERS;
+  const functions = [
+    ...tools.map((spec) => ({ spec, stack: real.api, id: `${pascalCase(spec.name)}Function` })),
+    { spec: streamHandler, stack: real.events, id: 'StreamFunction' },
+    ...[...scheduledHandlers, ...queuedJobHandlers].map((spec) => ({
+      spec,
+      stack: real.jobs,
+      id: `${pascalCase(spec.name)}Function`,
+    })),
+  ];
+
+  it.each(functions.map((fn) => [fn.spec.name, fn] as const))(
+    '%s may Query exactly the indexes it declares, each by its own ARN',
+    (_, { spec, stack, id }) => {
+      const stackTemplate = Template.fromStack(stack);
+      const onIndexes = indexStatementsOf(
+        stackTemplate,
+        logicalIdOf(stackTemplate, 'AWS::Lambda::Function', id),
+      );
+      if (spec.indexes.length === 0) {
+        expect(onIndexes).toEqual([]);
+        return;
+      }
+      expect(onIndexes.map(actionsOf)).toEqual([['dynamodb:Query']]);
+      expect(resolveImports(onIndexes[0]!.Resource, [real.data])).toEqual(
+        indexArns(realTableArn, spec.indexes),
+      );
+    },
+  );
 });

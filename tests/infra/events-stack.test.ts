@@ -83,7 +83,8 @@ describe('events stack', () => {
     );
     expect(otherTableStatements).toEqual([]);
     expect(actionsOf(tableStatement!).sort()).toEqual([...STREAM_HANDLER.tableActions].sort());
-    // It queries nothing, so it gets no index at all.
+    // It queries nothing, so it names no index and gets none.
+    expect(STREAM_HANDLER.indexes).toEqual([]);
     expect(resolveImports(tableStatement!.Resource, [dataStack])).toEqual(tableArn);
     // The one statement on `*` (acknowledged for cdk-nag): ListStreams has no resource-level permission.
     expect(statements.filter((statement) => statement.Resource === '*')).toEqual([

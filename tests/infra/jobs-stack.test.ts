@@ -1,10 +1,11 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, describe, expect, it } from 'vitest';
-import { TABLE } from '../../functions/shared/table';
 import { pascalCase } from '../../infra/aws/handler-function';
 import {
   actionsOf,
   FIXTURE_HANDLERS,
+  indexArns,
+  indexStatementsOf,
   logicalIdOf,
   resolveImports,
   statementsOfFunction,
@@ -52,7 +53,7 @@ describe('jobs stack', () => {
     const tableActions = statementsOfFunction(template, functionId)
       .flatMap(actionsOf)
       .filter((action) => action.startsWith('dynamodb:'));
-    // Query appears twice: on the table, and on the indexes (each by name) in a statement of its own.
+    // Query appears twice: on the table, and on the indexes it names in a statement of its own.
     expect([...new Set(tableActions)].sort()).toEqual([...job!.tableActions].sort());
     expect(template.findResources('AWS::Lambda::Function')[functionId]!.Properties).toMatchObject({
       Runtime: 'nodejs22.x',
@@ -60,16 +61,31 @@ describe('jobs stack', () => {
     });
   });
 
-  it('grants Query on each index of the table by its own ARN when the handler names none, never index/*', () => {
+  it('grants Query on exactly the indexes the handler names, each by its own ARN, never index/*', () => {
     const tableId = logicalIdOf(Template.fromStack(stacks.data), 'AWS::DynamoDB::Table', 'Table');
     const tableArn = { [stacks.data.stackName]: { 'Fn::GetAtt': [tableId, 'Arn'] } };
-    const onIndexes = statementsOfFunction(template, functionId).filter((statement) =>
-      JSON.stringify(statement.Resource).includes('/index/'),
-    );
-    expect(job!.indexes).toBeUndefined();
+    const onIndexes = indexStatementsOf(template, functionId);
+    expect(job!.indexes).toEqual(['GSI2']);
     expect(onIndexes.map(actionsOf)).toEqual([['dynamodb:Query']]);
-    expect(resolveImports(onIndexes[0]!.Resource, [stacks.data])).toEqual(
-      TABLE.indexes.map((index) => ({ 'Fn::Join': ['', [tableArn, `/index/${index.name}`]] })),
+    expect(resolveImports(onIndexes[0]!.Resource, [stacks.data])).toEqual(indexArns(tableArn, ['GSI2']));
+  });
+
+  it('grants Query on the table alone, no index, when the handler names none', () => {
+    const tableOnly = { ...job!, indexes: [] };
+    const { stacks: synthesized } = apps.synthesize({ ...FIXTURE_HANDLERS, scheduledHandlers: [tableOnly] });
+    const jobs = Template.fromStack(synthesized.jobs);
+    const id = logicalIdOf(jobs, 'AWS::Lambda::Function', `${pascalCase(job!.name)}Function`);
+    expect(indexStatementsOf(jobs, id)).toEqual([]);
+    const onTable = statementsOfFunction(jobs, id).filter((statement) =>
+      actionsOf(statement).includes('dynamodb:Query'),
+    );
+    expect(onTable).toHaveLength(1);
+  });
+
+  it('refuses a handler that names indexes but may not Query (a grant that could never be used)', () => {
+    const noQuery = { ...job!, tableActions: ['dynamodb:UpdateItem'] as const, indexes: ['GSI1'] as const };
+    expect(() => apps.synthesize({ ...FIXTURE_HANDLERS, scheduledHandlers: [noQuery] })).toThrow(
+      /names indexes \(GSI1\) but may not dynamodb:Query/,
     );
   });
 

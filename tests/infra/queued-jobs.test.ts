@@ -7,6 +7,8 @@ import {
   actionsOf,
   FIXTURE_ENTRY,
   FIXTURE_HANDLERS,
+  indexArns,
+  indexStatementsOf,
   logicalIdOf,
   resolveImports,
   statementsOfFunction,
@@ -131,10 +133,16 @@ describe('queued jobs (budget results) in the jobs stack', () => {
     const statements = statementsOfFunction(template, functionId);
     const actions = statements.flatMap(actionsOf);
     expect(actions.filter((action) => action.includes('*'))).toEqual([]);
-    // Query appears twice: on the table, and on the indexes (each by name) in a statement of its own.
+    // Query appears twice: on the table, and on the indexes it names in a statement of its own.
     expect([...new Set(actions.filter((action) => action.startsWith('dynamodb:')))].sort()).toEqual(
       [...job.tableActions].sort(),
     );
+    // Query on the indexes the results job names (functions/tools.ts), each by its own ARN, and no other.
+    const tableId = logicalIdOf(Template.fromStack(stacks.data), 'AWS::DynamoDB::Table', 'Table');
+    const tableArn = { [stacks.data.stackName]: { 'Fn::GetAtt': [tableId, 'Arn'] } };
+    const onIndexes = indexStatementsOf(template, functionId);
+    expect(onIndexes.map(actionsOf)).toEqual([['dynamodb:Query']]);
+    expect(resolveImports(onIndexes[0]!.Resource, [stacks.data])).toEqual(indexArns(tableArn, job.indexes));
     expect(actions.filter((action) => action.startsWith('events:'))).toEqual([]);
     const queueStatements = statements.filter((statement) =>
       actionsOf(statement).some((action) => action.startsWith('sqs:')),

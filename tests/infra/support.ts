@@ -59,6 +59,7 @@ export const FIXTURE_TOOLS: readonly ApiTool[] = [
       fixtureRoute('DELETE', '/v1/beta/{betaId}', 'user'),
     ],
     tableActions: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:TransactWriteItems'],
+    indexes: [],
     assets: [FIXTURE_ASSET],
   },
   {
@@ -67,10 +68,11 @@ export const FIXTURE_TOOLS: readonly ApiTool[] = [
     entry: FIXTURE_ENTRY,
     routes: [fixtureRoute('GET', '/v1/gamma', 'public')],
     tableActions: ['dynamodb:GetItem'],
+    indexes: [],
   },
 ];
 
-/** The real stream handler's name and table actions, on the fixture entry. */
+/** The real stream handler's name, table actions and indexes, on the fixture entry; one scheduled job that queries GSI2. */
 export const FIXTURE_HANDLERS: HromadaHandlers = {
   tools: FIXTURE_TOOLS,
   streamHandler: { ...STREAM_HANDLER, entry: FIXTURE_ENTRY },
@@ -80,6 +82,7 @@ export const FIXTURE_HANDLERS: HromadaHandlers = {
       entry: FIXTURE_ENTRY,
       schedule: 'rate(5 minutes)',
       tableActions: ['dynamodb:Query', 'dynamodb:UpdateItem'],
+      indexes: ['GSI2'],
     },
   ],
 };
@@ -169,4 +172,16 @@ export function resolveImports(value: unknown, exporters: readonly Stack[]): unk
   return Object.fromEntries(
     Object.entries(record).map(([key, item]) => [key, resolveImports(item, exporters)]),
   );
+}
+
+/** The statements granting something on the table's indexes (their resources end in `/index/<name>`). */
+export function indexStatementsOf(template: Template, functionId: string): PolicyStatementJson[] {
+  return statementsOfFunction(template, functionId).filter((statement) =>
+    JSON.stringify(statement.Resource).includes('/index/'),
+  );
+}
+
+/** The ARNs of `indexes` of the table whose ARN is `tableArn`, as CDK writes them. */
+export function indexArns(tableArn: unknown, indexes: readonly string[]): unknown[] {
+  return indexes.map((name) => ({ 'Fn::Join': ['', [tableArn, `/index/${name}`]] }));
 }

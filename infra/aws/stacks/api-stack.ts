@@ -19,14 +19,11 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import type { ToolDefinition } from '../../../functions/shared/routes';
 import { type DeploymentConfig, issuersEnvironment } from '../config';
-import { createHandlerFunction, grantTableActions, type HandlerSpec, pascalCase } from '../handler-function';
+import { createHandlerFunction, grantTableActions, pascalCase } from '../handler-function';
 import { grantExportsReadWrite } from './exports-stack';
 
-/**
- * A tool as deployed; it may name the indexes its queries read (`indexes`),
- * narrowing its `dynamodb:Query` grant to them.
- */
-export type ApiTool = ToolDefinition & Pick<HandlerSpec, 'indexes'>;
+/** A tool as deployed: its definition names the indexes its queries read (`indexes`). */
+export type ApiTool = ToolDefinition;
 
 export interface ApiStackProps extends StackProps {
   readonly config: DeploymentConfig;

@@ -21,6 +21,7 @@ export const fixtureTool: ToolDefinition = {
   name: 'fixture',
   entry: 'tests/integration/local/fixture-tool.ts',
   tableActions: [],
+  indexes: [],
   routes: [
     route('GET', '/v1/things/{thingId}'),
     route('GET', '/v1/things/special'),

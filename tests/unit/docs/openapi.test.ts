@@ -108,8 +108,15 @@ const FIXTURE_TOOLS: readonly ToolDefinition[] = [
     entry: 'functions/things/http.ts',
     routes: [listItems, createItem, getTree, importItems],
     tableActions: [],
+    indexes: [],
   },
-  { name: 'plumbing', entry: 'functions/plumbing/http.ts', routes: [preflight], tableActions: [] },
+  {
+    name: 'plumbing',
+    entry: 'functions/plumbing/http.ts',
+    routes: [preflight],
+    tableActions: [],
+    indexes: [],
+  },
 ];
 
 /** docsTool is added whether or not TOOLS lists it yet, so that its own route table is checked too. */

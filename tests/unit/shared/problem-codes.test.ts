@@ -31,6 +31,7 @@ const toolAnswering = (code: 'forbidden' | 'already_answered'): ToolDefinition =
   name: 'probe',
   entry: 'tests/unit/shared/problem-codes.test.ts',
   tableActions: [],
+  indexes: [],
   routes: [
     defineRoute({
       method: 'GET',
