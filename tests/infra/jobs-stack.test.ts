@@ -7,8 +7,10 @@ import {
   indexArns,
   indexStatementsOf,
   logicalIdOf,
+  NO_BUNDLING,
   resolveImports,
   statementsOfFunction,
+  TEST_CONTEXT,
   TestApps,
 } from './support';
 
@@ -72,7 +74,10 @@ describe('jobs stack', () => {
 
   it('grants Query on the table alone, no index, when the handler names none', () => {
     const tableOnly = { ...job!, indexes: [] };
-    const { stacks: synthesized } = apps.synthesize({ ...FIXTURE_HANDLERS, scheduledHandlers: [tableOnly] });
+    const { stacks: synthesized } = apps.synthesize(
+      { ...FIXTURE_HANDLERS, scheduledHandlers: [tableOnly] },
+      { ...TEST_CONTEXT, ...NO_BUNDLING },
+    );
     const jobs = Template.fromStack(synthesized.jobs);
     const id = logicalIdOf(jobs, 'AWS::Lambda::Function', `${pascalCase(job!.name)}Function`);
     expect(indexStatementsOf(jobs, id)).toEqual([]);
@@ -84,7 +89,8 @@ describe('jobs stack', () => {
 
   it('refuses a handler that names indexes but may not Query (a grant that could never be used)', () => {
     const noQuery = { ...job!, tableActions: ['dynamodb:UpdateItem'] as const, indexes: ['GSI1'] as const };
-    expect(() => apps.synthesize({ ...FIXTURE_HANDLERS, scheduledHandlers: [noQuery] })).toThrow(
+    const handlers = { ...FIXTURE_HANDLERS, scheduledHandlers: [noQuery] };
+    expect(() => apps.synthesize(handlers, { ...TEST_CONTEXT, ...NO_BUNDLING })).toThrow(
       /names indexes \(GSI1\) but may not dynamodb:Query/,
     );
   });

@@ -181,7 +181,8 @@ export function indexStatementsOf(template: Template, functionId: string): Polic
   );
 }
 
-/** The ARNs of `indexes` of the table whose ARN is `tableArn`, as CDK writes them. */
-export function indexArns(tableArn: unknown, indexes: readonly string[]): unknown[] {
-  return indexes.map((name) => ({ 'Fn::Join': ['', [tableArn, `/index/${name}`]] }));
+/** The ARNs of `indexes` of the table whose ARN is `tableArn`, as CDK writes a statement's resources (one alone, not in a list). */
+export function indexArns(tableArn: unknown, indexes: readonly string[]): unknown {
+  const arns = indexes.map((name) => ({ 'Fn::Join': ['', [tableArn, `/index/${name}`]] }));
+  return arns.length === 1 ? arns[0] : arns;
 }
