@@ -89,11 +89,14 @@ describe('the WAF in front of the API on prod', () => {
 
   it('puts one CloudFront distribution with that web ACL in front of the execute-api endpoint, HTTPS only', () => {
     expect(distributions).toHaveLength(1);
-    // The ARN arrives across regions (written by the edge stack, read by the API stack), never as a literal.
-    expect(distribution.WebACLId).toEqual(expect.objectContaining({ 'Fn::GetAtt': expect.any(Array) }));
-    expect(JSON.stringify(edgeTemplate.toJSON())).toContain(
-      JSON.stringify({ 'Fn::GetAtt': [edge.getLogicalId(edge.webAcl), 'Arn'] }),
-    );
+    // The ARN arrives across regions: the edge stack writes the web ACL's ARN under a name, the API stack reads that name.
+    const [reader, exportName] = (distribution.WebACLId as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'];
+    expect(apiTemplate.toJSON().Resources[reader].Type).toBe('Custom::CrossRegionExportReader');
+    const writers = Object.values(edgeTemplate.findResources('Custom::CrossRegionExportWriter'));
+    expect(writers).toHaveLength(1);
+    expect(writers[0]!.Properties.WriterProps.exports[exportName]).toEqual({
+      'Fn::GetAtt': [edge.getLogicalId(edge.webAcl), 'Arn'],
+    });
     expect(distribution.Origins).toHaveLength(1);
     const origin = distribution.Origins[0]!;
     expect(JSON.stringify(origin.DomainName)).toContain('.execute-api.eu-central-1.');
