@@ -21,6 +21,13 @@ export const IssuerConfigSchema = z.object({
 });
 export type IssuerConfig = z.infer<typeof IssuerConfigSchema>;
 
+/**
+ * The header CloudFront adds to every request it forwards to the API when the
+ * stack puts a WAF in front (`hromada:waf`): a request without it came to the
+ * `execute-api` endpoint directly, around the WAF's per-IP limit.
+ */
+export const ORIGIN_VERIFY_HEADER = 'x-origin-verify';
+
 export interface AppConfig {
   readonly tableName: string;
   /** Set for DynamoDB Local; absent in AWS. */
@@ -42,6 +49,12 @@ export interface AppConfig {
    * Lambda the answer goes out and the mismatch is logged.
    */
   readonly strictProblems: boolean;
+  /**
+   * The value {@link ORIGIN_VERIFY_HEADER} must carry (`ORIGIN_VERIFY`); set
+   * only by the stack behind CloudFront and its WAF. Absent (locally, or with
+   * the WAF off): no check.
+   */
+  readonly originVerify?: string;
 }
 
 let lastIssuers: { raw: string; parsed: readonly IssuerConfig[] } | undefined;
@@ -78,5 +91,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     exportPageRows: positiveInteger(env.EXPORT_PAGE_ROWS),
     reportMaxDecisions: positiveInteger(env.REPORT_MAX_DECISIONS),
     strictProblems: env.STRICT_PROBLEMS ? env.STRICT_PROBLEMS === '1' : !env.AWS_LAMBDA_FUNCTION_NAME,
+    originVerify: env.ORIGIN_VERIFY || undefined,
   };
 }

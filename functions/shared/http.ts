@@ -9,7 +9,7 @@ import { type Locale, text } from '../../domain/shared/localized';
 import type { DomainError } from '../../domain/shared/outcome';
 import { actorFromClaims, type FlatClaims, signerSecret } from './auth/actor';
 import { claimsRefusal } from './auth/claims';
-import { type AppConfig, loadConfig } from './config';
+import { type AppConfig, loadConfig, ORIGIN_VERIFY_HEADER } from './config';
 import { documentClient } from './dynamo';
 import { systemClock, ulidGenerator } from './ids';
 import { negotiateLocale } from './locale';
@@ -23,6 +23,7 @@ import {
   routeKey,
   type ToolDefinition,
 } from './routes';
+import { sameSecret } from './secrets';
 import { loadRequestScope, type RequestScope } from './tenancy';
 import { ttlCache } from './ttl-cache';
 
@@ -232,6 +233,14 @@ function observe(routes: ReadonlyMap<string, AnyRoute>): MiddlewareObj<Event, Re
         config: loadConfig(),
       };
       states.set(event, state);
+      // Behind CloudFront and its WAF, a request without CloudFront's header went around the per-IP limit.
+      const verify = state.config.originVerify;
+      if (verify && !sameSecret(header(event, ORIGIN_VERIFY_HEADER), verify)) {
+        throw new ProblemError(
+          'forbidden',
+          text('Звертайтеся до API за його публічною адресою.', 'Call the API at its public address.'),
+        );
+      }
       if (!state.route) {
         throw new ProblemError('not_found', text('Такого маршруту немає.', 'There is no such route.'), [], {
           routeKey: event.routeKey,

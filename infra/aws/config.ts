@@ -21,6 +21,19 @@ export interface DeploymentConfig {
    * stream consumer and the jobs that keep counts exact; `undefined`: none.
    */
   readonly apiReservedConcurrency: number | undefined;
+  /**
+   * The WAF in front of the API (a CloudFront distribution with a web ACL whose
+   * rule blocks an IP past `rateLimit` requests in 5 minutes); `undefined`: none,
+   * callers reach the `execute-api` endpoint directly.
+   */
+  readonly waf: { readonly rateLimit: number } | undefined;
+  /**
+   * The region of every stack but the web ACL's (which lives in `us-east-1`).
+   * Needed with the WAF only: the distribution reads the web ACL's ARN across
+   * regions, which CDK supports between stacks of explicit regions alone.
+   * Without the WAF the stacks stay env-agnostic.
+   */
+  readonly region: string | undefined;
 }
 
 /** Defaults for the limits a stage may override; `prod` caps each API function, other stages do not. */
@@ -29,6 +42,8 @@ export const DEPLOYMENT_LIMIT_DEFAULTS = {
   throttleBurst: 200,
   /** Per API function, on `prod` only: seven tools × 50 leaves most of an account's default 1,000 to the rest. */
   prodApiReservedConcurrency: 50,
+  /** Requests per 5 minutes from one IP before the WAF blocks it (on `prod` by default): a busy person is far below. */
+  wafRateLimit: 2_000,
 } as const;
 
 /** Bounds of the limits: API Gateway's account quotas (10,000 rps, 5,000 burst) and Lambda's default concurrency. */
@@ -36,6 +51,8 @@ const LIMIT_BOUNDS = {
   throttleRate: { min: 1, max: 10_000 },
   throttleBurst: { min: 1, max: 5_000 },
   apiReservedConcurrency: { min: 1, max: 1_000 },
+  /** AWS WAF's own bounds of a rate-based rule's limit. */
+  wafRateLimit: { min: 10, max: 2_000_000_000 },
 } as const;
 
 /** Context keys the app reads. */
@@ -47,6 +64,9 @@ export const CONTEXT_KEYS = {
   throttleRate: 'hromada:throttleRate',
   throttleBurst: 'hromada:throttleBurst',
   apiReservedConcurrency: 'hromada:apiReservedConcurrency',
+  waf: 'hromada:waf',
+  wafRateLimit: 'hromada:wafRateLimit',
+  region: 'hromada:region',
 } as const;
 
 /** Thrown when the CDK context lacks or garbles a setting; the message names the `-c` flag that fixes it. */
@@ -55,6 +75,7 @@ export class DeploymentConfigError extends Error {
 }
 
 const STAGE_PATTERN = /^[a-z][a-z0-9-]{0,19}$/;
+const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d$/;
 
 /**
  * Reads the deployment settings from CDK context.
@@ -82,6 +103,7 @@ export function readDeploymentConfig(node: Node): DeploymentConfig {
       optionalInteger(node, CONTEXT_KEYS.throttleBurst, LIMIT_BOUNDS.throttleBurst) ??
       DEPLOYMENT_LIMIT_DEFAULTS.throttleBurst,
     apiReservedConcurrency: readApiReservedConcurrency(node, stage),
+    ...readWaf(node, stage),
   };
 }
 
@@ -134,6 +156,40 @@ function readApiReservedConcurrency(node: Node, stage: string): number | undefin
   );
   if (given !== undefined) return given;
   return stage === 'prod' ? DEPLOYMENT_LIMIT_DEFAULTS.prodApiReservedConcurrency : undefined;
+}
+
+/**
+ * `hromada:waf` is `on` by default for `prod`, `off` elsewhere; with it on,
+ * `hromada:region` (or the CLI's `CDK_DEFAULT_REGION`) names the stacks' region.
+ */
+function readWaf(node: Node, stage: string): Pick<DeploymentConfig, 'waf' | 'region'> {
+  const key = CONTEXT_KEYS.waf;
+  const flag: unknown = node.tryGetContext(key);
+  let on: boolean;
+  if (flag === undefined || flag === null || flag === '') on = stage === 'prod';
+  else if (flag === true || flag === 'on' || flag === 'true') on = true;
+  else if (flag === false || flag === 'off' || flag === 'false') on = false;
+  else
+    throw new DeploymentConfigError(
+      `${key} must be on or off, e.g. -c ${key}=off; got ${JSON.stringify(flag)}`,
+    );
+  const rateLimit =
+    optionalInteger(node, CONTEXT_KEYS.wafRateLimit, LIMIT_BOUNDS.wafRateLimit) ??
+    DEPLOYMENT_LIMIT_DEFAULTS.wafRateLimit;
+  const region = optionalString(node, CONTEXT_KEYS.region) ?? (process.env.CDK_DEFAULT_REGION || undefined);
+  if (region !== undefined && !REGION_PATTERN.test(region)) {
+    throw new DeploymentConfigError(
+      `${CONTEXT_KEYS.region} must be an AWS region, e.g. -c ${CONTEXT_KEYS.region}=eu-central-1; got "${region}"`,
+    );
+  }
+  // Without the WAF the stacks stay env-agnostic, whatever region is given.
+  if (!on) return { waf: undefined, region: undefined };
+  if (region === undefined) {
+    throw new DeploymentConfigError(
+      `${key} is on (the default for prod): pass the stacks' region, -c ${CONTEXT_KEYS.region}=eu-central-1, or turn it off with -c ${key}=off`,
+    );
+  }
+  return { waf: { rateLimit }, region };
 }
 
 function requiredString(node: Node, key: string, example: string): string {

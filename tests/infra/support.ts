@@ -17,6 +17,8 @@ export const TEST_CONTEXT = {
   [CONTEXT_KEYS.stage]: 'test',
   [CONTEXT_KEYS.jwtIssuer]: 'https://id.example.test/realms/hromada',
   [CONTEXT_KEYS.jwtAudience]: 'hromada-test',
+  // Used only where the WAF is on (prod by default): its cross-region reference needs explicit regions.
+  [CONTEXT_KEYS.region]: 'eu-central-1',
 } as const;
 
 /**

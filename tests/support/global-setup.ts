@@ -3,18 +3,29 @@ import { type DynamoDbLocal, startDynamoDbLocal } from '../../infra/local/dynamo
 
 declare module 'vitest' {
   export interface ProvidedContext {
-    dynamoEndpoint: string;
+    dynamoEndpoints: string[];
   }
 }
 
-let dynamo: DynamoDbLocal | undefined;
+/**
+ * How many DynamoDB Local engines the run starts. One engine gets slower with
+ * every write it has taken in the run (measured: the same 3,000 writes cost it
+ * 3.6 s of CPU fresh, 8.1 s after 12,000 others), so the files are spread over
+ * a few; each engine costs about a second of CPU to start and idles at no cost.
+ */
+const ENGINES = 4;
 
-/** One real DynamoDB Local for the whole run; each test file makes its own table in it. */
+let engines: DynamoDbLocal[] = [];
+
+/** The run's real DynamoDB Local engines; each test file makes its own table in one of them. */
 export async function setup(project: TestProject): Promise<void> {
-  dynamo = await startDynamoDbLocal();
-  project.provide('dynamoEndpoint', dynamo.endpoint);
+  engines = await Promise.all(Array.from({ length: ENGINES }, () => startDynamoDbLocal()));
+  project.provide(
+    'dynamoEndpoints',
+    engines.map((engine) => engine.endpoint),
+  );
 }
 
 export async function teardown(): Promise<void> {
-  await dynamo?.stop();
+  await Promise.all(engines.map((engine) => engine.stop()));
 }

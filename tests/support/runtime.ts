@@ -1,10 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { inject } from 'vitest';
 import { DEMO_COMMUNITY_ID, seedDemo } from '../../infra/local/demo';
 import { type DevTokenClaims, issueDevToken, loadDevIdentity } from '../../infra/local/dev-identity';
 import { type LocalRuntimeOptions, startLocalRuntime } from '../../infra/local/runtime';
+import { dynamoEndpoint } from './dynamo-endpoint';
 import { createTestTable, type TestTable } from './table';
 
 export interface TestRuntime {
@@ -40,7 +40,7 @@ export async function startTestRuntime(
   const table = await createTestTable('api');
   const runtime = await startLocalRuntime({
     port: 0,
-    dynamoEndpoint: inject('dynamoEndpoint'),
+    dynamoEndpoint: dynamoEndpoint(),
     tableName: table.tableName,
     issuers: [identity.issuer],
     signerSecret: identity.signerSecret,

@@ -1,8 +1,8 @@
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { inject } from 'vitest';
 import { documentClient } from '../../functions/shared/dynamo';
 import { createTableInput } from '../../functions/shared/table';
+import { dynamoEndpoint } from './dynamo-endpoint';
 
 let counter = 0;
 
@@ -19,7 +19,7 @@ export interface TestTable {
  * production, and the environment the handlers read pointed at it.
  */
 export async function createTestTable(prefix = 'test'): Promise<TestTable> {
-  const endpoint = inject('dynamoEndpoint');
+  const endpoint = dynamoEndpoint();
   const region = 'eu-central-1';
   counter += 1;
   const tableName = `${prefix}-${process.pid}-${Date.now()}-${counter}`;

@@ -20,6 +20,7 @@ import type { Construct } from 'constructs';
 import type { ToolDefinition } from '../../../functions/shared/routes';
 import { type DeploymentConfig, issuersEnvironment } from '../config';
 import { createHandlerFunction, grantTableActions, pascalCase } from '../handler-function';
+import { ApiEdge } from './api-edge';
 import { grantExportsReadWrite } from './exports-stack';
 
 /** A tool as deployed: its definition names the indexes its queries read (`indexes`). */
@@ -32,6 +33,8 @@ export interface ApiStackProps extends StackProps {
   readonly signerSecret: ISecret;
   readonly bus: IEventBus;
   readonly exportsBucket: IBucket;
+  /** The WAF web ACL (us-east-1) to put in front of the API through CloudFront; none: no WAF, no distribution. */
+  readonly webAclArn?: string;
 }
 
 /**
@@ -67,8 +70,10 @@ export const PUBLIC_ROUTE_REASON =
  * The HTTP API: one Lambda per tool, one route per entry of the tool's route
  * table. API Gateway checks tokens on `user` routes before the Lambda runs;
  * `public` routes reach it anonymously. The stage throttles all callers
- * together and logs each request; per-IP limits would need AWS WAF, which
- * cannot be attached to an HTTP API (see docs/deploy.md).
+ * together and logs each request. With a web ACL (`hromada:waf`), a
+ * CloudFront distribution carries it in front of the API, since AWS WAF cannot
+ * be attached to an HTTP API, and the functions refuse requests that did not
+ * come through it (see docs/deploy.md).
  */
 export class ApiStack extends Stack {
   readonly api: HttpApi;
@@ -78,6 +83,8 @@ export class ApiStack extends Stack {
   readonly authorizer: HttpJwtAuthorizer;
   /** Each tool's function, by tool name. */
   readonly functions: ReadonlyMap<string, NodejsFunction>;
+  /** CloudFront and the WAF in front of the API, when the deployment has a web ACL. */
+  readonly edge: ApiEdge | undefined;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
@@ -105,6 +112,9 @@ export class ApiStack extends Stack {
     this.authorizer = new HttpJwtAuthorizer('JwtAuthorizer', config.jwtIssuer, {
       jwtAudience: [config.jwtAudience],
     });
+    this.edge = props.webAclArn
+      ? new ApiEdge(this, 'Edge', { api: this.api, webAclArn: props.webAclArn })
+      : undefined;
     // Explicit rather than omitted, so a default authorizer added later cannot silently close public routes.
     const noAuthorizer = new HttpNoneAuthorizer();
 
@@ -118,6 +128,7 @@ export class ApiStack extends Stack {
         EVENT_BUS_NAME: props.bus.eventBusName,
         ...(authenticates ? { SIGNER_SECRET_ARN: props.signerSecret.secretArn } : {}),
         ...(tool.usesExports ? { EXPORTS_BUCKET: props.exportsBucket.bucketName } : {}),
+        ...(this.edge ? { ORIGIN_VERIFY: this.edge.originVerify } : {}),
       };
       const fn = createHandlerFunction(this, `${pascalCase(tool.name)}Function`, {
         spec: tool,

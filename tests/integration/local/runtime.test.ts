@@ -1,10 +1,11 @@
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { envelope } from '../../../events/envelope';
 import { documentClient } from '../../../functions/shared/dynamo';
 import { ulidGenerator } from '../../../functions/shared/ids';
 import { outboxPuts } from '../../../functions/shared/outbox';
 import { type LocalRuntime, startLocalRuntime } from '../../../infra/local/runtime';
+import { dynamoEndpoint } from '../../support/dynamo-endpoint';
 import { fixtureTool, receivedEvents } from './fixture-tool';
 
 let runtime: LocalRuntime;
@@ -13,7 +14,7 @@ beforeAll(async () => {
   vi.stubEnv('LOG_LEVEL', 'silent');
   runtime = await startLocalRuntime({
     port: 0,
-    dynamoEndpoint: inject('dynamoEndpoint'),
+    dynamoEndpoint: dynamoEndpoint(),
     tableName: `runtime-${process.pid}-${Date.now()}`,
     issuers: [],
     signerSecret: 'test-secret',
