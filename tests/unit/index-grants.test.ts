@@ -18,7 +18,7 @@ import { QUEUED_JOB_HANDLERS, SCHEDULED_HANDLERS, STREAM_HANDLER, TOOLS } from '
  *
  * The code names an index one way: the string literal of its name (`'GSI1'`,
  * typed `IndexName`), given as `IndexName: …` or to a helper (`indexPage`,
- * * `indexCursor`, `mergedAfter`), which passes it on. So the bundle is searched
+ * `indexCursor`, `mergedAfter`), which passes it on. So the bundle is searched
  * for that literal. The table's own declaration (functions/shared/table.ts,
  * which lists all four) is left out of the bundle, or every function reading
  * `TABLE` would seem to query every index; the test then checks that no code
