@@ -35,7 +35,7 @@ export type FreeTextFault = (typeof FreeTextFault)[keyof typeof FreeTextFault];
 export interface FreeTextFinding {
   readonly fault: FreeTextFault;
   readonly position: number;
-  /** The offending character as `U+XXXX`. */
+  /** The offending character as `U+` and its hex digits (e.g. `U+202E`). */
   readonly character: string;
 }
 
