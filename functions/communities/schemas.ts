@@ -2,13 +2,34 @@ import { z } from 'zod';
 import { COMMUNITY_ID_PATTERN, type Community, type Membership } from '../../domain/communities/community';
 import { CommunitySettingsPatchSchema, CommunitySettingsSchema } from '../../domain/communities/settings';
 import { ROLES } from '../../domain/identity/actor';
-import { MAX_ISSUER_LENGTH, MAX_SUBJECT_LENGTH } from '../shared/auth/claims';
+import { text, validationMessage } from '../../domain/shared/localized';
+import { issuerFits, subjectFits } from '../shared/auth/claims';
 import { PageQuerySchema } from '../shared/pagination';
 
 /** An identity provider's issuer, as its tokens name it: bounded as tokens' `iss` are. */
-const IssuerSchema = z.string().min(1).max(MAX_ISSUER_LENGTH);
+const IssuerSchema = z
+  .string()
+  .min(1)
+  .refine(issuerFits, {
+    error: validationMessage(
+      text(
+        'видавець задовгий для ідентифікатора особи',
+        'the issuer is longer than any identity provider issues',
+      ),
+    ),
+  });
 /** A person's `sub` claim, as their identity provider issues it: bounded as tokens' `sub` are. */
-const SubjectSchema = z.string().min(1).max(MAX_SUBJECT_LENGTH);
+const SubjectSchema = z
+  .string()
+  .min(1)
+  .refine(subjectFits, {
+    error: validationMessage(
+      text(
+        'ідентифікатор особи (sub) задовгий',
+        'the subject (sub) is longer than any identity provider issues',
+      ),
+    ),
+  });
 
 export const CommunityIdSchema = z.string().regex(COMMUNITY_ID_PATTERN);
 

@@ -239,19 +239,24 @@ const routes: AnyRoute[] = [
       'version_conflict',
       'rate_limited',
     ],
-    handle: limitedBy(LimitedAction.reportCreate, async (request) => {
-      const { command, community } = userScope(request);
-      const reported = await useCases(request).report(
-        command,
-        community,
-        request.params.itemId,
-        request.body,
-      );
-      return answer(reported, (result) => ({
-        status: result.alreadyReported ? 200 : 201,
-        body: { alreadyReported: result.alreadyReported, itemId: result.item.id },
-      }));
-    }),
+    handle: limitedBy(
+      LimitedAction.reportCreate,
+      async (request) => {
+        const { command, community } = userScope(request);
+        const reported = await useCases(request).report(
+          command,
+          community,
+          request.params.itemId,
+          request.body,
+        );
+        return answer(reported, (result) => ({
+          status: result.alreadyReported ? 200 : 201,
+          body: { alreadyReported: result.alreadyReported, itemId: result.item.id },
+        }));
+        // A repeated report writes nothing (200), so it costs the resident no unit.
+      },
+      { wrote: (reply) => 'status' in reply && reply.status === 201 },
+    ),
   }),
 
   defineRoute({

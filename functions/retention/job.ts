@@ -67,6 +67,8 @@ export async function eraseExpiredPersonalData(
     let days = retentionOf.get(communityId);
     if (!days) {
       days = communities.get(communityId).then((community) => community?.settings.retentionDays);
+      // A failed read is not remembered: the community's next subject tries again.
+      days.catch(() => retentionOf.delete(communityId));
       retentionOf.set(communityId, days);
     }
     return days;
@@ -93,12 +95,13 @@ export async function eraseExpiredPersonalData(
         subjectId: entry.subjectId as string,
         endedAt: entry.endedAt as string,
       };
-      const days = await retentionDays(subject.communityId);
-      if (days !== undefined && !isDueForErasure(subject.endedAt, days, now)) {
-        notYetDue += 1;
-        continue;
-      }
       try {
+        // Inside the try: one community's failed read leaves its subject for the next run, not the whole run.
+        const days = await retentionDays(subject.communityId);
+        if (days !== undefined && !isDueForErasure(subject.endedAt, days, now)) {
+          notYetDue += 1;
+          continue;
+        }
         // A community that no longer exists keeps nothing: its subjects are erased at the shortest retention.
         const context: ErasureContext = { client, tableName, clock, ids, retentionDays: days ?? 0 };
         const outcome = await ERASERS[subject.kind](context, subject);

@@ -84,13 +84,21 @@ const tableCounter = (request: RouteRequest): RateCounter =>
 const isStaff = (request: RouteRequest): boolean =>
   hasRole(request.actor, Role.moderator) || hasRole(request.actor, Role.council);
 
+/** How a limited route counts: the counters (a fake in unit tests), and which replies wrote something. */
+export interface LimitOptions {
+  readonly counterFor?: (request: RouteRequest) => RateCounter;
+  /** Whether the reply wrote; a unit is given back when not. By default every reply but a problem. */
+  readonly wrote?: (reply: RouteReply) => boolean;
+}
+
 /**
  * A route's handler behind the community's limit on `action` for the caller:
  * the one way each limited route counts. The stack has already validated the
  * body, so a malformed request costs nothing; then one unit is counted
  * (past the limit: 429 `rate_limited` with `Retry-After`, and the handler does
  * not run); then the handler writes. A write the handler refuses (not open,
- * not eligible, …) gives its unit back, so that only what was written counts.
+ * not eligible, …), or answers that nothing new was written (`wrote`), gives
+ * its unit back, so that only what was written counts.
  * While a write is being tried its unit is held: of requests sent at once,
  * those past the limit are refused even if some of the others then fail.
  * A handler that throws keeps its unit (whether it wrote is unknown).
@@ -99,8 +107,9 @@ const isStaff = (request: RouteRequest): boolean =>
 export function limitedBy<Params, Query, Body>(
   action: LimitedAction,
   handle: (request: RouteRequest<Params, Query, Body>) => Promise<RouteReply>,
-  counterFor: (request: RouteRequest) => RateCounter = tableCounter,
+  options: LimitOptions = {},
 ): (request: RouteRequest<Params, Query, Body>) => Promise<RouteReply> {
+  const { counterFor = tableCounter, wrote = (reply: RouteReply) => !('error' in reply) } = options;
   return async (request) => {
     const { actor, community } = request;
     if (!actor || !community) throw new Error(`limitedBy(${action}) on a route without actor or community`);
@@ -121,7 +130,7 @@ export function limitedBy<Params, Query, Body>(
       };
     }
     const reply = await handle(request);
-    if ('error' in reply) await counter.release(key);
+    if (!wrote(reply)) await counter.release(key);
     return reply;
   };
 }

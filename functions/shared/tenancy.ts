@@ -1,6 +1,6 @@
 import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Community, Membership } from '../../domain/communities/community';
-import { CommunitySettingsSchema } from '../../domain/communities/settings';
+import { type CommunitySettings, CommunitySettingsSchema } from '../../domain/communities/settings';
 import type { Role } from '../../domain/identity/actor';
 import { batchGetAll } from './dynamo';
 import { type FieldsOf, pickFields } from './item-fields';
@@ -33,11 +33,34 @@ const MEMBERSHIP_FIELDS = {
   grantedAt: true,
 } as const satisfies FieldsOf<Membership>;
 
+/**
+ * Stored settings, read back. The schema is strict, as request bodies must be;
+ * a stored key it does not know (written by a later version, before a roll
+ * back) is dropped rather than failing every request of that community. Any
+ * other fault still throws: it is data no version wrote.
+ */
+export function storedSettings(stored: unknown): CommunitySettings {
+  const value: unknown = structuredClone(stored);
+  for (;;) {
+    const result = CommunitySettingsSchema.safeParse(value);
+    if (result.success) return result.data;
+    const unknownKeys = result.error.issues.filter((issue) => issue.code === 'unrecognized_keys');
+    if (unknownKeys.length === 0) throw result.error;
+    for (const issue of unknownKeys) {
+      const holder = issue.path.reduce<unknown>(
+        (at, step) => (at as Record<PropertyKey, unknown> | undefined)?.[step],
+        value,
+      ) as Record<string, unknown>;
+      for (const key of issue.keys) delete holder[key];
+    }
+  }
+}
+
 export function communityFromItem(item: Record<string, unknown>): Community {
   return {
     ...pickFields<Community>(item, COMMUNITY_FIELDS),
     // Parsing fills defaults added since the item was written.
-    settings: CommunitySettingsSchema.parse(item.settings),
+    settings: storedSettings(item.settings),
   };
 }
 

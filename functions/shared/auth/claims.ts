@@ -1,5 +1,6 @@
 import type { Localized } from '../../../domain/shared/localized';
 import { text } from '../../../domain/shared/localized';
+import { part } from '../key-parts';
 import type { FlatClaims } from './actor';
 
 /**
@@ -11,6 +12,26 @@ export const MAX_SUBJECT_LENGTH = 255;
 
 /** The longest issuer accepted, in characters: an HTTPS URL, with room to spare, still well under the key limit. */
 export const MAX_ISSUER_LENGTH = 512;
+
+/**
+ * The most bytes an issuer or a subject may take once written into a key
+ * (URI-encoded, as `part` writes it: `/` is 3 bytes there, `я` 6). A character
+ * bound alone lets 255 Cyrillic letters or 512 slashes past it and the
+ * membership key (`MEMBER#<issuer>#<subject>`) over DynamoDB's 1,024 bytes.
+ */
+export const MAX_ISSUER_KEY_BYTES = 560;
+export const MAX_SUBJECT_KEY_BYTES = 400;
+
+/** The bytes `value` takes in a key. */
+export const keyBytes = (value: string): number => Buffer.byteLength(part(value), 'utf8');
+
+/** Whether an issuer fits both bounds: its characters, and its bytes in a key. */
+export const issuerFits = (issuer: string): boolean =>
+  issuer.length <= MAX_ISSUER_LENGTH && keyBytes(issuer) <= MAX_ISSUER_KEY_BYTES;
+
+/** Whether a subject fits both bounds: its characters, and its bytes in a key. */
+export const subjectFits = (subject: string): boolean =>
+  subject.length <= MAX_SUBJECT_LENGTH && keyBytes(subject) <= MAX_SUBJECT_KEY_BYTES;
 
 /**
  * How far ahead of our clock a token's `iat` may be. Clocks of identity
@@ -30,7 +51,7 @@ export const IAT_SKEW_SECONDS = 60;
  */
 export function claimsRefusal(claims: FlatClaims, now: Date): Localized | undefined {
   const { sub, iss, iat } = claims;
-  if ((sub?.length ?? 0) > MAX_SUBJECT_LENGTH || (iss?.length ?? 0) > MAX_ISSUER_LENGTH) {
+  if (!subjectFits(sub ?? '') || !issuerFits(iss ?? '')) {
     return text(
       'Токен містить задовгий ідентифікатор особи або видавця.',
       'The token carries a subject or issuer longer than any identity provider issues.',

@@ -99,6 +99,39 @@ describe('an issuer named in a body or a query', () => {
     });
   });
 
+  it('within 512 characters but over the key bytes (slashes, Cyrillic) is refused with 400, never 500', async () => {
+    const slashes = `https:${'/'.repeat(506)}`;
+    const cyrillic = 'я'.repeat(255);
+
+    const grant = await api.call(
+      `${members}/someone`,
+      json('PUT', council, { roles: ['moderator'], issuer: slashes }),
+    );
+    const removal = await api.call(`${members}/someone?issuer=${encodeURIComponent(slashes)}`, {
+      method: 'DELETE',
+      token: council,
+    });
+    const cyrillicMember = await api.call(
+      `${members}/${encodeURIComponent(cyrillic)}`,
+      json('PUT', council, { roles: ['moderator'] }),
+    );
+    const cyrillicToken = await api.token({ sub: cyrillic, community: 'demo', birthdate: '1990-01-01' });
+    const cyrillicRead = await api.call(members, { token: cyrillicToken });
+
+    expect([grant.status, removal.status, cyrillicMember.status, cyrillicRead.status]).toEqual([
+      400, 400, 400, 401,
+    ]);
+    expect(await jsonOf(grant)).toMatchObject({
+      errors: [expect.objectContaining({ pointer: '/body/issuer' })],
+    });
+    expect(await jsonOf(removal)).toMatchObject({
+      errors: [expect.objectContaining({ pointer: '/query/issuer' })],
+    });
+    expect(await jsonOf(cyrillicMember)).toMatchObject({
+      errors: [expect.objectContaining({ pointer: '/path/subject' })],
+    });
+  });
+
   it('that this deployment does not trust gets no role', async () => {
     const granted = await api.call(
       `${members}/someone`,

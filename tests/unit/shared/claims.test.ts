@@ -25,6 +25,10 @@ describe('the bounds on verified claims', () => {
     ["the probe's 5,000-character subject", { iss: ISSUER, sub: 's'.repeat(5_000) }],
     ['a subject one over the bound', { iss: ISSUER, sub: 's'.repeat(MAX_SUBJECT_LENGTH + 1) }],
     ["the probe's 3,000-character issuer", { iss: 'i'.repeat(3_000), sub: 'person-1' }],
+    // Within the character bounds, beyond the key's bytes: 255 Cyrillic letters are 1,530 bytes
+    // URI-encoded, 512 slashes 1,536.
+    ['a Cyrillic subject of 255 letters', { iss: ISSUER, sub: 'я'.repeat(MAX_SUBJECT_LENGTH) }],
+    ['an issuer of 512 slashes', { iss: `https:${'/'.repeat(MAX_ISSUER_LENGTH - 6)}`, sub: 'person-1' }],
     [
       'an iat one second beyond the skew',
       { iss: ISSUER, sub: 'p', iat: String(nowSeconds + IAT_SKEW_SECONDS + 1) },

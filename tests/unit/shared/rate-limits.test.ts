@@ -46,7 +46,7 @@ describe('limitedBy', () => {
   it("counts each write up to the community's limit, then answers 429 with Retry-After without running the handler", async () => {
     const { counter } = fakeRateCounter();
     const { ran, handle } = handler();
-    const limited = limitedBy(LimitedAction.commentCreate, handle, () => counter);
+    const limited = limitedBy(LimitedAction.commentCreate, handle, { counterFor: () => counter });
 
     const replies = [await limited(requestOf()), await limited(requestOf()), await limited(requestOf())];
 
@@ -63,8 +63,8 @@ describe('limitedBy', () => {
 
   it('keeps residents, actions and communities apart', async () => {
     const { counter } = fakeRateCounter();
-    const limited = limitedBy(LimitedAction.commentCreate, handler().handle, () => counter);
-    const reports = limitedBy(LimitedAction.reportCreate, handler().handle, () => counter);
+    const limited = limitedBy(LimitedAction.commentCreate, handler().handle, { counterFor: () => counter });
+    const reports = limitedBy(LimitedAction.reportCreate, handler().handle, { counterFor: () => counter });
     const other = communityAt(NOW, { limits: { 'comment.create': { limit: 2 } } }, 'c2');
     await limited(requestOf());
     await limited(requestOf());
@@ -80,7 +80,7 @@ describe('limitedBy', () => {
 
   it('starts afresh in the next window', async () => {
     const { counter } = fakeRateCounter();
-    const limited = limitedBy(LimitedAction.commentCreate, handler().handle, () => counter);
+    const limited = limitedBy(LimitedAction.commentCreate, handler().handle, { counterFor: () => counter });
     await limited(requestOf());
     await limited(requestOf());
 
@@ -96,9 +96,9 @@ describe('limitedBy', () => {
     const refusing = limitedBy(
       LimitedAction.commentCreate,
       handler({ error: { code: 'consultation_not_open', message: { uk: 'x', en: 'x' } } }).handle,
-      () => counter,
+      { counterFor: () => counter },
     );
-    const writing = limitedBy(LimitedAction.commentCreate, handler().handle, () => counter);
+    const writing = limitedBy(LimitedAction.commentCreate, handler().handle, { counterFor: () => counter });
 
     for (let index = 0; index < 5; index += 1) await refusing(requestOf());
     const afterRefusals = [...counts.values()];
@@ -108,13 +108,33 @@ describe('limitedBy', () => {
     expect(written).toEqual([{ status: 201 }, { status: 201 }]);
   });
 
+  it('gives the unit back when the route says its reply wrote nothing (a repeated report)', async () => {
+    const { counter, counts } = fakeRateCounter();
+    const repeated = limitedBy(LimitedAction.reportCreate, handler({ status: 200 }).handle, {
+      counterFor: () => counter,
+      wrote: (reply) => 'status' in reply && reply.status === 201,
+    });
+    const fresh = limitedBy(LimitedAction.reportCreate, handler({ status: 201 }).handle, {
+      counterFor: () => counter,
+      wrote: (reply) => 'status' in reply && reply.status === 201,
+    });
+
+    for (let index = 0; index < 30; index += 1) await repeated(requestOf());
+    const afterRepeats = [...counts.values()];
+    const reported = await fresh(requestOf());
+
+    expect(afterRepeats).toEqual([0]);
+    expect(reported).toEqual({ status: 201 });
+    expect([...counts.values()]).toEqual([1]);
+  });
+
   it.each([
     ['a moderator', Role.moderator],
     ['the council', Role.council],
   ])('does not limit %s', async (_who, role) => {
     const { counter, counts } = fakeRateCounter();
     const { ran, handle } = handler();
-    const limited = limitedBy(LimitedAction.commentCreate, handle, () => counter);
+    const limited = limitedBy(LimitedAction.commentCreate, handle, { counterFor: () => counter });
     const staff = actor({ subject: 'staff', roles: new Set([role]) });
 
     for (let index = 0; index < 5; index += 1) await limited(requestOf(staff));
