@@ -9,7 +9,7 @@ import type { DomainError } from '../shared/outcome';
  */
 export const LimitedAction = {
   petitionCreate: 'petition.create',
-  /** Consultation comments and replies alike: a reply costs a moderator as much as a comment. */
+  /** Consultation comments, replies and edits alike: each costs a moderator as much as a comment. */
   commentCreate: 'comment.create',
   /** Moderation reports on any tool's subject (the centre has one report route). */
   reportCreate: 'report.create',

@@ -154,9 +154,12 @@ export const commentRoutes: AnyRoute[] = [
       'comment_state_conflict',
       'edit_window_closed',
       'version_conflict',
+      'rate_limited',
       ...TEXT_ERRORS,
     ],
-    handle: async (request) => {
+    // An edit costs what a new comment costs (under pre-moderation it waits for a moderator
+    // again), so it counts against the same limit.
+    handle: limitedBy(LimitedAction.commentCreate, async (request) => {
       const { command, community } = userScope(request);
       const { consultationId, commentId } = request.params;
       return answer(
@@ -170,7 +173,7 @@ export const commentRoutes: AnyRoute[] = [
         ),
         ({ comment, draft }) => ({ status: 200, body: commentView(draft, comment, true) }),
       );
-    },
+    }),
   }),
 
   defineRoute({

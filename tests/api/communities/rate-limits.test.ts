@@ -131,6 +131,19 @@ describe("a community's own limits", () => {
     expect(await jsonOf(third)).toMatchObject({ code: 'rate_limited', limit: 2 });
   });
 
+  it('counts an edit of a comment like a new comment (under pre-moderation it is queued again)', async () => {
+    const editor = await residentOf(api, COMMUNITY, 'editor');
+    const posted = await comment(editor);
+    const { id } = await jsonOf(posted);
+    const edit = (text: string) => api.call(`${item}/comments/${id}`, call(editor, 'PATCH', { text }));
+
+    const first = await edit('Agreed, with a correction.');
+    const second = await edit('Agreed, with a second correction.');
+
+    expect([posted.status, first.status, second.status]).toEqual([201, 200, 429]);
+    expect(await jsonOf(second)).toMatchObject({ code: 'rate_limited', action: 'comment.create', limit: 2 });
+  });
+
   it('does not limit the council, acting for the community', async () => {
     const answered = await statuses(Array.from({ length: 4 }, () => comment(council)));
 

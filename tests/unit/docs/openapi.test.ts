@@ -354,6 +354,7 @@ describe('buildOpenApi', () => {
     expect(limited).toEqual([
       'answerConsultationSurvey',
       'createPetition',
+      'editConsultationComment',
       'postConsultationComment',
       'reportModerationItem',
       'submitBudgetProject',
