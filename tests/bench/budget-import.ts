@@ -11,7 +11,7 @@ import { type ChildRuntime, ROOT, startChildRuntime } from './lib/child-runtime'
 import { type CpuUse, measureCpu } from './lib/cpu';
 import { cpuShareText, markdownTable, verdict } from './lib/format';
 import { createHttpClient, type HttpClient } from './lib/http';
-import { describeMachine, type Machine, writeSection } from './lib/report';
+import { describeMachine, loadBefore, type Machine, machineRows, writeSection } from './lib/report';
 import { type MachineLoad, machineLoadBefore, stopRuntime } from './lib/session';
 
 /**
@@ -246,18 +246,7 @@ function table(report: Report): string[] {
       : `${measured.status}${measured.error ? `: ${measured.error}` : ''} after ${seconds(measured.resultsSeconds)}` +
         (measured.status === 'running' ? ` (the bench's timeout, ${report.timeoutSeconds} s)` : '');
   const rows: [string, string, string, string][] = [
-    ['Date', report.date, '', ''],
-    ['CPU', machine.cpu, '', ''],
-    ['Memory', machine.memory, '', ''],
-    ['Node', machine.node, '', ''],
-    ['DynamoDB Local', `${machine.dynamoDbLocal}, Java ${machine.java}`, '', ''],
-    [
-      'Other processes before the run',
-      `${before.share === undefined ? '?' : `${Math.round(before.share * 100)}% of one core`}; load average ` +
-        before.loadAverage.map((value) => value.toFixed(2)).join(' / '),
-      '',
-      '',
-    ],
+    ...machineRows(report.date, machine, loadBefore(before)),
     [
       'Input',
       `${input.file}, costs and budget ×100: ${input.voters} voters, ${input.projects} projects, ` +

@@ -30,7 +30,7 @@ import {
 import { createHttpClient, type HttpClient } from './lib/http';
 import { closedLoop, type LoadSummary, summarize, type Task } from './lib/load';
 import { measureRawPuts } from './lib/raw-puts';
-import { describeMachine, type Machine, writeSection } from './lib/report';
+import { describeMachine, loadBefore, type Machine, machineRows, writeSection } from './lib/report';
 import {
   meetsRuleGoal,
   RULE_GOAL_SECONDS,
@@ -393,18 +393,7 @@ function table(results: Results): string[] {
   const defaults = sizeKeys.every((key) => sizes[key] === DEFAULT_SIZES[key]);
   const mes = mes100kRow(rules)?.outcome;
   const rows: [string, string, string, string][] = [
-    ['Date', results.date, '', ''],
-    ['CPU', machine.cpu, '', ''],
-    ['Memory', machine.memory, '', ''],
-    ['Node', machine.node, '', ''],
-    ['DynamoDB Local', `${machine.dynamoDbLocal}, Java ${machine.java}`, '', ''],
-    [
-      'Other processes before the run',
-      `${before.share === undefined ? '?' : `${Math.round(before.share * 100)}% of one core`}; load average ` +
-        before.loadAverage.map((value) => value.toFixed(2)).join(' / '),
-      '',
-      '',
-    ],
+    ...machineRows(results.date, machine, loadBefore(before)),
     [
       'Sizes',
       `${sizes.puts} puts, ${sizes.voters} voters, concurrency ${sizes.concurrency}, warm-up ${sizes.warmUp}, ` +

@@ -10,7 +10,7 @@ import { type Benchmark, sizeFromEnv } from './lib/benchmark';
 import { type ChildRuntime, ROOT, startChildRuntime } from './lib/child-runtime';
 import { markdownTable, ms, verdict } from './lib/format';
 import { createHttpClient, type HttpClient } from './lib/http';
-import { describeMachine, type Machine, writeSection } from './lib/report';
+import { describeMachine, type Machine, machineRows, shareOfCore, writeSection } from './lib/report';
 import { machineLoadBefore, stopRuntime } from './lib/session';
 
 /**
@@ -342,17 +342,7 @@ function table(results: Results): string[] {
   const { machine, sizes } = results;
   const defaults = sizeKeys.every((key) => sizes[key] === DEFAULT_SIZES[key]);
   const rows: [string, string, string, string][] = [
-    ['Date', results.date, '', ''],
-    ['CPU', machine.cpu, '', ''],
-    ['Memory', machine.memory, '', ''],
-    ['Node', machine.node, '', ''],
-    ['DynamoDB Local', `${machine.dynamoDbLocal}, Java ${machine.java}`, '', ''],
-    [
-      'Other processes before the run',
-      results.busyBefore === undefined ? '?' : `${Math.round(results.busyBefore * 100)}% of one core`,
-      '',
-      '',
-    ],
+    ...machineRows(results.date, machine, shareOfCore(results.busyBefore)),
     [
       'Sizes',
       `${sizes.comments} and ${sizes.comments * FACTOR} comments, ${sizes.paragraphs} and ` +

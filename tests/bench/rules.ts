@@ -11,7 +11,7 @@ import {
 } from './lib/budget-rules-process';
 import { ROOT } from './lib/child-runtime';
 import { markdownTable, verdict } from './lib/format';
-import { describeHost, writeSection } from './lib/report';
+import { describeHost, loadBefore, machineRows, writeSection } from './lib/report';
 import {
   meetsRuleGoal,
   RULE_GOAL_SECONDS,
@@ -44,17 +44,7 @@ function table({ date, host, before, rules }: Results): string[] {
     .size;
   const allMet = rules.rows.every((row) => meetsRuleGoal(row.outcome));
   return markdownTable([
-    ['Date', date, '', ''],
-    ['CPU', host.cpu, '', ''],
-    ['Memory', host.memory, '', ''],
-    ['Node', host.node, '', ''],
-    [
-      'Other processes before the run',
-      `${before.share === undefined ? '?' : `${Math.round(before.share * 100)}% of one core`}; load average ` +
-        before.loadAverage.map((value) => value.toFixed(2)).join(' / '),
-      '',
-      '',
-    ],
+    ...machineRows(date, host, loadBefore(before)),
     ['Instances', `${files} files and the generated election, ×1 and ×100`, '', ''],
     ['Time limit per run', `${rules.limitSeconds} s`, '', ''],
     ['Runs under the goal', rulesSummary(rules), `every run < ${RULE_GOAL_SECONDS} s`, verdict(allMet)],

@@ -19,7 +19,7 @@ import {
 import { createHttpClient, type HttpClient } from './lib/http';
 import { closedLoop, type LoadSummary, openLoop, summarize, type Task } from './lib/load';
 import { measureRawPuts as measureConditionalPuts } from './lib/raw-puts';
-import { describeMachine, type Machine, writeSection } from './lib/report';
+import { describeMachine, type Machine, machineRows, shareOfCore, writeSection } from './lib/report';
 import { machineLoadBefore, stopRuntime } from './lib/session';
 
 /**
@@ -296,17 +296,7 @@ function table(results: Results): string[] {
   const { machine, sizes, raw, api, replay } = results;
   const defaults = sizeKeys.every((key) => sizes[key] === DEFAULT_SIZES[key]);
   const rows: [string, string, string, string][] = [
-    ['Date', results.date, '', ''],
-    ['CPU', machine.cpu, '', ''],
-    ['Memory', machine.memory, '', ''],
-    ['Node', machine.node, '', ''],
-    ['DynamoDB Local', `${machine.dynamoDbLocal}, Java ${machine.java}`, '', ''],
-    [
-      'Other processes before the run',
-      results.busyBefore === undefined ? '?' : `${Math.round(results.busyBefore * 100)}% of one core`,
-      '',
-      '',
-    ],
+    ...machineRows(results.date, machine, shareOfCore(results.busyBefore)),
     [
       'Sizes',
       `${sizes.puts} puts, ${sizes.signers} signers, concurrency ${sizes.concurrency}, warm-up ${sizes.warmUp}, ` +

@@ -3,6 +3,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
+import type { MachineLoad } from './session';
 
 /** The machine a benchmark ran on, as the results table shows it. */
 export interface Machine {
@@ -83,4 +84,36 @@ export function writeSection(file: string, name: string, section: string): void 
       ? `${current.slice(0, from)}${block}${current.slice(to + end.length)}`
       : `${current.trimEnd()}\n\n${block}\n`;
   writeFileSync(file, next);
+}
+
+/** A results table's row: figure, value, goal, verdict. */
+export type ResultRow = [string, string, string, string];
+
+/** Share of one core as the tables print it (`?` where it could not be measured). */
+export const shareOfCore = (share: number | undefined): string =>
+  share === undefined ? '?' : `${Math.round(share * 100)}% of one core`;
+
+/** What other processes did before the run: their share of a core and the load averages. */
+export const loadBefore = (before: MachineLoad): string =>
+  `${shareOfCore(before.share)}; load average ${before.loadAverage.map((value) => value.toFixed(2)).join(' / ')}`;
+
+/**
+ * The rows every results table opens with: when, on what machine (DynamoDB
+ * Local only where the benchmark ran it), and how busy the machine was before.
+ */
+export function machineRows(
+  date: string,
+  machine: Pick<Machine, 'cpu' | 'memory' | 'node'> & Partial<Pick<Machine, 'dynamoDbLocal' | 'java'>>,
+  busyBefore: string,
+): ResultRow[] {
+  return [
+    ['Date', date, '', ''],
+    ['CPU', machine.cpu, '', ''],
+    ['Memory', machine.memory, '', ''],
+    ['Node', machine.node, '', ''],
+    ...(machine.dynamoDbLocal === undefined
+      ? []
+      : [['DynamoDB Local', `${machine.dynamoDbLocal}, Java ${machine.java}`, '', ''] satisfies ResultRow]),
+    ['Other processes before the run', busyBefore, '', ''],
+  ];
 }
