@@ -11,8 +11,8 @@ import {
   type ErasureOutcome,
   eraseAndMark,
   keyOf,
-  keysUnder,
   markAnonymised,
+  reportsOn,
 } from './erasure';
 
 /**
@@ -60,14 +60,11 @@ export async function eraseBudget(
   ]);
   const reports = (
     await Promise.all(
-      projectItems.map(projectFromItem).map((project) => {
-        const itemId = itemIdOf(ModerationType.budgetProject, project.id);
-        return keysUnder(
-          context,
-          keys.moderationItem(communityId, itemId).PK,
-          keys.moderationReport(communityId, itemId, '').SK,
-        );
-      }),
+      projectItems
+        .map(projectFromItem)
+        .map((project) =>
+          reportsOn(context, communityId, itemIdOf(ModerationType.budgetProject, project.id)),
+        ),
     )
   ).flat();
 

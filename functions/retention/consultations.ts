@@ -14,6 +14,7 @@ import {
   keyOf,
   keysUnder,
   markAnonymised,
+  reportsOn,
 } from './erasure';
 
 /** Comments whose receipts, reports and author are seen to at once. */
@@ -92,11 +93,7 @@ export async function eraseConsultation(
     const voteReceipt = keys.commentVoteReceipt(communityId, comment.id, '');
     const [voteReceipts, reports] = await Promise.all([
       keysUnder(context, voteReceipt.PK, voteReceipt.SK),
-      keysUnder(
-        context,
-        keys.moderationItem(communityId, itemId).PK,
-        keys.moderationReport(communityId, itemId, '').SK,
-      ),
+      reportsOn(context, communityId, itemId),
     ]);
     if (!comment.authorKey.startsWith(PSEUDONYM_PREFIX)) {
       const pseudonym = `${PSEUDONYM_PREFIX}${pseudonymize(comment.authorKey)}`;

@@ -42,6 +42,15 @@ export async function keysUnder(
   return items.map(keyOf);
 }
 
+/** The keys of residents' reports on one moderation item (`REPORT#<signerKey>`): personal, as each names its reporter. */
+export function reportsOn(context: ErasureContext, communityId: string, itemId: string): Promise<ItemKey[]> {
+  return keysUnder(
+    context,
+    keys.moderationItem(communityId, itemId).PK,
+    keys.moderationReport(communityId, itemId, '').SK,
+  );
+}
+
 /** An item's own key. */
 export const keyOf = (item: Record<string, unknown>): ItemKey => ({
   PK: item.PK as string,

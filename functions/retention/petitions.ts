@@ -11,6 +11,7 @@ import {
   keyOf,
   keysUnder,
   markAnonymised,
+  reportsOn,
 } from './erasure';
 
 /**
@@ -48,11 +49,7 @@ export async function erasePetition(
     ).then((items) => items.map(keyOf)),
     keysUnder(context, petitionKey.PK, keys.tallyReceipt(communityId, subjectId, '').SK),
     keysUnder(context, petitionKey.PK, keys.petitionSponsor(communityId, subjectId, '').SK),
-    keysUnder(
-      context,
-      keys.moderationItem(communityId, itemIdOf(ModerationType.petition, subjectId)).PK,
-      keys.moderationReport(communityId, itemIdOf(ModerationType.petition, subjectId), '').SK,
-    ),
+    reportsOn(context, communityId, itemIdOf(ModerationType.petition, subjectId)),
   ]);
   return eraseAndMark(
     context,
