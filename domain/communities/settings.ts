@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AppealSettingsPatchSchema, AppealSettingsSchema, mergeAppealSettings } from '../appeals/settings';
 import { freeText } from '../shared/free-text';
 import { LOCALES, text, validationMessage } from '../shared/localized';
 import { mergeRateLimits, RateLimitPatchSchema, RateLimitSettingsSchema } from './limits';
@@ -98,6 +99,8 @@ export const CommunitySettingsSchema = z
     /** Per-resident limits on petitions, comments, reports, survey answers and projects (`./limits.ts`). */
     limits: RateLimitSettingsSchema.default(RateLimitSettingsSchema.parse({})),
     retentionDays: retentionDays.default(DEFAULT_RETENTION_DAYS),
+    /** The internet reception: units, categories, working calendar, deadlines (`../appeals/settings.ts`). */
+    appeals: AppealSettingsSchema.default(AppealSettingsSchema.parse({})),
     locales: z
       .array(z.enum(LOCALES))
       .min(1)
@@ -134,6 +137,7 @@ export const CommunitySettingsPatchSchema = z
     moderationSlaDays: z.int().min(1).max(60),
     limits: RateLimitPatchSchema,
     retentionDays,
+    appeals: AppealSettingsPatchSchema,
     locales: z.array(z.enum(LOCALES)).min(1),
   })
   .partial()
@@ -152,6 +156,7 @@ export function mergeSettings(
     petitions: { ...current.petitions, ...patch.petitions },
     moderation: { ...current.moderation, ...patch.moderation },
     limits: mergeRateLimits(current.limits, patch.limits),
+    appeals: mergeAppealSettings(current.appeals, patch.appeals),
   };
 }
 

@@ -1,5 +1,5 @@
 /** Roles a person can hold in one community. Residents need no role: residency comes from the token. */
-export const Role = { moderator: 'moderator', council: 'council' } as const;
+export const Role = { moderator: 'moderator', council: 'council', officer: 'officer' } as const;
 export type Role = (typeof Role)[keyof typeof Role];
 export const ROLES = Object.values(Role);
 
@@ -24,6 +24,11 @@ export interface Actor {
   readonly platformAdmin: boolean;
   /** Roles in the community the request is about (empty when it names none). */
   readonly roles: ReadonlySet<Role>;
+  /**
+   * The structural units (internet reception) whose items an `officer` handles,
+   * from the membership; absent or empty for everyone else.
+   */
+  readonly units?: ReadonlySet<string>;
 }
 
 export function hasRole(actor: Actor | undefined, role: Role): boolean {
