@@ -18,9 +18,15 @@ const dayFormat = new Intl.DateTimeFormat('en-CA', {
   day: '2-digit',
 });
 
-/** The community's day an instant falls on (`2026-12-31T22:30:00Z` is `2027-01-01` in Kyiv). */
+/**
+ * The community's day an instant falls on (`2026-12-31T22:30:00Z` is `2027-01-01` in Kyiv).
+ * Built from the parts, not from `format()`: the shape of a locale's formatted
+ * date has changed between ICU versions, the parts have not.
+ */
 export function localDay(instant: Date): string {
-  return dayFormat.format(instant);
+  const parts = dayFormat.formatToParts(instant);
+  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
+  return `${part('year')}-${part('month')}-${part('day')}`;
 }
 
 function toUtc(day: string): number {
@@ -72,6 +78,21 @@ export function orthodoxEaster(year: number): string {
  * council that follows it sets the year's list to empty in its settings.
  */
 export function ukrainianHolidays(year: number): string[] {
+  return [...statutoryHolidays(year)];
+}
+
+/** Each year's statutory list is computed once: a deadline search asks for it on every day it steps over. */
+const statutoryByYear = new Map<number, readonly string[]>();
+
+function statutoryHolidays(year: number): readonly string[] {
+  const known = statutoryByYear.get(year);
+  if (known) return known;
+  const computed = computeUkrainianHolidays(year);
+  statutoryByYear.set(year, computed);
+  return computed;
+}
+
+function computeUkrainianHolidays(year: number): readonly string[] {
   const fixed = ['01-01', '03-08', '05-01', '05-08', '06-28', '07-15', '08-24', '10-01', '12-25'].map(
     (monthDay) => `${year}-${monthDay}`,
   );
@@ -89,7 +110,7 @@ export function ukrainianHolidays(year: number): string[] {
 
 /** The year's holidays as the community keeps them: its own list, or Ukraine's. */
 export function holidaysOf(calendar: WorkingCalendar, year: number): readonly string[] {
-  return calendar.holidays[String(year)] ?? ukrainianHolidays(year);
+  return calendar.holidays[String(year)] ?? statutoryHolidays(year);
 }
 
 /** A day on which the council's offices work: not a weekend day (unless moved to work) and not a holiday. */
@@ -113,14 +134,27 @@ export function onOrAfterWorkingDay(calendar: WorkingCalendar, day: string): str
   throw new Error(`No working day within ${MAX_SEARCH_DAYS} days of ${day}`);
 }
 
-/** The `count`-th working day after `day` (the day itself not counted). */
+/**
+ * The `count`-th working day after `day` (the day itself not counted).
+ * Throws when a stretch of MAX_SEARCH_DAYS days has no working day, which only a
+ * misconfigured calendar has; the bound is on the gap, not on the total, so a
+ * long deadline in a sparse but valid calendar is still found.
+ */
 export function addWorkingDays(calendar: WorkingCalendar, day: string, count: number): string {
   let current = day;
   let left = count;
-  for (let step = 0; left > 0; step += 1) {
-    if (step > MAX_SEARCH_DAYS * 4) throw new Error(`No ${count} working days after ${day}`);
+  let sinceWorking = 0;
+  while (left > 0) {
     current = addDays(current, 1);
-    if (isWorkingDay(calendar, current)) left -= 1;
+    if (isWorkingDay(calendar, current)) {
+      left -= 1;
+      sinceWorking = 0;
+    } else {
+      sinceWorking += 1;
+      if (sinceWorking >= MAX_SEARCH_DAYS) {
+        throw new Error(`No working day within ${MAX_SEARCH_DAYS} days after ${day}`);
+      }
+    }
   }
   return current;
 }

@@ -49,6 +49,7 @@ export function initialDueDay(settings: AppealSettings, input: DueInput): string
 export type ExtensionRefusal =
   | { readonly reason: 'already_extended' }
   | { readonly reason: 'not_later'; readonly currentDue: string }
+  | { readonly reason: 'before_today'; readonly today: string }
   | { readonly reason: 'beyond_limit'; readonly limit: string }
   | { readonly reason: 'too_late'; readonly firstDue: string };
 
@@ -85,7 +86,12 @@ export function extensionLimit(settings: AppealSettings, input: DueInput): strin
   }
 }
 
-/** Decides an extension: once, later than now, within the law's limit, and for information requests in time. */
+/**
+ * Decides an extension: once, later than the current due day and not before
+ * today (an overdue appeal's new day cannot lie in the past), within the law's
+ * limit, and for information requests only within the first term (art. 20(4):
+ * the requester is told within the first five working days).
+ */
 export function extendedDueDay(settings: AppealSettings, input: ExtensionInput): ExtensionResult {
   if (input.extendedBefore) return { ok: false, refusal: { reason: 'already_extended' } };
   if (input.kind === Kind.information_request) {
@@ -98,6 +104,7 @@ export function extendedDueDay(settings: AppealSettings, input: ExtensionInput):
   if (dueOn <= input.currentDue) {
     return { ok: false, refusal: { reason: 'not_later', currentDue: input.currentDue } };
   }
+  if (dueOn < input.today) return { ok: false, refusal: { reason: 'before_today', today: input.today } };
   return { ok: true, dueOn };
 }
 

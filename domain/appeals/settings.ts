@@ -77,6 +77,18 @@ export const WorkingCalendarSchema = z.strictObject({
     .refine((years) => Object.keys(years).length <= 50, {
       error: validationMessage(text('не більше 50 років', 'at most 50 years')),
     })
+    // A day is looked up under its own year; one filed under another year would never count.
+    .refine(
+      (years) => Object.entries(years).every(([year, days]) => days.every((d) => d.startsWith(`${year}-`))),
+      {
+        error: validationMessage(
+          text(
+            'кожен день має належати своєму року',
+            'each holiday must belong to the year it is listed under',
+          ),
+        ),
+      },
+    )
     .default({}),
   /** Weekend days the government made working days (a day off moved), per ISO date. */
   workingWeekendDays: z.array(IsoDay).max(200).default([]),
@@ -176,6 +188,12 @@ export const AppealSettingsSchema = z
     bounds: appealsFields.bounds.optional(),
   })
   .superRefine(consistent)
+  .refine((s) => s.deadlines.appealNoStudyDays <= s.deadlines.appealDays, {
+    error: validationMessage(
+      text('appealNoStudyDays має бути не більше appealDays', 'appealNoStudyDays must be at most appealDays'),
+    ),
+    path: ['deadlines', 'appealNoStudyDays'],
+  })
   .refine((s) => s.deadlines.appealMaxDays >= s.deadlines.appealDays, {
     error: validationMessage(
       text('appealMaxDays має бути не менше appealDays', 'appealMaxDays must be at least appealDays'),
