@@ -142,8 +142,9 @@ export function setMemberRoles(
     communityId: community.id,
     action: AuditAction.communityMemberSet,
     target: `member/${input.subject}`,
-    before: { roles: [...(current?.roles ?? [])], units: [...(current?.units ?? [])] },
-    after: { roles, units },
+    // Units appear in the trail only where an officer's membership had or has them.
+    before: { roles: [...(current?.roles ?? [])], ...(current?.units ? { units: [...current.units] } : {}) },
+    after: { roles, ...(units.length > 0 ? { units } : {}) },
   });
   return ok(membership, [changed], audit);
 }
