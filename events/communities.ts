@@ -24,5 +24,7 @@ export const CommunityMemberChangedV1 = z.object({
   communityId: z.string(),
   changedBy: z.string(),
   memberSubject: z.string(),
-  roles: z.array(z.enum(['moderator', 'council'])),
+  roles: z.array(z.enum(['moderator', 'council', 'officer'])),
+  /** The reception's units an officer handles after the change (empty for other roles). */
+  units: z.array(z.string()).default([]),
 });

@@ -20,6 +20,11 @@ export interface Membership {
   readonly issuer: string;
   readonly subject: string;
   readonly roles: readonly Role[];
+  /**
+   * The structural units of the internet reception (`settings.appeals.units`) an
+   * officer handles; present only with the `officer` role.
+   */
+  readonly units?: readonly string[];
   readonly grantedBy: string;
   readonly grantedAt: string;
 }

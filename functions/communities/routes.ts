@@ -153,7 +153,8 @@ const routes: AnyRoute[] = [
     handle: async (request) => {
       const { command, community } = userScope(request);
       const person = { subject: request.params.subject, issuer: request.body.issuer };
-      const changed = await useCases(request).setRoles(command, community, person, request.body.roles);
+      const { roles, units } = request.body;
+      const changed = await useCases(request).setRoles(command, community, person, roles, units);
       return answer(changed, ({ previous, membership }) => {
         if (!membership) throw new Error('Granting roles returned no membership');
         return { status: previous ? 200 : 201, body: membershipView(membership) };

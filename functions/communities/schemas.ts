@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_OFFICER_UNITS } from '../../domain/communities/commands/set-member-roles';
 import { COMMUNITY_ID_PATTERN, type Community, type Membership } from '../../domain/communities/community';
 import { CommunitySettingsPatchSchema, CommunitySettingsSchema } from '../../domain/communities/settings';
 import { ROLES } from '../../domain/identity/actor';
@@ -54,9 +55,17 @@ export const CreateCommunityBodySchema = z
 
 export const UpdateSettingsBodySchema = CommunitySettingsPatchSchema;
 
+/** A unit id of the reception's settings (`settings.appeals.units`). */
+const UnitIdSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/);
+
 export const PutMemberBodySchema = z
   .object({
     roles: z.array(z.enum(ROLES)).min(1).max(ROLES.length),
+    /**
+     * The units an officer handles (required with `officer`, refused without it);
+     * the command checks them against the settings.
+     */
+    units: z.array(UnitIdSchema).max(MAX_OFFICER_UNITS).optional(),
     /** Defaults to the caller's issuer: a community usually trusts one provider. */
     issuer: IssuerSchema.optional(),
   })
@@ -82,6 +91,8 @@ export const MembershipViewSchema = z
     issuer: z.string(),
     subject: z.string(),
     roles: z.array(z.enum(ROLES)),
+    /** Officers only: the units of the internet reception they handle. */
+    units: z.array(z.string()).optional(),
     grantedBy: z.string(),
     grantedAt: z.string(),
   })
@@ -104,5 +115,6 @@ export function communityView(community: Community): z.infer<typeof CommunityVie
 }
 
 export function membershipView(member: Membership): z.infer<typeof MembershipViewSchema> {
-  return { ...member, roles: [...member.roles] };
+  const { units, ...rest } = member;
+  return { ...rest, roles: [...member.roles], ...(units ? { units: [...units] } : {}) };
 }

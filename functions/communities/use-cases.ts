@@ -136,7 +136,7 @@ export interface RolesChange {
 }
 
 /**
- * Sets a person's roles (none removes the membership): reads what the
+ * Sets a person's roles (none removes the membership) and an officer's units: reads what the
  * membership rule needs (the person's current roles and the whole council)
  * and runs it. `issuer` defaults to the caller's: a community usually trusts
  * one identity provider. Roles go only to people of a trusted issuer
@@ -152,6 +152,7 @@ function setRoles(
   community: Community,
   person: { readonly subject: string; readonly issuer?: string | undefined },
   roles: readonly Role[],
+  units: readonly string[] | undefined,
 ): Promise<Outcome<RolesChange>> {
   const issuer = person.issuer ?? context.actor.issuer;
   return runChange(
@@ -168,6 +169,7 @@ function setRoles(
           issuer,
           subject: person.subject,
           roles,
+          ...(units ? { units } : {}),
         });
         // After the command, so that someone who may not grant roles learns nothing more than `forbidden`.
         const refusal = outcome.ok && roles.length > 0 ? untrustedIssuer(issuer, trustedIssuers) : undefined;
@@ -217,6 +219,7 @@ export function communityUseCases(
       community: Community,
       person: { readonly subject: string; readonly issuer?: string | undefined },
       roles: readonly Role[],
-    ) => setRoles(store, trustedIssuers, options, context, community, person, roles),
+      units?: readonly string[],
+    ) => setRoles(store, trustedIssuers, options, context, community, person, roles, units),
   };
 }

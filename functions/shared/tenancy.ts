@@ -1,7 +1,7 @@
 import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Community, Membership } from '../../domain/communities/community';
 import { type CommunitySettings, CommunitySettingsSchema } from '../../domain/communities/settings';
-import type { Role } from '../../domain/identity/actor';
+import { Role } from '../../domain/identity/actor';
 import { batchGetAll } from './dynamo';
 import { type FieldsOf, pickFields } from './item-fields';
 import { Entity, keys } from './keys';
@@ -29,6 +29,7 @@ const MEMBERSHIP_FIELDS = {
   issuer: true,
   subject: true,
   roles: true,
+  units: true,
   grantedBy: true,
   grantedAt: true,
 } as const satisfies FieldsOf<Membership>;
@@ -78,7 +79,27 @@ export const memberFromItem = (item: Record<string, unknown>): Membership =>
 export interface RequestScope {
   readonly community?: Community;
   readonly roles: readonly Role[];
+  /**
+   * The units the caller handles as an officer: those of the membership that the
+   * community's settings still have (see {@link officerUnits}); absent otherwise.
+   */
+  readonly units?: readonly string[];
   readonly platformAdmin: boolean;
+}
+
+/**
+ * An officer's units as they count now. A council may remove a unit from the
+ * settings while officers are still scoped to it; the settings change goes
+ * through (refusing it would need every membership read inside the settings'
+ * transaction, and a grant racing the removal would still slip past), and the
+ * stale unit grants nothing, because it is dropped here, at every request,
+ * against the settings read in the same round trip. Units on someone who is
+ * not an officer count for nothing either.
+ */
+export function officerUnits(membership: Membership | undefined, community: Community | undefined): string[] {
+  if (!membership?.roles.includes(Role.officer) || !community) return [];
+  const known = new Set(community.settings.appeals.units.map((unit) => unit.id));
+  return (membership.units ?? []).filter((unit) => known.has(unit));
 }
 
 /**
@@ -104,9 +125,13 @@ export async function loadRequestScope(
   const byEntity = (entity: string) => found.find((item) => item.entity === entity);
   const communityItem = byEntity(Entity.community);
   const memberItem = byEntity(Entity.member);
+  const community = communityItem ? communityFromItem(communityItem) : undefined;
+  const membership = memberItem ? memberFromItem(memberItem) : undefined;
+  const units = officerUnits(membership, community);
   return {
-    ...(communityItem ? { community: communityFromItem(communityItem) } : {}),
-    roles: memberItem ? memberFromItem(memberItem).roles : [],
+    ...(community ? { community } : {}),
+    roles: membership?.roles ?? [],
+    ...(units.length > 0 ? { units } : {}),
     platformAdmin: byEntity(Entity.platformAdmin) !== undefined,
   };
 }

@@ -49,14 +49,14 @@ const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 /**
  * Turns verified claims into an actor. Residency and birth date are read from the
  * claim names configured for the token's issuer; roles are not read from the
- * token at all — they come from membership items (`roles`, `platformAdmin`).
+ * token at all — they come from membership items (`roles`, an officer's `units`, `platformAdmin`).
  * Returns undefined when the issuer is not configured or the subject is missing.
  */
 export function actorFromClaims(
   claims: FlatClaims,
   issuers: readonly IssuerConfig[],
   secret: string,
-  membership: { roles: readonly Role[]; platformAdmin: boolean },
+  membership: { roles: readonly Role[]; units?: readonly string[]; platformAdmin: boolean },
 ): Actor | undefined {
   const issuer = issuers.find((candidate) => candidate.issuer === claims.iss);
   const subject = claims.sub;
@@ -73,5 +73,7 @@ export function actorFromClaims(
     ...(birthdate && ISO_DATE.test(birthdate) ? { birthdate } : {}),
     platformAdmin: membership.platformAdmin,
     roles: new Set(membership.roles),
+    // Only officers have units (the request scope filters them): everyone else's stay absent.
+    ...(membership.units && membership.units.length > 0 ? { units: new Set(membership.units) } : {}),
   };
 }

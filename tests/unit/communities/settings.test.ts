@@ -29,6 +29,19 @@ describe('community settings', () => {
       moderationSlaDays: 5,
       limits: DEFAULT_RATE_LIMITS,
       retentionDays: 180,
+      appeals: {
+        units: [],
+        categories: [],
+        calendar: { weekend: [6, 7], holidays: {}, workingWeekendDays: [] },
+        deadlines: {
+          appealDays: 30,
+          appealNoStudyDays: 15,
+          appealMaxDays: 45,
+          informationWorkingDays: 5,
+          informationMaxWorkingDays: 20,
+          issueReportWorkingDays: 10,
+        },
+      },
       locales: ['uk', 'en'],
     });
   });
