@@ -1,4 +1,4 @@
-import type { Localized } from '../shared/localized';
+import { type Localized, text } from '../shared/localized';
 import type { AppealKind } from './settings';
 
 /**
@@ -141,3 +141,15 @@ export function moved(appeal: Appeal, status: AppealStatus, at: string, note?: L
     version: appeal.version + 1,
   };
 }
+
+/** How a status reads to the author and the public. */
+export const STATUS_LABELS: Readonly<Record<AppealStatus, Localized>> = {
+  submitted: text('Подано', 'Submitted'),
+  registered: text('Зареєстровано', 'Registered'),
+  assigned: text('Передано на розгляд', 'Assigned'),
+  in_progress: text('Розглядається', 'In progress'),
+  extended: text('Строк розгляду продовжено', 'Deadline extended'),
+  answered: text('Надано відповідь', 'Answered'),
+  refused: text('Відмовлено', 'Refused'),
+  forwarded: text('Надіслано за належністю', 'Forwarded'),
+};

@@ -9,7 +9,7 @@ import { type StartAppealInput, startAppeal } from '../../domain/appeals/command
 import { type SubmitAppealInput, submitAppeal } from '../../domain/appeals/commands/submit-appeal';
 import { appealNotFound } from '../../domain/appeals/errors';
 import { handles, isPublic, mayRead } from '../../domain/appeals/permissions';
-import type { AppealStore, PageRequest } from '../../domain/appeals/ports';
+import type { AppealStore, PageRequest, UnitQuery } from '../../domain/appeals/ports';
 import type { AppealKind } from '../../domain/appeals/settings';
 import type { Community } from '../../domain/communities/community';
 import type { Page } from '../../domain/communities/ports';
@@ -184,6 +184,9 @@ export function appealUseCases(
       const appeal = await store.get(community.id, appealId);
       return found(appeal && isPublic(appeal) ? appeal : undefined, () => appealNotFound(appealId));
     },
+
+    /** One unit's list; the caller checked that the actor handles it ({@link unitsOf}). */
+    listUnit: (query: UnitQuery): Promise<Page<Appeal>> => store.byUnit(query),
 
     published: (community: Community, kind: AppealKind, page: PageRequest): Promise<Page<Appeal>> =>
       store.published(community.id, kind, page),
