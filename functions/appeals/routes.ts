@@ -5,8 +5,8 @@ import { staffRoutes } from './staff-routes';
 
 /**
  * The internet reception: appeals, requests for public information and issue
- * reports, registered, routed by category, answered on time. The public
- * routes come first so that `…/appeals/public` is never read as an item id.
+ * reports, registered, routed by category, answered on time. Its routes are
+ * kept in three families: what anyone reads, what residents do, what staff do.
  */
 export const appealsTool: ToolDefinition = {
   name: 'appeals',

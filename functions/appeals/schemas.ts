@@ -78,8 +78,15 @@ export const SubmitAppealBodySchema = z
     }
   });
 
+/** `officer.issuer` defaults to the caller's: a community usually trusts one provider (as memberships do). */
 export const AssignBodySchema = z
-  .object({ officer: PersonSchema.optional(), unitId: Slug.optional() })
+  .object({
+    officer: z
+      .object({ subject: PersonSchema.shape.subject, issuer: PersonSchema.shape.issuer.optional() })
+      .strict()
+      .optional(),
+    unitId: Slug.optional(),
+  })
   .strict()
   .refine((body) => body.officer !== undefined || body.unitId !== undefined, {
     error: validationMessage(text('Вкажіть officer або unitId.', 'Name an officer or a unitId.')),

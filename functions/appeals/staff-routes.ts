@@ -123,8 +123,13 @@ export const staffRoutes: AnyRoute[] = [
       'Give the item to an officer of its unit (its head, the council), or move it to another unit (the council)',
     body: AssignBodySchema,
     errors: ['forbidden', 'unknown_unit'],
-    run: (useCases, { command, community }, appealId, body) =>
-      useCases.assign(command, community, appealId, body),
+    run: (useCases, { command, community }, appealId, { officer, unitId }) =>
+      useCases.assign(command, community, appealId, {
+        ...(officer
+          ? { officer: { issuer: officer.issuer ?? command.actor.issuer, subject: officer.subject } }
+          : {}),
+        ...(unitId ? { unitId } : {}),
+      }),
   }),
 
   staffAction({
