@@ -3,6 +3,7 @@ import { type Appeal, type AppealStatus, CLOSED, OPEN } from '../../../domain/ap
 import type { SubmitAppealInput } from '../../../domain/appeals/commands/submit-appeal';
 import { type Actor, Role } from '../../../domain/identity/actor';
 import type { Outcome } from '../../../domain/shared/outcome';
+import { EVENT_DETAIL_SCHEMAS } from '../../../events/registry';
 import { appealUseCases } from '../../../functions/appeals/use-cases';
 import { CHANGE_ATTEMPTS } from '../../../functions/shared/use-case';
 import { actor, communityAt, contextFor, fixedClock, sequentialIds } from '../../support/actors';
@@ -156,6 +157,23 @@ describe('submitting: registered and routed by category in one write', () => {
     const { useCases, fake } = setUp();
     expect(codeOf(await useCases.submit(contextFor(who), community, input as SubmitAppealInput))).toBe(code);
     expect(fake.record.counters.size).toBe(0);
+  });
+
+  it('emits only registered events whose details match their schemas', async () => {
+    const { useCases, appeal, fake } = await submitted();
+    for (const action of ['assign', 'start', 'extend', 'answer'] as const)
+      value(await act(useCases, headRoads, appeal.id, action));
+    const other = value(await useCases.submit(contextFor(author), community, anAppeal));
+    value(await act(useCases, council, other.id, 'refuse'));
+    const third = value(await useCases.submit(contextFor(author), community, anAppeal));
+    value(await act(useCases, council, third.id, 'forward'));
+    const names = new Set(fake.record.events.map((event) => event.name));
+    expect(names.size).toBe(7);
+    for (const event of fake.record.events) {
+      const schema = EVENT_DETAIL_SCHEMAS[event.name];
+      expect(schema, event.name).toBeDefined();
+      expect(schema?.safeParse(event.detail).success, event.name).toBe(true);
+    }
   });
 
   it('keeps no identity or text in the events', async () => {
