@@ -77,7 +77,8 @@ export const staffRoutes: AnyRoute[] = [
     description:
       'Open items by due day, so overdue ones come first; `state=closed` (or a closed `status`) lists closed ' +
       'ones newest first. Without `unit` the first page of every unit the caller handles is merged and has no ' +
-      'cursor: name a `unit` to page further. A unit the caller does not handle is 404.',
+      'cursor: name a `unit` to page further. A unit the caller does not handle is 404. With `status` or `kind` ' +
+      'a page may hold fewer than `limit` items: follow `cursor` until it is absent.',
     params: AppealsPathSchema,
     query: StaffListQuerySchema,
     responses: { 200: { description: 'A page of items', schema: AppealListSchema } },
