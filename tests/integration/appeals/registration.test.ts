@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { type Actor, Role } from '../../../domain/identity/actor';
 import { dynamoAppealStore } from '../../../functions/appeals/store';
 import { appealUseCases } from '../../../functions/appeals/use-cases';
@@ -39,8 +39,6 @@ const input = {
 beforeAll(async () => {
   table = await createTestTable('appeals');
 });
-
-afterAll(() => {});
 
 describe('registration numbers', () => {
   it('gives 100 concurrent submissions from 4 processes 100 distinct, consecutive numbers', async () => {
