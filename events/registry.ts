@@ -1,5 +1,17 @@
 import type { z } from 'zod';
 import {
+  AppealAnsweredV1,
+  AppealAssignedV1,
+  AppealEvents,
+  AppealExtendedV1,
+  AppealForwardedV1,
+  AppealOverdueV1,
+  AppealRefusedV1,
+  AppealRegisteredV1,
+  AppealStartedV1,
+  IssueReportStatusChangedV1,
+} from './appeals';
+import {
   BudgetCreatedV1,
   BudgetEvents,
   BudgetPhaseChangedV1,
@@ -82,4 +94,13 @@ export const EVENT_DETAIL_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
   [ModerationEvents.decided]: ModerationDecidedV1,
   [ModerationEvents.appealed]: ModerationAppealedV1,
   [ModerationEvents.autoHidden]: ModerationAutoHiddenV1,
+  [AppealEvents.registered]: AppealRegisteredV1,
+  [AppealEvents.assigned]: AppealAssignedV1,
+  [AppealEvents.started]: AppealStartedV1,
+  [AppealEvents.extended]: AppealExtendedV1,
+  [AppealEvents.answered]: AppealAnsweredV1,
+  [AppealEvents.refused]: AppealRefusedV1,
+  [AppealEvents.forwarded]: AppealForwardedV1,
+  [AppealEvents.overdue]: AppealOverdueV1,
+  [AppealEvents.issueReportStatusChanged]: IssueReportStatusChangedV1,
 };

@@ -1,4 +1,5 @@
 import { BudgetEvents } from '../events/budgets';
+import { appealsTool } from './appeals/routes';
 import { auditTool } from './audit/routes';
 import { RESULTS_JOB_TIMEOUT_MINUTES } from './budgets/results-deadline';
 import { budgetsTool } from './budgets/routes';
@@ -26,6 +27,7 @@ export const TOOLS: readonly ToolDefinition[] = [
   moderationTool,
   consultationsTool,
   budgetsTool,
+  appealsTool,
   auditTool,
   docsTool,
 ];

@@ -27,6 +27,11 @@ export const AuditAction = {
   budgetProjectProgress: 'budget.project-progress',
   budgetResultsRequest: 'budget.results-request',
   budgetResultsPublish: 'budget.results-publish',
+  appealAssign: 'appeal.assign',
+  appealExtend: 'appeal.extend',
+  appealAnswer: 'appeal.answer',
+  appealRefuse: 'appeal.refuse',
+  appealForward: 'appeal.forward',
   // The retention job: personal data erased once the community's retention has passed.
   petitionAnonymise: 'petition.anonymise',
   budgetAnonymise: 'budget.anonymise',

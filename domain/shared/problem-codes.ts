@@ -124,6 +124,20 @@ export const PROBLEM_CODES = [
   'summary_required',
   'reasons_required',
   'unknown_comment',
+  // Internet reception (appeals, information requests, issue reports).
+  'appeal_not_found',
+  'unknown_category',
+  'category_not_for_kind',
+  'location_out_of_bounds',
+  'unknown_unit',
+  /** Seen but not handled by the caller: the author, or staff of another unit who may read it. */
+  'not_unit_officer',
+  'appeal_closed',
+  /** `details.reason`: already_extended, not_later, beyond_limit, too_late. */
+  'extension_refused',
+  'unknown_refusal_reason',
+  /** A `repeated` refusal must link an answered appeal of the same author. */
+  'invalid_previous_appeal',
 ] as const;
 
 /** A problem code: what a client switches on. */

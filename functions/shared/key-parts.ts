@@ -46,6 +46,9 @@ export const Entity = {
   budgetResultsJob: 'budget-results-job',
   budgetBallotArchived: 'budget-ballot-archived',
   retentionEntry: 'retention-entry',
+  appeal: 'appeal',
+  appealCounter: 'appeal-counter',
+  appealCosigner: 'appeal-cosigner',
 } as const;
 export type Entity = (typeof Entity)[keyof typeof Entity];
 

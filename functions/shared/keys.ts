@@ -10,6 +10,7 @@
  * its attributes (`{ PK, SK }`, `{ GSI1PK, GSI1SK }`, a `KeyPrefix`), never a bare string.
  */
 
+import { appealKeys } from './appeal-keys';
 import { budgetKeys } from './budget-keys';
 import { consultationKeys } from './consultation-keys';
 import { communityPartition, type ItemKey, type KeyPrefix, part } from './key-parts';
@@ -265,4 +266,5 @@ export const keys = {
 
   ...consultationKeys,
   ...budgetKeys,
+  ...appealKeys,
 } as const;

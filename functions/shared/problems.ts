@@ -182,6 +182,34 @@ export const PROBLEM_TYPES = {
   reasons_required: { status: 422, title: text('Потрібне обґрунтування', 'Reasons are required') },
   unknown_comment: { status: 422, title: text('Невідомий коментар', 'Unknown comment') },
   // End of consultations.
+  appeal_not_found: { status: 404, title: text('Звернення не знайдено', 'There is no such appeal') },
+  unknown_category: { status: 400, title: text('Невідома категорія', 'Unknown category') },
+  category_not_for_kind: {
+    status: 422,
+    title: text('Категорія не для цього виду звернень', 'The category does not take this kind of item'),
+  },
+  location_out_of_bounds: {
+    status: 422,
+    title: text('Місце поза межами громади', 'The location is outside the community'),
+  },
+  unknown_unit: { status: 422, title: text('Невідомий підрозділ', 'Unknown unit') },
+  not_unit_officer: {
+    status: 403,
+    title: text('Ви не опрацьовуєте звернення цього підрозділу', 'You do not handle this unit’s items'),
+  },
+  appeal_closed: { status: 409, title: text('Звернення вже закрите', 'The item is already closed') },
+  extension_refused: {
+    status: 409,
+    title: text('Строк продовжити не можна', 'The deadline cannot be extended'),
+  },
+  unknown_refusal_reason: {
+    status: 422,
+    title: text('Невідома підстава відмови', 'Unknown reason for refusal'),
+  },
+  invalid_previous_appeal: {
+    status: 422,
+    title: text('Попереднє звернення не підходить', 'The previous appeal does not qualify'),
+  },
   payload_too_large: { status: 413, title: text('Запит завеликий', 'The request is too large') },
   unsupported_media_type: {
     status: 415,
