@@ -37,6 +37,11 @@ function refusalMessage(refusal: ExtensionRefusal): Localized {
         `Про продовження строку треба повідомити до ${refusal.firstDue}; цей строк минув.`,
         `An extension must be given by ${refusal.firstDue}; that day has passed.`,
       );
+    case 'before_today':
+      return text(
+        `Новий строк не може бути раніше за сьогодні (${refusal.today}).`,
+        `The new deadline cannot be earlier than today (${refusal.today}).`,
+      );
   }
 }
 
@@ -46,7 +51,7 @@ function refusalMessage(refusal: ExtensionRefusal): Localized {
  *
  * Outcomes: ok (emits `appeal.extended.v1`, audited); `not_unit_officer`;
  * `appeal_closed`; `extension_refused` (details: `reason` — already_extended,
- * not_later, beyond_limit, too_late — and the day that bounds it).
+ * not_later, beyond_limit, too_late, before_today — and the day that bounds it).
  */
 export function extendAppeal(
   context: CommandContext,

@@ -114,7 +114,7 @@ beforeAll(async () => {
   tokens['council-2'] = await resident('council-2', 'other');
   for (const officer of ['officer-roads', 'officer-parks']) {
     const appointed = await api.call(`/v1/communities/${COMMUNITY}/members/${officer}`, {
-      ...post(tokens.council, { roles: ['officer'] }),
+      ...post(tokens.council, { roles: ['officer'], units: [officer.replace('officer-', '')] }),
       method: 'PUT',
     });
     expect(appointed.status).toBe(201);
