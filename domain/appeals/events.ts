@@ -5,6 +5,7 @@ import {
   AppealEvents,
   type AppealExtendedV1,
   type AppealForwardedV1,
+  type AppealOverdueV1,
   type AppealRefusedV1,
   type AppealRegisteredV1,
   type AppealStartedV1,
@@ -101,6 +102,14 @@ export const forwardedEvent = (ids: IdGenerator, now: Date, appeal: Appeal): Eve
     ...base(appeal),
     forwardedOn: localDay(now),
   } satisfies z.infer<typeof AppealForwardedV1>);
+
+/** The overdue job marked the item: its due day passed on `markedOn`'s eve, unanswered. */
+export const overdueEvent = (ids: IdGenerator, now: Date, appeal: Appeal): EventEnvelope =>
+  emit(ids, now, appeal, AppealEvents.overdue, {
+    ...base(appeal),
+    dueOn: appeal.dueOn,
+    markedOn: localDay(now),
+  } satisfies z.infer<typeof AppealOverdueV1>);
 
 /**
  * `issue-report.status-changed.v1` for an issue report whose status moved from

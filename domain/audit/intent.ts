@@ -32,6 +32,8 @@ export const AuditAction = {
   appealAnswer: 'appeal.answer',
   appealRefuse: 'appeal.refuse',
   appealForward: 'appeal.forward',
+  // The overdue job: an item's due day passed unanswered.
+  appealMarkOverdue: 'appeal.mark-overdue',
   // The retention job: personal data erased once the community's retention has passed.
   petitionAnonymise: 'petition.anonymise',
   budgetAnonymise: 'budget.anonymise',

@@ -1,4 +1,5 @@
 import { type Appeal, OPEN } from '../../domain/appeals/appeal';
+import { awaitsOverdueMark } from '../../domain/appeals/overdue';
 import { isPublic } from '../../domain/appeals/permissions';
 import { type FieldsOf, pickFields } from '../shared/item-fields';
 import { Entity, keys } from '../shared/keys';
@@ -22,7 +23,7 @@ export function appealToItem(appeal: Appeal): Record<string, unknown> {
       appeal.id,
     ),
     ...keys.appealAuthorIndex(appeal.communityId, appeal.authorKey, appeal.submittedAt, appeal.id),
-    ...(open && !appeal.overdueSince ? keys.appealDueIndex(appeal.dueOn, appeal.communityId, appeal.id) : {}),
+    ...(awaitsOverdueMark(appeal) ? keys.appealDueIndex(appeal.dueOn, appeal.communityId, appeal.id) : {}),
     ...(isPublic(appeal) && appeal.answer
       ? keys.appealPublicIndex(appeal.communityId, appeal.kind, appeal.answer.at, appeal.id)
       : {}),
