@@ -3,6 +3,7 @@ import type { AuditIntent } from '../audit/intent';
 import type { Page } from '../communities/ports';
 import type { Appeal, AppealStatus } from './appeal';
 import type { AppealKind } from './settings';
+import type { StoredStats } from './stats';
 
 /** A page request of a list. */
 export interface PageRequest {
@@ -17,6 +18,8 @@ export interface UnitQuery extends PageRequest {
   readonly open: boolean;
   readonly status?: AppealStatus;
   readonly kind?: AppealKind;
+  /** Only items due before this day (`YYYY-MM-DD`): today's, for the overdue ones; open lists only. */
+  readonly dueBefore?: string;
 }
 
 /**
@@ -49,4 +52,13 @@ export interface AppealStore {
   byUnit(query: UnitQuery): Promise<Page<Appeal>>;
   /** Public items of a kind, newest publication first. */
   published(communityId: string, kind: AppealKind, page: PageRequest): Promise<Page<Appeal>>;
+}
+
+/**
+ * The reception's statistics, which the store keeps in the same write as
+ * every change of an item (`stats.ts`): the buckets of a community's months.
+ */
+export interface AppealStatsReader {
+  /** Every bucket of the months `from`…`to` (`YYYY-MM`, inclusive). */
+  statsOf(communityId: string, from: string, to: string): Promise<StoredStats[]>;
 }

@@ -8,6 +8,7 @@ import { Entity, keys } from '../shared/keys';
 import { commitWithEventsAt, newPut, type TransactItem } from '../shared/outbox';
 import { decodeCursor, indexCursor, pageAfter } from '../shared/pagination';
 import { appealFromItem, appealToItem } from './items';
+import { statsUpdates } from './stats-store';
 
 /** Two writers on the counter at once: DynamoDB cancels one; it is a lost race like a failed condition. */
 const isTransactionConflict = (error: unknown): boolean =>
@@ -62,10 +63,13 @@ export function dynamoAppealStore(client: DynamoDBDocumentClient, tableName: str
           },
         },
       };
-      return commit([counter, newPut(tableName, appealToItem(appeal))], events);
+      return commit(
+        [counter, newPut(tableName, appealToItem(appeal)), ...statsUpdates(tableName, undefined, appeal)],
+        events,
+      );
     },
 
-    /** The whole item over the version it was read at, with its events and audit intent. */
+    /** The whole item over the version it was read at, with its events, audit intent and statistics. */
     save(previous, next, events, audit) {
       const put: TransactItem = {
         Put: {
@@ -76,7 +80,10 @@ export function dynamoAppealStore(client: DynamoDBDocumentClient, tableName: str
           ExpressionAttributeValues: { ':expected': previous.version },
         },
       };
-      return commit([put, ...auditPuts(tableName, audit)], events);
+      return commit(
+        [put, ...auditPuts(tableName, audit), ...statsUpdates(tableName, previous, next)],
+        events,
+      );
     },
 
     byAuthor(communityId, authorKey, page) {
@@ -90,6 +97,8 @@ export function dynamoAppealStore(client: DynamoDBDocumentClient, tableName: str
       const filters: string[] = [];
       const names: Record<string, string> = {};
       const values: Record<string, unknown> = { ':pk': GSI1PK };
+      // Open items sort by due day: those due before a day are a key range, so a page is never short for it.
+      if (query.dueBefore) values[':dueBefore'] = query.dueBefore;
       if (query.status) {
         filters.push('#status = :status');
         names['#status'] = 'status';
@@ -104,7 +113,7 @@ export function dynamoAppealStore(client: DynamoDBDocumentClient, tableName: str
         new QueryCommand({
           TableName: tableName,
           IndexName: 'GSI1',
-          KeyConditionExpression: 'GSI1PK = :pk',
+          KeyConditionExpression: query.dueBefore ? 'GSI1PK = :pk AND GSI1SK < :dueBefore' : 'GSI1PK = :pk',
           ...(filters.length > 0
             ? { FilterExpression: filters.join(' AND '), ExpressionAttributeNames: names }
             : {}),

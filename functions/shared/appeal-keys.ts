@@ -16,6 +16,9 @@ const publicList = (communityId: string, kind: string): string =>
 
 /** The platform-wide GSI2 partition of open items by due day: the overdue job reads it. */
 const APPEALS_DUE = 'APPEALS#DUE';
+
+/** The community's statistics buckets, sorted by month first. */
+const STATS_PREFIX = 'APPEALS#STATS#';
 // ---- end internet reception: partitions ----
 
 /** Keys of the internet reception's items, their co-signers and the registration counters; part of `keys`. */
@@ -65,4 +68,21 @@ export const appealKeys = {
     GSI2SK: `${dueOn}#${communityId}#${appealId}`,
   }),
   appealsDue: { GSI2PK: APPEALS_DUE },
+  /** The statistics of one bucket (month of registration, kind, category, unit): counters only. */
+  appealStats: (
+    communityId: string,
+    month: string,
+    kind: string,
+    categoryId: string,
+    unitId: string,
+  ): ItemKey => ({
+    PK: communityPartition(communityId),
+    SK: `${STATS_PREFIX}${month}#${kind}#${part(categoryId)}#${part(unitId)}`,
+  }),
+  /** The statistics of the months `from`…`to` (inclusive): the sort-key bounds of one Query. */
+  appealStatsRange: (communityId: string, from: string, to: string) => ({
+    PK: communityPartition(communityId),
+    SKFrom: `${STATS_PREFIX}${from}#`,
+    SKTo: `${STATS_PREFIX}${to}#\uffff`,
+  }),
 } as const;

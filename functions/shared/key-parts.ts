@@ -49,6 +49,7 @@ export const Entity = {
   appeal: 'appeal',
   appealCounter: 'appeal-counter',
   appealCosigner: 'appeal-cosigner',
+  appealStats: 'appeal-stats',
 } as const;
 export type Entity = (typeof Entity)[keyof typeof Entity];
 

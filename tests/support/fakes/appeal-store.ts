@@ -1,6 +1,7 @@
 import { type Appeal, OPEN } from '../../../domain/appeals/appeal';
 import { isPublic } from '../../../domain/appeals/permissions';
-import type { AppealStore } from '../../../domain/appeals/ports';
+import type { AppealStatsReader, AppealStore } from '../../../domain/appeals/ports';
+import { bucketKey, type StoredStats, statsChanges } from '../../../domain/appeals/stats';
 import type { AuditIntent } from '../../../domain/audit/intent';
 import type { Page } from '../../../domain/communities/ports';
 import type { EventEnvelope } from '../../../events/envelope';
@@ -11,6 +12,8 @@ export interface AppealStoreRecord {
   readonly audits: AuditIntent[];
   /** The year counters, by `<communityId>|<year>`. */
   readonly counters: Map<string, number>;
+  /** The statistics buckets, by `<communityId>|<bucketKey>`, moved with each write as the DynamoDB store does. */
+  readonly stats: Map<string, StoredStats>;
 }
 
 /**
@@ -23,7 +26,16 @@ export function fakeAppealStore(seed: readonly Appeal[] = []) {
   const appeals = new Map<string, Appeal>();
   const key = (communityId: string, appealId: string) => `${communityId}|${appealId}`;
   for (const appeal of seed) appeals.set(key(appeal.communityId, appeal.id), appeal);
-  const record: AppealStoreRecord = { events: [], audits: [], counters: new Map() };
+  const record: AppealStoreRecord = { events: [], audits: [], counters: new Map(), stats: new Map() };
+  const countStats = (previous: Appeal | undefined, next: Appeal) => {
+    for (const delta of statsChanges(previous, next)) {
+      const id = `${delta.communityId}|${bucketKey(delta)}`;
+      const counters: Record<string, number> = { ...record.stats.get(id)?.counters };
+      for (const [name, change] of Object.entries(delta.counters))
+        counters[name] = (counters[name] ?? 0) + change;
+      record.stats.set(id, { ...delta, counters });
+    }
+  };
   let conflicts = 0;
   let writes = 0;
 
@@ -49,6 +61,7 @@ export function fakeAppealStore(seed: readonly Appeal[] = []) {
       if (injected() || (record.counters.get(counter) ?? 0) !== previousLast) return 'conflict';
       record.counters.set(counter, Number(sequence));
       appeals.set(key(appeal.communityId, appeal.id), appeal);
+      countStats(undefined, appeal);
       record.events.push(...events);
       return 'saved';
     },
@@ -56,6 +69,7 @@ export function fakeAppealStore(seed: readonly Appeal[] = []) {
       if (injected() || appeals.get(key(previous.communityId, previous.id))?.version !== previous.version)
         return 'conflict';
       appeals.set(key(next.communityId, next.id), next);
+      countStats(previous, next);
       record.events.push(...events);
       if (audit) record.audits.push(audit);
       return 'saved';
@@ -73,7 +87,8 @@ export function fakeAppealStore(seed: readonly Appeal[] = []) {
           a.unitId === query.unitId &&
           OPEN.has(a.status) === query.open &&
           (!query.status || a.status === query.status) &&
-          (!query.kind || a.kind === query.kind),
+          (!query.kind || a.kind === query.kind) &&
+          (!query.dueBefore || a.dueOn < query.dueBefore),
       );
       return page(
         items.sort((a, b) => `${a.dueOn}#${a.id}`.localeCompare(`${b.dueOn}#${b.id}`)),
@@ -86,8 +101,17 @@ export function fakeAppealStore(seed: readonly Appeal[] = []) {
     },
   };
 
+  const statsReader: AppealStatsReader = {
+    async statsOf(communityId, from, to) {
+      return [...record.stats.values()].filter(
+        (stats) => stats.communityId === communityId && stats.month >= from && stats.month <= to,
+      );
+    },
+  };
+
   return {
     store,
+    statsReader,
     record,
     appeals,
     /** The next `count` conditional writes answer `conflict`. */
