@@ -108,6 +108,25 @@ export const SCHEDULED_HANDLERS: readonly (TableFunction & {
     ],
     indexes: ['GSI1', 'GSI2'],
   },
+  {
+    // Marks open appeals whose due day has passed. Hourly, not daily: due days are Kyiv days, and
+    // a daily rate fires at an hour fixed by the deployment (and shifted by summer time), so an
+    // item could wait up to a day to be marked and "overdue now" would lag; an hourly run marks
+    // within an hour of Kyiv midnight, and the other 23 runs a day are one empty Query each.
+    name: 'appeals-overdue',
+    entry: 'functions/appeals/overdue-job.ts',
+    schedule: 'rate(1 hour)',
+    // UpdateItem moves the statistics; PutItem is for the item, its event and its audit intent in
+    // the transaction that marks it.
+    tableActions: [
+      'dynamodb:GetItem',
+      'dynamodb:Query',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:TransactWriteItems',
+    ],
+    indexes: ['GSI1', 'GSI2', 'GSI3', 'GSI4'],
+  },
 ];
 
 /**
