@@ -2,6 +2,7 @@ import { TABLE_READ_WRITE, type ToolDefinition } from '../shared/routes';
 import { authorRoutes } from './author-routes';
 import { publicRoutes } from './public-routes';
 import { staffRoutes } from './staff-routes';
+import { statsRoutes } from './stats-routes';
 
 /**
  * The internet reception: appeals, requests for public information and issue
@@ -11,7 +12,7 @@ import { staffRoutes } from './staff-routes';
 export const appealsTool: ToolDefinition = {
   name: 'appeals',
   entry: 'functions/appeals/http.ts',
-  routes: [...publicRoutes, ...authorRoutes, ...staffRoutes],
+  routes: [...publicRoutes, ...statsRoutes, ...authorRoutes, ...staffRoutes],
   tableActions: TABLE_READ_WRITE,
   indexes: ['GSI1', 'GSI3', 'GSI4'],
 };

@@ -123,6 +123,11 @@ export const StaffListQuerySchema = PageQuerySchema.extend({
   kind: Kind.optional(),
   /** `open` (by due day, overdue first) or `closed` (newest first); a status picks its own. */
   state: z.enum(['open', 'closed']).optional(),
+  /** `true`: only open items whose due day has passed (before today's Kyiv day), the earliest due first. */
+  overdue: z
+    .enum(['true', 'false'])
+    .transform((value) => value === 'true')
+    .optional(),
 });
 
 export const PublicListQuerySchema = PageQuerySchema.extend({

@@ -1,5 +1,6 @@
 import type { ZodType } from 'zod';
 import { type Appeal, OPEN } from '../../domain/appeals/appeal';
+import { localDay } from '../../domain/appeals/calendar';
 import type { Page } from '../../domain/communities/ports';
 import { text } from '../../domain/shared/localized';
 import type { Outcome } from '../../domain/shared/outcome';
@@ -77,7 +78,8 @@ export const staffRoutes: AnyRoute[] = [
     description:
       'Open items by due day, so overdue ones come first; `state=closed` (or a closed `status`) lists closed ' +
       'ones newest first. Without `unit` the first page of every unit the caller handles is merged and has no ' +
-      'cursor: name a `unit` to page further. A unit the caller does not handle is 404. With `status` or `kind` ' +
+      'cursor: name a `unit` to page further. A unit the caller does not handle is 404. `overdue=true` lists only ' +
+      'open items whose due day has passed (before today in Kyiv). With `status` or `kind` ' +
       'a page may hold fewer than `limit` items: follow `cursor` until it is absent.',
     params: AppealsPathSchema,
     query: StaffListQuerySchema,
@@ -85,7 +87,7 @@ export const staffRoutes: AnyRoute[] = [
     errors: ['community_not_found', 'not_found', 'invalid_cursor'],
     handle: async (request) => {
       const { command, community } = userScope(request);
-      const { unit, status, kind, state, limit, cursor } = request.query;
+      const { unit, status, kind, state, overdue, limit, cursor } = request.query;
       const useCases = useCasesFor(request);
       const units = useCases.unitsOf(command.actor, community, unit);
       if (units.length === 0) {
@@ -100,8 +102,13 @@ export const staffRoutes: AnyRoute[] = [
           },
         };
       }
-      const open = status ? OPEN.has(status) : state !== 'closed';
-      const filters = { ...(status ? { status } : {}), ...(kind ? { kind } : {}) };
+      // Overdue items are open ones: `overdue=true` lists open items due before today's (Kyiv) day.
+      const open = overdue ? true : status ? OPEN.has(status) : state !== 'closed';
+      const filters = {
+        ...(status ? { status } : {}),
+        ...(kind ? { kind } : {}),
+        ...(overdue ? { dueBefore: localDay(request.clock.now()) } : {}),
+      };
       const query = (unitId: string, page: { limit: number; cursor?: string }) =>
         useCases.listUnit({ communityId: community.id, unitId, open, ...filters, ...page });
       if (unit) {
