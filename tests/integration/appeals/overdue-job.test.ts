@@ -1,13 +1,17 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Appeal } from '../../../domain/appeals/appeal';
 import { type Actor, Role } from '../../../domain/identity/actor';
 import type { Outcome } from '../../../domain/shared/outcome';
 import { AppealEvents } from '../../../events/appeals';
 import { markOverdueAppeals } from '../../../functions/appeals/overdue-job';
+import { appealsTool } from '../../../functions/appeals/routes';
 import { dynamoAppealStatsReader } from '../../../functions/appeals/stats-store';
 import { dynamoAppealStore } from '../../../functions/appeals/store';
 import { appealUseCases } from '../../../functions/appeals/use-cases';
+import { dynamoCommunityStore } from '../../../functions/communities/store';
 import { documentClient } from '../../../functions/shared/dynamo';
+import { createHttpHandler } from '../../../functions/shared/http';
 import { keys } from '../../../functions/shared/keys';
 import { CHANGE_ATTEMPTS } from '../../../functions/shared/use-case';
 import { actor, communityAt, fixedClock, sequentialIds } from '../../support/actors';
@@ -18,7 +22,13 @@ import { createTestTable, type TestTable } from '../../support/table';
 let table: TestTable;
 const settings = {
   appeals: {
-    units: [{ id: 'roads', names: { uk: 'Дороги', en: 'Roads' }, head: { issuer: 'i', subject: 'head' } }],
+    units: [
+      {
+        id: 'roads',
+        names: { uk: 'Дороги', en: 'Roads' },
+        head: { issuer: 'https://issuer.test', subject: 'head' },
+      },
+    ],
     categories: [
       { id: 'potholes', names: { uk: 'Ями', en: 'Potholes' }, unitId: 'roads', kinds: ['appeal'] },
     ],
@@ -73,6 +83,9 @@ let answered: Appeal;
 beforeAll(async () => {
   process.env.LOG_LEVEL = 'silent';
   table = await createTestTable('overdue');
+  process.env.ISSUERS = JSON.stringify([{ issuer: 'https://issuer.test', audience: 'a' }]);
+  process.env.SIGNER_SECRET = 'test-secret';
+  await dynamoCommunityStore(client(), table.tableName).create(first, [], []);
   // The job runs on Wednesday 2026-06-17 (Kyiv).
   dueYesterday = await submitOn(first, '2026-05-17');
   dueYesterdayElsewhere = await submitOn(second, '2026-05-17');
@@ -177,5 +190,44 @@ describe('the overdue job', () => {
     expect(page.items.map((item) => item.id)).toEqual([dueYesterday.id]);
     const all = await useCases().listUnit({ communityId: first.id, unitId: 'roads', open: true, limit: 10 });
     expect(all.items.map((item) => item.id)).toEqual([dueYesterday.id, dueTomorrow.id]);
+  });
+
+  it('answers GET …/appeals?overdue=true to the unit’s head with the past-due items only', async () => {
+    const handler = createHttpHandler(appealsTool, { clock: at('2026-06-18') });
+    const list = async (query: string) => {
+      const path = `/v1/communities/${first.id}/appeals`;
+      const routeKey = 'GET /v1/communities/{communityId}/appeals';
+      const event = {
+        version: '2.0',
+        routeKey,
+        rawPath: path,
+        rawQueryString: query,
+        queryStringParameters: Object.fromEntries(new URLSearchParams(query)),
+        headers: { authorization: 'Bearer verified.by.api-gateway', 'accept-language': 'en' },
+        pathParameters: { communityId: first.id },
+        requestContext: {
+          http: { method: 'GET', path, protocol: 'HTTP/1.1', sourceIp: '203.0.113.9', userAgent: 'vitest' },
+          requestId: 'req-overdue',
+          routeKey,
+          stage: '$default',
+          authorizer: { jwt: { claims: { iss: 'https://issuer.test', sub: 'head' }, scopes: [] } },
+        },
+        isBase64Encoded: false,
+      } as unknown as APIGatewayProxyEventV2;
+      const response = await (
+        handler as unknown as (
+          e: APIGatewayProxyEventV2,
+          c: object,
+        ) => Promise<{ statusCode: number; body: string }>
+      )(event, {});
+      return {
+        status: response.statusCode,
+        ids: (JSON.parse(response.body).items ?? []).map((i: Appeal) => i.id),
+      };
+    };
+    // Due 16 June (marked) is past due on the 18th; due 18 June is not yet; due 17 June was answered.
+    expect(await list('overdue=true')).toEqual({ status: 200, ids: [dueYesterday.id] });
+    expect(await list('')).toEqual({ status: 200, ids: [dueYesterday.id, dueTomorrow.id] });
+    expect((await list('overdue=yes')).status).toBe(400);
   });
 });
