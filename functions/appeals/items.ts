@@ -1,5 +1,5 @@
 import { type Appeal, OPEN } from '../../domain/appeals/appeal';
-import { isPublic } from '../../domain/appeals/permissions';
+import { publishedAt } from '../../domain/appeals/permissions';
 import { type FieldsOf, pickFields } from '../shared/item-fields';
 import { Entity, keys } from '../shared/keys';
 
@@ -11,6 +11,7 @@ import { Entity, keys } from '../shared/keys';
 export function appealToItem(appeal: Appeal): Record<string, unknown> {
   const open = OPEN.has(appeal.status);
   const closedAt = appeal.timeline.at(-1)?.at ?? appeal.registeredAt;
+  const published = publishedAt(appeal);
   return {
     ...keys.appeal(appeal.communityId, appeal.id),
     entity: Entity.appeal,
@@ -23,9 +24,7 @@ export function appealToItem(appeal: Appeal): Record<string, unknown> {
     ),
     ...keys.appealAuthorIndex(appeal.communityId, appeal.authorKey, appeal.submittedAt, appeal.id),
     ...(open && !appeal.overdueSince ? keys.appealDueIndex(appeal.dueOn, appeal.communityId, appeal.id) : {}),
-    ...(isPublic(appeal) && appeal.answer
-      ? keys.appealPublicIndex(appeal.communityId, appeal.kind, appeal.answer.at, appeal.id)
-      : {}),
+    ...(published ? keys.appealPublicIndex(appeal.communityId, appeal.kind, published, appeal.id) : {}),
     ...appeal,
   };
 }
@@ -57,6 +56,7 @@ const APPEAL_FIELDS = {
   refusal: true,
   forwardedTo: true,
   overdueSince: true,
+  publication: true,
   version: true,
 } as const satisfies FieldsOf<Appeal>;
 

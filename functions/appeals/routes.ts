@@ -1,6 +1,7 @@
 import { TABLE_READ_WRITE, type ToolDefinition } from '../shared/routes';
 import { authorRoutes } from './author-routes';
 import { publicRoutes } from './public-routes';
+import { reportRoutes } from './report-routes';
 import { staffRoutes } from './staff-routes';
 
 /**
@@ -11,7 +12,7 @@ import { staffRoutes } from './staff-routes';
 export const appealsTool: ToolDefinition = {
   name: 'appeals',
   entry: 'functions/appeals/http.ts',
-  routes: [...publicRoutes, ...authorRoutes, ...staffRoutes],
+  routes: [...publicRoutes, ...reportRoutes, ...authorRoutes, ...staffRoutes],
   tableActions: TABLE_READ_WRITE,
   indexes: ['GSI1', 'GSI3', 'GSI4'],
 };
