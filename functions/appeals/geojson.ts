@@ -69,10 +69,21 @@ export const BboxSchema = z
   );
 
 export const FeedQuerySchema = z.object({
-  limit: z.coerce.number().int().min(1).max(FEED_MAX_LIMIT).default(FEED_DEFAULT_LIMIT),
-  cursor: z.string().min(1).max(2048).optional(),
-  status: z.enum(APPEAL_STATUSES as [AppealStatus, ...AppealStatus[]]).optional(),
-  bbox: BboxSchema.optional(),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(FEED_MAX_LIMIT)
+    .default(FEED_DEFAULT_LIMIT)
+    .describe('Reports read for this page.'),
+  cursor: z.string().min(1).max(2048).optional().describe('The `cursor` of the previous page.'),
+  status: z
+    .enum(APPEAL_STATUSES as [AppealStatus, ...AppealStatus[]])
+    .optional()
+    .describe('Only reports in this status.'),
+  bbox: BboxSchema.optional().describe(
+    'Only reports inside `west,south,east,north` (degrees, WGS 84, edges included).',
+  ),
 });
 export type FeedQuery = z.infer<typeof FeedQuerySchema>;
 
@@ -83,8 +94,9 @@ export const IssueReportFeatureSchema = z.object({
   id: z.string(),
   geometry: z.object({
     type: z.literal('Point'),
-    /** `[longitude, latitude]`, WGS 84 (RFC 7946 sections 3.1.1 and 4). */
-    coordinates: z.tuple([z.number(), z.number()]),
+    coordinates: z
+      .tuple([z.number(), z.number()])
+      .describe('[longitude, latitude], WGS 84 (RFC 7946 sections 3.1.1 and 4).'),
   }),
   properties: z.object({
     id: z.string(),
@@ -95,11 +107,9 @@ export const IssueReportFeatureSchema = z.object({
     status: z.enum(APPEAL_STATUSES as [AppealStatus, ...AppealStatus[]]),
     statusLabel: Localized,
     registeredAt: z.string(),
-    /** When its status last changed. */
-    updatedAt: z.string(),
+    updatedAt: z.string().describe('When its status last changed.'),
     photoUrl: z.string().optional(),
-    /** The public item's path on this API (a relative reference). */
-    url: z.string(),
+    url: z.string().describe("The public item's path on this API (a relative reference)."),
   }),
 });
 export type IssueReportFeature = z.infer<typeof IssueReportFeatureSchema>;
@@ -107,8 +117,12 @@ export type IssueReportFeature = z.infer<typeof IssueReportFeatureSchema>;
 export const IssueReportFeedSchema = z.object({
   type: z.literal('FeatureCollection'),
   features: z.array(IssueReportFeatureSchema),
-  /** A foreign member (RFC 7946 section 6.1): where the next page starts; absent on the last page. */
-  cursor: z.string().optional(),
+  cursor: z
+    .string()
+    .optional()
+    .describe(
+      'A foreign member (RFC 7946 section 6.1): where the next page starts; absent on the last page.',
+    ),
 });
 export type IssueReportFeed = z.infer<typeof IssueReportFeedSchema>;
 
