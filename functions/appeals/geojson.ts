@@ -3,7 +3,7 @@ import { APPEAL_STATUSES, type Appeal, type AppealStatus, STATUS_LABELS } from '
 import type { AppealSettings } from '../../domain/appeals/settings';
 import { text, validationMessage } from '../../domain/shared/localized';
 import { pathTo } from '../shared/routes';
-import { PUBLIC } from './requests';
+import { PUBLIC_ITEM } from './requests';
 
 /**
  * The public issue reports as an RFC 7946 FeatureCollection, for maps: one
@@ -22,9 +22,6 @@ export const GEOJSON = 'application/geo+json';
  */
 export const FEED_MAX_LIMIT = 1000;
 export const FEED_DEFAULT_LIMIT = 200;
-
-/** The public item a feature links to. */
-export const PUBLIC_ITEM = `${PUBLIC}/{appealId}`;
 
 /** A longitude or latitude as a client writes it in a query: a plain decimal. */
 const DECIMAL = String.raw`-?\d{1,3}(?:\.\d{1,15})?`;

@@ -2,7 +2,7 @@ import type { Appeal } from '../../domain/appeals/appeal';
 import type { Community } from '../../domain/communities/community';
 import { pageBody, pageRequest } from '../shared/pagination';
 import { type AnyRoute, answer, defineRoute } from '../shared/routes';
-import { PUBLIC, useCasesFor } from './requests';
+import { PUBLIC, PUBLIC_ITEM, useCasesFor } from './requests';
 import {
   AppealListSchema,
   AppealPathSchema,
@@ -50,7 +50,7 @@ export const publicRoutes: AnyRoute[] = [
 
   defineRoute({
     method: 'GET',
-    path: `${PUBLIC}/{appealId}`,
+    path: PUBLIC_ITEM,
     auth: 'public',
     operationId: 'getPublicAppeal',
     summary:

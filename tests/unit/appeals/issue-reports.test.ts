@@ -7,6 +7,7 @@ import {
 import type { SubmitAppealInput } from '../../../domain/appeals/commands/submit-appeal';
 import { isPublic, mayRead } from '../../../domain/appeals/permissions';
 import { VISIBILITIES, type Visibility } from '../../../domain/appeals/publication';
+import { CommunitySettingsPatchSchema } from '../../../domain/communities/settings';
 import { type Actor, Role } from '../../../domain/identity/actor';
 import { DECISIONS, type Decision } from '../../../domain/moderation/item';
 import type { Outcome } from '../../../domain/shared/outcome';
@@ -94,6 +95,14 @@ describe('submission: the moderation mode decides who sees a new report', () => 
     const { report, useCases } = await submitted(postModerated);
     expect(report.publication).toEqual({ visibility: 'published', publishedAt: report.registeredAt });
     expect(codeOf(await useCases.publicOne(postModerated, report.id))).toBe('ok');
+  });
+
+  it('takes the mode as a settings change, pre by default', () => {
+    expect(preModerated.settings.moderation.issueReports).toBe('pre');
+    expect(communityAt('2026-01-01T00:00:00.000Z').settings.moderation.issueReports).toBe('pre');
+    expect(CommunitySettingsPatchSchema.parse({ moderation: { issueReports: 'post' } })).toEqual({
+      moderation: { issueReports: 'post' },
+    });
   });
 
   it('gives no publication to an appeal, which is never public', async () => {
