@@ -17,7 +17,8 @@ export const GEOJSON = 'application/geo+json';
 /**
  * Reports per page: the feed is paginated, not capped, because a community's
  * reports only grow, and a cap would silently drop the oldest from the map.
- * A page of 1,000 features is about 0.5 MB, well under a Lambda answer's 6 MB;
+ * A page of 1,000 features is about 0.75 MB (1.1 MB with 200-character titles
+ * and photo links), well under a Lambda answer's 6 MB;
  * DynamoDB ends a page early at 1 MB read, which the cursor continues.
  */
 export const FEED_MAX_LIMIT = 1000;
