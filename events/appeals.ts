@@ -15,6 +15,7 @@ export const AppealEvents = {
   forwarded: 'appeal.forwarded.v1',
   overdue: 'appeal.overdue.v1',
   issueReportStatusChanged: 'issue-report.status-changed.v1',
+  issueReportVisibilityChanged: 'issue-report.visibility-changed.v1',
 } as const;
 
 const Kind = z.enum(['appeal', 'information_request', 'issue_report']);
@@ -61,4 +62,20 @@ export const IssueReportStatusChangedV1 = z.strictObject({
   ...base,
   status: z.string(),
   previousStatus: z.string(),
+});
+
+const Visibility = z.enum(['pending', 'published', 'rejected', 'hidden']);
+
+/**
+ * A moderation decision changed whether the public sees an issue report (its
+ * handling status did not change: that is `issue-report.status-changed.v1`).
+ * `status` is the handling status at the time, for a public map to show.
+ */
+export const IssueReportVisibilityChangedV1 = z.strictObject({
+  ...base,
+  visibility: Visibility,
+  previousVisibility: Visibility,
+  decision: z.enum(['approve', 'reject', 'hide', 'restore']),
+  reasonCode: z.string().optional(),
+  status: z.string(),
 });

@@ -10,6 +10,7 @@ import {
   AppealRegisteredV1,
   AppealStartedV1,
   IssueReportStatusChangedV1,
+  IssueReportVisibilityChangedV1,
 } from './appeals';
 import {
   BudgetCreatedV1,
@@ -103,4 +104,5 @@ export const EVENT_DETAIL_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
   [AppealEvents.forwarded]: AppealForwardedV1,
   [AppealEvents.overdue]: AppealOverdueV1,
   [AppealEvents.issueReportStatusChanged]: IssueReportStatusChangedV1,
+  [AppealEvents.issueReportVisibilityChanged]: IssueReportVisibilityChangedV1,
 };

@@ -1,4 +1,5 @@
 import { type Localized, text } from '../shared/localized';
+import type { Publication } from './publication';
 import type { AppealKind } from './settings';
 
 /**
@@ -121,6 +122,8 @@ export interface Appeal {
   readonly forwardedTo?: { readonly body: string; readonly note?: string; readonly at: string };
   /** The day the overdue job marked it. */
   readonly overdueSince?: string;
+  /** Issue reports only: whether the public sees it, as the moderation centre decided. */
+  readonly publication?: Publication;
   readonly version: number;
 }
 

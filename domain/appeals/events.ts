@@ -10,8 +10,11 @@ import {
   type AppealRegisteredV1,
   type AppealStartedV1,
   type IssueReportStatusChangedV1,
+  type IssueReportVisibilityChangedV1,
 } from '../../events/appeals';
 import type { EventEnvelope } from '../../events/envelope';
+import type { Decision } from '../moderation/item';
+import type { ReasonCode } from '../moderation/reasons';
 import type { IdGenerator } from '../shared/clock';
 import { communityEvent } from '../shared/events';
 import type { Appeal } from './appeal';
@@ -131,3 +134,21 @@ export function statusChangeEvents(
     } satisfies z.infer<typeof IssueReportStatusChangedV1>),
   ];
 }
+
+/** `issue-report.visibility-changed.v1`: a moderation decision published a report or took it from the public. */
+export const visibilityChangedEvent = (
+  ids: IdGenerator,
+  now: Date,
+  previous: Appeal,
+  next: Appeal,
+  decision: Decision,
+  reasonCode?: ReasonCode,
+): EventEnvelope =>
+  emit(ids, now, next, AppealEvents.issueReportVisibilityChanged, {
+    ...base(next),
+    visibility: next.publication?.visibility ?? 'pending',
+    previousVisibility: previous.publication?.visibility ?? 'pending',
+    decision,
+    ...(reasonCode ? { reasonCode } : {}),
+    status: next.status,
+  } satisfies z.infer<typeof IssueReportVisibilityChangedV1>);

@@ -1,5 +1,6 @@
 import { type Actor, hasRole, Role } from '../identity/actor';
 import type { Appeal, Person } from './appeal';
+import { Visibility } from './publication';
 import { AppealKind, type AppealSettings } from './settings';
 
 const samePerson = (actor: Actor, person: Person | undefined): boolean =>
@@ -35,15 +36,35 @@ export function handles(
 export const mayReassign = (actor: Actor, settings: AppealSettings, unitId: string): boolean =>
   hasRole(actor, Role.council) || isHeadOf(actor, settings, unitId);
 
-/** Public once answered: an information request's answer is public information. */
+/**
+ * Public: an answered information request (its answer is public information),
+ * and an issue report the moderation centre published (whatever its status,
+ * so that anyone can follow it).
+ */
 export const isPublic = (appeal: Appeal): boolean =>
-  appeal.kind === AppealKind.information_request && appeal.status === 'answered';
+  (appeal.kind === AppealKind.information_request && appeal.status === 'answered') ||
+  (appeal.kind === AppealKind.issue_report && appeal.publication?.visibility === Visibility.published);
+
+/** When a public item became public (an answer, an issue report's first publication): the public list's order. */
+export function publishedAt(appeal: Appeal): string | undefined {
+  if (!isPublic(appeal)) return undefined;
+  return appeal.kind === AppealKind.issue_report ? appeal.publication?.publishedAt : appeal.answer?.at;
+}
 
 /**
- * Who may know the item exists: its author and those who handle its unit;
- * everyone for an answered information request (shown without the requester).
- * Issue reports stay private until their moderation is built.
+ * The community's moderators judge an issue report by all it shows (text,
+ * location, photo), published or not: they read it (never its author), and act on nothing.
+ */
+const moderates = (actor: Actor | undefined, appeal: Appeal): boolean =>
+  actor !== undefined && appeal.kind === AppealKind.issue_report && hasRole(actor, Role.moderator);
+
+/**
+ * Who may know the item exists through the private routes: its author, those
+ * who handle its unit, and for an issue report the moderators. Public items
+ * ({@link isPublic}) are read by everyone through the public routes, without the author.
  */
 export function mayRead(actor: Actor | undefined, settings: AppealSettings, appeal: Appeal): boolean {
-  return isAuthor(actor, appeal) || handles(actor, settings, appeal.unitId, appeal);
+  return (
+    isAuthor(actor, appeal) || handles(actor, settings, appeal.unitId, appeal) || moderates(actor, appeal)
+  );
 }

@@ -81,6 +81,8 @@ export const ModerationSettingsSchema = z.strictObject({
   petitions: moderationModes.default(ModerationMode.pre),
   consultations: moderationModes.default(ModerationMode.post),
   budgets: moderationModes.default(ModerationMode.pre),
+  /** Issue reports of the internet reception: public only after approval by default. */
+  issueReports: moderationModes.default(ModerationMode.pre),
 });
 
 /**
@@ -130,7 +132,12 @@ export const CommunitySettingsPatchSchema = z
     corsOrigins: z.array(Origin).max(20),
     petitions: z.object(petitionFields).partial().strict(),
     moderation: z
-      .object({ petitions: moderationModes, consultations: moderationModes, budgets: moderationModes })
+      .object({
+        petitions: moderationModes,
+        consultations: moderationModes,
+        budgets: moderationModes,
+        issueReports: moderationModes,
+      })
       .partial()
       .strict(),
     reportsBeforeHide: z.int().min(1).max(100),

@@ -9,6 +9,8 @@ export const ModerationType = {
   petition: 'petition',
   budgetProject: 'budget-project',
   comment: 'comment',
+  /** An issue report of the internet reception ("Open City"). */
+  issueReport: 'issue_report',
 } as const;
 export type ModerationType = (typeof ModerationType)[keyof typeof ModerationType];
 export const MODERATION_TYPES = Object.values(ModerationType) as [ModerationType, ...ModerationType[]];

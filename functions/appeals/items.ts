@@ -1,6 +1,6 @@
 import { type Appeal, OPEN } from '../../domain/appeals/appeal';
 import { awaitsOverdueMark } from '../../domain/appeals/overdue';
-import { isPublic } from '../../domain/appeals/permissions';
+import { publishedAt } from '../../domain/appeals/permissions';
 import { type FieldsOf, pickFields } from '../shared/item-fields';
 import { Entity, keys } from '../shared/keys';
 
@@ -12,6 +12,7 @@ import { Entity, keys } from '../shared/keys';
 export function appealToItem(appeal: Appeal): Record<string, unknown> {
   const open = OPEN.has(appeal.status);
   const closedAt = appeal.timeline.at(-1)?.at ?? appeal.registeredAt;
+  const published = publishedAt(appeal);
   return {
     ...keys.appeal(appeal.communityId, appeal.id),
     entity: Entity.appeal,
@@ -24,9 +25,7 @@ export function appealToItem(appeal: Appeal): Record<string, unknown> {
     ),
     ...keys.appealAuthorIndex(appeal.communityId, appeal.authorKey, appeal.submittedAt, appeal.id),
     ...(awaitsOverdueMark(appeal) ? keys.appealDueIndex(appeal.dueOn, appeal.communityId, appeal.id) : {}),
-    ...(isPublic(appeal) && appeal.answer
-      ? keys.appealPublicIndex(appeal.communityId, appeal.kind, appeal.answer.at, appeal.id)
-      : {}),
+    ...(published ? keys.appealPublicIndex(appeal.communityId, appeal.kind, published, appeal.id) : {}),
     ...appeal,
   };
 }
@@ -58,6 +57,7 @@ const APPEAL_FIELDS = {
   refusal: true,
   forwardedTo: true,
   overdueSince: true,
+  publication: true,
   version: true,
 } as const satisfies FieldsOf<Appeal>;
 

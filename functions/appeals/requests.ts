@@ -9,6 +9,8 @@ import { appealUseCases } from './use-cases';
 export const BASE = '/v1/communities/{communityId}/appeals';
 export const ITEM = `${BASE}/{appealId}`;
 export const PUBLIC = `${BASE}/public`;
+/** A public item: the public routes serve it, the GeoJSON feed links to it. */
+export const PUBLIC_ITEM = `${PUBLIC}/{appealId}`;
 
 /** The reception's use cases on the request's table (registrations take turns per table and community). */
 export const useCasesFor = (request: RouteRequest) =>

@@ -1,6 +1,7 @@
 import { TABLE_READ_WRITE, type ToolDefinition } from '../shared/routes';
 import { authorRoutes } from './author-routes';
 import { publicRoutes } from './public-routes';
+import { reportRoutes } from './report-routes';
 import { staffRoutes } from './staff-routes';
 import { statsRoutes } from './stats-routes';
 
@@ -12,7 +13,7 @@ import { statsRoutes } from './stats-routes';
 export const appealsTool: ToolDefinition = {
   name: 'appeals',
   entry: 'functions/appeals/http.ts',
-  routes: [...publicRoutes, ...statsRoutes, ...authorRoutes, ...staffRoutes],
+  routes: [...publicRoutes, ...statsRoutes, ...reportRoutes, ...authorRoutes, ...staffRoutes],
   tableActions: TABLE_READ_WRITE,
   indexes: ['GSI1', 'GSI3', 'GSI4'],
 };

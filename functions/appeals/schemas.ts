@@ -7,6 +7,12 @@ import {
   type AppealType,
   STATUS_LABELS,
 } from '../../domain/appeals/appeal';
+import {
+  type Publication,
+  VISIBILITIES,
+  VISIBILITY_LABELS,
+  type Visibility,
+} from '../../domain/appeals/publication';
 import { REFUSAL_CODES, refusalReason } from '../../domain/appeals/refusals';
 import { APPEAL_KINDS, type AppealKind, PersonSchema } from '../../domain/appeals/settings';
 import { freeText } from '../../domain/shared/free-text';
@@ -131,7 +137,7 @@ export const StaffListQuerySchema = PageQuerySchema.extend({
 });
 
 export const PublicListQuerySchema = PageQuerySchema.extend({
-  kind: z.enum(['information_request']).default('information_request'),
+  kind: z.enum(['information_request', 'issue_report']).default('information_request'),
 });
 
 const TimelineEntrySchema = z.object({
@@ -174,6 +180,16 @@ export const AppealViewSchema = z.object({
     })
     .optional(),
   forwardedTo: z.object({ body: z.string(), note: z.string().optional(), at: z.string() }).optional(),
+  /** Public items: the category's names. */
+  category: Localized.optional(),
+  /** Issue reports, to their author and the staff: whether the public sees it, as the moderators decided. */
+  publication: z
+    .object({
+      visibility: z.enum(VISIBILITIES as [Visibility, ...Visibility[]]),
+      label: Localized,
+      reasonCode: z.string().optional(),
+    })
+    .optional(),
   /** Staff only: who wrote it and who answers it. */
   author: PersonSchema.optional(),
   assignee: PersonSchema.optional(),
@@ -214,6 +230,12 @@ export function publicAppealView(appeal: Appeal): AppealView {
   };
 }
 
+const publicationView = (publication: Publication) => ({
+  visibility: publication.visibility,
+  label: VISIBILITY_LABELS[publication.visibility],
+  ...(publication.decision?.reasonCode ? { reasonCode: publication.decision.reasonCode } : {}),
+});
+
 /** What the author and the staff see; `staff` adds the author and the assignee. */
 export function appealView(appeal: Appeal, staff: boolean): AppealView {
   const refusal = appeal.refusal;
@@ -232,6 +254,7 @@ export function appealView(appeal: Appeal, staff: boolean): AppealView {
         }
       : {}),
     ...(appeal.forwardedTo ? { forwardedTo: appeal.forwardedTo } : {}),
+    ...(appeal.publication ? { publication: publicationView(appeal.publication) } : {}),
     ...(staff ? { author: appeal.author, ...(appeal.assignee ? { assignee: appeal.assignee } : {}) } : {}),
     version: appeal.version,
   };

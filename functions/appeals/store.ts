@@ -8,6 +8,7 @@ import { Entity, keys } from '../shared/keys';
 import { commitWithEventsAt, newPut, type TransactItem } from '../shared/outbox';
 import { decodeCursor, indexCursor, pageAfter } from '../shared/pagination';
 import { appealFromItem, appealToItem } from './items';
+import { registrationQueueWrites } from './moderation';
 import { statsUpdates } from './stats-store';
 
 /** Two writers on the counter at once: DynamoDB cancels one; it is a lost race like a failed condition. */
@@ -46,6 +47,7 @@ export function dynamoAppealStore(client: DynamoDBDocumentClient, tableName: str
      * The counter moves from `previousLast` to the item's number in the same
      * transaction that stores the item: a number is given exactly once, and
      * none is skipped, because a registration that loses the race writes nothing.
+     * An issue report waiting for the moderators enters their queue in it too.
      */
     register(appeal, previousLast, events) {
       const [year, sequence] = appeal.number.split('-') as [string, string];
@@ -64,7 +66,12 @@ export function dynamoAppealStore(client: DynamoDBDocumentClient, tableName: str
         },
       };
       return commit(
-        [counter, newPut(tableName, appealToItem(appeal)), ...statsUpdates(tableName, undefined, appeal)],
+        [
+          counter,
+          newPut(tableName, appealToItem(appeal)),
+          ...registrationQueueWrites(tableName, appeal),
+          ...statsUpdates(tableName, undefined, appeal),
+        ],
         events,
       );
     },

@@ -6,6 +6,7 @@ import type { ModerationStore } from '../../domain/moderation/ports';
 import type { CommandContext } from '../../domain/shared/command';
 import type { Outcome } from '../../domain/shared/outcome';
 import type { EventEnvelope } from '../../events/envelope';
+import { issueReportSubjectPort } from '../appeals/moderation';
 import { auditPuts } from '../audit/intents';
 import { projectSubjectPort } from '../budgets/moderation';
 import { commentSubjectPort } from '../consultations/moderation';
@@ -25,6 +26,7 @@ export const SUBJECT_PORTS: Readonly<Partial<Record<ModerationType, SubjectPort>
   [petitionSubjectPort.type]: petitionSubjectPort,
   [projectSubjectPort.type]: projectSubjectPort,
   [commentSubjectPort.type]: commentSubjectPort,
+  [issueReportSubjectPort.type]: issueReportSubjectPort,
 };
 
 /** One resident's report, as the group commit writes it. */

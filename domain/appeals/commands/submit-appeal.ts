@@ -7,6 +7,7 @@ import { type Appeal, AppealStatus, type AppealType, registrationNumber } from '
 import { localDay } from '../calendar';
 import { initialDueDay } from '../due-dates';
 import { assignedEvent, registeredEvent, statusChangeEvents } from '../events';
+import { initialPublication } from '../publication';
 import { type AppealKind, AppealKind as Kind } from '../settings';
 
 export interface SubmitAppealInput {
@@ -25,7 +26,9 @@ export interface SubmitAppealInput {
  * A resident submits an item; the reception registers it and routes it by its
  * category, in one decision: the next registration number of the year
  * (`lastNumber` + 1, the caller's read of the year's counter), the due day
- * from the registration day, the category's unit. Any age may appeal
+ * from the registration day, the category's unit; an issue report waits for
+ * the moderators (`settings.moderation.issueReports`, `pre`) or is public at
+ * once (`post`). Any age may appeal
  * (Law "On Citizens' Appeals", art. 1); identity and residency come from the token.
  *
  * Outcomes: ok (emits `appeal.registered.v1` and `appeal.assigned.v1`, and for
@@ -100,6 +103,9 @@ export function submitAppeal(
     text: input.text,
     ...(input.kind === Kind.issue_report && input.location ? { location: input.location } : {}),
     ...(input.kind === Kind.issue_report && input.photoUrl ? { photoUrl: input.photoUrl } : {}),
+    ...(input.kind === Kind.issue_report
+      ? { publication: initialPublication(community.settings.moderation.issueReports, at) }
+      : {}),
     status: AppealStatus.assigned,
     timeline: [
       { status: AppealStatus.submitted, at },

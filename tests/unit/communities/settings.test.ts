@@ -24,7 +24,7 @@ describe('community settings', () => {
         sponsorsNeeded: 0,
         minimumAge: 16,
       },
-      moderation: { petitions: 'pre', consultations: 'post', budgets: 'pre' },
+      moderation: { petitions: 'pre', consultations: 'post', budgets: 'pre', issueReports: 'pre' },
       reportsBeforeHide: 3,
       moderationSlaDays: 5,
       limits: DEFAULT_RATE_LIMITS,
